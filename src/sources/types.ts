@@ -1,0 +1,125 @@
+/**
+ * What every source hands to the model: raw Kubernetes objects with where they
+ * came from, plus everything it could not read (never silently dropped).
+ */
+
+export interface OwnerReference {
+  apiVersion?: string;
+  kind: string;
+  name: string;
+  uid?: string;
+  controller?: boolean;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  [key: string]: unknown;
+}
+
+/** A Kubernetes object as read; the model narrows it, rules never see it. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [key: string]: unknown;
+}
+
+export interface FileProvenance {
+  type: 'file';
+  /** Path as the user gave it (relative paths stay relative). */
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface LiveProvenance {
+  type: 'live';
+  /** Kubeconfig context (or cluster) name. */
+  cluster: string;
+}
+
+/** Flags such as --kubectl-version: no file, no cluster object. */
+export interface FlagProvenance {
+  type: 'flag';
+  flag: string;
+}
+
+export type Provenance = FileProvenance | LiveProvenance | FlagProvenance;
+
+export interface RawObject {
+  object: KubeObject;
+  provenance: Provenance;
+}
+
+/** A document that is there but could not be parsed: becomes a parse-error finding. */
+export interface ParseProblem {
+  provenance: FileProvenance;
+  message: string;
+}
+
+/** A document that parsed but is not Kubernetes (and not anything else kcheck reads). */
+export interface SkippedDocument {
+  provenance: FileProvenance;
+  reason: string;
+}
+
+/**
+ * Something the scan could not see. Any gap makes the scan incomplete: the
+ * report says so and the exit code is 2 (unless the user allows incomplete scans).
+ */
+export interface ScanGap {
+  /** File path, `cluster/resource`, or other name of what was not seen. */
+  what: string;
+  reason: string;
+  /** Model fields the gap leaves empty or partial, e.g. ['pods']; rules needing them are skipped. */
+  affects?: ModelPart[];
+}
+
+/** Coarse parts of the model a rule may depend on; used to skip rules after a gap. */
+export type ModelPart =
+  | 'nodes'
+  | 'pods'
+  | 'workloads'
+  | 'pdbs'
+  | 'controlPlane'
+  | 'snapshots'
+  | 'host';
+
+/** `kubectl version -o json|yaml` output. */
+export interface VersionReport {
+  provenance: Provenance;
+  clientVersion?: string;
+  serverVersion?: string;
+}
+
+/** Everything the sources produced for one scan. */
+export interface Inputs {
+  objects: RawObject[];
+  versionReports: VersionReport[];
+  problems: ParseProblem[];
+  skipped: SkippedDocument[];
+  gaps: ScanGap[];
+  /** Paths or contexts that were read, for the report header and SARIF anchoring. */
+  scanned: string[];
+}
+
+export function emptyInputs(): Inputs {
+  return { objects: [], versionReports: [], problems: [], skipped: [], gaps: [], scanned: [] };
+}
+
+export function mergeInputs(into: Inputs, from: Inputs): Inputs {
+  into.objects.push(...from.objects);
+  into.versionReports.push(...from.versionReports);
+  into.problems.push(...from.problems);
+  into.skipped.push(...from.skipped);
+  into.gaps.push(...from.gaps);
+  into.scanned.push(...from.scanned);
+  return into;
+}
