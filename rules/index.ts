@@ -1,5 +1,33 @@
 import type { Rule } from '../src/engine/types.js';
+import apiserverVersionSkew from './apiserver-version-skew.js';
+import controlPlaneVersionSkew from './control-plane-version-skew.js';
+import etcdVersionMismatch from './etcd-version-mismatch.js';
+import ignoreWithoutReason from './ignore-without-reason.js';
+import kubeProxyVersionSkew from './kube-proxy-version-skew.js';
+import kubeadmVersionMismatch from './kubeadm-version-mismatch.js';
+import kubectlVersionSkew from './kubectl-version-skew.js';
+import kubeletVersionSkew from './kubelet-version-skew.js';
+import parseError from './parse-error.js';
+import releaseDataOutdated from './release-data-outdated.js';
+import unsupportedVersion from './unsupported-version.js';
+import upgradeBlockedByKubeletSkew from './upgrade-blocked-by-kubelet-skew.js';
+import upgradeSkipsMinor from './upgrade-skips-minor.js';
+import versionUnknown from './version-unknown.js';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here. */
 export const rules: Rule<any>[] = [
+  apiserverVersionSkew,
+  controlPlaneVersionSkew,
+  etcdVersionMismatch,
+  ignoreWithoutReason,
+  kubeProxyVersionSkew,
+  kubeadmVersionMismatch,
+  kubectlVersionSkew,
+  kubeletVersionSkew,
+  parseError,
+  releaseDataOutdated,
+  unsupportedVersion,
+  upgradeBlockedByKubeletSkew,
+  upgradeSkipsMinor,
+  versionUnknown,
 ];

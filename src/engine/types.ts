@@ -35,6 +35,8 @@ export interface RuleMeta<Options> {
 }
 
 export interface Rule<Options = Record<string, unknown>> extends RuleMeta<Options> {
+  /** Why the rule cannot judge this model (e.g. no kubeadm version known); reported as skipped. */
+  skipIf?(model: ClusterModel): string | null;
   check(model: ClusterModel, options: Options): Report[];
 }
 

@@ -101,6 +101,8 @@ export interface NodeSelectorRequirement {
   key: string;
   operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt' | string;
   values?: string[];
+  /** From `matchFields`: compares a node field (only `metadata.name` exists) instead of a label. */
+  field?: boolean;
 }
 
 export interface Pod {
@@ -138,6 +140,8 @@ export interface Workload {
   replicas?: number;
   selector?: LabelSelector;
   controller?: ControllerRef;
+  /** spec.template.metadata.labels (for a CronJob, the job template's pod template). */
+  podLabels?: Record<string, string>;
   subject: Subject;
 }
 
@@ -154,7 +158,35 @@ export interface PodDisruptionBudget {
   maxUnavailable?: number | string;
   /** status.disruptionsAllowed when the object came from a cluster. */
   disruptionsAllowed?: number;
+  /** `ns/name` of the pods it selects (see pdbSelectsPod in walks.ts for the selector semantics). */
+  selectedPods?: string[];
+  /**
+   * Evictions it allows right now: status.disruptionsAllowed when present, else
+   * computed from the pods read the way the disruption controller does; null when unknown.
+   */
+  allowedDisruptions?: number | null;
+  /** status.currentHealthy / desiredHealthy (or computed), used for not-ready pods. */
+  currentHealthy?: number;
+  desiredHealthy?: number;
+  /** spec.unhealthyPodEvictionPolicy: IfHealthyBudget (default) or AlwaysAllow. */
+  unhealthyPodEvictionPolicy?: string;
+  /** Why the spec alone blocks every eviction (`maxUnavailable: 0`, `minAvailable: 100%`, ...), or null. */
+  blocksEveryEviction?: string | null;
   subject: Subject;
+}
+
+/** `kubectl drain` flags that change what happens to a pod. */
+export interface DrainFlags {
+  ignoreDaemonsets: boolean;
+  deleteEmptydirData: boolean;
+  force: boolean;
+  disableEviction: boolean;
+}
+
+/** A drain about to happen (`kcheck drain NODE`, or one step of a plan). */
+export interface DrainIntent {
+  nodes: string[];
+  flags: DrainFlags;
 }
 
 /** Any object read, for rules that look at every object (apiVersion, annotations). */
@@ -182,4 +214,8 @@ export interface ClusterModel {
   gaps: ScanGap[];
   /** Parts of the model that are known to be incomplete. */
   incomplete: Set<ModelPart>;
+  /** Paths and contexts that were read. */
+  scanned: string[];
+  /** Set for `kcheck drain NODE` and plan steps: drain rules then look at these nodes only, not every node. */
+  drain?: DrainIntent;
 }

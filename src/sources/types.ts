@@ -56,6 +56,8 @@ export type Provenance = FileProvenance | LiveProvenance | FlagProvenance;
 export interface RawObject {
   object: KubeObject;
   provenance: Provenance;
+  /** Set when the file's place on a node says what it is (e.g. /etc/kubernetes/manifests). */
+  origin?: 'static-pod-manifest' | 'kubeadm-config';
 }
 
 /** A document that is there but could not be parsed: becomes a parse-error finding. */

@@ -1,0 +1,52 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import { apiserverRange, componentsNamed } from '../src/model/control-plane.js';
+import type { Report } from '../src/engine/types.js';
+import { minorDistance } from '../src/model/version.js';
+import { describeWindow, inWindow, kubeProxyKubeletWindow, kubeProxyWindow, versionsOf } from './policy/skew.js';
+import { distance, show } from './policy/messages.js';
+
+export default defineRule({
+  id: 'kube-proxy-version-skew',
+  description: 'kube-proxy is newer than the kube-apiserver, too old for it, or too far from the kubelet on its node.',
+  category: 'versions',
+  severity: 'error',
+  needs: ['nodes', 'pods', 'controlPlane'],
+  remediation:
+    'Upgrade kube-proxy with the control plane: kubeadm upgrade apply updates the kube-system/kube-proxy DaemonSet; ' +
+    'elsewhere set its image to the control plane\'s minor (kubectl -n kube-system set image daemonset/kube-proxy ' +
+    'kube-proxy=registry.k8s.io/kube-proxy:vX.Y.Z) and keep it within 3 minors of each node\'s kubelet.',
+  check(model) {
+    const range = apiserverRange(model);
+    const api = range ? versionsOf(range) : null;
+    const kubeletOn = new Map(model.nodes.map((n) => [n.name, n.kubeletVersion]));
+    return componentsNamed(model, 'kube-proxy').flatMap((proxy): Report[] => {
+      const out: Report[] = [];
+      const where = proxy.node ? ` on node ${proxy.node}` : '';
+      if (api) {
+        const window = kubeProxyWindow(api);
+        if (!inWindow(proxy.version, window)) {
+          const against = minorDistance(proxy.version, api.oldest) > 0 ? api.oldest : api.newest;
+          out.push({
+            subject: proxy.subject,
+            message:
+              `kube-proxy ${show(proxy.version)}${where} is ${distance(proxy.version, against)} kube-apiserver ${show(against)}; ` +
+              `allowed kube-proxy minors: ${describeWindow(window)}`,
+          });
+        }
+      }
+      const kubelet = proxy.node ? kubeletOn.get(proxy.node) : undefined;
+      if (kubelet) {
+        const window = kubeProxyKubeletWindow(kubelet);
+        if (!inWindow(proxy.version, window)) {
+          out.push({
+            subject: proxy.subject,
+            message:
+              `kube-proxy ${show(proxy.version)}${where} is ${distance(proxy.version, kubelet)} the kubelet ${show(kubelet)} ` +
+              `on the same node; allowed kube-proxy minors there: ${describeWindow(window)}`,
+          });
+        }
+      }
+      return out;
+    });
+  },
+});

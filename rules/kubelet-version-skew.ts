@@ -1,0 +1,44 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import { apiserverRange } from '../src/model/control-plane.js';
+import { minorDistance } from '../src/model/version.js';
+import { describeWindow, inWindow, kubeletWindow, versionsOf } from './policy/skew.js';
+import { distance, show } from './policy/messages.js';
+import { installCommands } from './policy/packages.js';
+
+export default defineRule({
+  id: 'kubelet-version-skew',
+  description: 'A kubelet is newer than the oldest kube-apiserver, or older than the version skew policy allows.',
+  category: 'versions',
+  severity: 'error',
+  needs: ['nodes', 'controlPlane'],
+  remediation:
+    'Upgrade the kubelet one node at a time: kubectl drain NODE --ignore-daemonsets, install the kubelet package of the ' +
+    'control plane\'s minor, sudo systemctl daemon-reload && sudo systemctl restart kubelet, kubectl uncordon NODE. ' +
+    'A kubelet newer than the apiserver needs the control plane upgraded first (kubeadm upgrade apply).',
+  skipIf: (model) =>
+    model.nodes.some((n) => n.kubeletVersion) && !apiserverRange(model)
+      ? 'no kube-apiserver version known (give static pod manifests, --root, `kubectl version` output or the kubeadm-config ConfigMap)'
+      : null,
+  check(model) {
+    const range = apiserverRange(model);
+    if (!range) return [];
+    const api = versionsOf(range);
+    return model.nodes.flatMap((node) => {
+      const kubelet = node.kubeletVersion;
+      if (!kubelet) return [];
+      const window = kubeletWindow(api);
+      if (inWindow(kubelet, window)) return [];
+      const newer = minorDistance(kubelet, api.oldest) > 0;
+      const against = newer ? api.oldest : api.newest;
+      return [{
+        subject: node.subject,
+        message:
+          `kubelet ${show(kubelet)} on node ${node.name} is ${distance(kubelet, against)} kube-apiserver ${show(against)}; ` +
+          `allowed kubelet minors: ${describeWindow(window)}`,
+        ...(newer
+          ? {}
+          : { remediation: `kubectl drain ${node.name} --ignore-daemonsets\n${installCommands(['kubelet'], api.oldest)}\nsudo systemctl daemon-reload && sudo systemctl restart kubelet\nkubectl uncordon ${node.name}\n# a kubelet more than one minor behind is upgraded one minor at a time` }),
+      }];
+    });
+  },
+});

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what the tests need
+# (npm packages, Debian's etcd, the test cluster's kube-apiserver built with Go,
+# Node 24), builds, and runs the suite on Node 20 and again on Node 24.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ ! -x node_modules/.bin/vitest || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+bash scripts/install-test-deps.sh
+export KCHECK_TEST_CLUSTER_DIR="$(bash scripts/build-test-cluster.sh | tail -n 1)"
+node24="$(bash scripts/node24.sh | tail -n 1)"
+
+npm run build --silent
+
+echo "== tests on Node $(node --version)"
+node node_modules/vitest/vitest.mjs run "$@"
+echo "== tests on Node $("$node24" --version)"
+"$node24" node_modules/vitest/vitest.mjs run "$@"

@@ -1,0 +1,61 @@
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { formatNames, formatters, type FormatName, type ReportContext } from '../report/index.js';
+import { UsageError } from '../engine/errors.js';
+import { packageVersion, readRuleDocs } from '../sources/package-files.js';
+import type { Scan } from './pipeline.js';
+import { wantsColor } from './terminal.js';
+
+export interface OutputOptions {
+  format?: string;
+  output?: string;
+  sarifAnchor?: string;
+  cwd?: string;
+}
+
+export function checkFormat(format: string | undefined): FormatName {
+  const name = format ?? 'text';
+  if (!(formatNames as string[]).includes(name)) {
+    throw new UsageError(`--format: "${name}" is not one of ${formatNames.join(', ')}`);
+  }
+  return name as FormatName;
+}
+
+/**
+ * SARIF results about cluster objects need a repository file: --sarif-anchor,
+ * else the config's sarifAnchor, else the config file, else the first input.
+ */
+function sarifAnchor(scan: Scan, options: OutputOptions, cwd: string): string | undefined {
+  const candidate = options.sarifAnchor ?? scan.config.sarifAnchor ?? scan.config.file ?? scan.inputs.scanned.find((s) => s !== '<stdin>');
+  return candidate === undefined ? undefined : relative(cwd, candidate) || candidate;
+}
+
+export function reportContext(scan: Scan, options: OutputOptions, color: boolean): ReportContext {
+  const cwd = options.cwd ?? process.cwd();
+  const format = checkFormat(options.format);
+  const anchor = sarifAnchor(scan, options, cwd);
+  return {
+    rules: scan.rules,
+    ...(format === 'sarif' ? { ruleDocs: readRuleDocs(scan.rules.map((r) => r.id)) } : {}),
+    toolVersion: packageVersion(),
+    color,
+    ...(anchor ? { sarifAnchor: anchor } : {}),
+    cwd,
+  };
+}
+
+/** Formats the scan and writes it to --output or stdout. */
+export function writeReport(scan: Scan, options: OutputOptions): void {
+  const format = checkFormat(options.format);
+  const color = options.output === undefined && format === 'text' && wantsColor(process.stdout);
+  const text = formatters[format](scan.result, reportContext(scan, options, color));
+  if (options.output !== undefined) {
+    try {
+      writeFileSync(options.output, text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    } catch (error) {
+      throw new UsageError(`cannot write ${options.output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  } else if (text !== '') {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}

@@ -1,0 +1,25 @@
+import { Option, type Command } from 'commander';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The options every command that reads a cluster takes. */
+export function addInputOptions(command: Command): Command {
+  return command
+    .option('--root <dir>', "a control-plane node's files under DIR (DIR/etc/kubernetes/manifests, kubeadm config); --root / on a node")
+    .option('--target <version>', 'the Kubernetes minor to upgrade to, e.g. 1.33')
+    .option('--now <time>', 'capture time (ISO-8601) the state is judged at; default: now')
+    .option('--config <file>', 'configuration file (default: .kcheck.yaml in the working directory)')
+    .option('--kubectl-version <version>', 'the kubectl version operators use, e.g. v1.32.4')
+    .option('--kubeadm-version <version>', 'the kubeadm version on the control-plane node, e.g. v1.32.4')
+    .option('--backups <dir>', 'folder holding etcd snapshots (repeatable)', collect)
+    .option('--allow-incomplete', 'exit by findings even when some input could not be read');
+}
+
+/** The options every command that writes a report takes. */
+export function addOutputOptions(command: Command, formats: readonly string[]): Command {
+  return command
+    .addOption(new Option('--format <format>', 'report format').choices(formats).default('text'))
+    .option('-o, --output <file>', 'write the report to FILE instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'info', 'never']))
+    .option('--sarif-anchor <file>', 'repository file SARIF results about cluster objects are anchored to');
+}

@@ -1,0 +1,100 @@
+import type { ClusterModel, Subject } from '../model/types.js';
+import type { Config } from './config.js';
+import { optionsFor, severityFor } from './config.js';
+import { docsUrl } from './docs-url.js';
+import { suppression } from './suppress.js';
+import type { Finding, Location, Rule, RunResult, Severity, SkippedRule, Summary } from './types.js';
+import { SEVERITY_RANK } from './types.js';
+import { minorOf } from '../model/version.js';
+
+function locationOf(subject: Subject): Location | null {
+  const p = subject.provenance;
+  return p?.type === 'file' ? { file: p.file, line: p.line, column: p.column } : null;
+}
+
+function clusterOf(subject: Subject, model: ClusterModel): string | null {
+  const p = subject.provenance;
+  if (p?.type === 'live') return p.cluster;
+  return p?.type === 'file' ? null : model.cluster;
+}
+
+/** Why a rule cannot run on this model, if it cannot. */
+function skipReason(rule: Rule<any>, model: ClusterModel): string | null {
+  if (rule.needsTarget && !model.target) return 'needs an upgrade target (--target X.Y)';
+  const missing = rule.needs.filter((part) => model.incomplete.has(part));
+  if (missing.length > 0) return `the scan could not read ${missing.join(', ')}`;
+  return rule.skipIf?.(model) ?? null;
+}
+
+function summarize(findings: Finding[]): Summary {
+  const summary: Summary = { error: 0, warning: 0, info: 0, suppressed: 0 };
+  for (const f of findings) {
+    if (f.suppressed) summary.suppressed += 1;
+    else summary[f.severity] += 1;
+  }
+  return summary;
+}
+
+const compareFindings = (a: Finding, b: Finding): number =>
+  (a.location?.file ?? '\uffff').localeCompare(b.location?.file ?? '\uffff') ||
+  (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+  (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+  (a.cluster ?? '').localeCompare(b.cluster ?? '') ||
+  SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+  a.ruleId.localeCompare(b.ruleId) ||
+  a.message.localeCompare(b.message);
+
+/**
+ * Runs every enabled rule on the model and stamps what each reports with the
+ * rule id, severity, location, remediation and docs URL.
+ */
+export function run(model: ClusterModel, rules: Rule<any>[], config: Config): RunResult {
+  const findings: Finding[] = [];
+  const skippedRules: SkippedRule[] = [];
+  for (const rule of rules) {
+    const configured = severityFor(rule, config);
+    if (configured === 'off') continue;
+    const reason = skipReason(rule, model);
+    if (reason) {
+      skippedRules.push({ ruleId: rule.id, reason });
+      continue;
+    }
+    const userSeverity = config.rules[rule.id]?.severity;
+    for (const report of rule.check(model, optionsFor(rule, config))) {
+      const severity: Severity = userSeverity && userSeverity !== 'off' ? userSeverity : report.severity ?? rule.severity;
+      const finding: Finding = {
+        ruleId: rule.id,
+        severity,
+        message: report.message,
+        object: report.subject.ref,
+        location: locationOf(report.subject),
+        cluster: clusterOf(report.subject, model),
+        remediation: report.remediation ?? rule.remediation,
+        docsUrl: docsUrl(rule.id),
+        suppressed: null,
+      };
+      finding.suppressed = suppression(finding, report.subject.annotations, config.ignore);
+      findings.push(finding);
+    }
+  }
+  findings.sort(compareFindings);
+  return {
+    capturedAt: model.capturedAt,
+    target: model.target ? minorOf(model.target) : null,
+    cluster: model.cluster,
+    findings,
+    skippedRules,
+    gaps: model.gaps.map((g) => ({ what: g.what, reason: g.reason })),
+    skippedDocuments: model.skipped.length,
+    scanned: model.scanned,
+    summary: summarize(findings),
+  };
+}
+
+/** 0: nothing at or above failOn; 1: findings at or above it; 2: the scan could not see everything. */
+export function exitCode(result: RunResult, failOn: Severity | 'never', allowIncomplete = false): 0 | 1 | 2 {
+  if (result.gaps.length > 0 && !allowIncomplete) return 2;
+  if (failOn === 'never') return 0;
+  const threshold = SEVERITY_RANK[failOn];
+  return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}

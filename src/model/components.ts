@@ -1,0 +1,144 @@
+import { parse as parseYaml } from 'yaml';
+import type { RawObject, VersionReport } from '../sources/types.js';
+import type { ComponentName, ComponentVersion, Node } from './types.js';
+import { arrayField, stringField } from './objects.js';
+import { flagSubject, subjectOf } from './subject.js';
+import { parseVersion } from './version.js';
+
+/** Components recognised from a pod's containers (image name, container name or command). */
+const POD_COMPONENTS: ComponentName[] = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'cloud-controller-manager',
+  'etcd',
+  'kube-proxy',
+];
+
+/** Static pods are mirrored into the API with this annotation (https://kubernetes.io/docs/tasks/configure-pod-container/static-pod/). */
+export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
+function basename(path: string): string {
+  const noTag = (path.split('@')[0] ?? '').replace(/:[^/]*$/, '');
+  return noTag.slice(noTag.lastIndexOf('/') + 1);
+}
+
+function componentNamed(name: string | undefined): ComponentName | undefined {
+  if (!name) return undefined;
+  // Cloud providers name theirs aws-cloud-controller-manager, openstack-cloud-controller-manager, ...
+  if (name.endsWith('cloud-controller-manager')) return 'cloud-controller-manager';
+  return POD_COMPONENTS.find((c) => c === name);
+}
+
+function fromPod(raw: RawObject): ComponentVersion[] {
+  const o = raw.object;
+  const isStatic = raw.origin === 'static-pod-manifest' || MIRROR_ANNOTATION in (o.metadata?.annotations ?? {});
+  const node = stringField(o, 'spec', 'nodeName');
+  return arrayField(o, 'spec', 'containers').flatMap((container): ComponentVersion[] => {
+    const image = stringField(container, 'image') ?? '';
+    const command = arrayField(container, 'command')[0];
+    const component =
+      componentNamed(basename(image)) ??
+      componentNamed(stringField(container, 'name')) ??
+      componentNamed(typeof command === 'string' ? basename(command) : undefined);
+    if (!component) return [];
+    return [{
+      component,
+      version: parseVersion(image),
+      raw: image || '(no image)',
+      source: isStatic ? 'static-pod-image' : 'pod-image',
+      ...(node ? { node } : {}),
+      subject: subjectOf(raw),
+    }];
+  });
+}
+
+/** kubeadm's ClusterConfiguration, standalone or inside the kube-system/kubeadm-config ConfigMap. */
+function fromKubeadmConfig(raw: RawObject): ComponentVersion[] {
+  const o = raw.object;
+  let config: unknown = o;
+  if (o.kind === 'ConfigMap') {
+    const text = stringField(o, 'data', 'ClusterConfiguration');
+    if (!text) return [];
+    try {
+      config = parseYaml(text);
+    } catch {
+      return [];
+    }
+  }
+  const version = stringField(config, 'kubernetesVersion');
+  if (!version) return [];
+  return [{
+    component: 'kube-apiserver',
+    version: parseVersion(version),
+    raw: version,
+    source: 'kubeadm-config',
+    subject: subjectOf(raw),
+  }];
+}
+
+function isKubeadmConfig(raw: RawObject): boolean {
+  const o = raw.object;
+  if (o.kind === 'ClusterConfiguration' && o.apiVersion?.startsWith('kubeadm.k8s.io/')) return true;
+  return o.kind === 'ConfigMap' && o.metadata?.name === 'kubeadm-config' && o.metadata?.namespace === 'kube-system';
+}
+
+function fromNode(node: Node): ComponentVersion[] {
+  const out: ComponentVersion[] = [];
+  if (node.kubeletVersionRaw !== undefined) {
+    out.push({ component: 'kubelet', version: node.kubeletVersion, raw: node.kubeletVersionRaw, source: 'node-info', node: node.name, subject: node.subject });
+  }
+  // nodeInfo.kubeProxyVersion is deprecated and left empty by newer kubelets; only a real value counts.
+  if (node.kubeProxyVersionRaw) {
+    out.push({ component: 'kube-proxy', version: node.kubeProxyVersion, raw: node.kubeProxyVersionRaw, source: 'node-info', node: node.name, subject: node.subject });
+  }
+  return out;
+}
+
+function fromVersionReport(report: VersionReport): ComponentVersion[] {
+  const subject = { ref: null, provenance: report.provenance };
+  const out: ComponentVersion[] = [];
+  if (report.serverVersion) {
+    out.push({ component: 'kube-apiserver', version: parseVersion(report.serverVersion), raw: report.serverVersion, source: 'server-version', subject });
+  }
+  if (report.clientVersion) {
+    out.push({ component: 'kubectl', version: parseVersion(report.clientVersion), raw: report.clientVersion, source: 'kubectl-version', subject });
+  }
+  return out;
+}
+
+export interface VersionFlags {
+  kubectlVersion?: string;
+  kubeadmVersion?: string;
+}
+
+function fromFlags(flags: VersionFlags): ComponentVersion[] {
+  const out: ComponentVersion[] = [];
+  if (flags.kubectlVersion) {
+    out.push({ component: 'kubectl', version: parseVersion(flags.kubectlVersion), raw: flags.kubectlVersion, source: 'flag', subject: flagSubject('--kubectl-version') });
+  }
+  if (flags.kubeadmVersion) {
+    out.push({ component: 'kubeadm', version: parseVersion(flags.kubeadmVersion), raw: flags.kubeadmVersion, source: 'flag', subject: flagSubject('--kubeadm-version') });
+  }
+  return out;
+}
+
+/**
+ * Where a kube-proxy pod runs, its image tells the kube-proxy version better
+ * than the deprecated nodeInfo field; keep the node's value only where no pod says.
+ */
+function preferPodKubeProxy(components: ComponentVersion[]): ComponentVersion[] {
+  const podNodes = new Set(components.filter((c) => c.component === 'kube-proxy' && c.source === 'pod-image' && c.node).map((c) => c.node));
+  return components.filter((c) => !(c.component === 'kube-proxy' && c.source === 'node-info' && podNodes.has(c.node)));
+}
+
+export function readComponents(raws: RawObject[], nodes: Node[], reports: VersionReport[], flags: VersionFlags): ComponentVersion[] {
+  const components = [
+    ...raws.filter((r) => r.object.kind === 'Pod').flatMap(fromPod),
+    ...raws.filter(isKubeadmConfig).flatMap(fromKubeadmConfig),
+    ...nodes.flatMap(fromNode),
+    ...reports.flatMap(fromVersionReport),
+    ...fromFlags(flags),
+  ];
+  return preferPodKubeProxy(components);
+}

@@ -1,0 +1,120 @@
+import type { RawObject } from '../sources/types.js';
+import type { ControllerRef, NodeSelectorRequirement, Pod, PodVolume, Toleration } from './types.js';
+import { MIRROR_ANNOTATION } from './components.js';
+import { arrayField, field, recordField, stringField } from './objects.js';
+import { controllerKey, controllerRefOf } from './owners.js';
+import { podRequests } from './pod-requests.js';
+import { subjectOf } from './subject.js';
+import { isWorkload, readRequirements } from './workloads.js';
+
+const VOLUME_TYPES: PodVolume['type'][] = ['emptyDir', 'hostPath', 'persistentVolumeClaim', 'configMap', 'secret', 'projected'];
+
+function readVolumes(spec: unknown): PodVolume[] {
+  return arrayField(spec, 'volumes').map((v) => {
+    const type = VOLUME_TYPES.find((t) => field(v, t) !== undefined && field(v, t) !== null) ?? 'other';
+    const hostPath = stringField(v, 'hostPath', 'path');
+    return { name: stringField(v, 'name') ?? '(unnamed)', type, ...(type === 'hostPath' && hostPath ? { hostPath } : {}) };
+  });
+}
+
+function readTolerations(spec: unknown): Toleration[] {
+  return arrayField(spec, 'tolerations').map((t) => {
+    const out: Toleration = {};
+    const key = stringField(t, 'key');
+    const operator = stringField(t, 'operator');
+    const value = stringField(t, 'value');
+    const effect = stringField(t, 'effect');
+    if (key) out.key = key;
+    if (operator === 'Exists' || operator === 'Equal') out.operator = operator;
+    if (value !== undefined) out.value = value;
+    if (effect) out.effect = effect;
+    return out;
+  });
+}
+
+/** requiredDuringSchedulingIgnoredDuringExecution terms; matchFields become requirements on node fields. */
+function readRequiredAffinity(spec: unknown): NodeSelectorRequirement[][] {
+  const terms = arrayField(spec, 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms');
+  return terms.map((term) => [
+    ...readRequirements(arrayField(term, 'matchExpressions')),
+    ...readRequirements(arrayField(term, 'matchFields'), true),
+  ]);
+}
+
+function readHostPorts(spec: unknown): number[] {
+  const ports = [...arrayField(spec, 'containers'), ...arrayField(spec, 'initContainers')]
+    .flatMap((c) => arrayField(c, 'ports'))
+    .map((p) => field(p, 'hostPort'))
+    .filter((p): p is number => typeof p === 'number' && p > 0);
+  return [...new Set(ports)];
+}
+
+function readReady(object: unknown): boolean {
+  const ready = arrayField(object, 'status', 'conditions').find((c) => stringField(c, 'type') === 'Ready');
+  return ready ? stringField(ready, 'status') === 'True' : false;
+}
+
+/**
+ * Follows controller references upward through the workloads that were read:
+ * Pod → ReplicaSet → Deployment, Pod → Job → CronJob. Stops at the first owner
+ * that was not read (its controller is unknown) or after a few hops (a cycle).
+ */
+function topControllerOf(namespace: string, first: ControllerRef, owners: Map<string, RawObject>): ControllerRef {
+  let top = first;
+  for (let hop = 0; hop < 5; hop++) {
+    const owner = owners.get(controllerKey(namespace, top));
+    const next = owner ? controllerRefOf(owner.object) : undefined;
+    if (!next) break;
+    top = next;
+  }
+  return top;
+}
+
+export function readPod(raw: RawObject, owners: Map<string, RawObject>): Pod {
+  const o = raw.object;
+  const spec = field(o, 'spec');
+  const namespace = o.metadata?.namespace ?? 'default';
+  const controller = controllerRefOf(o);
+  const nodeName = stringField(spec, 'nodeName');
+  const phase = stringField(o, 'status', 'phase');
+  const images = [...arrayField(spec, 'initContainers'), ...arrayField(spec, 'containers')]
+    .map((c) => stringField(c, 'image'))
+    .filter((i): i is string => !!i);
+  return {
+    namespace,
+    name: o.metadata?.name ?? '(unnamed)',
+    ...(o.metadata?.uid ? { uid: o.metadata.uid } : {}),
+    labels: recordField(o, 'metadata', 'labels'),
+    ...(nodeName ? { nodeName } : {}),
+    ...(phase ? { phase } : {}),
+    deleting: typeof o.metadata?.deletionTimestamp === 'string' && o.metadata.deletionTimestamp !== '',
+    mirror: MIRROR_ANNOTATION in (o.metadata?.annotations ?? {}),
+    ...(controller ? { controller, topController: topControllerOf(namespace, controller, owners) } : {}),
+    ready: readReady(o),
+    volumes: readVolumes(spec),
+    requests: podRequests(spec),
+    tolerations: readTolerations(spec),
+    nodeSelector: recordField(spec, 'nodeSelector'),
+    requiredNodeAffinity: readRequiredAffinity(spec),
+    hostPorts: readHostPorts(spec),
+    images,
+    subject: subjectOf(raw),
+  };
+}
+
+/**
+ * Pods as the API serves them. Files from a node's /etc/kubernetes/manifests
+ * are skipped: they are static pod manifests, and the API shows them only as
+ * mirror pods.
+ */
+export function readPods(raws: RawObject[]): Pod[] {
+  const owners = new Map<string, RawObject>();
+  for (const raw of raws) {
+    if (!isWorkload(raw)) continue;
+    const { kind, metadata } = raw.object;
+    owners.set(controllerKey(metadata?.namespace ?? 'default', { kind: kind!, name: metadata?.name ?? '' }), raw);
+  }
+  return raws
+    .filter((r) => r.object.kind === 'Pod' && r.origin !== 'static-pod-manifest' && (r.object.apiVersion ?? 'v1') === 'v1')
+    .map((r) => readPod(r, owners));
+}

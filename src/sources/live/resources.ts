@@ -1,0 +1,53 @@
+import type { ModelPart } from '../types.js';
+
+/** A resource kcheck lists across all namespaces (or the cluster, for cluster-scoped ones). */
+export interface ListedResource {
+  /** Plural resource name, as RBAC rules name it. */
+  resource: string;
+  /** API group, '' for the core group. */
+  group: string;
+  version: string;
+  /** Kind of the items; list items come without apiVersion and kind. */
+  kind: string;
+  /** Parts of the model left incomplete when this list cannot be read. */
+  affects: ModelPart[];
+}
+
+/**
+ * Everything kcheck lists; deploy/rbac.yaml grants exactly `list` on these
+ * (and `get` on the one ConfigMap below). Mirror pods of the control plane
+ * come with the pods, so a pod gap also leaves the control plane partial.
+ */
+export const LISTED_RESOURCES: readonly ListedResource[] = [
+  { resource: 'nodes', group: '', version: 'v1', kind: 'Node', affects: ['nodes'] },
+  { resource: 'pods', group: '', version: 'v1', kind: 'Pod', affects: ['pods', 'controlPlane'] },
+  { resource: 'namespaces', group: '', version: 'v1', kind: 'Namespace', affects: [] },
+  { resource: 'replicationcontrollers', group: '', version: 'v1', kind: 'ReplicationController', affects: ['workloads'] },
+  { resource: 'deployments', group: 'apps', version: 'v1', kind: 'Deployment', affects: ['workloads'] },
+  { resource: 'replicasets', group: 'apps', version: 'v1', kind: 'ReplicaSet', affects: ['workloads'] },
+  { resource: 'statefulsets', group: 'apps', version: 'v1', kind: 'StatefulSet', affects: ['workloads'] },
+  { resource: 'daemonsets', group: 'apps', version: 'v1', kind: 'DaemonSet', affects: ['workloads'] },
+  { resource: 'jobs', group: 'batch', version: 'v1', kind: 'Job', affects: ['workloads'] },
+  { resource: 'cronjobs', group: 'batch', version: 'v1', kind: 'CronJob', affects: ['workloads'] },
+  { resource: 'poddisruptionbudgets', group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', affects: ['pdbs'] },
+];
+
+/**
+ * kubeadm keeps its ClusterConfiguration (kubernetesVersion, etcd image and
+ * data dir) in this ConfigMap: https://kubernetes.io/docs/reference/setup-tools/kubeadm/kubeadm-init/#config-file
+ * It is read with `get` on that one name, never by listing ConfigMaps.
+ */
+export const KUBEADM_CONFIG = { namespace: 'kube-system', name: 'kubeadm-config' } as const;
+
+export function apiVersionOf(r: ListedResource): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+export function listPath(r: ListedResource): string {
+  return r.group ? `/apis/${r.group}/${r.version}/${r.resource}` : `/api/${r.version}/${r.resource}`;
+}
+
+/** How the permission is named in gap reasons: `list on pods (core)`. */
+export function permission(verb: 'get' | 'list', r: { resource: string; group: string }): string {
+  return `${verb} on ${r.resource} (${r.group || 'core'})`;
+}

@@ -1,0 +1,90 @@
+import { realpath, stat } from 'node:fs/promises';
+import { emptyInputs, type Inputs } from '../types.js';
+import { onDisk } from './display-path.js';
+import { describeFsError } from './fs-errors.js';
+import { expandGlob, isGlobPattern } from './glob.js';
+import { readManifestFile, readManifestStream, STDIN } from './read-file.js';
+import { findManifestFiles } from './walk.js';
+
+export { streamManifests } from './stream.js';
+export type { ManifestEvent } from './events.js';
+export { readManifestFile, readManifestStream, STDIN } from './read-file.js';
+
+export interface ReadPathsOptions {
+  /** What `-` reads; process.stdin when not given. */
+  stdin?: NodeJS.ReadableStream;
+  /** Folder relative paths are taken from (the process's working directory when not given); names stay as given. */
+  cwd?: string;
+}
+
+class PathReader {
+  readonly inputs = emptyInputs();
+  private seen = new Set<string>();
+
+  constructor(private readonly options: ReadPathsOptions) {}
+
+  async path(path: string): Promise<void> {
+    if (path === '-') return this.stdin();
+    let info;
+    try {
+      info = await stat(onDisk(path, this.options.cwd));
+    } catch (err) {
+      const missing = typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT';
+      if (missing && isGlobPattern(path)) return this.glob(path);
+      this.inputs.gaps.push({ what: path, reason: `cannot read: ${describeFsError(err)}` });
+      return;
+    }
+    if (info.isDirectory()) return this.folder(path, true);
+    return this.file(path);
+  }
+
+  private async stdin(): Promise<void> {
+    if (this.seen.has(STDIN)) return;
+    this.seen.add(STDIN);
+    const stream = (this.options.stdin ?? process.stdin) as AsyncIterable<Buffer | string>;
+    await readManifestStream(stream, STDIN, this.inputs);
+  }
+
+  private async glob(pattern: string): Promise<void> {
+    const matches = await expandGlob(pattern, this.options.cwd);
+    if (matches.length === 0) {
+      this.inputs.gaps.push({ what: pattern, reason: 'no files match this pattern' });
+      return;
+    }
+    for (const match of matches) {
+      const info = await stat(onDisk(match, this.options.cwd)).catch(() => undefined);
+      if (info?.isDirectory()) await this.folder(match, false);
+      else await this.file(match);
+    }
+  }
+
+  private async folder(dir: string, named: boolean): Promise<void> {
+    const { files, gaps } = await findManifestFiles(dir, this.options.cwd);
+    this.inputs.gaps.push(...gaps);
+    if (files.length === 0 && gaps.length === 0 && named) {
+      this.inputs.gaps.push({ what: dir, reason: 'no *.yaml, *.yml or *.json files in this folder' });
+    }
+    for (const file of files) await this.file(file);
+  }
+
+  private async file(file: string): Promise<void> {
+    const real = await realpath(onDisk(file, this.options.cwd)).catch(() => file);
+    if (this.seen.has(real)) return;
+    this.seen.add(real);
+    const options = this.options.cwd === undefined ? {} : { cwd: this.options.cwd };
+    await readManifestFile(file, this.inputs, options);
+  }
+}
+
+/**
+ * Reads manifests from files, folders (recursively: *.yaml, *.yml, *.json,
+ * skipping hidden folders and node_modules), shell patterns and `-` (stdin).
+ * A file reached twice is read once. Nothing here throws on bad input: what
+ * cannot be read is a scan gap, what cannot be parsed a problem, what is not
+ * Kubernetes a skipped document.
+ */
+export async function readPaths(paths: string[], opts: ReadPathsOptions = {}): Promise<Inputs> {
+  const reader = new PathReader(opts);
+  for (const path of paths) await reader.path(path);
+  return reader.inputs;
+}

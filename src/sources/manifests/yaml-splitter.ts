@@ -1,0 +1,201 @@
+import type { Piece, Splitter } from './pieces.js';
+import { offsetLines, yamlDocumentPieces, yamlItemPieces, yamlValue, type LineMap } from './yaml-text.js';
+
+// A `---` or `...` at column 0 always ends a document: the YAML spec forbids
+// these markers inside content (c-forbidden, https://yaml.org/spec/1.2.2/#912-document-markers).
+const DOCUMENT_START = /^---(?:[ \t]|$)/;
+const DOCUMENT_END = /^\.\.\.(?:[ \t]|$)/;
+// `kubectl get -o yaml` writes `items:` at column 0 and each item as `- apiVersion: ...`.
+const ITEMS_KEY = /^items:[ \t]*(?:#.*)?$/;
+const SEQUENCE_ENTRY = /^( *)-(?:[ \t]|$)/;
+const BLANK_OR_COMMENT = /^[ \t]*(?:#.*)?$/;
+
+/** Consecutive lines of one document and the file line of the first. */
+interface Segment {
+  firstLine: number;
+  lines: string[];
+}
+
+interface Document {
+  /** The document without the items of its list (the list's envelope when it has one). */
+  segments: Segment[];
+  hasContent: boolean;
+  mode: 'plain' | 'items-key' | 'items';
+  /** Blank and comment lines between `items:` and what follows it. */
+  held: string[];
+  itemIndent: number;
+  item: Segment | undefined;
+  list: number | undefined;
+}
+
+function indentOf(line: string): number {
+  let n = 0;
+  while (n < line.length && line.charCodeAt(n) === 0x20) n++;
+  return n;
+}
+
+/**
+ * Reads YAML a line at a time: documents end at `---`/`...` lines, and the
+ * block sequence of a list (`items:` at column 0, or a document that is a
+ * sequence) is cut into items that are parsed one by one, so a huge
+ * `kubectl get -o yaml` dump never sits in memory as one string. Other
+ * documents are parsed whole.
+ */
+export class YamlSplitter implements Splitter {
+  private out: Piece[] = [];
+  private rest = '';
+  private lineNo = 0;
+  private doc: Document = this.newDocument();
+  private lists = 0;
+
+  push(text: string): void {
+    const chunk = this.rest + text;
+    let start = 0;
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      this.line(chunk.slice(start, nl));
+      start = nl + 1;
+    }
+    this.rest = chunk.slice(start);
+  }
+
+  end(): void {
+    if (this.rest !== '') this.line(this.rest);
+    this.rest = '';
+    this.endDocument();
+  }
+
+  take(): Piece[] {
+    const taken = this.out;
+    this.out = [];
+    return taken;
+  }
+
+  private newDocument(): Document {
+    return { segments: [], hasContent: false, mode: 'plain', held: [], itemIndent: 0, item: undefined, list: undefined };
+  }
+
+  private line(raw: string): void {
+    this.lineNo += 1;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (DOCUMENT_START.test(line) || DOCUMENT_END.test(line)) {
+      this.endDocument();
+      // `--- !tag` or `--- {a: 1}`: the marker line carries content of the new document.
+      if (line.startsWith('---') && !BLANK_OR_COMMENT.test(line.slice(3))) this.envelopeLine(line);
+      return;
+    }
+    const doc = this.doc;
+    if (doc.mode === 'items') this.itemsLine(line);
+    else if (doc.mode === 'items-key') this.afterItemsKey(line);
+    else if (!doc.hasContent && SEQUENCE_ENTRY.exec(line)?.[1] === '') {
+      this.startItems(0);
+      this.itemsLine(line);
+    } else {
+      this.envelopeLine(line);
+      if (ITEMS_KEY.test(line)) doc.mode = 'items-key';
+    }
+  }
+
+  private envelopeLine(line: string, lineNo = this.lineNo): void {
+    const doc = this.doc;
+    const last = doc.segments[doc.segments.length - 1];
+    if (last && last.firstLine + last.lines.length === lineNo) last.lines.push(line);
+    else doc.segments.push({ firstLine: lineNo, lines: [line] });
+    if (!BLANK_OR_COMMENT.test(line)) doc.hasContent = true;
+  }
+
+  private afterItemsKey(line: string): void {
+    const doc = this.doc;
+    if (BLANK_OR_COMMENT.test(line)) {
+      doc.held.push(line);
+      return;
+    }
+    const entry = SEQUENCE_ENTRY.exec(line);
+    if (entry) {
+      doc.held = [];
+      this.startItems(entry[1]?.length ?? 0);
+      this.itemsLine(line);
+      return;
+    }
+    // `items:` holds a mapping or scalar, or nothing: not a list after all.
+    const firstHeld = this.lineNo - doc.held.length;
+    doc.held.forEach((held, index) => this.envelopeLine(held, firstHeld + index));
+    doc.held = [];
+    doc.mode = 'plain';
+    this.envelopeLine(line);
+  }
+
+  private startItems(indent: number): void {
+    const doc = this.doc;
+    doc.mode = 'items';
+    doc.itemIndent = indent;
+    doc.hasContent = true;
+    this.lists += 1;
+    doc.list = this.lists;
+    const head = doc.segments.length > 0 ? yamlValue(this.segmentText(doc.segments)) : undefined;
+    this.out.push({ kind: 'list-start', list: doc.list, envelope: head });
+  }
+
+  private itemsLine(line: string): void {
+    const doc = this.doc;
+    const indent = indentOf(line);
+    if (BLANK_OR_COMMENT.test(line) || indent > doc.itemIndent) {
+      doc.item?.lines.push(line);
+      return;
+    }
+    this.endItem();
+    if (indent === doc.itemIndent && SEQUENCE_ENTRY.test(line)) {
+      doc.item = { firstLine: this.lineNo, lines: [line] };
+      return;
+    }
+    // The sequence is over; the envelope goes on (e.g. `kind: List` after the items).
+    doc.mode = 'plain';
+    this.envelopeLine(line);
+  }
+
+  private endItem(): void {
+    const doc = this.doc;
+    const item = doc.item;
+    if (!item || doc.list === undefined) return;
+    doc.item = undefined;
+    this.out.push(...yamlItemPieces(item.lines.join('\n'), offsetLines(item.firstLine), doc.list));
+  }
+
+  private endDocument(): void {
+    const doc = this.doc;
+    this.endItem();
+    if (doc.list !== undefined) {
+      const envelope = doc.segments.length > 0 ? this.parseEnvelope(doc.segments) : undefined;
+      this.out.push({ kind: 'list-end', list: doc.list, envelope });
+    } else if (doc.hasContent) {
+      const text = this.segmentText(doc.segments);
+      this.out.push(...yamlDocumentPieces(text, this.segmentLines(doc.segments), () => ++this.lists));
+    }
+    this.doc = this.newDocument();
+  }
+
+  private parseEnvelope(segments: Segment[]): unknown {
+    const pieces = yamlDocumentPieces(this.segmentText(segments), this.segmentLines(segments), () => ++this.lists);
+    let envelope: unknown;
+    for (const piece of pieces) {
+      if (piece.kind === 'problem') this.out.push(piece);
+      else if (piece.kind === 'document') envelope = piece.value;
+    }
+    return envelope;
+  }
+
+  private segmentText(segments: Segment[]): string {
+    return segments.map((s) => s.lines.join('\n')).join('\n');
+  }
+
+  private segmentLines(segments: Segment[]): LineMap {
+    return (textLine) => {
+      let remaining = textLine;
+      for (const segment of segments) {
+        if (remaining <= segment.lines.length) return segment.firstLine + remaining - 1;
+        remaining -= segment.lines.length;
+      }
+      const last = segments[segments.length - 1];
+      return last ? last.firstLine + last.lines.length - 1 : textLine;
+    };
+  }
+}

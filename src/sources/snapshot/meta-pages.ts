@@ -1,0 +1,124 @@
+import type { FileHandle } from 'node:fs/promises';
+import {
+  COMMON_PAGE_SIZES,
+  META_BYTES,
+  META_PAGE,
+  MAGIC,
+  type Meta,
+  hex32,
+  isPlausiblePageSize,
+  metaDefect,
+  pageFlagsName,
+  readMeta,
+  readPageHeader,
+} from './bbolt-layout.js';
+import type { MetaPageReport, SnapshotProblem } from './types.js';
+
+export type MetaOutcome =
+  | { kind: 'usable'; pageSize: number; active: Meta; activeIndex: 0 | 1; pages: MetaPageReport[]; problems: SnapshotProblem[] }
+  | { kind: 'not-bbolt'; problems: SnapshotProblem[] }
+  | { kind: 'unusable'; pages: MetaPageReport[]; problems: SnapshotProblem[] };
+
+interface MetaRead {
+  index: 0 | 1;
+  offset: number;
+  meta: Meta;
+  /** Why bbolt would not use it; null when valid. */
+  defect: string | null;
+  /** Damage to the page header that bbolt itself does not look at. */
+  headerDefect: string | null;
+}
+
+/**
+ * Finds the meta page bbolt would use: both pages are checked (magic, version,
+ * FNV-1a checksum) and the valid one with the higher txid wins (bbolt db.meta()).
+ * The page size comes from meta page 0; when that page is damaged, meta page 1
+ * is looked for at the common page sizes, as the file gives no other hint.
+ */
+export async function readMetaPages(fh: FileHandle, fileSize: number): Promise<MetaOutcome> {
+  if (fileSize < META_BYTES) {
+    return { kind: 'not-bbolt', problems: [{ part: 'file', message: `not a bbolt database: ${fileSize} bytes is too short to hold a meta page` }] };
+  }
+  const first = await readMetaAt(fh, 0, 0);
+  let second: MetaRead | null = null;
+  const candidates = first.defect === null || isPlausiblePageSize(first.meta.pageSize)
+    ? [first.meta.pageSize, ...COMMON_PAGE_SIZES.filter((s) => s !== first.meta.pageSize)]
+    : COMMON_PAGE_SIZES;
+  let sawMagicAtMeta1 = false;
+  let meta1Missing = 'meta page 1: not found at the page size of meta page 0 or at any usual page size';
+  for (const size of candidates) {
+    if (!isPlausiblePageSize(size)) continue;
+    if (size + META_BYTES > fileSize) {
+      if (first.defect === null && size === first.meta.pageSize) {
+        meta1Missing = `meta page 1: the file ends (${fileSize} bytes) before it (offset ${size})`;
+      }
+      continue;
+    }
+    const read = await readMetaAt(fh, 1, size);
+    if (read.meta.magic === MAGIC) sawMagicAtMeta1 = true;
+    const sizeDefect = read.meta.pageSize !== size && read.defect === null
+      ? `records page size ${read.meta.pageSize} but sits at offset ${size}`
+      : null;
+    if (read.defect === null && sizeDefect === null) {
+      second = read;
+      break;
+    }
+    // Meta 0 names the page size: report meta 1 as found there, however damaged.
+    if (first.defect === null && size === first.meta.pageSize) {
+      second = { ...read, defect: read.defect ?? sizeDefect };
+      break;
+    }
+  }
+
+  if (first.meta.magic !== MAGIC && !sawMagicAtMeta1) {
+    return {
+      kind: 'not-bbolt',
+      problems: [{
+        part: 'file',
+        message: `not a bbolt database (bytes 16-19 are 0x${hex32(first.meta.magic)}, the bbolt magic is 0x${hex32(MAGIC)}, and no second meta page was found at the usual page sizes)`,
+      }],
+    };
+  }
+
+  const reads = second ? [first, second] : [first];
+  const problems: SnapshotProblem[] = [];
+  for (const r of reads) {
+    if (r.defect) problems.push({ part: 'meta', page: r.index, message: `meta page ${r.index}: ${r.defect}` });
+    if (r.headerDefect) problems.push({ part: 'meta', page: r.index, message: `meta page ${r.index}: ${r.headerDefect}` });
+  }
+  if (!second) {
+    problems.push({ part: 'meta', page: 1, message: meta1Missing });
+  }
+  const pages = reads.map(toReport);
+  const valid = reads.filter((r) => r.defect === null);
+  if (valid.length === 0) {
+    problems.push({ part: 'meta', message: 'both meta pages are damaged: bbolt (and etcd) cannot open this database' });
+    return { kind: 'unusable', pages, problems };
+  }
+  const active = valid.reduce((best, r) => (r.meta.txid > best.meta.txid ? r : best));
+  return { kind: 'usable', pageSize: active.meta.pageSize, active: active.meta, activeIndex: active.index, pages, problems };
+}
+
+async function readMetaAt(fh: FileHandle, index: 0 | 1, offset: number): Promise<MetaRead> {
+  const buf = Buffer.alloc(META_BYTES);
+  await fh.read(buf, 0, META_BYTES, offset);
+  const meta = readMeta(buf);
+  const header = readPageHeader(buf);
+  let headerDefect: string | null = null;
+  if (meta.magic === MAGIC) {
+    if (header.flags !== META_PAGE) headerDefect = `page type is ${pageFlagsName(header.flags)} (expected meta)`;
+    else if (header.id !== BigInt(index)) headerDefect = `header says it is page ${header.id}`;
+  }
+  return { index, offset, meta, defect: metaDefect(meta), headerDefect };
+}
+
+function toReport(r: MetaRead): MetaPageReport {
+  const report: MetaPageReport = { index: r.index, offset: r.offset, valid: r.defect === null };
+  if (r.defect) report.reason = r.defect;
+  if (r.defect === null) {
+    report.txid = Number(r.meta.txid);
+    report.pageSize = r.meta.pageSize;
+    report.pageCount = Number(r.meta.pageCount);
+  }
+  return report;
+}

@@ -1,0 +1,14 @@
+// etcd, built from the same module graph as kube-apiserver so the server
+// matches the client the apiserver was released with. This is what etcd's own
+// main.go does (https://github.com/etcd-io/etcd/blob/v3.6.5/server/main.go).
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() {
+	etcdmain.Main(os.Args)
+}
