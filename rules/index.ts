@@ -1,14 +1,22 @@
 import type { Rule } from '../src/engine/types.js';
 import apiserverVersionSkew from './apiserver-version-skew.js';
 import controlPlaneVersionSkew from './control-plane-version-skew.js';
+import drainDaemonsetPod from './drain-daemonset-pod.js';
+import drainEmptydirData from './drain-emptydir-data.js';
+import drainMultiplePdbs from './drain-multiple-pdbs.js';
+import drainNoCapacity from './drain-no-capacity.js';
+import drainPdbBlocks from './drain-pdb-blocks.js';
+import drainUnmanagedPod from './drain-unmanaged-pod.js';
 import etcdVersionMismatch from './etcd-version-mismatch.js';
 import ignoreWithoutReason from './ignore-without-reason.js';
 import kubeProxyVersionSkew from './kube-proxy-version-skew.js';
 import kubeadmVersionMismatch from './kubeadm-version-mismatch.js';
 import kubectlVersionSkew from './kubectl-version-skew.js';
 import kubeletVersionSkew from './kubelet-version-skew.js';
+import nodeCordoned from './node-cordoned.js';
 import parseError from './parse-error.js';
 import releaseDataOutdated from './release-data-outdated.js';
+import singleReplicaDowntime from './single-replica-downtime.js';
 import unsupportedVersion from './unsupported-version.js';
 import upgradeBlockedByKubeletSkew from './upgrade-blocked-by-kubelet-skew.js';
 import upgradeSkipsMinor from './upgrade-skips-minor.js';
@@ -18,14 +26,22 @@ import versionUnknown from './version-unknown.js';
 export const rules: Rule<any>[] = [
   apiserverVersionSkew,
   controlPlaneVersionSkew,
+  drainDaemonsetPod,
+  drainEmptydirData,
+  drainMultiplePdbs,
+  drainNoCapacity,
+  drainPdbBlocks,
+  drainUnmanagedPod,
   etcdVersionMismatch,
   ignoreWithoutReason,
   kubeProxyVersionSkew,
   kubeadmVersionMismatch,
   kubectlVersionSkew,
   kubeletVersionSkew,
+  nodeCordoned,
   parseError,
   releaseDataOutdated,
+  singleReplicaDowntime,
   unsupportedVersion,
   upgradeBlockedByKubeletSkew,
   upgradeSkipsMinor,

@@ -19,8 +19,10 @@ function daysLeft(v: Version, now: Date): number | null {
   return minorDistance(v, parseVersion(oldestKnownRelease.minor)!) < 0 ? -Infinity : null;
 }
 
+/** `on 2026-06-28`, or `before 2021-10-28` for minors older than the table. */
 function endOfLife(v: Version): string {
-  return releaseOf(v)?.endOfLife ?? `before ${oldestKnownRelease.endOfLife}`;
+  const release = releaseOf(v);
+  return release ? `on ${release.endOfLife}` : `before ${oldestKnownRelease.endOfLife}`;
 }
 
 export default defineRule<Options>({
@@ -48,13 +50,13 @@ export default defineRule<Options>({
       if (days !== null && days < 0) {
         reports.push({
           subject: cluster.subject,
-          message: `Kubernetes ${minor} (kube-apiserver ${show(cluster.version)}) reached end of life on ${endOfLife(cluster.version)}; it gets no more security fixes`,
+          message: `Kubernetes ${minor} (kube-apiserver ${show(cluster.version)}) reached end of life ${endOfLife(cluster.version)}; it gets no more security fixes`,
         });
       } else if (days !== null && days <= options.warnDays) {
         reports.push({
           subject: cluster.subject,
           severity: 'warning',
-          message: `Kubernetes ${minor} (kube-apiserver ${show(cluster.version)}) reaches end of life on ${endOfLife(cluster.version)}, in ${days} days`,
+          message: `Kubernetes ${minor} (kube-apiserver ${show(cluster.version)}) reaches end of life ${endOfLife(cluster.version)}, in ${days} days`,
         });
       }
     }
@@ -66,7 +68,7 @@ export default defineRule<Options>({
         reports.push({
           subject: node.subject,
           severity: 'warning',
-          message: `kubelet ${show(kubelet)} on node ${node.name} is on Kubernetes ${minorOf(kubelet)}, past its end of life (${endOfLife(kubelet)})`,
+          message: `kubelet ${show(kubelet)} on node ${node.name} is on Kubernetes ${minorOf(kubelet)}, which reached end of life ${endOfLife(kubelet)}`,
         });
       }
     }

@@ -85,11 +85,10 @@ export function parseConfig(text: string, file: string, rules: Rule<any>[]): Con
     problems.push(`${file}${line ? `:${line}` : ''}: ${path.length ? path.join('.') : '(top level)'}: ${message}`);
   };
 
-  if (!validateShape(data)) {
-    for (const e of bestErrors(validateShape.errors ?? [])) fail(dotted(e.instancePath), describe(e));
-    throw new UsageError(`invalid configuration\n  ${problems.join('\n  ')}`);
-  }
-  const config = data as Omit<Config, 'file'> & Partial<Config>;
+  const shapeErrors = validateShape(data) ? [] : bestErrors(validateShape.errors ?? []);
+  for (const e of shapeErrors) fail(dotted(e.instancePath), describe(e));
+  const badPaths = new Set(shapeErrors.map((e) => dotted(e.instancePath).slice(0, 2).join('.')));
+  const config = (data && typeof data === 'object' ? data : {}) as Omit<Config, 'file'> & Partial<Config>;
   const byId = new Map(rules.map((r) => [r.id, r]));
   const settings: Record<string, RuleSetting> = {};
   for (const [id, setting] of Object.entries(config.rules ?? {})) {
@@ -98,6 +97,7 @@ export function parseConfig(text: string, file: string, rules: Rule<any>[]): Con
       fail(['rules', id], `no rule "${id}" (kcheck rules lists them)`);
       continue;
     }
+    if (badPaths.has(`rules.${id}`)) continue;
     const normal: RuleSetting = typeof setting === 'string' ? { severity: setting as SeveritySetting } : setting;
     if (normal.options) {
       if (!rule.optionsSchema) {
@@ -113,10 +113,13 @@ export function parseConfig(text: string, file: string, rules: Rule<any>[]): Con
     }
     settings[id] = normal;
   }
-  (config.ignore ?? []).forEach((entry, i) => {
-    if (entry.rule !== '*' && !byId.has(entry.rule)) fail(['ignore', String(i), 'rule'], `no rule "${entry.rule}"`);
+  (Array.isArray(config.ignore) ? config.ignore : []).forEach((entry, i) => {
+    if (typeof entry?.rule === 'string' && entry.rule !== '*' && !byId.has(entry.rule)) fail(['ignore', String(i), 'rule'], `no rule "${entry.rule}"`);
   });
-  if (problems.length > 0) throw new UsageError(`invalid configuration\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) {
+    problems.sort((a, b) => Number(/:(\d+):/.exec(a)?.[1] ?? 0) - Number(/:(\d+):/.exec(b)?.[1] ?? 0));
+    throw new UsageError(`invalid configuration\n  ${problems.join('\n  ')}`);
+  }
   return {
     file,
     target: config.target,

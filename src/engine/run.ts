@@ -20,7 +20,6 @@ function clusterOf(subject: Subject, model: ClusterModel): string | null {
 
 /** Why a rule cannot run on this model, if it cannot. */
 function skipReason(rule: Rule<any>, model: ClusterModel): string | null {
-  if (rule.needsTarget && !model.target) return 'needs an upgrade target (--target X.Y)';
   const missing = rule.needs.filter((part) => model.incomplete.has(part));
   if (missing.length > 0) return `the scan could not read ${missing.join(', ')}`;
   return rule.skipIf?.(model) ?? null;
@@ -54,6 +53,8 @@ export function run(model: ClusterModel, rules: Rule<any>[], config: Config): Ru
   for (const rule of rules) {
     const configured = severityFor(rule, config);
     if (configured === 'off') continue;
+    // Upgrade rules without a target are not applicable, not skipped.
+    if (rule.needsTarget && !model.target) continue;
     const reason = skipReason(rule, model);
     if (reason) {
       skippedRules.push({ ruleId: rule.id, reason });

@@ -19,9 +19,22 @@ export function isFinished(pod: Pod): boolean {
   return pod.phase === 'Succeeded' || pod.phase === 'Failed';
 }
 
+const podsByNode = new WeakMap<Pod[], Map<string, Pod[]>>();
+
 /** Every pod bound to the node (what `kubectl drain` lists with `--field-selector spec.nodeName=NODE`). */
 export function podsOnNode(model: ClusterModel, nodeName: string): Pod[] {
-  return model.pods.filter((p) => p.nodeName === nodeName);
+  let index = podsByNode.get(model.pods);
+  if (!index) {
+    index = new Map();
+    for (const pod of model.pods) {
+      if (!pod.nodeName) continue;
+      const list = index.get(pod.nodeName) ?? [];
+      list.push(pod);
+      index.set(pod.nodeName, list);
+    }
+    podsByNode.set(model.pods, index);
+  }
+  return [...(index.get(nodeName) ?? [])];
 }
 
 export function nodeNamed(model: ClusterModel, name: string): Node | undefined {

@@ -16,14 +16,14 @@ export const GITHUB_MAX_RESULTS = 25_000;
  * The most severe findings when there are more than GitHub takes, in their
  * original order; suppressed findings are the first left out.
  */
-function resultsGitHubTakes(findings: Finding[]): Finding[] {
-  if (findings.length <= GITHUB_MAX_RESULTS) return findings;
+export function resultsGitHubTakes(findings: Finding[], max = GITHUB_MAX_RESULTS): Finding[] {
+  if (findings.length <= max) return findings;
   const rank = (f: Finding): number => (f.suppressed ? 0 : SEVERITY_RANK[f.severity]);
   const kept = new Set(
     findings
       .map((finding, index) => ({ finding, index }))
       .sort((a, b) => rank(b.finding) - rank(a.finding) || a.index - b.index)
-      .slice(0, GITHUB_MAX_RESULTS)
+      .slice(0, max)
       .map(({ index }) => index),
   );
   return findings.filter((_, index) => kept.has(index));
@@ -46,7 +46,7 @@ function suppressions(finding: Finding): Sarif.Suppression[] | undefined {
 const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 /** Tells GitHub code scanning why the run is incomplete, what was left out and which rules were skipped. */
-function invocation(result: RunResult, ruleIndex: Map<string, number>, dropped: number): Sarif.Invocation {
+function invocation(result: RunResult, ruleIndex: Map<string, number>, dropped: number, max: number): Sarif.Invocation {
   const notifications: Sarif.Notification[] = result.gaps.map((gap) => ({
     level: 'error',
     message: { text: sentence(`The scan is incomplete: ${gap.what}: ${gap.reason}`) },
@@ -55,7 +55,7 @@ function invocation(result: RunResult, ruleIndex: Map<string, number>, dropped: 
     notifications.push({
       level: 'warning',
       message: {
-        text: `${dropped} findings are left out: GitHub code scanning takes at most ${GITHUB_MAX_RESULTS} results per run; the JSON report has them all.`,
+        text: `${dropped} findings are left out: GitHub code scanning takes at most ${max} results per run; the JSON report has them all.`,
       },
     });
   }
@@ -84,8 +84,8 @@ function automationId(result: RunResult): string {
  * fingerprint and the object as a logical location.
  * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
  */
-export function sarifLog(result: RunResult, context: ReportContext): Sarif.Log {
-  const findings = resultsGitHubTakes(result.findings);
+export function sarifLog(result: RunResult, context: ReportContext, maxResults = GITHUB_MAX_RESULTS): Sarif.Log {
+  const findings = resultsGitHubTakes(result.findings, maxResults);
   const unanchored = findings.filter((f) => !f.location);
   if (unanchored.length > 0 && !context.sarifAnchor) throw new MissingSarifAnchorError(unanchored);
   const anchorUri = context.sarifAnchor ? artifactUri(context.sarifAnchor, context.cwd) : '';
@@ -134,7 +134,7 @@ export function sarifLog(result: RunResult, context: ReportContext): Sarif.Log {
           },
         },
         automationDetails: { id: automationId(result) },
-        invocations: [invocation(result, ruleIndex, result.findings.length - findings.length)],
+        invocations: [invocation(result, ruleIndex, result.findings.length - findings.length, maxResults)],
         results,
         properties: { capturedAt: result.capturedAt.toISOString(), target: result.target },
       },

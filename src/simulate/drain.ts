@@ -223,7 +223,7 @@ export function simulateDrain(model: ClusterModel, nodeName: string, flags: Drai
 
   const command = ['kubectl drain', nodeName, ...neededFlags(model, pods)].join(' ');
   const lostByCommand = pods.filter((p) => drainFilter(model, p, ALL_FLAGS).lostForGood);
-  const permissive = flags.force && flags.ignoreDaemonsets && flags.deleteEmptydirData ? fates : simulateDrain(model, nodeName, { ...ALL_FLAGS, disableEviction: flags.disableEviction }).fates;
+  const permissive = flags.force && flags.ignoreDaemonsets && flags.deleteEmptydirData ? fates : predictDrain(model, nodeName, { ...ALL_FLAGS, disableEviction: flags.disableEviction }).fates;
   const blockedBy = permissive.map(describeBlock).filter((b) => b !== '');
   const safeAlternative = lostByCommand.length > 0
     ? `kubectl cordon ${nodeName}  # keeps ${lostByCommand.map(podKey).join(', ')} running; no new pods land on ${nodeName}`
@@ -262,4 +262,22 @@ function destinationNotes(model: ClusterModel, node: Node | undefined, fates: Po
     }
   }
   return notes;
+}
+
+const predictions = new WeakMap<ClusterModel, Map<string, DrainPrediction>>();
+
+/** simulateDrain, remembered per model: several rules ask about the same node. */
+export function predictDrain(model: ClusterModel, nodeName: string, flags: DrainFlags): DrainPrediction {
+  let cache = predictions.get(model);
+  if (!cache) {
+    cache = new Map();
+    predictions.set(model, cache);
+  }
+  const key = `${nodeName}\u0000${flags.ignoreDaemonsets}${flags.deleteEmptydirData}${flags.force}${flags.disableEviction}`;
+  let prediction = cache.get(key);
+  if (!prediction) {
+    prediction = simulateDrain(model, nodeName, flags);
+    cache.set(key, prediction);
+  }
+  return prediction;
 }

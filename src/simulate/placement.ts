@@ -1,5 +1,5 @@
 import type { ClusterModel, Node, Pod, Resources, Taint } from '../model/types.js';
-import { isFinished, nodeMatchesAffinity, podKey, untoleratedTaint, workloadKeyOf } from '../model/walks.js';
+import { isFinished, nodeMatchesAffinity, podKey, podsOnNode, untoleratedTaint, workloadKeyOf } from '../model/walks.js';
 
 /** What is left on a node for new pods, as the scheduler's cache counts it. */
 export interface NodeRoom {
@@ -45,8 +45,8 @@ export function roomOn(model: ClusterModel, node: Node, leaving: Set<string> = n
   const free: Resources = { ...node.allocatable };
   const hostPorts = new Set<number>();
   const replicas = new Map<string, number>();
-  for (const pod of model.pods) {
-    if (pod.nodeName !== node.name || isFinished(pod) || leaving.has(podKey(pod))) continue;
+  for (const pod of podsOnNode(model, node.name)) {
+    if (isFinished(pod) || leaving.has(podKey(pod))) continue;
     take(free, pod);
     for (const port of pod.hostPorts) hostPorts.add(port);
     const key = workloadKeyOf(pod);

@@ -35,6 +35,9 @@ export interface ClusterInfo {
   version: string;
   server: string;
   caFile: string;
+  /** The apiserver's serving certificate and key (valid for 127.0.0.1), for test proxies. */
+  certFile: string;
+  keyFile: string;
   /** Contexts admin (current), kcheck-reader and no-pods. */
   kubeconfigPath: string;
   tokens: ClusterTokens;
@@ -153,8 +156,8 @@ async function kubectl(binary: string, kubeconfig: string, args: string[], input
 }
 
 /**
- * deploy/rbac.yaml as shipped, plus a copy of its ClusterRole without pods
- * bound to the no-pods user, for the permission-denied test.
+ * deploy/rbac.yaml as shipped, plus the same grants without pods for the
+ * no-pods user, for the permission-denied test.
  */
 async function applyRbac(binary: string, kubeconfig: string): Promise<void> {
   const shipped = readFileSync(join(REPO_ROOT, 'deploy', 'rbac.yaml'), 'utf8');
@@ -175,7 +178,14 @@ async function applyRbac(binary: string, kubeconfig: string): Promise<void> {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kcheck-reader-no-pods' },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: USERS.noPods }],
   };
-  await kubectl(binary, kubeconfig, ['apply', '-f', '-'], `${stringify(noPods)}---\n${stringify(binding)}`);
+  const kubeadmConfig = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'kcheck-kubeadm-config-no-pods', namespace: 'kube-system' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kcheck-kubeadm-config' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: USERS.noPods }],
+  };
+  await kubectl(binary, kubeconfig, ['apply', '-f', '-'], [noPods, binding, kubeadmConfig].map((o) => stringify(o)).join('---\n'));
 }
 
 /**
@@ -308,6 +318,8 @@ export async function startTestCluster(options: StartOptions = {}): Promise<Test
       version: bin.version,
       server,
       caFile: certs.caFile,
+      certFile: certs.certFile,
+      keyFile: certs.keyFile,
       kubeconfigPath,
       tokens,
       auditLogPath,

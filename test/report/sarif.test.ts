@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/engine/errors.js';
 import type { Finding, RunResult } from '../../src/engine/types.js';
 import { MissingSarifAnchorError } from '../../src/report/sarif-anchor.js';
-import { GITHUB_MAX_RESULTS, formatSarif } from '../../src/report/sarif.js';
+import { GITHUB_MAX_RESULTS, formatSarif, resultsGitHubTakes, sarifLog } from '../../src/report/sarif.js';
 import type { ReportContext } from '../../src/report/types.js';
 import { context, fileFindings, finding, fixtures, liveFindings, reportRules, runResult, type FixtureName } from './fixtures.js';
 import { validateSarif } from './sarif-validate.js';
@@ -176,7 +176,26 @@ describe('sarif report', () => {
     ]);
   }, SLOW);
 
-  it('keeps the most severe findings within GitHub\'s result limit and says how many were left out', () => {
+  it('keeps the most severe findings within the result limit and says how many were left out', () => {
+    const findings = [
+      finding({ ruleId: 'release-data-outdated', severity: 'info', message: 'stale', location: { file: 'a.yaml', line: 1, column: 1 } }),
+      { ...fileFindings[2]!, suppressed: { kind: 'annotation' as const, reason: 'pinned' } },
+      ...fileFindings.slice(0, 2),
+      fileFindings[4]!,
+    ];
+    const log = JSON.parse(JSON.stringify(sarifLog(runResult({ findings }), sarifContext(), 3))) as Sarif.Log;
+    validateSarif(log);
+    const [run] = log.runs;
+    expect(run?.results?.map((r) => r.ruleId)).toEqual(['control-plane-version-skew', 'unsupported-version', 'parse-error']);
+    expect(run?.invocations?.[0]?.toolExecutionNotifications).toEqual([
+      {
+        level: 'warning',
+        message: { text: '2 findings are left out: GitHub code scanning takes at most 3 results per run; the JSON report has them all.' },
+      },
+    ]);
+  }, SLOW);
+
+  it('takes up to 25,000 results, as GitHub code scanning does, errors first', () => {
     const many = Array.from({ length: GITHUB_MAX_RESULTS + 2 }, (_, i) =>
       finding({
         ruleId: i % 2 === 0 ? 'release-data-outdated' : 'kubelet-version-skew',
@@ -185,13 +204,13 @@ describe('sarif report', () => {
         location: { file: 'nodes.yaml', line: i + 1, column: 1 },
       }),
     );
-    const run = sarifRun(runResult({ findings: many }));
-    expect(run.results).toHaveLength(GITHUB_MAX_RESULTS);
-    expect(run.results?.filter((r) => r.level === 'error')).toHaveLength(Math.floor(many.length / 2));
-    expect(run.invocations?.[0]?.toolExecutionNotifications?.[0]?.message.text).toBe(
-      '2 findings are left out: GitHub code scanning takes at most 25000 results per run; the JSON report has them all.',
-    );
-  }, SLOW);
+    expect(GITHUB_MAX_RESULTS).toBe(25_000);
+    const kept = resultsGitHubTakes(many);
+    expect(kept).toHaveLength(25_000);
+    expect(kept.filter((f) => f.severity === 'error')).toHaveLength(many.length / 2);
+    expect(kept.map((f) => f.location?.line)).toEqual([...kept.map((f) => f.location?.line ?? 0)].sort((a, b) => a - b));
+    expect(resultsGitHubTakes(many.slice(0, 25_000))).toHaveLength(25_000);
+  });
 
   it('refuses a finding of a rule it was not given', () => {
     const stray = finding({ ruleId: 'no-such-rule', message: 'x', location: { file: 'a.yaml', line: 1, column: 1 } });

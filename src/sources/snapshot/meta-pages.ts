@@ -40,35 +40,37 @@ export async function readMetaPages(fh: FileHandle, fileSize: number): Promise<M
     return { kind: 'not-bbolt', problems: [{ part: 'file', message: `not a bbolt database: ${fileSize} bytes is too short to hold a meta page` }] };
   }
   const first = await readMetaAt(fh, 0, 0);
-  let second: MetaRead | null = null;
   const candidates = first.defect === null || isPlausiblePageSize(first.meta.pageSize)
     ? [first.meta.pageSize, ...COMMON_PAGE_SIZES.filter((s) => s !== first.meta.pageSize)]
     : COMMON_PAGE_SIZES;
+  let valid: MetaRead | null = null;
+  let damaged: MetaRead | null = null;
   let sawMagicAtMeta1 = false;
   let meta1Missing = 'meta page 1: not found at the page size of meta page 0 or at any usual page size';
   for (const size of candidates) {
     if (!isPlausiblePageSize(size)) continue;
+    const namedByMeta0 = size === first.meta.pageSize;
     if (size + META_BYTES > fileSize) {
-      if (first.defect === null && size === first.meta.pageSize) {
+      if (first.defect === null && namedByMeta0) {
         meta1Missing = `meta page 1: the file ends (${fileSize} bytes) before it (offset ${size})`;
+        break;
       }
       continue;
     }
     const read = await readMetaAt(fh, 1, size);
     if (read.meta.magic === MAGIC) sawMagicAtMeta1 = true;
-    const sizeDefect = read.meta.pageSize !== size && read.defect === null
+    const sizeDefect = read.defect === null && read.meta.pageSize !== size
       ? `records page size ${read.meta.pageSize} but sits at offset ${size}`
       : null;
     if (read.defect === null && sizeDefect === null) {
-      second = read;
+      valid = read;
       break;
     }
-    // Meta 0 names the page size: report meta 1 as found there, however damaged.
-    if (first.defect === null && size === first.meta.pageSize) {
-      second = { ...read, defect: read.defect ?? sizeDefect };
-      break;
-    }
+    if (!damaged && (namedByMeta0 || read.meta.magic === MAGIC)) damaged = { ...read, defect: read.defect ?? sizeDefect };
+    // A valid meta page 0 names the page size: meta page 1 is there or nowhere.
+    if (first.defect === null && namedByMeta0) break;
   }
+  const second = valid ?? damaged;
 
   if (first.meta.magic !== MAGIC && !sawMagicAtMeta1) {
     return {

@@ -1,0 +1,69 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import type { Report } from '../src/engine/types.js';
+import type { ClusterModel, Pod, PodDisruptionBudget } from '../src/model/types.js';
+import { controllerOf, topControllerOf } from '../src/model/walks.js';
+import { podName } from '../src/simulate/describe.js';
+import { pdbTerms, predictDrain } from '../src/simulate/drain.js';
+import { drainFlags, drainScope, PERMISSIVE_FLAGS, scanningEveryNode } from '../src/simulate/scope.js';
+
+const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+function fix(model: ClusterModel, pdb: PodDisruptionBudget, pod: Pod | null): string {
+  const lines: string[] = [];
+  const top = pod ? topControllerOf(pod) : undefined;
+  if (pod && top && SCALABLE.has(top.kind)) {
+    const replicas = controllerOf(model, pod)?.replicas;
+    const more = replicas !== undefined ? String(replicas + 1) : 'N+1';
+    lines.push(`kubectl scale ${top.kind.toLowerCase()}/${top.name} -n ${pod.namespace} --replicas=${more}   # one spare replica lets the PDB allow an eviction`);
+  }
+  lines.push(
+    `kubectl patch pdb ${pdb.name} -n ${pdb.namespace} --type=merge -p '{"spec":{"minAvailable":null,"maxUnavailable":1}}'   # or allow one pod down`,
+  );
+  return lines.join('\n');
+}
+
+function fromPods(model: ClusterModel): Report[] {
+  const flags = drainFlags(model);
+  if (flags.disableEviction) return [];
+  return drainScope(model).flatMap((node) =>
+    predictDrain(model, node.name, { ...PERMISSIVE_FLAGS }).fates.flatMap((fate): Report[] => {
+      const answer = fate.eviction;
+      if (answer?.result !== 'refused' || answer.code !== 429) return [];
+      const pdb = answer.pdbs[0]!;
+      return [{
+        subject: fate.pod.subject,
+        message:
+          `evicting pod ${podName(fate.pod)} from node ${node.name} is refused with 429: PodDisruptionBudget ${pdb.namespace}/${pdb.name} ` +
+          `allows 0 disruptions${pdbTerms(pdb)}; kubectl drain ${node.name} retries every 5s until --timeout (forever by default)`,
+        remediation: fix(model, pdb, fate.pod),
+      }];
+    }),
+  );
+}
+
+/** From manifests alone: a PDB whose spec refuses every eviction of the workload it guards. */
+function fromSpecs(model: ClusterModel): Report[] {
+  return model.pdbs
+    .filter((pdb) => pdb.blocksEveryEviction && (pdb.selectedPods ?? []).length === 0)
+    .map((pdb) => ({
+      subject: pdb.subject,
+      message:
+        `PodDisruptionBudget ${pdb.namespace}/${pdb.name} (${pdb.blocksEveryEviction}) allows no eviction of the pods it guards: ` +
+        'every kubectl drain of a node running one of them is refused with 429 and retries until --timeout (forever by default)',
+      remediation: fix(model, pdb, null),
+    }));
+}
+
+export default defineRule({
+  id: 'drain-pdb-blocks',
+  description: 'A PodDisruptionBudget allows no disruption: evictions are refused with 429 and kubectl drain retries until its timeout.',
+  category: 'drain',
+  severity: 'error',
+  needs: ['nodes', 'pods', 'pdbs'],
+  remediation:
+    'Give the workload a spare replica (kubectl scale) so the budget allows one eviction, or set maxUnavailable: 1 on the ' +
+    'PodDisruptionBudget. A PDB with minAvailable equal to the replicas, maxUnavailable: 0 or 100% blocks every drain.',
+  check(model) {
+    return [...fromPods(model), ...(scanningEveryNode(model) ? fromSpecs(model) : [])];
+  },
+});
