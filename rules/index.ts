@@ -1,6 +1,7 @@
 import type { Rule } from '../src/engine/types.js';
 import apiserverVersionSkew from './apiserver-version-skew.js';
 import controlPlaneVersionSkew from './control-plane-version-skew.js';
+import deprecatedApi from './deprecated-api.js';
 import drainDaemonsetPod from './drain-daemonset-pod.js';
 import drainEmptydirData from './drain-emptydir-data.js';
 import drainMultiplePdbs from './drain-multiple-pdbs.js';
@@ -16,6 +17,7 @@ import kubeletVersionSkew from './kubelet-version-skew.js';
 import nodeCordoned from './node-cordoned.js';
 import parseError from './parse-error.js';
 import releaseDataOutdated from './release-data-outdated.js';
+import removedApi from './removed-api.js';
 import singleReplicaDowntime from './single-replica-downtime.js';
 import unsupportedVersion from './unsupported-version.js';
 import upgradeBlockedByKubeletSkew from './upgrade-blocked-by-kubelet-skew.js';
@@ -26,6 +28,7 @@ import versionUnknown from './version-unknown.js';
 export const rules: Rule<any>[] = [
   apiserverVersionSkew,
   controlPlaneVersionSkew,
+  deprecatedApi,
   drainDaemonsetPod,
   drainEmptydirData,
   drainMultiplePdbs,
@@ -41,6 +44,7 @@ export const rules: Rule<any>[] = [
   nodeCordoned,
   parseError,
   releaseDataOutdated,
+  removedApi,
   singleReplicaDowntime,
   unsupportedVersion,
   upgradeBlockedByKubeletSkew,

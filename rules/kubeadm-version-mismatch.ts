@@ -38,7 +38,7 @@ export default defineRule({
         return [{
           subject: kubeadm.subject,
           severity: 'warning',
-          message: `kubeadm ${show(v)} is older than the target patch release ${show(target)}; kubeadm upgrade apply warns and may refuse`,
+          message: `kubeadm ${show(v)} is older than the target patch release ${show(target)}; kubeadm upgrade apply refuses it without --force`,
           remediation: installCommands(['kubeadm'], target, true),
         }];
       }

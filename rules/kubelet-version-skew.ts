@@ -37,7 +37,7 @@ export default defineRule({
           `allowed kubelet minors: ${describeWindow(window)}`,
         ...(newer
           ? {}
-          : { remediation: `kubectl drain ${node.name} --ignore-daemonsets\n${installCommands(['kubelet'], api.oldest)}\nsudo systemctl daemon-reload && sudo systemctl restart kubelet\nkubectl uncordon ${node.name}\n# a kubelet more than one minor behind is upgraded one minor at a time` }),
+          : { remediation: `kubectl drain ${node.name} --ignore-daemonsets\n${installCommands(['kubelet'], api.oldest)}\nsudo systemctl daemon-reload && sudo systemctl restart kubelet\nkubectl uncordon ${node.name}` }),
       }];
     });
   },

@@ -1,14 +1,10 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
-import type { ClusterModel, Pod } from '../src/model/types.js';
-import { isFinished, podsOnNode, topControllerOf, workloadKeyOf, workloadNamed } from '../src/model/walks.js';
+import type { ClusterModel } from '../src/model/types.js';
+import { workloadKeyOf } from '../src/model/walks.js';
+import { SERVING_KINDS, workloadsOnlyOn } from '../src/simulate/availability.js';
 import { plural } from '../src/simulate/describe.js';
 import { drainScope, scanningEveryNode } from '../src/simulate/scope.js';
-
-/** Workloads that serve users and are recreated elsewhere on eviction; Jobs and DaemonSets are not about availability. */
-const SERVING = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
-
-const servingReady = (pod: Pod): boolean => pod.ready && !pod.deleting && !isFinished(pod) && !pod.mirror;
 
 function fix(kind: string, namespace: string, name: string): string {
   return [
@@ -18,39 +14,22 @@ function fix(kind: string, namespace: string, name: string): string {
 }
 
 function fromPods(model: ClusterModel): Report[] {
-  const readyByWorkload = new Map<string, Pod[]>();
-  for (const pod of model.pods) {
-    const key = workloadKeyOf(pod);
-    if (!key || !servingReady(pod)) continue;
-    readyByWorkload.set(key, [...(readyByWorkload.get(key) ?? []), pod]);
-  }
-  return drainScope(model).flatMap((node) => {
-    const seen = new Set<string>();
-    return podsOnNode(model, node.name).flatMap((pod): Report[] => {
-      const key = workloadKeyOf(pod);
-      const top = topControllerOf(pod);
-      if (!key || !top || !SERVING.has(top.kind) || seen.has(key) || !servingReady(pod)) return [];
-      seen.add(key);
-      const ready = readyByWorkload.get(key) ?? [];
-      if (ready.some((p) => p.nodeName !== node.name)) return [];
-      const workload = workloadNamed(model, pod.namespace, top);
-      const names = ready.map((p) => p.name).join(', ');
-      return [{
-        subject: workload?.subject ?? pod.subject,
-        message:
-          `${top.kind} ${pod.namespace}/${top.name} has ${ready.length === 1 ? 'its only ready replica' : `all ${plural(ready.length, 'ready replica')}`} ` +
-          `(${names}) on node ${node.name}: while ${node.name} is drained it serves nobody until a replacement is scheduled and Ready`,
-        remediation: fix(top.kind, pod.namespace, top.name),
-      }];
-    });
-  });
+  return drainScope(model).flatMap((node) =>
+    workloadsOnlyOn(model, node.name).map((s) => ({
+      subject: s.workload?.subject ?? s.ready[0]!.subject,
+      message:
+        `${s.top.kind} ${s.namespace}/${s.top.name} has ${s.ready.length === 1 ? 'its only ready replica' : `all ${plural(s.ready.length, 'ready replica')}`} ` +
+        `(${s.ready.map((p) => p.name).join(', ')}) on node ${node.name}: while ${node.name} is drained it serves nobody until a replacement is scheduled and Ready`,
+      remediation: fix(s.top.kind, s.namespace, s.top.name),
+    })),
+  );
 }
 
 /** From manifests alone: a workload declared with one replica (none of its pods were read). */
 function fromManifests(model: ClusterModel): Report[] {
   const withPods = new Set(model.pods.map(workloadKeyOf).filter((k): k is string => !!k));
   return model.workloads.flatMap((w): Report[] => {
-    if (!SERVING.has(w.kind) || w.controller || w.replicas !== 1) return [];
+    if (!SERVING_KINDS.has(w.kind) || w.controller || w.replicas !== 1) return [];
     if (withPods.has(`${w.kind}/${w.namespace}/${w.name}`)) return [];
     return [{
       subject: w.subject,

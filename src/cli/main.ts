@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../engine/errors.js';
 import { packageVersion } from '../sources/package-files.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDrain } from './commands/drain.js';
 import { registerRules } from './commands/rules.js';
 import { registerScan } from './commands/scan.js';
 
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerScan(program, setExit);
   registerDemo(program, setExit);
+  registerDrain(program, setExit);
   registerRules(program);
   program.addHelpText('after', `
 Examples:

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { formatNames, formatters, type FormatName, type ReportContext } from '../report/index.js';
+import { severityFor } from '../engine/config.js';
 import { UsageError } from '../engine/errors.js';
 import { packageVersion, readRuleDocs } from '../sources/package-files.js';
 import type { Scan } from './pipeline.js';
@@ -10,6 +11,7 @@ export interface OutputOptions {
   format?: string;
   output?: string;
   sarifAnchor?: string;
+  sarifCategory?: string;
   cwd?: string;
 }
 
@@ -40,6 +42,9 @@ export function reportContext(scan: Scan, options: OutputOptions, color: boolean
     toolVersion: packageVersion(),
     color,
     ...(anchor ? { sarifAnchor: anchor } : {}),
+    ...(options.sarifCategory ? { sarifCategory: options.sarifCategory } : {}),
+    enabledRules: scan.rules.filter((rule) => severityFor(rule, scan.config) !== 'off').map((rule) => rule.id),
+    ...(format === 'html' ? { model: scan.model } : {}),
     cwd,
   };
 }

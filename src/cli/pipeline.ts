@@ -5,7 +5,7 @@ import { UsageError } from '../engine/errors.js';
 import { exitCode, run } from '../engine/run.js';
 import type { FailOn, Rule, RunResult } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
-import type { ClusterModel } from '../model/types.js';
+import type { ClusterModel, DrainIntent } from '../model/types.js';
 import { parseMinor, type Version } from '../model/version.js';
 import { readPaths } from '../sources/manifests/index.js';
 import { readRoot } from '../sources/root/index.js';
@@ -27,6 +27,8 @@ export interface ScanRequest {
   allowIncomplete?: boolean;
   /** Cluster name to show for findings that are not about a file. */
   cluster?: string;
+  /** `kcheck drain NODE`: the drain rules judge that drain only. */
+  drain?: DrainIntent;
   stdin?: Readable;
   cwd?: string;
 }
@@ -87,6 +89,7 @@ export function judge(inputs: Inputs, request: ScanRequest, config: Config, rule
     cluster: request.cluster ?? null,
     ...(request.kubectlVersion ? { kubectlVersion: request.kubectlVersion } : {}),
     ...(request.kubeadmVersion ? { kubeadmVersion: request.kubeadmVersion } : {}),
+    ...(request.drain ? { drain: request.drain } : {}),
   });
   const result = run(model, rules, config);
   return { config, inputs, model, result, failOn, rules, exitCode: exitCode(result, failOn, request.allowIncomplete) };

@@ -21,5 +21,6 @@ export function addOutputOptions(command: Command, formats: readonly string[]): 
     .addOption(new Option('--format <format>', 'report format').choices(formats).default('text'))
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'info', 'never']))
-    .option('--sarif-anchor <file>', 'repository file SARIF results about cluster objects are anchored to');
+    .option('--sarif-anchor <file>', 'repository file SARIF results about cluster objects are anchored to')
+    .option('--sarif-category <id>', 'SARIF automationDetails.id, the code scanning category (default: kcheck/CLUSTER/)');
 }

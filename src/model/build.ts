@@ -1,5 +1,5 @@
 import type { Inputs } from '../sources/types.js';
-import type { ClusterModel } from './types.js';
+import type { ClusterModel, DrainIntent } from './types.js';
 import type { Version } from './version.js';
 import { readComponents, type VersionFlags } from './components.js';
 import { readNodes } from './nodes.js';
@@ -7,11 +7,14 @@ import { readObjects } from './objects.js';
 import { readPods } from './pods.js';
 import { readWorkloads } from './workloads.js';
 import { readPdbs } from './pdbs.js';
+import { readRequestedDeprecatedApis } from './deprecated-api-metrics.js';
 
 export interface ModelOptions extends VersionFlags {
   now: Date;
   target?: Version | null;
   cluster?: string | null;
+  /** A drain about to happen (`kcheck drain NODE`): drain rules look at its nodes only. */
+  drain?: DrainIntent;
 }
 
 /** Turns what the sources read into the one typed model every rule sees. */
@@ -30,10 +33,12 @@ export function buildModel(inputs: Inputs, options: ModelOptions): ClusterModel 
     workloads,
     pdbs: readPdbs(raws, pods, workloads),
     objects: readObjects(raws),
+    requestedDeprecatedApis: readRequestedDeprecatedApis(inputs.metrics),
     problems: inputs.problems,
     skipped: inputs.skipped,
     gaps: inputs.gaps,
     incomplete: new Set(inputs.gaps.flatMap((g) => g.affects ?? [])),
     scanned: inputs.scanned,
+    ...(options.drain ? { drain: options.drain } : {}),
   };
 }

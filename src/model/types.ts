@@ -1,5 +1,6 @@
 import type { ModelPart, ParseProblem, Provenance, ScanGap, SkippedDocument } from '../sources/types.js';
 import type { Version } from './version.js';
+import type { RequestedDeprecatedApi } from './deprecated-api-metrics.js';
 
 /** How an object is named in findings and reports. */
 export interface ObjectRef {
@@ -209,6 +210,8 @@ export interface ClusterModel {
   workloads: Workload[];
   pdbs: PodDisruptionBudget[];
   objects: ObjectRecord[];
+  /** Deprecated API versions clients still request, from the apiserver's apiserver_requested_deprecated_apis metric. */
+  requestedDeprecatedApis: RequestedDeprecatedApi[];
   problems: ParseProblem[];
   skipped: SkippedDocument[];
   gaps: ScanGap[];

@@ -1,4 +1,9 @@
+import { formatGithub } from './github.js';
+import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
+import { formatJunit } from './junit.js';
+import { formatMarkdown } from './markdown.js';
+import { formatPolicyReport } from './policyreport.js';
 import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
 import type { Formatter } from './types.js';
@@ -8,6 +13,11 @@ export const formatters = {
   text: formatText,
   json: formatJson,
   sarif: formatSarif,
+  github: formatGithub,
+  markdown: formatMarkdown,
+  junit: formatJunit,
+  policyreport: formatPolicyReport,
+  html: formatHtml,
 } as const satisfies Record<string, Formatter>;
 
 export type FormatName = keyof typeof formatters;

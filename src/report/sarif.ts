@@ -71,8 +71,12 @@ function invocation(result: RunResult, ruleIndex: Map<string, number>, dropped: 
   };
 }
 
-/** Category of the analysis: one per cluster, or `files` for offline scans; GitHub wants a trailing `/`. */
-function automationId(result: RunResult): string {
+/**
+ * Category of the analysis: the one asked for (`--sarif-category`), else one
+ * per cluster, or `files` for offline scans; GitHub wants a trailing `/`.
+ */
+function automationId(result: RunResult, category?: string): string {
+  if (category !== undefined && category !== '') return category.endsWith('/') ? category : `${category}/`;
   const name = result.cluster === null ? 'files' : result.cluster.replace(/[^\w.@:-]+/g, '-');
   return `kcheck/${name}/`;
 }
@@ -133,7 +137,7 @@ export function sarifLog(result: RunResult, context: ReportContext, maxResults =
             rules: context.rules.map((rule) => ruleDescriptor(rule, context.ruleDocs?.get(rule.id))),
           },
         },
-        automationDetails: { id: automationId(result) },
+        automationDetails: { id: automationId(result, context.sarifCategory) },
         invocations: [invocation(result, ruleIndex, result.findings.length - findings.length, maxResults)],
         results,
         properties: { capturedAt: result.capturedAt.toISOString(), target: result.target },

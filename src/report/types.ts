@@ -1,4 +1,5 @@
 import type { RuleMeta, RunResult } from '../engine/types.js';
+import type { ClusterModel } from '../model/types.js';
 
 /** What a formatter knows besides the result; the CLI builds it. */
 export interface ReportContext {
@@ -13,6 +14,12 @@ export interface ReportContext {
   sarifAnchor?: string;
   /** Directory SARIF artifact URIs are made relative to (the repository root). */
   cwd?: string;
+  /** SARIF `automationDetails.id` (the code scanning category); ends with `/`. */
+  sarifCategory?: string;
+  /** Ids of the rules the configuration leaves on; all of `rules` when not given. */
+  enabledRules?: string[];
+  /** The model the result was judged on, for reports that draw the cluster (html). */
+  model?: ClusterModel;
 }
 
 /** A report format: pure, from a run's result to the text written out. */

@@ -144,13 +144,26 @@ function kubectlOutput(node: Node, fates: PodFate[], flags: DrainFlags, outcome:
   return lines;
 }
 
-function neededFlags(model: ClusterModel, pods: Pod[]): string[] {
-  const notes = pods.flatMap((p) => drainFilter(model, p, ALL_FLAGS).notes);
-  const flags: string[] = [];
-  if (notes.some((n) => n.filter === 'daemonSet' && n.type === 'Warning' && !n.delete)) flags.push('--ignore-daemonsets');
-  if (notes.some((n) => n.filter === 'localStorage')) flags.push('--delete-emptydir-data');
-  if (notes.some((n) => n.filter === 'unreplicated' || (n.filter === 'daemonSet' && n.delete))) flags.push('--force');
-  return flags;
+/** The flags that get every pod on the node past kubectl's filters (none more). */
+export function flagsNeeded(model: ClusterModel, nodeName: string): DrainFlags {
+  const notes = podsOnNode(model, nodeName).flatMap((p) => drainFilter(model, p, ALL_FLAGS).notes);
+  return {
+    ignoreDaemonsets: notes.some((n) => n.filter === 'daemonSet' && n.type === 'Warning' && !n.delete),
+    deleteEmptydirData: notes.some((n) => n.filter === 'localStorage'),
+    force: notes.some((n) => n.filter === 'unreplicated' || (n.filter === 'daemonSet' && n.delete)),
+    disableEviction: false,
+  };
+}
+
+/** `kubectl drain NODE --ignore-daemonsets ...` with the flags set. */
+export function drainCommand(nodeName: string, flags: DrainFlags): string {
+  const named: [boolean, string][] = [
+    [flags.ignoreDaemonsets, '--ignore-daemonsets'],
+    [flags.deleteEmptydirData, '--delete-emptydir-data'],
+    [flags.force, '--force'],
+    [flags.disableEviction, '--disable-eviction'],
+  ];
+  return ['kubectl drain', nodeName, ...named.filter(([on]) => on).map(([, flag]) => flag)].join(' ');
 }
 
 function describeBlock(fate: PodFate): string {
@@ -221,7 +234,7 @@ export function simulateDrain(model: ClusterModel, nodeName: string, flags: Drai
       ? 'blocked'
       : 'drained';
 
-  const command = ['kubectl drain', nodeName, ...neededFlags(model, pods)].join(' ');
+  const command = drainCommand(nodeName, flagsNeeded(model, nodeName));
   const lostByCommand = pods.filter((p) => drainFilter(model, p, ALL_FLAGS).lostForGood);
   const permissive = flags.force && flags.ignoreDaemonsets && flags.deleteEmptydirData ? fates : predictDrain(model, nodeName, { ...ALL_FLAGS, disableEviction: flags.disableEviction }).fates;
   const blockedBy = permissive.map(describeBlock).filter((b) => b !== '');

@@ -101,6 +101,12 @@ export interface VersionReport {
   serverVersion?: string;
 }
 
+/** The Prometheus text an apiserver's GET /metrics returned (or the lines of it kcheck reads). */
+export interface MetricsText {
+  provenance: Provenance;
+  text: string;
+}
+
 /** Everything the sources produced for one scan. */
 export interface Inputs {
   objects: RawObject[];
@@ -110,6 +116,8 @@ export interface Inputs {
   gaps: ScanGap[];
   /** Paths or contexts that were read, for the report header and SARIF anchoring. */
   scanned: string[];
+  /** apiserver /metrics texts, for the deprecated APIs clients still request. */
+  metrics?: MetricsText[];
 }
 
 export function emptyInputs(): Inputs {
@@ -117,11 +125,14 @@ export function emptyInputs(): Inputs {
 }
 
 export function mergeInputs(into: Inputs, from: Inputs): Inputs {
-  into.objects.push(...from.objects);
+  // One push per object: push(...objects) throws RangeError past ~100,000
+  // arguments, and a large cluster has more pods than that.
+  for (const object of from.objects) into.objects.push(object);
   into.versionReports.push(...from.versionReports);
   into.problems.push(...from.problems);
   into.skipped.push(...from.skipped);
   into.gaps.push(...from.gaps);
   into.scanned.push(...from.scanned);
+  if (from.metrics) (into.metrics ??= []).push(...from.metrics);
   return into;
 }

@@ -2,12 +2,14 @@
  * How fast the manifest reader gets through a large `kubectl get pods -A -o
  * json|yaml` dump, and how much memory it needs compared with the file.
  *
- *   npm run build && node build/test/bench/manifests-stream.js [--json-mb 200] [--yaml-mb 50]
+ *   npm run build && node build/test/bench/manifests-stream.js [--json-mb 200] [--yaml-mb 20]
  *
  * Each measurement runs in a child process of its own so its peak RSS is its own:
  * - "stream": streamManifests, counting objects without keeping them; memory
  *   should not grow with the file.
  * - "readPaths": what a scan does, keeping every object (managedFields dropped).
+ * "RSS/file" is peak RSS over file size; "growth/file" leaves out the RSS the
+ * process had before reading.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await measure(mode ?? 'stream', file ?? '')));
     return;
   }
-  const sizes = { json: argument('--json-mb', 200), yaml: argument('--yaml-mb', 50) };
+  const sizes = { json: argument('--json-mb', 200), yaml: argument('--yaml-mb', 20) };
   const dir = await mkdtemp(join(tmpdir(), 'kcheck-bench-'));
   const self = fileURLToPath(import.meta.url);
   const rows: string[] = [];
@@ -166,6 +168,7 @@ async function main(): Promise<void> {
             `${(m.peakRssBytes / MB).toFixed(0)} MB`.padStart(9),
             `${(m.startRssBytes / MB).toFixed(0)} MB`.padStart(9),
             (m.peakRssBytes / made.bytes).toFixed(3).padStart(9),
+            ((m.peakRssBytes - m.startRssBytes) / made.bytes).toFixed(3).padStart(12),
           ].join('  '),
         );
       }
@@ -174,7 +177,7 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  console.log(['format', 'mode      ', '    file', '    pods', ' throughput', ' peak RSS', 'start RSS', 'RSS/file'].join('  '));
+  console.log(['format', 'mode      ', '    file', '    pods', ' throughput', ' peak RSS', 'start RSS', 'RSS/file', 'growth/file'].join('  '));
   for (const row of rows) console.log(row);
 }
 

@@ -22,11 +22,15 @@ export function pinnedVersion(): string {
   return match[1];
 }
 
-/** Where scripts/build-test-cluster.sh puts the binaries (keep the two in step). */
+/**
+ * Where scripts/build-test-cluster.sh puts the binaries (keep the two in
+ * step): KCHECK_TEST_CLUSTER_DIR when the test command passes the folder the
+ * script printed, else the cache folder for the pinned release.
+ */
 export function findBinaries(env: NodeJS.ProcessEnv = process.env): ClusterBinaries {
   const version = pinnedVersion();
   const cache = env.KCHECK_CACHE || join(env.HOME || homedir(), '.cache', 'kcheck');
-  const dir = join(cache, `k8s-${version}`, 'bin');
+  const dir = join(env.KCHECK_TEST_CLUSTER_DIR || join(cache, `k8s-${version}`), 'bin');
   const binaries = {
     version,
     dir,

@@ -1,13 +1,21 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { stringify } from 'yaml';
-import { writeFileSync } from 'node:fs';
 import type { Inputs, RawObject } from '../../src/sources/types.js';
 import type { ClusterInfo } from '../cluster/start.js';
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temp folder removed after the test file. */
 export function tempDir(prefix = 'kcheck-live-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** A kubeconfig with one context `name` that reaches `server` (default: the test apiserver) with a token. */

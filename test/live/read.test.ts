@@ -3,7 +3,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import { ClusterReadError, readLive } from '../../src/sources/live/index.js';
+import { ClusterReadError, readLive, readLiveClusters } from '../../src/sources/live/index.js';
 import { LISTED_RESOURCES } from '../../src/sources/live/resources.js';
 import { useTestCluster } from '../cluster/use-cluster.js';
 import { CONTEXTS, USERS, adminKubectl } from '../cluster/start.js';
@@ -55,7 +55,12 @@ describe('reading a real kube-apiserver', () => {
     const etcd = find('Pod', 'kube-system', 'etcd-cp-1');
     expect(etcd?.metadata.annotations['kubernetes.io/config.mirror']).toBeTruthy();
     expect(etcd?.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Node', name: 'cp-1', controller: true })]);
-    expect(etcd?.spec.containers[0]).toEqual({ name: 'etcd', image: 'registry.k8s.io/etcd:3.6.5-0', resources: { requests: { cpu: '100m' } } });
+    expect(etcd?.spec.containers[0]).toEqual({
+      name: 'etcd',
+      image: 'registry.k8s.io/etcd:3.6.5-0',
+      command: ['etcd', '--data-dir=/var/lib/etcd', '--advertise-client-urls=https://10.0.0.10:2379'],
+      resources: { requests: { cpu: '100m' } },
+    });
     expect(etcd?.spec.volumes).toContainEqual({ name: 'etcd-data', hostPath: { path: '/var/lib/etcd', type: 'DirectoryOrCreate' } });
     expect(etcd?.metadata.managedFields).toBeUndefined();
 
@@ -131,7 +136,13 @@ describe('reading a real kube-apiserver', () => {
     const plugin = join(dir, 'credential-plugin.mjs');
     writeFileSync(
       plugin,
-      `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: process.env.TEST_TOKEN } }));\n`,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        "appendFileSync(process.env.CALLS, 'called\\n');",
+        'const expirationTimestamp = new Date(Date.now() + 3_600_000).toISOString();',
+        "process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: process.env.TEST_TOKEN, expirationTimestamp } }));",
+        '',
+      ].join('\n'),
     );
     chmodSync(plugin, 0o755);
     const kubeconfig = join(dir, 'kubeconfig');
@@ -149,7 +160,10 @@ describe('reading a real kube-apiserver', () => {
                 apiVersion: 'client.authentication.k8s.io/v1',
                 command: process.execPath,
                 args: [plugin],
-                env: [{ name: 'TEST_TOKEN', value: c.tokens.reader }],
+                env: [
+                  { name: 'TEST_TOKEN', value: c.tokens.reader },
+                  { name: 'CALLS', value: join(dir, 'calls') },
+                ],
                 interactiveMode: 'Never',
               },
             },
@@ -162,5 +176,42 @@ describe('reading a real kube-apiserver', () => {
     const inputs = await readLive({ kubeconfig, progress: null });
     expect(inputs.gaps).toEqual([]);
     expect(count(inputs, 'Node')).toBe(1 + FIXTURE.workers.length);
+    expect(readFileSync(join(dir, 'calls'), 'utf8')).toMatch(/^called\n/);
+  });
+
+  test('several contexts are read at once, one result per context in the order asked', async () => {
+    const c = cluster();
+    const [reader, noPods] = await readLiveClusters([CONTEXTS.reader, CONTEXTS.noPods], { kubeconfig: c.kubeconfigPath, progress: null });
+    expect(reader?.scanned).toEqual([CONTEXTS.reader]);
+    expect(reader?.gaps).toEqual([]);
+    expect(noPods?.scanned).toEqual([CONTEXTS.noPods]);
+    expect(noPods?.gaps.map((g) => g.what)).toEqual([`${CONTEXTS.noPods}/pods`]);
+    expect(noPods?.objects.every((o) => o.provenance.type === 'live' && o.provenance.cluster === CONTEXTS.noPods)).toBe(true);
+  });
+
+  test('when one of several clusters cannot be read, the error names it', async () => {
+    const c = cluster();
+    const kubeconfig = join(tempDir(), 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          { name: 'test', cluster: { server: c.server, 'certificate-authority': c.caFile } },
+          { name: 'wrong', cluster: { server: c.server, 'certificate-authority': c.caFile } },
+        ],
+        users: [
+          { name: 'reader', user: { token: c.tokens.reader } },
+          { name: 'stale', user: { token: 'expired' } },
+        ],
+        contexts: [
+          { name: 'good', context: { cluster: 'test', user: 'reader' } },
+          { name: 'bad', context: { cluster: 'wrong', user: 'stale' } },
+        ],
+        'current-context': 'good',
+      }),
+    );
+    await expect(readLiveClusters(['good', 'bad'], { kubeconfig, progress: null })).rejects.toThrow(/^cannot read context "bad".*401 Unauthorized/);
   });
 });

@@ -8,7 +8,7 @@ import type { ReportContext } from '../../src/report/types.js';
 import { context, fileFindings, finding, fixtures, liveFindings, reportRules, runResult, type FixtureName } from './fixtures.js';
 import { validateSarif } from './sarif-validate.js';
 
-const repo = '/home/ci/work/infra';
+const repo = '/home/ci/repos/infra';
 const sarifContext = (overrides: Partial<ReportContext> = {}): ReportContext =>
   context({ sarifAnchor: '.kcheck.yaml', cwd: repo, ...overrides });
 

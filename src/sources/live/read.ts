@@ -37,10 +37,16 @@ export const LIVE_DEFAULTS = {
 /** Runs the tasks with at most `limit` of them in flight; the first failure rejects. */
 async function inPool(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
+    while (!failed && next < tasks.length) {
       const task = tasks[next++];
-      if (task) await task();
+      try {
+        if (task) await task();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
@@ -116,7 +122,11 @@ async function readContext(context: ContextConfig, options: LiveOptions, progres
     });
     await inPool(tasks, concurrency);
 
-    for (const resource of LISTED_RESOURCES) inputs.objects.push(...(listed.get(resource.resource) ?? []));
+    // One push per object: spreading a list of 150,000 pods into push() would
+    // pass more arguments than V8 allows in one call.
+    for (const resource of LISTED_RESOURCES) {
+      for (const object of listed.get(resource.resource) ?? []) inputs.objects.push(object);
+    }
     if (kubeadmConfig) inputs.objects.push(kubeadmConfig);
     inputs.gaps.sort((a, b) => a.what.localeCompare(b.what));
     return inputs;

@@ -9,7 +9,8 @@ import type { KubeObject, ObjectMeta } from '../types.js';
  *   creation/deletion timestamps, generation, finalizers. managedFields and
  *   resourceVersion go.
  * - pods and pod templates: scheduling fields, containers' name, image,
- *   resources, ports and restartPolicy, each volume's name and type.
+ *   command, args, resources, ports and restartPolicy, each volume's name
+ *   and type (with hostPath paths and claim names).
  * - status: scalar fields and conditions' type/status/reason; nodes keep
  *   nodeInfo, capacity, allocatable and addresses; pods keep container
  *   statuses' name, image, ready and restartCount.
@@ -71,7 +72,11 @@ const POD_SPEC_KEYS = [
   'serviceAccountName',
 ] as const;
 
-const CONTAINER_KEYS = ['name', 'image', 'resources', 'ports', 'restartPolicy'] as const;
+/**
+ * command and args stay: the model recognises components by command[0], and
+ * kubeadm writes every control-plane flag (etcd's --data-dir...) into command.
+ */
+const CONTAINER_KEYS = ['name', 'image', 'command', 'args', 'resources', 'ports', 'restartPolicy'] as const;
 
 /** Volume sources whose fields the model reads; any other source keeps only its type. */
 const VOLUME_SOURCE_KEYS: Record<string, readonly string[]> = {

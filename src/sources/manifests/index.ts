@@ -41,7 +41,7 @@ class PathReader {
   private async stdin(): Promise<void> {
     if (this.seen.has(STDIN)) return;
     this.seen.add(STDIN);
-    const stream = (this.options.stdin ?? process.stdin) as AsyncIterable<Buffer | string>;
+    const stream: AsyncIterable<Buffer | string> = this.options.stdin ?? process.stdin;
     await readManifestStream(stream, STDIN, this.inputs);
   }
 

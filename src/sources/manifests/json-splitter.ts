@@ -11,6 +11,10 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const NEWLINE = 0x0a;
 
+// Runs of characters the scanner has nothing to do with, skipped in one step.
+const STRING_RUN = /[^"\\\n]+/y;
+const SPACE_RUN = /[ \t\r]+/y;
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09;
 }
@@ -71,16 +75,20 @@ export class JsonSplitter implements Splitter {
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) {
-          this.inString = false;
-          if (this.key !== undefined) {
-            this.lastKey = this.key + s.slice(this.keyStart, i);
-            this.key = undefined;
-          }
+        else if (c === QUOTE) this.endString(s, i);
+        else if (c !== NEWLINE) {
+          STRING_RUN.lastIndex = i;
+          if (STRING_RUN.test(s)) i = STRING_RUN.lastIndex - 1;
         }
         continue;
       }
-      if (isSpace(c)) continue;
+      if (isSpace(c)) {
+        if (c !== NEWLINE) {
+          SPACE_RUN.lastIndex = i;
+          if (SPACE_RUN.test(s)) i = SPACE_RUN.lastIndex - 1;
+        }
+        continue;
+      }
       const depth = this.stack.length;
       if (depth === 0) {
         this.atTopLevel(s, i, c);
@@ -185,6 +193,14 @@ export class JsonSplitter implements Splitter {
     }
   }
 
+  private endString(s: string, i: number): void {
+    this.inString = false;
+    if (this.key !== undefined) {
+      this.lastKey = this.key + s.slice(this.keyStart, i);
+      this.key = undefined;
+    }
+  }
+
   private startItems(s: string, i: number): void {
     const top = this.top;
     if (!top?.parts) return;
@@ -223,18 +239,19 @@ export class JsonSplitter implements Splitter {
   private endTop(s: string, i: number): void {
     const top = this.top;
     if (!top) return;
-    let envelope: unknown;
-    if (top.parts) {
-      top.parts.push(s.slice(this.segStart, i + 1));
-      const parsed = parseJsonAt(top.parts.join(''), top.at);
-      top.parts = undefined;
-      if (!parsed.ok) {
-        // With the items left out, offsets past them no longer match the file.
-        const at = top.list === undefined ? parsed.at : top.at;
-        this.out.push({ kind: 'problem', message: parsed.message, at });
-      } else envelope = parsed.value;
-      if (parsed.ok && top.list === undefined) this.out.push({ kind: 'document', value: parsed.value, at: top.at });
+    if (top.parts === undefined) {
+      if (top.list !== undefined) this.out.push({ kind: 'list-end', list: top.list, envelope: undefined });
+      return;
     }
-    if (top.list !== undefined) this.out.push({ kind: 'list-end', list: top.list, envelope });
+    top.parts.push(s.slice(this.segStart, i + 1));
+    const parsed = parseJsonAt(top.parts.join(''), top.at);
+    top.parts = undefined;
+    if (top.list === undefined) {
+      this.out.push(parsed.ok ? { kind: 'document', value: parsed.value, at: top.at } : { kind: 'problem', message: parsed.message, at: parsed.at });
+      return;
+    }
+    // With the items left out, offsets past them no longer match the file: the envelope's start stands in.
+    if (!parsed.ok) this.out.push({ kind: 'problem', message: parsed.message, at: top.at });
+    this.out.push({ kind: 'list-end', list: top.list, envelope: parsed.ok ? parsed.value : undefined });
   }
 }

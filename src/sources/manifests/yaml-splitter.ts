@@ -20,6 +20,8 @@ interface Document {
   /** The document without the items of its list (the list's envelope when it has one). */
   segments: Segment[];
   hasContent: boolean;
+  /** Directive lines (`%YAML 1.2`) came before any content. */
+  directives: boolean;
   mode: 'plain' | 'items-key' | 'items';
   /** Blank and comment lines between `items:` and what follows it. */
   held: string[];
@@ -43,24 +45,32 @@ function indentOf(line: string): number {
  */
 export class YamlSplitter implements Splitter {
   private out: Piece[] = [];
-  private rest = '';
+  private rest: string[] = [];
   private lineNo = 0;
   private doc: Document = this.newDocument();
   private lists = 0;
 
   push(text: string): void {
-    const chunk = this.rest + text;
-    let start = 0;
-    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
-      this.line(chunk.slice(start, nl));
+    let nl = text.indexOf('\n');
+    if (nl === -1) {
+      // A very long line arrives in many chunks: gather them, do not re-copy.
+      if (text !== '') this.rest.push(text);
+      return;
+    }
+    this.rest.push(text.slice(0, nl));
+    this.line(this.rest.join(''));
+    this.rest = [];
+    let start = nl + 1;
+    for (nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+      this.line(text.slice(start, nl));
       start = nl + 1;
     }
-    this.rest = chunk.slice(start);
+    if (start < text.length) this.rest.push(text.slice(start));
   }
 
   end(): void {
-    if (this.rest !== '') this.line(this.rest);
-    this.rest = '';
+    if (this.rest.length > 0) this.line(this.rest.join(''));
+    this.rest = [];
     this.endDocument();
   }
 
@@ -71,12 +81,17 @@ export class YamlSplitter implements Splitter {
   }
 
   private newDocument(): Document {
-    return { segments: [], hasContent: false, mode: 'plain', held: [], itemIndent: 0, item: undefined, list: undefined };
+    return { segments: [], hasContent: false, directives: false, mode: 'plain', held: [], itemIndent: 0, item: undefined, list: undefined };
   }
 
   private line(raw: string): void {
     this.lineNo += 1;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (DOCUMENT_START.test(line) && this.doc.directives && !this.doc.hasContent) {
+      // `%YAML 1.2` and `%TAG` directives belong to the document this marker starts.
+      this.envelopeLine(line);
+      return;
+    }
     if (DOCUMENT_START.test(line) || DOCUMENT_END.test(line)) {
       this.endDocument();
       // `--- !tag` or `--- {a: 1}`: the marker line carries content of the new document.
@@ -100,7 +115,9 @@ export class YamlSplitter implements Splitter {
     const last = doc.segments[doc.segments.length - 1];
     if (last && last.firstLine + last.lines.length === lineNo) last.lines.push(line);
     else doc.segments.push({ firstLine: lineNo, lines: [line] });
-    if (!BLANK_OR_COMMENT.test(line)) doc.hasContent = true;
+    if (BLANK_OR_COMMENT.test(line)) return;
+    if (!doc.hasContent && line.startsWith('%')) doc.directives = true;
+    else doc.hasContent = true;
   }
 
   private afterItemsKey(line: string): void {
@@ -166,7 +183,7 @@ export class YamlSplitter implements Splitter {
     if (doc.list !== undefined) {
       const envelope = doc.segments.length > 0 ? this.parseEnvelope(doc.segments) : undefined;
       this.out.push({ kind: 'list-end', list: doc.list, envelope });
-    } else if (doc.hasContent) {
+    } else if (doc.hasContent || doc.directives) {
       const text = this.segmentText(doc.segments);
       this.out.push(...yamlDocumentPieces(text, this.segmentLines(doc.segments), () => ++this.lists));
     }

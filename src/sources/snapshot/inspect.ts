@@ -102,7 +102,7 @@ async function inspectOpenFile(
     report.trailer.computed = computed;
     report.trailer.matches = report.trailer.stored === computed;
     if (!report.trailer.matches) {
-      log.add('trailer', `sha256 trailer does not match the content (trailer ${short(report.trailer.stored)}, content ${short(computed)}): the file changed after etcd wrote it`);
+      log.add('trailer', `sha256 trailer does not match the content: the file changed after etcd wrote it (trailer ${report.trailer.stored}, content ${computed})`);
     }
   } else {
     report.notes.push(
@@ -210,10 +210,6 @@ function conclude(report: SnapshotReport, log: ProblemLog, verdict: SnapshotVerd
   report.problems = log.list();
   report.verdict = verdict;
   return report;
-}
-
-function short(hex: string): string {
-  return `${hex.slice(0, 12)}…`;
 }
 
 function fsReason(err: unknown): string {

@@ -43,7 +43,7 @@ export async function readMetaPages(fh: FileHandle, fileSize: number): Promise<M
   const candidates = first.defect === null || isPlausiblePageSize(first.meta.pageSize)
     ? [first.meta.pageSize, ...COMMON_PAGE_SIZES.filter((s) => s !== first.meta.pageSize)]
     : COMMON_PAGE_SIZES;
-  let valid: MetaRead | null = null;
+  let found: MetaRead | null = null;
   let damaged: MetaRead | null = null;
   let sawMagicAtMeta1 = false;
   let meta1Missing = 'meta page 1: not found at the page size of meta page 0 or at any usual page size';
@@ -63,14 +63,14 @@ export async function readMetaPages(fh: FileHandle, fileSize: number): Promise<M
       ? `records page size ${read.meta.pageSize} but sits at offset ${size}`
       : null;
     if (read.defect === null && sizeDefect === null) {
-      valid = read;
+      found = read;
       break;
     }
     if (!damaged && (namedByMeta0 || read.meta.magic === MAGIC)) damaged = { ...read, defect: read.defect ?? sizeDefect };
     // A valid meta page 0 names the page size: meta page 1 is there or nowhere.
     if (first.defect === null && namedByMeta0) break;
   }
-  const second = valid ?? damaged;
+  const second = found ?? damaged;
 
   if (first.meta.magic !== MAGIC && !sawMagicAtMeta1) {
     return {

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readPaths } from '../../../src/sources/manifests/index.js';
 import { filePosition, fixture } from '../helpers.js';
@@ -19,18 +20,16 @@ describe('kubectl version output', () => {
   });
 
   it('reads the client version alone from `kubectl version --client -o yaml`', async () => {
-    const stdin = (async function* () {
-      yield 'clientVersion:\n  gitVersion: v1.30.1\n  major: "1"\n  minor: "30"\nkustomizeVersion: v5.0.4-0.20230601165947-6ce0bf390ce3\n';
-    })();
-    const inputs = await readPaths(['-'], { stdin: stdin as unknown as NodeJS.ReadableStream });
+    const stdin = new PassThrough();
+    stdin.end('clientVersion:\n  gitVersion: v1.30.1\n  major: "1"\n  minor: "30"\nkustomizeVersion: v5.0.4-0.20230601165947-6ce0bf390ce3\n');
+    const inputs = await readPaths(['-'], { stdin });
     expect(inputs.versionReports.map((r) => [r.clientVersion, r.serverVersion])).toEqual([['v1.30.1', undefined]]);
   });
 
   it('reads the Go struct printed by kubectl before 1.28', async () => {
-    const stdin = (async function* () {
-      yield 'Client Version: version.Info{Major:"1", Minor:"27", GitVersion:"v1.27.3", GitCommit:"25b4e43193bcda6c7328a6d147b1fb73a33f1598", GitTreeState:"clean", BuildDate:"2023-06-14T09:53:42Z", GoVersion:"go1.20.5", Compiler:"gc", Platform:"linux/amd64"}\n';
-    })();
-    const inputs = await readPaths(['-'], { stdin: stdin as unknown as NodeJS.ReadableStream });
+    const stdin = new PassThrough();
+    stdin.end('Client Version: version.Info{Major:"1", Minor:"27", GitVersion:"v1.27.3", GitCommit:"25b4e43193bcda6c7328a6d147b1fb73a33f1598", GitTreeState:"clean", BuildDate:"2023-06-14T09:53:42Z", GoVersion:"go1.20.5", Compiler:"gc", Platform:"linux/amd64"}\n');
+    const inputs = await readPaths(['-'], { stdin });
     expect(inputs.versionReports.map((r) => r.clientVersion)).toEqual(['v1.27.3']);
   });
 });

@@ -1,0 +1,46 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import { minorOf } from '../src/model/version.js';
+import {
+  apiTarget,
+  apiUses,
+  isDeprecatedAt,
+  migrationAt,
+  remediationFor,
+  replacementText,
+  sourceNote,
+  useSubject,
+  type ApiUse,
+} from './policy/api-versions.js';
+
+function lifespan(use: ApiUse): string {
+  const since = use.deprecatedIn ? `deprecated since ${minorOf(use.deprecatedIn)}` : 'deprecated';
+  return use.removedIn
+    ? `${since}, removed in ${minorOf(use.removedIn)}`
+    : `${since}, no removal scheduled`;
+}
+
+export default defineRule({
+  id: 'deprecated-api',
+  description: 'An object, or a client, uses an API version that the target Kubernetes release still serves but has deprecated.',
+  category: 'apis',
+  severity: 'warning',
+  remediation:
+    'Move manifests, charts and clients to the replacement apiVersion while both are served, so the upgrade that ' +
+    'removes the old version breaks nothing. See https://kubernetes.io/docs/reference/using-api/deprecation-guide/',
+  check(model) {
+    const target = apiTarget(model);
+    return apiUses(model)
+      .filter((use) => isDeprecatedAt(use, target.version))
+      .map((use) => {
+        const migration = use.lifecycle ? migrationAt(use.lifecycle, target.version) : null;
+        const instead = use.lifecycle && migration ? `; ${replacementText(use.lifecycle, migration, target.version)}` : '';
+        return {
+          subject: use.subject,
+          message:
+            `${useSubject(use)}, ${lifespan(use)} (still served at ${target.label})${instead}` +
+            `${use.source === 'metric' ? ' (apiserver_requested_deprecated_apis)' : ''}${sourceNote(use)}`,
+          remediation: remediationFor(use, migration),
+        };
+      });
+  },
+});

@@ -1,0 +1,39 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import { minorOf } from '../src/model/version.js';
+import {
+  apiTarget,
+  apiUses,
+  isRemovedAt,
+  migrationAt,
+  remediationFor,
+  replacementText,
+  sourceNote,
+  useSubject,
+} from './policy/api-versions.js';
+
+export default defineRule({
+  id: 'removed-api',
+  description: 'An object, or a client, uses an API version that the target Kubernetes release no longer serves.',
+  category: 'apis',
+  severity: 'error',
+  remediation:
+    'Move manifests, charts and clients to the replacement apiVersion before upgrading (kubectl-convert -f FILE ' +
+    '--output-version GROUP/VERSION converts a file); objects already stored stay readable through the replacement. ' +
+    'See https://kubernetes.io/docs/reference/using-api/deprecation-guide/',
+  check(model) {
+    const target = apiTarget(model);
+    return apiUses(model)
+      .filter((use) => isRemovedAt(use, target.version))
+      .map((use) => {
+        const migration = use.lifecycle ? migrationAt(use.lifecycle, target.version) : null;
+        const instead = use.lifecycle && migration ? `; ${replacementText(use.lifecycle, migration, target.version)}` : '';
+        return {
+          subject: use.subject,
+          message:
+            `${useSubject(use)}, removed in ${minorOf(use.removedIn!)}: not served at ${target.label}${instead}` +
+            `${use.source === 'metric' ? ' (apiserver_requested_deprecated_apis)' : ''}${sourceNote(use)}`,
+          remediation: remediationFor(use, migration),
+        };
+      });
+  },
+});

@@ -1,0 +1,231 @@
+import type { Finding, RuleMeta, RunResult, Severity } from '../engine/types.js';
+import { minorDistance, minorOf, type Version } from '../model/version.js';
+import { plural } from './describe.js';
+import { drainReadiness, type NodeDrainReadiness } from './drain-readiness.js';
+import { HTML_ERROR_HOOK, HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
+import { findingPlace, findingsByImportance } from './importance.js';
+import { repoPath } from './repo-path.js';
+import { skewPicture, type SkewGroup, type SkewPicture, type SkewRow } from './skew-picture.js';
+import type { ReportContext } from './types.js';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+function header(result: RunResult, context: ReportContext): string {
+  const { error, warning, info, suppressed } = result.summary;
+  const title = result.cluster !== null ? `cluster ${escapeHtml(result.cluster)}` : 'scan';
+  const meta = [
+    `captured ${escapeHtml(result.capturedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'))}`,
+    result.target !== null ? `upgrade target <b>${escapeHtml(result.target)}</b>` : 'no upgrade target',
+    `${plural(result.scanned.length, 'input')} read`,
+  ];
+  const chips =
+    error + warning + info === 0
+      ? ['<span class="chip ok">no problems</span>']
+      : [
+          `<span class="chip error">${plural(error, 'error')}</span>`,
+          `<span class="chip warning">${plural(warning, 'warning')}</span>`,
+          `<span class="chip info">${info} info</span>`,
+        ];
+  if (suppressed > 0) chips.push(`<span class="chip muted">${suppressed} suppressed</span>`);
+  if (result.skippedRules.length > 0) chips.push(`<span class="chip muted">${plural(result.skippedRules.length, 'rule')} skipped</span>`);
+  return `<header>
+<h1>kcheck: ${title}</h1>
+<div class="meta">${meta.join(' · ')} · kcheck ${escapeHtml(context.toolVersion)}</div>
+<div class="chips">${chips.join('')}</div>
+</header>`;
+}
+
+function gaps(result: RunResult): string {
+  if (result.gaps.length === 0) return '';
+  const items = result.gaps.map((g) => `<li>${escapeHtml(g.what)}: ${escapeHtml(g.reason)}</li>`).join('');
+  return `<div class="alert"><b>The scan is incomplete</b>; what could not be read was not checked:<ul class="plain">${items}</ul></div>`;
+}
+
+const percent = (value: number): string => `${(value * 100).toFixed(3)}%`;
+
+function band(picture: SkewPicture, min: Version, max: Version, className: string): string {
+  const first = picture.minors[0]!;
+  const columns = picture.minors.length;
+  const from = Math.max(0, minorDistance(min, first));
+  const to = Math.min(columns - 1, minorDistance(max, first));
+  if (to < from) return '';
+  return `<div class="band ${className}" style="left:${percent(from / columns)};width:${percent((to - from + 1) / columns)}"></div>`;
+}
+
+function skewRow(picture: SkewPicture, row: SkewRow): string {
+  const first = picture.minors[0]!;
+  const columns = picture.minors.length;
+  const parts: string[] = [];
+  if (row.allowed) {
+    parts.push(
+      minorDistance(row.allowed.max, row.allowed.min) < 0
+        ? '<div class="band none" style="left:0;width:100%" title="no minor is allowed: the kube-apiservers are too far apart"></div>'
+        : band(picture, row.allowed.min, row.allowed.max, 'now'),
+    );
+  }
+  if (row.allowedAtTarget) parts.push(band(picture, row.allowedAtTarget.min, row.allowedAtTarget.max, 'then'));
+  const version = row.version;
+  if (version) {
+    const position = (minorDistance(version, first) + 0.5) / columns;
+    const state = row.ok === false ? 'bad' : row.ok === null ? 'unknown' : 'ok';
+    parts.push(`<div class="marker ${state}" style="left:${percent(position)}"><span>${escapeHtml(version.raw.replace(/^.*:/, ''))}</span></div>`);
+  } else {
+    parts.push(`<div class="marker unknown" style="left:${percent(1 - 0.5 / columns)};transform:translate(-100%,-50%)"><span>version unknown</span></div>`);
+  }
+  const title = row.version ? row.raw : `cannot tell the version from ${row.raw || 'nothing'}`;
+  return `<div class="label" title="${escapeHtml(title)}"><b>${escapeHtml(row.component)}</b> ${escapeHtml(row.label)}</div>` +
+    `<div class="track" style="--col:${percent(1 / columns)}">${parts.join('')}</div>`;
+}
+
+function skewSection(picture: SkewPicture): string {
+  if (picture.rows.length === 0 || picture.minors.length === 0) {
+    return `<section id="skew"><h2>Version skew</h2><p class="meta">No component versions were found in the inputs.</p></section>`;
+  }
+  const columns = picture.minors.length;
+  const axis = picture.minors
+    .map((m) => {
+      const isTarget = picture.target !== null && minorDistance(m, picture.target) === 0;
+      return `<span${isTarget ? ' class="target" title="upgrade target"' : ''}>${minorOf(m)}${isTarget ? ' ◆' : ''}</span>`;
+    })
+    .join('');
+  const groups: SkewGroup[] = ['kube-apiserver', 'control plane', 'kubectl', 'nodes'];
+  const body = groups
+    .map((group) => {
+      const rows = picture.rows.filter((r) => r.group === group);
+      if (rows.length === 0) return '';
+      return `<div class="group">${escapeHtml(group)}</div>${rows.map((r) => skewRow(picture, r)).join('')}`;
+    })
+    .join('');
+  const api = picture.apiserver
+    ? `kube-apiserver ${picture.apiserver.oldest.raw === picture.apiserver.newest.raw ? minorOf(picture.apiserver.oldest) : `${minorOf(picture.apiserver.oldest)} to ${minorOf(picture.apiserver.newest)}`}`
+    : 'no kube-apiserver version known: allowed windows cannot be drawn';
+  const legend = [
+    '<span><i class="now"></i>allowed now</span>',
+    picture.target !== null ? `<span><i class="then"></i>allowed with a ${minorOf(picture.target)} control plane</span>` : '',
+    '<span><i class="dot-ok"></i>inside</span>',
+    '<span><i class="dot-bad"></i>outside the skew policy</span>',
+    `<span>${escapeHtml(api)}</span>`,
+  ].join('');
+  return `<section id="skew">
+<h2>Version skew</h2>
+<div class="legend">${legend}</div>
+<div class="skew"><div></div><div class="axis" style="grid-template-columns:repeat(${columns},1fr)">${axis}</div>${body}</div>
+</section>`;
+}
+
+function nodeCard(node: NodeDrainReadiness): string {
+  const stateText = { blocked: 'drain blocked', attention: 'drain needs care', ready: 'ready to drain' }[node.state];
+  const tags = [node.controlPlane ? '<span class="tag">control plane</span>' : '', node.cordoned ? '<span class="tag">cordoned</span>' : ''].join('');
+  const items = node.findings
+    .map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${escapeHtml(f.message)} <span class="tag">${escapeHtml(f.ruleId)}</span></li>`)
+    .join('');
+  return `<div class="node ${node.state}"><h3>${escapeHtml(node.node)}${tags}</h3><div class="state">${stateText}</div>${items ? `<ul>${items}</ul>` : ''}</div>`;
+}
+
+function drainSection(result: RunResult, context: ReportContext): string {
+  const model = context.model;
+  if (!model || model.nodes.length === 0) {
+    return '<section id="drain"><h2>Drain readiness</h2><p class="meta">No nodes were found in the inputs.</p></section>';
+  }
+  const readiness = drainReadiness(result.findings, context.rules, model);
+  const unplaced = readiness.unplaced.length
+    ? `<p>Not tied to one node:</p><ul class="plain">${readiness.unplaced.map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${escapeHtml(f.message)}</li>`).join('')}</ul>`
+    : '';
+  return `<section id="drain"><h2>Drain readiness</h2><div class="nodes">${readiness.nodes.map(nodeCard).join('')}</div>${unplaced}</section>`;
+}
+
+function isEtcdFinding(finding: Finding, rules: Map<string, RuleMeta<unknown>>): boolean {
+  const category = rules.get(finding.ruleId)?.category;
+  return category !== undefined ? category === 'etcd' : finding.ruleId.startsWith('etcd-');
+}
+
+function backupSection(result: RunResult, context: ReportContext): string {
+  const rules = new Map(context.rules.map((r) => [r.id, r]));
+  const findings = findingsByImportance(result.findings, context.rules).filter((f) => isEtcdFinding(f, rules));
+  const state = findings.some((f) => f.severity === 'error')
+    ? '<span class="chip error">needs action before the upgrade</span>'
+    : findings.length > 0
+      ? '<span class="chip warning">look before the upgrade</span>'
+      : '<span class="chip ok">no etcd or backup findings</span>';
+  const items = findings
+    .map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${escapeHtml(f.message)} <span class="tag">${escapeHtml(findingPlace(relativeFinding(f, context)))}</span></li>`)
+    .join('');
+  return `<section id="backups"><h2>etcd and backups</h2><div class="chips">${state}</div>${items ? `<ul class="plain">${items}</ul>` : ''}</section>`;
+}
+
+function relativeFinding(finding: Finding, context: ReportContext): Finding {
+  return finding.location ? { ...finding, location: { ...finding.location, file: repoPath(finding.location.file, context.cwd) } } : finding;
+}
+
+function findingsSection(result: RunResult, context: ReportContext): string {
+  const ordered = [
+    ...findingsByImportance(result.findings, context.rules),
+    ...result.findings.filter((f) => f.suppressed),
+  ];
+  const rules = [...new Set(ordered.map((f) => f.ruleId))].sort();
+  const rows = ordered
+    .map((f) => {
+      const suppressed = f.suppressed ? ` <span class="tag">suppressed: ${escapeHtml(f.suppressed.reason || 'no reason given')}</span>` : '';
+      return `<tr data-severity="${f.severity}" data-rule="${escapeHtml(f.ruleId)}" data-suppressed="${f.suppressed ? 'true' : 'false'}"${f.suppressed ? ' class="suppressed"' : ''}>` +
+        `<td class="sev ${f.severity}">${f.severity}</td>` +
+        `<td><a href="${escapeHtml(f.docsUrl)}">${escapeHtml(f.ruleId)}</a></td>` +
+        `<td class="where">${escapeHtml(findingPlace(relativeFinding(f, context)))}</td>` +
+        `<td><div class="message">${escapeHtml(f.message)}${suppressed}</div><div class="fix">${escapeHtml(f.remediation)}</div></td></tr>`;
+    })
+    .join('\n');
+  const severityBoxes = SEVERITIES.map(
+    (s) => `<label class="sev ${s}"><input type="checkbox" name="severity" value="${s}" checked> ${s}</label>`,
+  ).join('');
+  const ruleOptions = rules.map((id) => `<option value="${escapeHtml(id)}">${escapeHtml(id)}</option>`).join('');
+  return `<section id="findings">
+<h2>Findings <span class="meta" id="shown"></span></h2>
+<div class="filters">${severityBoxes}
+<select id="filter-rule" aria-label="rule"><option value="">every rule</option>${ruleOptions}</select>
+<input id="filter-text" type="search" placeholder="filter by text: node, namespace, file…" aria-label="text">
+<label><input type="checkbox" id="filter-suppressed"> show suppressed</label></div>
+<table><thead><tr><th>severity</th><th>rule</th><th>where</th><th>message and fix</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</section>`;
+}
+
+/**
+ * `--format html`: one self-contained page (inline style and script, nothing
+ * loaded from the network) an operator reads before a maintenance window: the
+ * version-skew picture, drain readiness per node, etcd backups, and every
+ * finding with filters. Draws the cluster from `context.model` when given.
+ */
+export function formatHtml(result: RunResult, context: ReportContext): string {
+  const picture = context.model ? skewPicture(context.model) : null;
+  const title = `kcheck report${result.cluster !== null ? `: ${result.cluster}` : ''}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<script>${HTML_ERROR_HOOK}</script>
+<style>${HTML_STYLE}</style>
+</head>
+<body>
+${header(result, context)}
+<main>
+${gaps(result)}
+${picture ? skewSection(picture) : ''}
+<div class="columns">
+${drainSection(result, context)}
+${backupSection(result, context)}
+</div>
+${findingsSection(result, context)}
+</main>
+<footer>Generated by kcheck ${escapeHtml(context.toolVersion)} from ${plural(result.scanned.length, 'input')}. Rule documentation links open the kcheck repository.</footer>
+<script>${HTML_SCRIPT}</script>
+</body>
+</html>
+`;
+}

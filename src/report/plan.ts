@@ -1,0 +1,179 @@
+import type { Finding } from '../engine/types.js';
+import { formatVersion, minorOf } from '../model/version.js';
+import { drainVerdict } from './drain.js';
+import { paint } from './ansi.js';
+import { objectLabel, plural } from './describe.js';
+import type { PlanStep, UpgradePlan } from '../simulate/plan.js';
+import { SEVERITY_RANK, type Severity } from '../engine/types.js';
+
+const SYMBOL: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ' };
+
+function worst(findings: Finding[]): Severity | null {
+  return findings.reduce<Severity | null>((w, f) => (w === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), null);
+}
+
+function headline(plan: UpgradePlan): string {
+  const minors = plan.rounds.filter((r) => !r.catchUp).map((r) => r.minor);
+  return (
+    `Upgrade plan: ${formatVersion(plan.from)} → ${minorOf(plan.to)}` +
+    (minors.length > 0 ? ` (${plural(minors.length, 'minor')}: ${minors.join(', ')})` : '') +
+    `; control plane: ${plan.controlPlaneNodes.join(', ') || 'unknown nodes'}; workers: ${plan.workers.join(', ') || 'none'}`
+  );
+}
+
+function orderLines(plan: UpgradePlan): string[] {
+  return plan.rounds.flatMap((r) => {
+    const o = r.workerOrder;
+    if (!o || o.order.length === 0) return [];
+    const label = r.catchUp ? `catch-up to ${r.minor}` : r.minor;
+    const verdict = o.keepsEveryWorkloadAvailable
+      ? 'keeps every workload available'
+      : `no order keeps every workload available (${o.searched}); best found still loses: ${o.losses.join('; ')}`;
+    return [`Worker order for ${label}: ${o.order.join(' → ')} — ${verdict}`];
+  });
+}
+
+const findingLine = (f: Finding): string => `${SYMBOL[f.severity]} ${f.severity} ${f.ruleId}: ${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}`;
+
+function stepBlock(step: PlanStep, color: boolean): string[] {
+  const c = paint(color);
+  const out = [c.bold(`${String(step.number).padStart(2)}. ${step.title}`)];
+  for (const block of step.blocks) {
+    out.push(`    on ${block.on}:`);
+    for (const command of block.commands) out.push(`      ${command}`);
+  }
+  if (step.drain) out.push(`    drain: ${drainVerdict(step.drain)}`);
+  for (const f of step.findings) {
+    const style = f.severity === 'error' ? c.red : f.severity === 'warning' ? c.yellow : c.blue;
+    out.push(`    ${style(findingLine(f))}`);
+  }
+  for (const f of step.resolved) out.push(`    ${c.green(`✔ clears ${f.ruleId}: ${f.message}`)}`);
+  return out;
+}
+
+/** The plan as text: each minor's steps with their commands and what each would trigger. */
+export function formatPlanText(plan: UpgradePlan, color = false): string {
+  const out = [headline(plan), ...orderLines(plan), ...plan.notes.map((n) => `Note: ${n}`)];
+  let minor: string | null = null;
+  for (const step of plan.steps) {
+    if (step.minor !== minor && step.kind !== 'preflight') {
+      minor = step.minor;
+      out.push('', `── ${step.kind === 'node' || step.kind === 'control-plane-node' ? stepRoundLabel(plan, step) : minor} ──`);
+    } else if (step.kind === 'preflight') {
+      out.push('');
+      minor = step.minor;
+    }
+    out.push(...stepBlock(step, color));
+  }
+  const counts = summary(plan);
+  out.push('', `${plural(plan.steps.length - 1, 'step')}; the steps trigger ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info`);
+  return `${out.join('\n')}\n`;
+}
+
+function stepRoundLabel(plan: UpgradePlan, step: PlanStep): string {
+  const round = plan.rounds.find((r) => r.minor === step.minor);
+  return round?.catchUp ? `catch-up: kubelets to ${step.minor}` : step.minor;
+}
+
+export function summary(plan: UpgradePlan): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const step of plan.steps) for (const f of step.findings) counts[f.severity] += 1;
+  return counts;
+}
+
+const jsonFinding = (f: Finding) => ({
+  ruleId: f.ruleId,
+  severity: f.severity,
+  message: f.message,
+  object: f.object ? { kind: f.object.kind, namespace: f.object.namespace ?? null, name: f.object.name } : null,
+  location: f.location ? { ...f.location } : null,
+  remediation: f.remediation,
+  docsUrl: f.docsUrl,
+});
+
+/** The plan as plain data. */
+export function planJson(plan: UpgradePlan) {
+  return {
+    from: formatVersion(plan.from),
+    to: minorOf(plan.to),
+    controlPlaneNodes: [...plan.controlPlaneNodes],
+    workers: [...plan.workers],
+    rounds: plan.rounds.map((r) => ({
+      minor: r.minor,
+      catchUp: r.catchUp,
+      workerOrder: r.workerOrder
+        ? { order: [...r.workerOrder.order], keepsEveryWorkloadAvailable: r.workerOrder.keepsEveryWorkloadAvailable, losses: [...r.workerOrder.losses], searched: r.workerOrder.searched }
+        : null,
+    })),
+    steps: plan.steps.map((s) => ({
+      number: s.number,
+      minor: s.minor,
+      kind: s.kind,
+      title: s.title,
+      node: s.node,
+      commands: s.blocks.map((b) => ({ on: b.on, commands: [...b.commands] })),
+      drain: s.drain ? { outcome: s.drain.outcome, verdict: drainVerdict(s.drain), command: s.drain.command, lostByCommand: s.drain.lostByCommand.map((p) => `${p.namespace}/${p.name}`) } : null,
+      findings: s.findings.map(jsonFinding),
+      resolved: s.resolved.map((f) => ({ ruleId: f.ruleId, message: f.message })),
+    })),
+    notes: [...plan.notes],
+    summary: summary(plan),
+  };
+}
+
+export function formatPlanJson(plan: UpgradePlan): string {
+  return `${JSON.stringify(planJson(plan), null, 2)}\n`;
+}
+
+/** Mermaid labels: quotes and brackets would end the label. */
+const label = (text: string): string => text.replace(/"/g, '#quot;').replace(/[[\]{}<>]/g, ' ');
+
+/** A Mermaid flowchart of the steps, one subgraph per minor; steps with errors red, with warnings amber. */
+export function planMermaid(plan: UpgradePlan): string {
+  const lines = ['flowchart TD'];
+  const groups = new Map<string, PlanStep[]>();
+  for (const step of plan.steps) {
+    const key = step.kind === 'preflight' ? 'now' : `${stepRoundLabel(plan, step)}`;
+    groups.set(key, [...(groups.get(key) ?? []), step]);
+  }
+  let g = 0;
+  let previous: string | null = null;
+  for (const [name, steps] of groups) {
+    lines.push(`  subgraph g${g}["${label(name === 'now' ? 'before the upgrade' : name)}"]`);
+    for (const step of steps) {
+      const id = `s${step.number}`;
+      lines.push(`    ${id}["${label(`${step.number}. ${step.title}`)}"]`);
+      if (previous) lines.push(`    ${previous} --> ${id}`);
+      previous = id;
+    }
+    lines.push('  end');
+    g += 1;
+  }
+  const bySeverity = (sev: Severity) => plan.steps.filter((s) => worst(s.findings) === sev).map((s) => `s${s.number}`);
+  lines.push('  classDef error fill:#ffd7d5,stroke:#cf222e', '  classDef warning fill:#fff1c2,stroke:#bf8700');
+  const errors = bySeverity('error');
+  const warnings = bySeverity('warning');
+  if (errors.length > 0) lines.push(`  class ${errors.join(',')} error`);
+  if (warnings.length > 0) lines.push(`  class ${warnings.join(',')} warning`);
+  return lines.join('\n');
+}
+
+/** Markdown for a job summary or a change ticket: the diagram, then each step with its commands and findings. */
+export function formatPlanMarkdown(plan: UpgradePlan): string {
+  const out = [`## ${headline(plan).replace(/^Upgrade plan: /, 'Upgrade plan ')}`, ''];
+  for (const line of [...orderLines(plan), ...plan.notes.map((n) => `Note: ${n}`)]) out.push(`- ${line}`);
+  out.push('', '```mermaid', planMermaid(plan), '```', '');
+  for (const step of plan.steps) {
+    out.push(`### ${step.number}. ${step.title}`, '');
+    for (const block of step.blocks) {
+      out.push(`On ${block.on}:`, '', '```sh', ...block.commands, '```', '');
+    }
+    if (step.drain) out.push(`Drain: ${drainVerdict(step.drain)}`, '');
+    for (const f of step.findings) out.push(`- ${SYMBOL[f.severity]} **${f.severity}** \`${f.ruleId}\`: ${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}`);
+    for (const f of step.resolved) out.push(`- ✔ clears \`${f.ruleId}\`: ${f.message}`);
+    if (step.findings.length + step.resolved.length > 0) out.push('');
+  }
+  const counts = summary(plan);
+  out.push(`${plural(plan.steps.length - 1, 'step')}; the steps trigger ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info.`);
+  return `${out.join('\n')}\n`;
+}

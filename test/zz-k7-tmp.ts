@@ -1,0 +1,4 @@
+import { scan } from '../src/cli/pipeline.js';
+const target = process.argv[2];
+const r = await scan({ paths: ['/tmp/k7/a.yaml'], now: '2026-11-20T00:00:00Z', config: '/dev/null', ...(target ? { target } : {}) });
+for (const f of r.result.findings.filter((f) => f.ruleId.endsWith('-api'))) console.log(f.ruleId, f.location?.line, f.message, '\n   REM:', f.remediation);
