@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import type { ClusterModel, Pod, PodDisruptionBudget } from '../src/model/types.js';
-import { controllerOf, topControllerOf } from '../src/model/walks.js';
+import { controllerOf, isEmptySelector, topControllerOf } from '../src/model/walks.js';
 import { podName } from '../src/simulate/describe.js';
 import { pdbTerms, predictDrain } from '../src/simulate/drain.js';
 import { drainFlags, drainScope, PERMISSIVE_FLAGS, scanningEveryNode } from '../src/simulate/scope.js';
@@ -41,10 +41,17 @@ function fromPods(model: ClusterModel): Report[] {
   );
 }
 
+/** A missing selector, or policy/v1beta1's empty one, selects no pod at all. */
+function selectsSomething(pdb: PodDisruptionBudget): boolean {
+  if (!pdb.selector) return false;
+  return !(isEmptySelector(pdb.selector) && pdb.subject.ref?.apiVersion === 'policy/v1beta1');
+}
+
 /** From manifests alone: a PDB whose spec refuses every eviction of the workload it guards. */
 function fromSpecs(model: ClusterModel): Report[] {
+  // Manifests only: a PDB read from a cluster (it has a status) that selects no pod guards nothing.
   return model.pdbs
-    .filter((pdb) => pdb.blocksEveryEviction && (pdb.selectedPods ?? []).length === 0)
+    .filter((pdb) => pdb.blocksEveryEviction && (pdb.selectedPods ?? []).length === 0 && pdb.disruptionsAllowed === undefined && selectsSomething(pdb))
     .map((pdb) => ({
       subject: pdb.subject,
       message:

@@ -3,6 +3,7 @@ import { UsageError } from '../engine/errors.js';
 import { packageVersion } from '../sources/package-files.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDrain } from './commands/drain.js';
+import { registerPlan } from './commands/plan.js';
 import { registerRules } from './commands/rules.js';
 import { registerScan } from './commands/scan.js';
 
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   registerScan(program, setExit);
   registerDemo(program, setExit);
   registerDrain(program, setExit);
+  registerPlan(program, setExit);
   registerRules(program);
   program.addHelpText('after', `
 Examples:

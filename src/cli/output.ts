@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { formatNames, formatters, type FormatName, type ReportContext } from '../report/index.js';
 import { severityFor } from '../engine/config.js';
 import { UsageError } from '../engine/errors.js';
+import { planUpgrade, type UpgradePlan } from '../simulate/plan.js';
 import { packageVersion, readRuleDocs } from '../sources/package-files.js';
 import type { Scan } from './pipeline.js';
 import { wantsColor } from './terminal.js';
@@ -32,6 +33,22 @@ function sarifAnchor(scan: Scan, options: OutputOptions, cwd: string): string | 
   return candidate === undefined ? undefined : relative(cwd, candidate) || candidate;
 }
 
+/**
+ * The upgrade plan to the scan's target, for the reports that show it; none
+ * without a target, or when no plan can be made (no kube-apiserver version
+ * known, a target below the control plane): the findings say why.
+ */
+function plannedUpgrade(scan: Scan): { plan?: UpgradePlan } {
+  const target = scan.model.target;
+  if (!target) return {};
+  try {
+    return { plan: planUpgrade(scan.model, target, scan.config, scan.rules) };
+  } catch (error) {
+    if (error instanceof UsageError) return {};
+    throw error;
+  }
+}
+
 export function reportContext(scan: Scan, options: OutputOptions, color: boolean): ReportContext {
   const cwd = options.cwd ?? process.cwd();
   const format = checkFormat(options.format);
@@ -45,15 +62,21 @@ export function reportContext(scan: Scan, options: OutputOptions, color: boolean
     ...(options.sarifCategory ? { sarifCategory: options.sarifCategory } : {}),
     enabledRules: scan.rules.filter((rule) => severityFor(rule, scan.config) !== 'off').map((rule) => rule.id),
     ...(format === 'html' ? { model: scan.model } : {}),
+    ...(format === 'html' || format === 'markdown' ? plannedUpgrade(scan) : {}),
     cwd,
   };
+}
+
+/** The scan in one format, as text. */
+export function renderReport(scan: Scan, options: OutputOptions, color = false): string {
+  return formatters[checkFormat(options.format)](scan.result, reportContext(scan, options, color));
 }
 
 /** Formats the scan and writes it to --output or stdout. */
 export function writeReport(scan: Scan, options: OutputOptions): void {
   const format = checkFormat(options.format);
   const color = options.output === undefined && format === 'text' && wantsColor(process.stdout);
-  const text = formatters[format](scan.result, reportContext(scan, options, color));
+  const text = renderReport(scan, options, color);
   if (options.output !== undefined) {
     try {
       writeFileSync(options.output, text.endsWith('\n') || text === '' ? text : `${text}\n`);

@@ -22,7 +22,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 .legend .now { background: var(--band); border: 1px solid var(--band-line); }
 .legend .then { border: 1.5px dashed #8250df; }
 .legend .dot-ok, .legend .dot-bad { width: 10px; border-radius: 50%; } .legend .dot-ok { background: var(--ok); } .legend .dot-bad { background: var(--error); }
-.skew { display: grid; grid-template-columns: 250px 1fr; row-gap: 3px; }
+.skew { display: grid; grid-template-columns: 300px 1fr; row-gap: 3px; }
 .skew .axis { display: grid; font-size: 12px; color: var(--muted); text-align: center; }
 .skew .axis span.target { color: #8250df; font-weight: 700; }
 .skew .group { grid-column: 1 / -1; font-weight: 600; color: var(--muted); margin-top: 8px; border-bottom: 1px solid var(--line); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
@@ -50,9 +50,13 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; color: var(--muted); }
-td.where { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; word-break: break-all; max-width: 320px; }
+td.where { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; overflow-wrap: anywhere; width: 24%; }
 td .fix { color: var(--muted); font-size: 12px; margin-top: 2px; white-space: pre-wrap; }
 tr.suppressed td { opacity: .6; }
+.timeline { display: flex; gap: 14px; overflow-x: auto; padding: 6px 0 4px; }
+.round { min-width: 250px; max-width: 320px; flex: 0 0 auto; }
+.round h3 { font-size: 13px; margin: 0 0 8px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.steps li { font-size: 12.5px; }
 .steps { list-style: none; margin: 0; padding: 0; border-left: 3px solid var(--line); }
 .steps li { position: relative; margin: 0 0 10px 0; padding-left: 16px; }
 .steps li::before { content: ""; position: absolute; left: -8px; top: 4px; width: 13px; height: 13px; border-radius: 50%; background: #fff; border: 3px solid var(--info); }

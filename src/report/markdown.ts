@@ -1,6 +1,9 @@
 import type { Finding, RunResult, Severity } from '../engine/types.js';
+import { minorOf } from '../model/version.js';
+import type { UpgradePlan } from '../simulate/plan.js';
 import { plural } from './describe.js';
 import { findingPlace, findingsByImportance } from './importance.js';
+import { formatPlanMarkdown, planMermaid } from './plan.js';
 import { repoPath } from './repo-path.js';
 import type { ReportContext } from './types.js';
 
@@ -94,29 +97,52 @@ function findingRow(finding: Finding, context: ReportContext): string {
 
 const TABLE_HEAD = ['### Findings that matter most', '', '| severity | rule | where | message |', '|---|---|---|---|'];
 
-function leftOutNote(count: number, bySize: boolean): string {
-  const why = bySize ? 'a job summary holds at most 1 MiB' : `the table shows the ${plural(MARKDOWN_MAX_ROWS, 'finding')} that matter most`;
+function leftOutNote(count: number, bySize: boolean, maxRows: number): string {
+  const why = bySize ? 'a job summary holds at most 1 MiB' : `the table shows the ${plural(maxRows, 'finding')} that matter most`;
   return `_${plural(count, 'more finding')} not listed here (${why}); the SARIF and JSON reports have every finding._`;
 }
 
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
- * The job summary: the counts, findings per rule and the findings that matter
- * most as a table, cut to stay under GitHub's 1 MiB with a note saying how
- * many were left out.
+ * The upgrade plan with its Mermaid diagram; when the whole plan would take
+ * more than half the summary, only the diagram, with the command that prints
+ * the rest.
+ */
+function planSection(plan: UpgradePlan | undefined, maxBytes: number): string {
+  if (!plan) return '';
+  const full = formatPlanMarkdown(plan);
+  if (byteLength(full) <= maxBytes / 2) return `\n${full}`;
+  const short = [
+    `## Upgrade plan to ${minorOf(plan.to)}`,
+    '',
+    '```mermaid',
+    planMermaid(plan),
+    '```',
+    '',
+    `_The steps' commands and findings do not fit in the job summary: \`kcheck plan --target ${minorOf(plan.to)} --format markdown\` prints them._`,
+    '',
+  ].join('\n');
+  return byteLength(short) <= maxBytes / 2 ? `\n${short}` : '';
+}
+
+/**
+ * The job summary: the counts, findings per rule, the findings that matter
+ * most as a table (cut to stay under GitHub's 1 MiB, with a note saying how
+ * many were left out), then the upgrade plan when the context has one.
  */
 export function markdownReport(result: RunResult, context: ReportContext, limits: MarkdownLimits = {}): string {
   const maxBytes = limits.maxBytes ?? JOB_SUMMARY_MAX_BYTES;
   const maxRows = limits.maxRows ?? MARKDOWN_MAX_ROWS;
   const ordered = findingsByImportance(result.findings, context.rules);
   const head = [headline(result), '', scanLine(result), '', ...gapsSection(result), ...ruleCounts(ordered)].join('\n');
-  if (ordered.length === 0) return `${head}\n`;
+  const plan = planSection(context.plan, maxBytes);
+  if (ordered.length === 0) return `${head}\n${plan}`;
 
   const rows: string[] = [];
   const fixed = `${head}\n${TABLE_HEAD.join('\n')}\n`;
-  // Room for the note, whatever count it ends up giving.
-  const reserve = byteLength(`\n${leftOutNote(ordered.length, true)}\n`);
+  // Room for the note, whatever count it ends up giving, and for the plan after the table.
+  const reserve = byteLength(`\n${leftOutNote(ordered.length, true, maxRows)}\n`) + byteLength(plan);
   let size = byteLength(fixed);
   let bySize = false;
   for (const finding of ordered.slice(0, maxRows)) {
@@ -129,8 +155,8 @@ export function markdownReport(result: RunResult, context: ReportContext, limits
     size += byteLength(row);
   }
   const leftOut = ordered.length - rows.length;
-  const note = leftOut > 0 ? `\n${leftOutNote(leftOut, bySize)}\n` : '';
-  return `${fixed}${rows.join('')}${note}`;
+  const note = leftOut > 0 ? `\n${leftOutNote(leftOut, bySize, maxRows)}\n` : '';
+  return `${fixed}${rows.join('')}${note}${plan}`;
 }
 
 /** `--format markdown`: the document the GitHub Action writes as its job summary. */

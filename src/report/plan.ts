@@ -42,7 +42,12 @@ function stepBlock(step: PlanStep, color: boolean): string[] {
     out.push(`    on ${block.on}:`);
     for (const command of block.commands) out.push(`      ${command}`);
   }
-  if (step.drain) out.push(`    drain: ${drainVerdict(step.drain)}`);
+  if (step.drain) {
+    out.push(`    drain: ${drainVerdict(step.drain)}`);
+    if (step.drain.lostByCommand.length > 0) {
+      out.push(`    ${c.red(`deletes for good: ${step.drain.lostByCommand.map((p) => `${p.namespace}/${p.name}`).join(', ')}`)}; safe instead: ${step.drain.safeAlternative ?? ''}`);
+    }
+  }
   for (const f of step.findings) {
     const style = f.severity === 'error' ? c.red : f.severity === 'warning' ? c.yellow : c.blue;
     out.push(`    ${style(findingLine(f))}`);

@@ -56,7 +56,7 @@ function formatOne(r: SnapshotReport): string {
   const lines = [r.file, ...renderTable(header, [row])];
 
   lines.push(`  file: ${r.fileSize} bytes, modified ${r.fileMtime}`);
-  lines.push(`  sha256 trailer: ${describeTrailer(r)}`);
+  if (r.bbolt || r.trailer.present) lines.push(`  sha256 trailer: ${describeTrailer(r)}`);
   if (e) {
     const facts = [`latest revision ${e.latestRevision}`];
     if (e.compactRevision !== undefined) facts.push(`compacted at ${e.compactRevision}`);

@@ -1,5 +1,6 @@
 import type { RuleMeta, RunResult } from '../engine/types.js';
 import type { ClusterModel } from '../model/types.js';
+import type { UpgradePlan } from '../simulate/plan.js';
 
 /** What a formatter knows besides the result; the CLI builds it. */
 export interface ReportContext {
@@ -20,6 +21,8 @@ export interface ReportContext {
   enabledRules?: string[];
   /** The model the result was judged on, for reports that draw the cluster (html). */
   model?: ClusterModel;
+  /** The upgrade plan to the target, for reports that show it (markdown, html). */
+  plan?: UpgradePlan;
 }
 
 /** A report format: pure, from a run's result to the text written out. */

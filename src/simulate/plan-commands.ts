@@ -35,6 +35,17 @@ export function backupCommands(node: string, v: Version, stackedEtcd: boolean): 
 
 const lines = (text: string): string[] => text.split('\n');
 
+/** The repository switch and its notes are needed once per node, not once per package. */
+function once(commands: string[]): string[] {
+  const seen = new Set<string>();
+  return commands.filter((c) => {
+    if (c.startsWith('# legacy')) return true;
+    if (seen.has(c) || (c.startsWith('# pkgs.k8s.io') && seen.size > 0 && [...seen].some((s) => s.startsWith('# pkgs.k8s.io')))) return false;
+    seen.add(c);
+    return true;
+  });
+}
+
 /** kubeadm first (https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-upgrade/). */
 export function kubeadmInstallCommands(node: string, v: Version): CommandBlock[] {
   return [{ on: node, commands: [...lines(installCommands(['kubeadm'], v)), 'kubeadm version -o short'] }];
@@ -58,11 +69,11 @@ export function nodeCommands(node: string, v: Version, drain: string, worker: bo
     { on: ADMIN, commands: [drain] },
     {
       on: node,
-      commands: [
+      commands: once([
         ...(worker ? [...lines(installCommands(['kubeadm'], v)), 'sudo kubeadm upgrade node'] : []),
         ...lines(installCommands(['kubelet', 'kubectl'], v)),
         'sudo systemctl daemon-reload && sudo systemctl restart kubelet',
-      ],
+      ]),
     },
     { on: ADMIN, commands: [`kubectl uncordon ${node}`, 'kubectl get nodes'] },
   ];

@@ -178,9 +178,9 @@ export function planUpgrade(model: ClusterModel, target: Version, config: Config
 
   for (const v of minors) {
     const minor = minorOf(v);
-    plan.state = withTarget(plan.state, v);
     plan.step({ minor, kind: 'backup', title: `Back up etcd and the PKI on ${first} before ${minor}`, node: first, blocks: backupCommands(first, v, stackedEtcd), drain: null }, plan.state);
-    plan.step({ minor, kind: 'kubeadm', title: `Upgrade kubeadm to ${minor} on ${first}`, node: first, blocks: kubeadmInstallCommands(first, v), drain: null }, withKubeadm(plan.state, v));
+    // From here on the cluster is judged against this minor (kubeadm's, etcd's and the kubelets' readiness for it).
+    plan.step({ minor, kind: 'kubeadm', title: `Upgrade kubeadm to ${minor} on ${first}`, node: first, blocks: kubeadmInstallCommands(first, v), drain: null }, withKubeadm(withTarget(plan.state, v), v));
     plan.step({ minor, kind: 'apply', title: `kubeadm upgrade apply on ${first}`, node: first, blocks: applyCommands(first), drain: null }, withControlPlaneAt(plan.state, first, v, true));
     for (const other of cps.slice(1)) {
       plan.step({ minor, kind: 'apply', title: `kubeadm upgrade node on ${other}`, node: other, blocks: upgradeNodeCommands(other, v), drain: null }, withControlPlaneAt(plan.state, other, v, false));

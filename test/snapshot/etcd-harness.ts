@@ -74,6 +74,13 @@ export class TestEtcd {
     return Number((res.header as { revision: string }).revision);
   }
 
+  /** Many puts in one transaction (at most etcd's --max-txn-ops, 128). */
+  async txnPut(puts: { key: string; value: Buffer | string }[]): Promise<number> {
+    const success = puts.map((p) => ({ requestPut: { key: b64(p.key), value: b64(p.value) } }));
+    const res = await this.call('/v3/kv/txn', { success });
+    return Number((res.header as { revision: string }).revision);
+  }
+
   async del(key: string): Promise<number> {
     const res = await this.call('/v3/kv/deleterange', { key: b64(key) });
     return Number((res.header as { revision: string }).revision);

@@ -66,7 +66,8 @@ async function collect(dir: string, files: string[], gaps: ScanGap[], seen: Set<
         isDir = st.isDirectory();
         isFile = st.isFile();
       } catch (err) {
-        if (looksLikeSnapshot(path)) gaps.push({ what: path, reason: `broken link: ${reason(err)}`, affects: ['snapshots'] });
+        const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'broken link: its target does not exist' : `cannot be read: ${reason(err)}`;
+        if (looksLikeSnapshot(path)) gaps.push({ what: path, reason: why, affects: ['snapshots'] });
         continue;
       }
     }

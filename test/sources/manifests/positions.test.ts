@@ -102,6 +102,16 @@ describe('positions of objects read from files', () => {
     });
   });
 
+  it('reads a document that starts with a %YAML directive', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'directive.yaml');
+      await writeFile(file, '%YAML 1.2\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n');
+      const inputs = await readPaths([file]);
+      expect(inputs.problems).toEqual([]);
+      expect(placed(inputs)).toEqual(['Namespace a @ 3:1', 'Namespace b @ 7:1']);
+    });
+  });
+
   it('keeps the same lines and columns in files with CRLF line ends', async () => {
     await withTempDir(async (dir) => {
       for (const name of ['multi-doc.yaml', 'pods-list.yaml', 'pods-list.json']) {
