@@ -51,9 +51,18 @@ export interface ApiUse {
   removedIn: Version | null;
 }
 
+/**
+ * kubectl writes the annotation with Go's encoding/json, which sorts map
+ * keys, so it starts with the top-level apiVersion and kind; reading those
+ * first spares parsing large annotations on every object of a big cluster.
+ */
+const LEADING_VERSION = /^\s*\{"apiVersion":"([^"\\]+)","kind":"([^"\\]+)"/;
+
 function lastAppliedVersion(annotations: Record<string, string> | undefined): { apiVersion: string; kind: string } | null {
   const text = annotations?.[LAST_APPLIED];
   if (!text) return null;
+  const leading = LEADING_VERSION.exec(text);
+  if (leading) return { apiVersion: leading[1]!, kind: leading[2]! };
   try {
     const applied = JSON.parse(text) as { apiVersion?: unknown; kind?: unknown };
     return typeof applied.apiVersion === 'string' && typeof applied.kind === 'string'
@@ -80,8 +89,13 @@ function metricUse(request: RequestedDeprecatedApi): ApiUse {
   };
 }
 
+const usesOf = new WeakMap<ClusterModel, ApiUse[]>();
+
 /** Every use of an API version the table lists: objects as written, their last-applied annotations, and requests clients made. */
 export function apiUses(model: ClusterModel): ApiUse[] {
+  // Both API rules ask; the annotations of a large cluster are parsed once.
+  const known = usesOf.get(model);
+  if (known) return known;
   const uses: ApiUse[] = [];
   for (const object of model.objects) {
     const own = lifecycleOf(object.apiVersion, object.kind);
@@ -96,6 +110,7 @@ export function apiUses(model: ClusterModel): ApiUse[] {
     }
   }
   for (const request of model.requestedDeprecatedApis) uses.push(metricUse(request));
+  usesOf.set(model, uses);
   return uses;
 }
 
@@ -161,25 +176,26 @@ export function useSubject(use: ApiUse): string {
 
 /** How to fix one use, from its migration and where it was seen. */
 export function remediationFor(use: ApiUse, migration: Migration | null): string {
-  const to = migration?.to;
-  const target = to ? (use.lifecycle && to.kind !== use.lifecycle.kind ? `${to.apiVersion} ${to.kind}` : to.apiVersion) : null;
+  const to = migration?.to ?? null;
+  const renamed = to !== null && use.lifecycle !== null && to.kind !== use.lifecycle.kind;
+  const replacement = to ? (renamed ? `${to.apiVersion} ${to.kind}` : to.apiVersion) : null;
   const steps: string[] = [];
   if (use.source === 'metric') {
     steps.push(
       'Find the client: kube-apiserver\'s audit log marks its requests with the annotations k8s.io/deprecated: "true" and ' +
         'k8s.io/removed-release, and client-go and kubectl print a deprecation warning for each.' +
-        (target ? ` Update the client (or its chart or operator) to request ${target}.` : ''),
+        (replacement ? ` Update the client (or its chart or operator) to request ${replacement}.` : ''),
     );
   } else if (use.source === 'last-applied') {
     steps.push(
-      target
-        ? `Re-apply the object from a manifest that uses ${target}: kubectl apply rewrites the annotation.`
+      replacement
+        ? `Re-apply the object from a manifest that uses ${replacement}: kubectl apply rewrites the annotation.`
         : 'Stop applying this object from the old manifest.',
     );
-  } else if (target) {
+  } else if (to) {
     steps.push(
-      `Set apiVersion: ${to!.apiVersion}${to!.kind !== use.lifecycle?.kind ? ` and kind: ${to!.kind}` : ''} in the manifest or in the chart ` +
-        `template that renders it (the kubectl-convert plugin converts a file: kubectl-convert -f FILE --output-version ${to!.apiVersion}).`,
+      `Set apiVersion: ${to.apiVersion}${renamed ? ` and kind: ${to.kind}` : ''} in the manifest or in the chart ` +
+        `template that renders it (the kubectl-convert plugin converts a file: kubectl-convert -f FILE --output-version ${to.apiVersion}).`,
     );
   }
   if (migration) {

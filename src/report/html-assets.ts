@@ -7,7 +7,8 @@ body { margin: 0; background: var(--bg); color: #1f2328; font-size: 14px; line-h
 header { background: #fff; border-bottom: 1px solid var(--line); padding: 18px 28px 14px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 0 0 10px; }
-main { padding: 18px 28px 28px; display: grid; gap: 18px; }
+main { padding: 18px 28px 28px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 18px; }
+main > *, .columns > * { min-width: 0; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; }
 .meta { color: var(--muted); }
 .chips { display: flex; gap: 8px; flex-wrap: wrap; margin-top: 10px; }
@@ -53,14 +54,15 @@ th { font-size: 12px; color: var(--muted); }
 td.where { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; overflow-wrap: anywhere; width: 24%; }
 td .fix { color: var(--muted); font-size: 12px; margin-top: 2px; white-space: pre-wrap; }
 tr.suppressed td { opacity: .6; }
-.timeline { display: flex; gap: 14px; overflow-x: auto; padding: 6px 0 4px; }
-.round { min-width: 250px; max-width: 320px; flex: 0 0 auto; }
+.timeline { display: flex; flex-wrap: wrap; gap: 18px 14px; padding: 6px 0 4px; }
+.round { width: 270px; flex: 0 0 auto; padding-left: 8px; }
 .round h3 { font-size: 13px; margin: 0 0 8px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
-.steps li { font-size: 12.5px; }
+.steps > li { font-size: 12.5px; }
+.steps details { margin-top: 2px; } .steps summary { cursor: pointer; color: var(--muted); }
 .steps { list-style: none; margin: 0; padding: 0; border-left: 3px solid var(--line); }
-.steps li { position: relative; margin: 0 0 10px 0; padding-left: 16px; }
-.steps li::before { content: ""; position: absolute; left: -8px; top: 4px; width: 13px; height: 13px; border-radius: 50%; background: #fff; border: 3px solid var(--info); }
-.steps li.blocked::before { border-color: var(--error); }
+.steps > li { position: relative; margin: 0 0 10px 0; padding-left: 16px; }
+.steps > li::before { content: ""; position: absolute; left: -8px; top: 4px; width: 13px; height: 13px; border-radius: 50%; background: #fff; border: 3px solid var(--info); }
+.steps > li.blocked::before { border-color: var(--error); }
 footer { color: var(--muted); padding: 0 28px 24px; font-size: 12px; }
 `;
 

@@ -179,8 +179,9 @@ function planStep(step: PlanStep): string {
     .join('');
   const drain = step.drain ? `<div class="meta">drain: ${escapeHtml(drainVerdict(step.drain))}</div>` : '';
   const resolved = step.resolved.length > 0 ? `<div class="meta">clears ${plural(step.resolved.length, 'finding')}</div>` : '';
+  const details = findings ? `<details><summary>what this step triggers</summary><ul class="plain">${findings}</ul></details>` : '';
   return `<li class="${worst === 'error' ? 'blocked' : ''}"><b>${step.number}. ${escapeHtml(step.title)}</b>` +
-    `${counts ? ` — ${counts}` : ''}${drain}${resolved}${findings ? `<ul class="plain">${findings}</ul>` : ''}</li>`;
+    `${counts ? ` — ${counts}` : ''}${drain}${resolved}${details}</li>`;
 }
 
 /** The plan as a timeline: one column per round (catch-up or minor), its steps in order. */

@@ -34,8 +34,13 @@ function failureBody(finding: Finding, context: ReportContext): string {
   return lines.join('\n');
 }
 
-/** A rule runs unless the configuration turns it off or it needs an upgrade target the scan does not have. */
+/**
+ * Whether the rule has a place in the report: it was skipped (with a reason),
+ * or it ran: the configuration leaves it on, and it does not need an upgrade
+ * target the scan does not have.
+ */
 function ruleRan(rule: RuleMeta<unknown>, result: RunResult, context: ReportContext): boolean {
+  if (result.skippedRules.some((s) => s.ruleId === rule.id)) return true;
   if (context.enabledRules && !context.enabledRules.includes(rule.id)) return false;
   return !(rule.needsTarget && result.target === null);
 }

@@ -3,14 +3,21 @@ import { formatVersion, minorOf } from '../model/version.js';
 import { drainVerdict } from './drain.js';
 import { paint } from './ansi.js';
 import { objectLabel, plural } from './describe.js';
-import type { PlanStep, UpgradePlan } from '../simulate/plan.js';
+import { stepFindings, type PlanStep, type UpgradePlan } from '../simulate/plan.js';
 import { SEVERITY_RANK, type Severity } from '../engine/types.js';
 
 const SYMBOL: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ' };
 
-function worst(findings: Finding[]): Severity | null {
-  return findings.reduce<Severity | null>((w, f) => (w === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), null);
+type StepFinding = ReturnType<typeof stepFindings>[number];
+
+function worst(step: PlanStep): Severity | null {
+  return stepFindings(step)
+    .filter((f) => !f.lifetime.transient)
+    .reduce<Severity | null>((w, f) => (w === null || SEVERITY_RANK[f.finding.severity] > SEVERITY_RANK[w] ? f.finding.severity : w), null);
 }
+
+const until = ({ lifetime }: StepFinding): string =>
+  lifetime.clearedAt === null ? '' : lifetime.transient ? ` (passing: step ${lifetime.clearedAt} clears it)` : ` (until step ${lifetime.clearedAt})`;
 
 function headline(plan: UpgradePlan): string {
   const minors = plan.rounds.filter((r) => !r.catchUp).map((r) => r.minor);
@@ -33,7 +40,7 @@ function orderLines(plan: UpgradePlan): string[] {
   });
 }
 
-const findingLine = (f: Finding): string => `${SYMBOL[f.severity]} ${f.severity} ${f.ruleId}: ${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}`;
+const findingLine = ({ finding: f }: StepFinding): string => `${SYMBOL[f.severity]} ${f.severity} ${f.ruleId}: ${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}`;
 
 function stepBlock(step: PlanStep, color: boolean): string[] {
   const c = paint(color);
@@ -48,9 +55,9 @@ function stepBlock(step: PlanStep, color: boolean): string[] {
       out.push(`    ${c.red(`deletes for good: ${step.drain.lostByCommand.map((p) => `${p.namespace}/${p.name}`).join(', ')}`)}; safe instead: ${step.drain.safeAlternative ?? ''}`);
     }
   }
-  for (const f of step.findings) {
-    const style = f.severity === 'error' ? c.red : f.severity === 'warning' ? c.yellow : c.blue;
-    out.push(`    ${style(findingLine(f))}`);
+  for (const f of stepFindings(step)) {
+    const style = f.lifetime.transient ? c.dim : f.finding.severity === 'error' ? c.red : f.finding.severity === 'warning' ? c.yellow : c.blue;
+    out.push(`    ${style(findingLine(f) + until(f))}`);
   }
   for (const f of step.resolved) out.push(`    ${c.green(`✔ clears ${f.ruleId}: ${f.message}`)}`);
   return out;
@@ -80,9 +87,10 @@ function stepRoundLabel(plan: UpgradePlan, step: PlanStep): string {
   return round?.catchUp ? `catch-up: kubelets to ${step.minor}` : step.minor;
 }
 
+/** Findings the steps trigger, by severity; passing states kubeadm's procedure clears within the round are not counted. */
 export function summary(plan: UpgradePlan): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const step of plan.steps) for (const f of step.findings) counts[f.severity] += 1;
+  for (const step of plan.steps) for (const f of stepFindings(step)) if (!f.lifetime.transient) counts[f.finding.severity] += 1;
   return counts;
 }
 
@@ -118,7 +126,7 @@ export function planJson(plan: UpgradePlan) {
       node: s.node,
       commands: s.blocks.map((b) => ({ on: b.on, commands: [...b.commands] })),
       drain: s.drain ? { outcome: s.drain.outcome, verdict: drainVerdict(s.drain), command: s.drain.command, lostByCommand: s.drain.lostByCommand.map((p) => `${p.namespace}/${p.name}`) } : null,
-      findings: s.findings.map(jsonFinding),
+      findings: stepFindings(s).map((f) => ({ ...jsonFinding(f.finding), clearedAt: f.lifetime.clearedAt, transient: f.lifetime.transient })),
       resolved: s.resolved.map((f) => ({ ruleId: f.ruleId, message: f.message })),
     })),
     notes: [...plan.notes],
@@ -142,19 +150,15 @@ export function planMermaid(plan: UpgradePlan): string {
     groups.set(key, [...(groups.get(key) ?? []), step]);
   }
   let g = 0;
-  let previous: string | null = null;
   for (const [name, steps] of groups) {
     lines.push(`  subgraph g${g}["${label(name === 'now' ? 'before the upgrade' : name)}"]`);
-    for (const step of steps) {
-      const id = `s${step.number}`;
-      lines.push(`    ${id}["${label(`${step.number}. ${step.title}`)}"]`);
-      if (previous) lines.push(`    ${previous} --> ${id}`);
-      previous = id;
-    }
+    for (const step of steps) lines.push(`    s${step.number}["${label(`${step.number}. ${step.title}`)}"]`);
     lines.push('  end');
     g += 1;
   }
-  const bySeverity = (sev: Severity) => plan.steps.filter((s) => worst(s.findings) === sev).map((s) => `s${s.number}`);
+  // Edges after every subgraph: a node belongs to the subgraph it is first named in.
+  for (const step of plan.steps.slice(1)) lines.push(`  s${step.number - 1} --> s${step.number}`);
+  const bySeverity = (sev: Severity) => plan.steps.filter((s) => worst(s) === sev).map((s) => `s${s.number}`);
   lines.push('  classDef error fill:#ffd7d5,stroke:#cf222e', '  classDef warning fill:#fff1c2,stroke:#bf8700');
   const errors = bySeverity('error');
   const warnings = bySeverity('warning');
@@ -174,7 +178,10 @@ export function formatPlanMarkdown(plan: UpgradePlan): string {
       out.push(`On ${block.on}:`, '', '```sh', ...block.commands, '```', '');
     }
     if (step.drain) out.push(`Drain: ${drainVerdict(step.drain)}`, '');
-    for (const f of step.findings) out.push(`- ${SYMBOL[f.severity]} **${f.severity}** \`${f.ruleId}\`: ${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}`);
+    for (const item of stepFindings(step)) {
+      const f = item.finding;
+      out.push(`- ${SYMBOL[f.severity]} **${f.severity}** \`${f.ruleId}\`: ${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}${until(item)}`);
+    }
     for (const f of step.resolved) out.push(`- ✔ clears \`${f.ruleId}\`: ${f.message}`);
     if (step.findings.length + step.resolved.length > 0) out.push('');
   }

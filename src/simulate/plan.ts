@@ -22,6 +22,14 @@ import { chooseWorkerOrder, type WorkerOrder } from './worker-order.js';
 
 export type StepKind = 'preflight' | 'backup' | 'kubeadm' | 'apply' | 'control-plane-node' | 'node';
 
+/** How long a finding a step triggers lasts. */
+export interface FindingLifetime {
+  /** Number of the later step that clears it; null when it lasts to the end of the plan (or is about a drain). */
+  clearedAt: number | null;
+  /** Cleared before the minor's round is over: a state kubeadm's own procedure passes through. */
+  transient: boolean;
+}
+
 export interface PlanStep {
   number: number;
   /** The minor this step belongs to, e.g. `1.31`. */
@@ -32,6 +40,8 @@ export interface PlanStep {
   blocks: CommandBlock[];
   /** Findings the cluster shows after this step that it did not show before (for drains: the drain rules on that drain). */
   findings: Finding[];
+  /** For each of `findings`, at the same index: when the plan clears it. */
+  lifetimes: FindingLifetime[];
   /** What the drain of this step's node would do. */
   drain: DrainPrediction | null;
   /** Findings present before the step that this step clears. */
@@ -75,38 +85,59 @@ class PlanBuilder {
 
   baseline(title: string, minor: string): void {
     this.seen = open(run(this.state, this.judge.versionRules, this.judge.config).findings);
-    this.push({ minor, kind: 'preflight', title, node: null, blocks: [], findings: this.seen, drain: null, resolved: [] });
+    this.push({ minor, kind: 'preflight', title, node: null, blocks: [], findings: this.seen, lifetimes: this.seen.map(lasting), drain: null, resolved: [] });
   }
 
   /** Moves to a new state and records what changed in the version findings. */
-  step(partial: Omit<PlanStep, 'number' | 'findings' | 'resolved'>, next: ClusterModel, drainFindings: Finding[] = []): void {
+  step(partial: Omit<PlanStep, 'number' | 'findings' | 'lifetimes' | 'resolved'>, next: ClusterModel, drainFindings: Finding[] = []): void {
     this.state = next;
     const now = open(run(next, this.judge.versionRules, this.judge.config).findings);
     const before = new Set(this.seen.map(findingKey));
     const after = new Set(now.map(findingKey));
+    const findings = [...drainFindings, ...now.filter((f) => !before.has(findingKey(f)))];
     this.push({
       ...partial,
-      findings: [...drainFindings, ...now.filter((f) => !before.has(findingKey(f)))],
+      findings,
+      lifetimes: findings.map(lasting),
       resolved: this.seen.filter((f) => !after.has(findingKey(f))),
     });
     this.seen = now;
   }
 
   /** A node's turn: the drain judged by the drain rules, then the kubelet upgraded and the node uncordoned. */
-  nodeTurn(node: string, v: Version, minor: string, kind: 'control-plane-node' | 'node', kubectlToo: boolean, title: string): void {
+  nodeTurn(node: string, v: Version, minor: string, kind: 'control-plane-node' | 'node', kubectlToo: boolean, title: string, withKubeadm = true): void {
     const flags = flagsNeeded(this.state, node);
     const draining: ClusterModel = { ...withCordon(this.state, node, true), drain: { nodes: [node], flags } };
     const drainFindings = open(run(draining, this.judge.drainRules, this.judge.config).findings);
     const drain = simulateDrain(this.state, node, flags);
     const pending = new Set(drain.unplaced.map((u) => podKey(u.pod)));
     const after = afterUncordon(withKubelet(afterDrain(this.state, drain), node, v, kubectlToo), node, pending);
-    const blocks = nodeCommands(node, v, drainCommand(node, flags), kind === 'node');
+    const blocks = nodeCommands(node, v, drainCommand(node, flags), kind === 'node' && withKubeadm);
     this.step({ minor, kind, title, node, blocks, drain }, after, drainFindings);
   }
 
   private push(step: Omit<PlanStep, 'number'>): void {
     this.steps.push({ number: this.steps.length, ...step });
   }
+
+  /** Marks each finding with the step that clears it. */
+  finish(): PlanStep[] {
+    for (const step of this.steps) {
+      step.findings.forEach((finding, i) => {
+        const key = findingKey(finding);
+        const clearing = this.steps.find((later) => later.number > step.number && later.resolved.some((r) => findingKey(r) === key));
+        if (clearing) step.lifetimes[i] = { clearedAt: clearing.number, transient: step.kind !== 'preflight' && clearing.minor === step.minor };
+      });
+    }
+    return this.steps;
+  }
+}
+
+const lasting = (): FindingLifetime => ({ clearedAt: null, transient: false });
+
+/** The step's findings with their lifetimes. */
+export function stepFindings(step: PlanStep): { finding: Finding; lifetime: FindingLifetime }[] {
+  return step.findings.map((finding, i) => ({ finding, lifetime: step.lifetimes[i] ?? lasting() }));
 }
 
 function controlPlaneNodes(model: ClusterModel): string[] {
@@ -171,7 +202,8 @@ export function planUpgrade(model: ClusterModel, target: Version, config: Config
       const order = chooseWorkerOrder(plan.state, lagging(workers));
       rounds.push({ minor: minorOf(v), catchUp: true, workerOrder: order });
       for (const node of [...lagging(cps), ...order.order]) {
-        plan.nodeTurn(node, v, minorOf(v), cps.includes(node) ? 'control-plane-node' : 'node', false, `Catch up: kubelet on ${node} to ${minorOf(v)}`);
+        // kubeadm stays at the control plane's minor: an older kubeadm cannot run `upgrade node` against it.
+        plan.nodeTurn(node, v, minorOf(v), cps.includes(node) ? 'control-plane-node' : 'node', false, `Catch up: drain ${node}, upgrade its kubelet to ${minorOf(v)}, uncordon`, false);
       }
     }
   }
@@ -195,7 +227,7 @@ export function planUpgrade(model: ClusterModel, target: Version, config: Config
     }
   }
   if (minors.length === 0 && rounds.length === 0) notes.push(`the control plane is already at ${minorOf(from)} and every kubelet with it: nothing to upgrade`);
-  return { from, to: target, rounds, controlPlaneNodes: cps, workers, steps: plan.steps, notes };
+  return { from, to: target, rounds, controlPlaneNodes: cps, workers, steps: plan.finish(), notes };
 }
 
 export { ADMIN };

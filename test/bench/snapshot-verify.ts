@@ -6,7 +6,9 @@
  *
  *   npm run build && node build/test/bench/snapshot-verify.js [--size-mb 1024] [--snapshot FILE] [--runs 3]
  *
- * --snapshot times an existing file instead of making one.
+ * --snapshot FILE times that file, making it first (and keeping it) when it does not exist.
+ * `openssl dgst -sha256` is timed too when openssl is installed: unlike
+ * coreutils, it uses the CPU's SHA instructions, as Node's crypto does.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -31,7 +33,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-async function makeSnapshot(targetBytes: number, work: string): Promise<string> {
+async function makeSnapshot(targetBytes: number, work: string, file: string): Promise<string> {
   // etcd's WAL and db on tmpfs when there is one: the bench measures reading, not etcd's fsyncs.
   const dataDir = existsSync('/dev/shm') ? await mkdtemp('/dev/shm/kcheck-bench-etcd-') : join(work, 'data');
   const etcd = await TestEtcd.start({ dataDir, quotaBytes: 8 * 1024 ** 3 });
@@ -59,7 +61,6 @@ async function makeSnapshot(targetBytes: number, work: string): Promise<string> 
       }),
     );
     console.log(`wrote ${SMALL_OBJECTS} objects of ${SMALL_SIZE} B and ${bigKeys} of ${BIG_SIZE / MB} MB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const file = join(work, 'bench-snapshot.db');
     const saveStarted = Date.now();
     await etcd.snapshot(file);
     console.log(`etcdctl snapshot save: ${((Date.now() - saveStarted) / 1000).toFixed(1)} s`);
@@ -83,16 +84,20 @@ async function main(): Promise<void> {
   const runs = Number(arg('--runs') ?? 3);
   const work = await mkdtemp(join(tmpdir(), 'kcheck-bench-'));
   try {
-    const file = arg('--snapshot') ?? (await makeSnapshot(sizeMb * MB, work));
+    const given = arg('--snapshot');
+    const file = given && existsSync(given) ? given : await makeSnapshot(sizeMb * MB, work, given ?? join(work, 'bench-snapshot.db'));
     const size = (await stat(file)).size;
     console.log(`snapshot: ${file}, ${(size / MB).toFixed(0)} MB; etcd ${await etcdVersion()}; node ${process.version}`);
 
     await run('sha256sum', [file]); // warm the page cache for both
     const sha: number[] = [];
+    const openssl: number[] = [];
+    const hasOpenssl = await run('openssl', ['version']).then(() => true, () => false);
     const ours: number[] = [];
     let report = await inspectSnapshot(file);
     for (let i = 0; i < runs; i++) {
       sha.push((await timed(() => run('sha256sum', [file]))).seconds);
+      if (hasOpenssl) openssl.push((await timed(() => run('openssl', ['dgst', '-sha256', file]))).seconds);
       const t = await timed(() => inspectSnapshot(file));
       ours.push(t.seconds);
       report = t.value;
@@ -111,6 +116,10 @@ async function main(): Promise<void> {
     const gb = size / 1e9;
     console.log(`sha256sum:              ${s.toFixed(2)} s (${(gb / s).toFixed(2)} GB/s)   runs: ${sha.map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`kcheck verification:    ${k.toFixed(2)} s (${(gb / k).toFixed(2)} GB/s)   runs: ${ours.map((x) => x.toFixed(2)).join(' ')}`);
+    if (hasOpenssl) {
+      const o = median(openssl);
+      console.log(`openssl dgst -sha256:    ${o.toFixed(2)} s (${(gb / o).toFixed(2)} GB/s)   runs: ${openssl.map((x) => x.toFixed(2)).join(' ')}`);
+    }
     console.log(`ratio kcheck/sha256sum: ${(k / s).toFixed(2)}; per GB: kcheck ${(k / gb).toFixed(2)} s, sha256sum ${(s / gb).toFixed(2)} s`);
     console.log(`figures equal etcdctl's: hash ${report.etcd!.hash.toString(16)}, revision ${report.etcd!.revision}, ${report.etcd!.totalKeys} keys, ${report.bbolt!.pageCount} pages`);
   } finally {

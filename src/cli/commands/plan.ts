@@ -4,7 +4,7 @@ import { rules as allRules } from '../../../rules/index.js';
 import { UsageError } from '../../engine/errors.js';
 import { SEVERITY_RANK, type FailOn } from '../../engine/types.js';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../report/plan.js';
-import { planUpgrade, type UpgradePlan } from '../../simulate/plan.js';
+import { planUpgrade, stepFindings, type UpgradePlan } from '../../simulate/plan.js';
 import { loadConfig } from '../config-file.js';
 import { collectInputs, judge, parseFailOn, parseNow, parseTarget, type Scan, type ScanRequest } from '../pipeline.js';
 import { addInputOptions } from '../scan-options.js';
@@ -17,12 +17,13 @@ export interface PlanRun {
   exitCode: 0 | 1 | 2;
 }
 
-/** 2 when the input could not all be read; 1 when a step triggers a finding at or above --fail-on. */
+/** 2 when the input could not all be read; 1 when a step triggers a lasting finding at or above --fail-on. */
 function planExitCode(plan: UpgradePlan, scan: Scan, failOn: FailOn, allowIncomplete: boolean): 0 | 1 | 2 {
   if (scan.result.gaps.length > 0 && !allowIncomplete) return 2;
   if (failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[failOn];
-  return plan.steps.some((s) => s.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) ? 1 : 0;
+  // States kubeadm's own procedure passes through and clears within the same minor do not fail the plan.
+  return plan.steps.some((s) => stepFindings(s).some((f) => !f.lifetime.transient && SEVERITY_RANK[f.finding.severity] >= threshold)) ? 1 : 0;
 }
 
 /** Reads the inputs and plans the upgrade to the request's (or the config's) target. */

@@ -73,7 +73,6 @@ function describeStatus(status: number, body: unknown): string {
  * (https://github.com/kubernetes/client-go/blob/master/rest/with_retry.go).
  */
 export class ApiClient {
-  readonly attempts = { total: 0, retried: 0 };
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly random: () => number;
@@ -106,7 +105,6 @@ export class ApiClient {
     for (let tries = 1; ; tries++) {
       const remaining = this.options.deadline - Date.now();
       if (remaining <= 0) this.giveUp(path, 'the deadline passed before the request could be sent', tries - 1, started);
-      this.attempts.total++;
       let cause: string;
       let wait: number;
       try {
@@ -135,7 +133,6 @@ export class ApiClient {
         wait = this.backoff(tries - 1);
       }
       if (Date.now() + wait >= this.options.deadline) this.giveUp(path, cause, tries, started);
-      this.attempts.retried++;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }

@@ -1,0 +1,94 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { renderReport } from '../cli/output.js';
+import { scan, type Scan, type ScanRequest } from '../cli/pipeline.js';
+import { UsageError } from '../engine/errors.js';
+import { SEVERITY_RANK } from '../engine/types.js';
+import { plural } from '../report/describe.js';
+import { readInputs, type ActionInputs } from './inputs.js';
+
+/** The scan the inputs ask for, as `kcheck scan` takes it. */
+export function scanRequest(inputs: ActionInputs, cwd: string): ScanRequest {
+  if (inputs.kubeconfig !== undefined || inputs.context !== undefined) {
+    throw new UsageError('kubeconfig and context: this kcheck version reads manifests, dumps and node files only, not a live cluster');
+  }
+  return {
+    paths: inputs.paths,
+    ...(inputs.root !== undefined ? { root: inputs.root } : {}),
+    ...(inputs.backups.length > 0 ? { backups: inputs.backups } : {}),
+    ...(inputs.target !== undefined ? { target: inputs.target } : {}),
+    ...(inputs.config !== undefined ? { config: inputs.config } : {}),
+    ...(inputs.failOn !== undefined ? { failOn: inputs.failOn } : {}),
+    cwd,
+  };
+}
+
+/** Why the step fails, in one line. */
+function failure(result: Scan): string {
+  if (result.exitCode === 2) {
+    const gaps = result.result.gaps.map((g) => `${g.what}: ${g.reason}`).join('; ');
+    return `kcheck: the scan is incomplete, so it cannot say the cluster is ready: ${gaps}`;
+  }
+  const threshold = result.failOn === 'never' ? Infinity : SEVERITY_RANK[result.failOn];
+  const over = result.result.findings.filter((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold).length;
+  return `kcheck: ${plural(over, 'finding')} at or above fail-on (${result.failOn}); the job summary lists them`;
+}
+
+function writeSarif(result: Scan, inputs: ActionInputs, cwd: string): string {
+  const text = renderReport(result, { format: 'sarif', cwd, ...(inputs.category ? { sarifCategory: inputs.category } : {}) });
+  const file = path.resolve(cwd, inputs.sarifFile);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${inputs.sarifFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return inputs.sarifFile;
+}
+
+/**
+ * The Action: the same scan as `kcheck scan`, then the SARIF file, the
+ * annotations (`--format github`), the job summary (`--format markdown`) and
+ * the outputs; the step fails by the same exit code as the CLI, after
+ * everything is written, so an `if: always()` upload still finds the SARIF.
+ */
+export async function run(): Promise<void> {
+  const cwd = process.cwd();
+  try {
+    const inputs = readInputs((name) => core.getInput(name));
+    const result = await scan(scanRequest(inputs, cwd));
+    const problems: string[] = [];
+
+    try {
+      core.setOutput('sarif-file', writeSarif(result, inputs, cwd));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems.push(`kcheck: ${error.message}`);
+    }
+    process.stdout.write(renderReport(result, { format: 'github', cwd }));
+    if (process.env['GITHUB_STEP_SUMMARY']) {
+      try {
+        await core.summary.addRaw(renderReport(result, { format: 'markdown', cwd })).write();
+      } catch (error) {
+        problems.push(`kcheck: cannot write the job summary: ${(error as Error).message}`);
+      }
+    }
+    const { error, warning, info } = result.result.summary;
+    core.setOutput('findings', String(error + warning + info));
+    core.setOutput('errors', String(error));
+    core.setOutput('warnings', String(warning));
+
+    if (problems.length > 0) {
+      core.setFailed(problems.join('\n'));
+      process.exitCode = 2;
+    } else if (result.exitCode !== 0) {
+      core.setFailed(failure(result));
+      process.exitCode = result.exitCode;
+    }
+  } catch (error) {
+    const message = error instanceof UsageError ? `kcheck: ${error.message}` : `kcheck: internal error: ${(error as Error).stack ?? String(error)}`;
+    core.setFailed(message);
+    process.exitCode = 2;
+  }
+}
