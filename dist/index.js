@@ -34169,6 +34169,8 @@ var KUBECTL = {
   pdbRefused: "Cannot evict pod as it would violate the pod's disruption budget.",
   multiplePdbs: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
 };
+var NO_FLAGS = { ignoreDaemonsets: false, deleteEmptydirData: false, force: false, disableEviction: false };
+var PERMISSIVE_FLAGS = { ignoreDaemonsets: true, deleteEmptydirData: true, force: true, disableEviction: false };
 var hasEmptyDir = (pod) => pod.volumes.some((v) => v.type === "emptyDir");
 function daemonSetFilter(model, pod, flags) {
   const status = (type, del, message = "") => ({ filter: "daemonSet", type, delete: del, message });
@@ -34302,8 +34304,25 @@ function fitErrorMessage(total, reasons) {
   const histogram = [...counts2].map(([reason, n]) => `${n} ${reason}`).sort();
   return `0/${total} nodes are available: ${histogram.join(", ")}.`;
 }
+var roomCache = /* @__PURE__ */ new WeakMap();
+function roomsOf(model, options) {
+  let cached = roomCache.get(model.pods);
+  if (!cached) {
+    cached = /* @__PURE__ */ new Map();
+    roomCache.set(model.pods, cached);
+  }
+  return model.nodes.map((n) => {
+    if (options.draining.has(n.name)) return roomOn(model, n, options.leaving);
+    let room = cached.get(n);
+    if (!room) {
+      room = roomOn(model, n);
+      cached.set(n, room);
+    }
+    return { ...room, free: { ...room.free }, hostPorts: new Set(room.hostPorts), replicas: new Map(room.replicas) };
+  });
+}
 function placePods(model, pods, options) {
-  const rooms = model.nodes.map((n) => roomOn(model, n, options.leaving));
+  const rooms = roomsOf(model, options);
   const placement = { placed: [], unplaced: [] };
   for (const pod of pods) {
     const key3 = workloadKeyOf(pod);
@@ -34324,7 +34343,6 @@ function placePods(model, pods, options) {
 }
 
 // src/simulate/drain.ts
-var ALL_FLAGS = { ignoreDaemonsets: true, deleteEmptydirData: true, force: true, disableEviction: false };
 function byName(a, b) {
   return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 }
@@ -34406,7 +34424,7 @@ function kubectlOutput(node, fates, flags, outcome) {
   return lines3;
 }
 function flagsNeeded(model, nodeName) {
-  const notes = podsOnNode(model, nodeName).flatMap((p) => drainFilter(model, p, ALL_FLAGS).notes);
+  const notes = podsOnNode(model, nodeName).flatMap((p) => drainFilter(model, p, PERMISSIVE_FLAGS).notes);
   return {
     ignoreDaemonsets: notes.some((n) => n.filter === "daemonSet" && n.type === "Warning" && !n.delete),
     deleteEmptydirData: notes.some((n) => n.filter === "localStorage"),
@@ -34423,13 +34441,16 @@ function drainCommand(nodeName, flags) {
   ];
   return ["kubectl drain", nodeName, ...named2.filter(([on]) => on).map(([, flag]) => flag)].join(" ");
 }
-function describeBlock(fate) {
-  const answer = fate.eviction;
-  if (answer?.result !== "refused") return "";
+function describeBlock(pod, answer) {
+  if (answer.result !== "refused") return "";
   const names2 = answer.pdbs.map((p) => `${p.namespace}/${p.name}`).join(", ");
-  if (answer.code === 500) return `${podKey(fate.pod)} is selected by ${answer.pdbs.length} PodDisruptionBudgets (${names2}): eviction fails with 500`;
+  if (answer.code === 500) return `${podKey(pod)} is selected by ${answer.pdbs.length} PodDisruptionBudgets (${names2}): eviction fails with 500`;
   const pdb = answer.pdbs[0];
-  return `${podKey(fate.pod)}: PodDisruptionBudget ${names2} allows 0 disruptions${pdbTerms(pdb)}: eviction refused with 429`;
+  return `${podKey(pod)}: PodDisruptionBudget ${names2} allows 0 disruptions${pdbTerms(pdb)}: eviction refused with 429`;
+}
+function blocksOnceFiltersPass(model, pods) {
+  const budget = new EvictionBudget(model);
+  return pods.filter((pod) => drainFilter(model, pod, PERMISSIVE_FLAGS).final.delete).map((pod) => describeBlock(pod, budget.evict(pod))).filter((b) => b !== "");
 }
 function pdbTerms(pdb) {
   const spec = pdb.minAvailable !== void 0 ? `minAvailable: ${pdb.minAvailable}` : pdb.maxUnavailable !== void 0 ? `maxUnavailable: ${pdb.maxUnavailable}` : "";
@@ -34472,9 +34493,8 @@ function simulateDrain(model, nodeName, flags) {
   });
   const outcome = fates.some((f) => f.filter.final.type === "Error") ? "refused" : fates.some((f) => f.eviction?.result === "refused") ? "blocked" : "drained";
   const command = drainCommand(nodeName, flagsNeeded(model, nodeName));
-  const lostByCommand = pods.filter((p) => drainFilter(model, p, ALL_FLAGS).lostForGood);
-  const permissive = flags.force && flags.ignoreDaemonsets && flags.deleteEmptydirData ? fates : predictDrain(model, nodeName, { ...ALL_FLAGS, disableEviction: flags.disableEviction }).fates;
-  const blockedBy = permissive.map(describeBlock).filter((b) => b !== "");
+  const lostByCommand = pods.filter((p) => drainFilter(model, p, PERMISSIVE_FLAGS).lostForGood);
+  const blockedBy = flags.disableEviction ? [] : blocksOnceFiltersPass(model, pods);
   const safeAlternative = lostByCommand.length > 0 ? `kubectl cordon ${nodeName}  # keeps ${lostByCommand.map(podKey).join(", ")} running; no new pods land on ${nodeName}` : null;
   return {
     node: nodeName,
@@ -34661,12 +34681,13 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 .marker.bad { color: var(--error); } .marker.bad::before { background: var(--error); box-shadow: 0 0 0 1px var(--error); }
 .marker.unknown { color: var(--muted); } .marker.unknown::before { background: #afb8c1; box-shadow: 0 0 0 1px #afb8c1; }
 .marker span { transform: translateX(2px); background: rgba(255,255,255,.85); padding: 0 2px; border-radius: 3px; }
-.nodes { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 10px; }
+.nodes { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px; align-items: start; }
 .node { border: 1px solid var(--line); border-left: 5px solid var(--ok); border-radius: 6px; padding: 8px 10px; }
 .node.blocked { border-left-color: var(--error); } .node.attention { border-left-color: #d4a72c; }
 .node h3 { font-size: 14px; margin: 0 0 2px; } .node .state { font-weight: 600; font-size: 12px; }
 .node.blocked .state { color: var(--error); } .node.attention .state { color: var(--warning); } .node.ready .state { color: var(--ok); }
 .node ul, .plain { margin: 6px 0 0; padding-left: 18px; font-size: 12px; }
+.node li { overflow-wrap: anywhere; } .node li[title] { cursor: help; }
 .tag { font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px; color: var(--muted); margin-left: 4px; }
 .filters { display: flex; gap: 14px; flex-wrap: wrap; align-items: center; margin-bottom: 10px; }
 .filters input[type=search] { min-width: 260px; padding: 4px 8px; border: 1px solid var(--line); border-radius: 6px; }
@@ -34674,6 +34695,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; color: var(--muted); }
+td.rule { white-space: nowrap; }
 td.where { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; overflow-wrap: anywhere; width: 24%; }
 td .fix { color: var(--muted); font-size: 12px; margin-top: 2px; white-space: pre-wrap; }
 tr.suppressed td { opacity: .6; }
@@ -34945,11 +34967,24 @@ function skewSection(picture) {
 <div class="skew"><div></div><div class="axis" style="grid-template-columns:repeat(${columns},1fr)">${axis2}</div>${body}</div>
 </section>`;
 }
+function worstOf(findings) {
+  for (const severity of SEVERITIES) if (findings.some((f) => f.severity === severity)) return severity;
+  return null;
+}
 function nodeCard(node) {
   const stateText = { blocked: "drain blocked", attention: "drain needs care", ready: "ready to drain" }[node.state];
   const tags = [node.controlPlane ? '<span class="tag">control plane</span>' : "", node.cordoned ? '<span class="tag">cordoned</span>' : ""].join("");
-  const items = node.findings.map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${escapeHtml(f.message)} <span class="tag">${escapeHtml(f.ruleId)}</span></li>`).join("");
-  return `<div class="node ${node.state}"><h3>${escapeHtml(node.node)}${tags}</h3><div class="state">${stateText}</div>${items ? `<ul>${items}</ul>` : ""}</div>`;
+  const byRule = /* @__PURE__ */ new Map();
+  for (const f of node.findings) byRule.set(f.ruleId, [...byRule.get(f.ruleId) ?? [], f]);
+  const items = [...byRule].map(([ruleId, list]) => {
+    const severity = worstOf(list) ?? "info";
+    const names2 = list.map((f) => f.object ? f.object.name : f.ruleId);
+    const shown = names2.slice(0, 2).map(escapeHtml).join(", ") + (names2.length > 2 ? ` +${names2.length - 2} more` : "");
+    const title = list.map((f) => f.message).join("\n\n");
+    return `<li title="${escapeHtml(title)}"><span class="sev ${severity}">${escapeHtml(ruleId)}</span>${list.length > 1 ? ` \xD7${list.length}` : ""}: ${shown}</li>`;
+  }).join("");
+  const counts2 = SEVERITIES.map((sev) => ({ sev, n: node.findings.filter((f) => f.severity === sev).length })).filter(({ n }) => n > 0).map(({ sev, n }) => sev === "info" ? `${n} info` : plural(n, sev)).join(", ");
+  return `<div class="node ${node.state}"><h3>${escapeHtml(node.node)}${tags}</h3><div class="state">${stateText}${counts2 ? `: ${counts2}` : ""}</div>${items ? `<ul>${items}</ul>` : ""}</div>`;
 }
 function drainSection(result, context) {
   const model = context.model;
@@ -34973,10 +35008,6 @@ function backupSection(result, context) {
 }
 function relativeFinding(finding, context) {
   return finding.location ? { ...finding, location: { ...finding.location, file: repoPath(finding.location.file, context.cwd) } } : finding;
-}
-function worstOf(findings) {
-  for (const severity of SEVERITIES) if (findings.some((f) => f.severity === severity)) return severity;
-  return null;
 }
 function planStep(step) {
   const worst2 = worstOf(step.findings);
@@ -35012,7 +35043,7 @@ function findingsSection(result, context) {
   const rules2 = [...new Set(ordered.map((f) => f.ruleId))].sort();
   const rows = ordered.map((f) => {
     const suppressed = f.suppressed ? ` <span class="tag">suppressed: ${escapeHtml(f.suppressed.reason || "no reason given")}</span>` : "";
-    return `<tr data-severity="${f.severity}" data-rule="${escapeHtml(f.ruleId)}" data-suppressed="${f.suppressed ? "true" : "false"}"${f.suppressed ? ' class="suppressed"' : ""}><td class="sev ${f.severity}">${f.severity}</td><td><a href="${escapeHtml(f.docsUrl)}">${escapeHtml(f.ruleId)}</a></td><td class="where">${escapeHtml(findingPlace(relativeFinding(f, context)))}</td><td><div class="message">${escapeHtml(f.message)}${suppressed}</div><div class="fix">${escapeHtml(f.remediation)}</div></td></tr>`;
+    return `<tr data-severity="${f.severity}" data-rule="${escapeHtml(f.ruleId)}" data-suppressed="${f.suppressed ? "true" : "false"}"${f.suppressed ? ' class="suppressed"' : ""}><td class="sev ${f.severity}">${f.severity}</td><td class="rule"><a href="${escapeHtml(f.docsUrl)}">${escapeHtml(f.ruleId)}</a></td><td class="where">${escapeHtml(findingPlace(relativeFinding(f, context)))}</td><td><div class="message">${escapeHtml(f.message)}${suppressed}</div><div class="fix">${escapeHtml(f.remediation)}</div></td></tr>`;
   }).join("\n");
   const severityBoxes = SEVERITIES.map(
     (s) => `<label class="sev ${s}"><input type="checkbox" name="severity" value="${s}" checked> ${s}</label>`
@@ -35051,8 +35082,8 @@ ${picture ? skewSection(picture) : ""}
 ${drainSection(result, context)}
 ${backupSection(result, context)}
 </div>
-${planSection(context.plan)}
 ${findingsSection(result, context)}
+${planSection(context.plan)}
 </main>
 <footer>Generated by kcheck ${escapeHtml(context.toolVersion)} from ${plural(result.scanned.length, "input")}. Rule documentation links open the kcheck repository.</footer>
 <script>${HTML_SCRIPT}</script>
@@ -35131,6 +35162,7 @@ function failureBody(finding, context) {
   return lines3.join("\n");
 }
 function ruleRan(rule, result, context) {
+  if (result.skippedRules.some((s) => s.ruleId === rule.id)) return true;
   if (context.enabledRules && !context.enabledRules.includes(rule.id)) return false;
   return !(rule.needsTarget && result.target === null);
 }
@@ -35207,802 +35239,6 @@ function formatJunit(result, context) {
   lines3.push("</testsuites>");
   return `${lines3.join("\n")}
 `;
-}
-
-// src/report/plan.ts
-var SYMBOL = { error: "\u2716", warning: "\u26A0", info: "\u2139" };
-function worst(findings) {
-  return findings.reduce((w, f) => w === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w, null);
-}
-function headline(plan) {
-  const minors = plan.rounds.filter((r) => !r.catchUp).map((r) => r.minor);
-  return `Upgrade plan: ${formatVersion(plan.from)} \u2192 ${minorOf(plan.to)}` + (minors.length > 0 ? ` (${plural(minors.length, "minor")}: ${minors.join(", ")})` : "") + `; control plane: ${plan.controlPlaneNodes.join(", ") || "unknown nodes"}; workers: ${plan.workers.join(", ") || "none"}`;
-}
-function orderLines(plan) {
-  return plan.rounds.flatMap((r) => {
-    const o = r.workerOrder;
-    if (!o || o.order.length === 0) return [];
-    const label2 = r.catchUp ? `catch-up to ${r.minor}` : r.minor;
-    const verdict = o.keepsEveryWorkloadAvailable ? "keeps every workload available" : `no order keeps every workload available (${o.searched}); best found still loses: ${o.losses.join("; ")}`;
-    return [`Worker order for ${label2}: ${o.order.join(" \u2192 ")} \u2014 ${verdict}`];
-  });
-}
-function stepRoundLabel(plan, step) {
-  const round = plan.rounds.find((r) => r.minor === step.minor);
-  return round?.catchUp ? `catch-up: kubelets to ${step.minor}` : step.minor;
-}
-function summary2(plan) {
-  const counts2 = { error: 0, warning: 0, info: 0 };
-  for (const step of plan.steps) for (const f of step.findings) counts2[f.severity] += 1;
-  return counts2;
-}
-var label = (text) => text.replace(/"/g, "#quot;").replace(/[[\]{}<>]/g, " ");
-function planMermaid(plan) {
-  const lines3 = ["flowchart TD"];
-  const groups = /* @__PURE__ */ new Map();
-  for (const step of plan.steps) {
-    const key3 = step.kind === "preflight" ? "now" : `${stepRoundLabel(plan, step)}`;
-    groups.set(key3, [...groups.get(key3) ?? [], step]);
-  }
-  let g = 0;
-  let previous = null;
-  for (const [name, steps] of groups) {
-    lines3.push(`  subgraph g${g}["${label(name === "now" ? "before the upgrade" : name)}"]`);
-    for (const step of steps) {
-      const id = `s${step.number}`;
-      lines3.push(`    ${id}["${label(`${step.number}. ${step.title}`)}"]`);
-      if (previous) lines3.push(`    ${previous} --> ${id}`);
-      previous = id;
-    }
-    lines3.push("  end");
-    g += 1;
-  }
-  const bySeverity = (sev) => plan.steps.filter((s) => worst(s.findings) === sev).map((s) => `s${s.number}`);
-  lines3.push("  classDef error fill:#ffd7d5,stroke:#cf222e", "  classDef warning fill:#fff1c2,stroke:#bf8700");
-  const errors = bySeverity("error");
-  const warnings = bySeverity("warning");
-  if (errors.length > 0) lines3.push(`  class ${errors.join(",")} error`);
-  if (warnings.length > 0) lines3.push(`  class ${warnings.join(",")} warning`);
-  return lines3.join("\n");
-}
-function formatPlanMarkdown(plan) {
-  const out = [`## ${headline(plan).replace(/^Upgrade plan: /, "Upgrade plan ")}`, ""];
-  for (const line of [...orderLines(plan), ...plan.notes.map((n) => `Note: ${n}`)]) out.push(`- ${line}`);
-  out.push("", "```mermaid", planMermaid(plan), "```", "");
-  for (const step of plan.steps) {
-    out.push(`### ${step.number}. ${step.title}`, "");
-    for (const block of step.blocks) {
-      out.push(`On ${block.on}:`, "", "```sh", ...block.commands, "```", "");
-    }
-    if (step.drain) out.push(`Drain: ${drainVerdict(step.drain)}`, "");
-    for (const f of step.findings) out.push(`- ${SYMBOL[f.severity]} **${f.severity}** \`${f.ruleId}\`: ${f.object ? `${objectLabel(f.object)}: ` : ""}${f.message}`);
-    for (const f of step.resolved) out.push(`- \u2714 clears \`${f.ruleId}\`: ${f.message}`);
-    if (step.findings.length + step.resolved.length > 0) out.push("");
-  }
-  const counts2 = summary2(plan);
-  out.push(`${plural(plan.steps.length - 1, "step")}; the steps trigger ${plural(counts2.error, "error")}, ${plural(counts2.warning, "warning")}, ${counts2.info} info.`);
-  return `${out.join("\n")}
-`;
-}
-
-// src/report/markdown.ts
-var JOB_SUMMARY_MAX_BYTES = 1024 * 1024;
-var MARKDOWN_MAX_ROWS = 100;
-var SEVERITY_BADGE = { error: "\u274C error", warning: "\u26A0\uFE0F warning", info: "\u2139\uFE0F info" };
-function tableCell(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function firstParagraph(message) {
-  const [first = ""] = message.trim().split(/\n\s*\n/);
-  return first.replace(/\s*\n\s*/g, " ").trim();
-}
-function headline2(result) {
-  const { error: error2, warning, info } = result.summary;
-  if (error2 + warning + info === 0) {
-    return result.gaps.length > 0 ? "## kcheck: \u26A0\uFE0F no problems found, but the scan is incomplete" : "## kcheck: \u2705 no problems";
-  }
-  return `## kcheck: ${plural(error2, "error")}, ${plural(warning, "warning")}, ${info} info`;
-}
-function scanLine(result) {
-  const parts = [];
-  if (result.cluster !== null) parts.push(`cluster **${tableCell(result.cluster)}**`);
-  parts.push(`captured ${result.capturedAt.toISOString().replace(/\.\d{3}Z$/, "Z")}`);
-  parts.push(result.target !== null ? `upgrade target **${result.target}**` : "no upgrade target");
-  if (result.summary.suppressed > 0) parts.push(`${result.summary.suppressed} suppressed`);
-  if (result.skippedRules.length > 0) parts.push(`${plural(result.skippedRules.length, "rule")} skipped`);
-  const text = parts.join(", ");
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
-}
-function gapsSection(result) {
-  if (result.gaps.length === 0) return [];
-  return [
-    "> [!WARNING]",
-    "> The scan is incomplete; what could not be read was not checked:",
-    ...result.gaps.map((gap) => `> - ${tableCell(gap.what)}: ${tableCell(gap.reason)}`),
-    ""
-  ];
-}
-function ruleLink(finding) {
-  return `[\`${finding.ruleId}\`](${finding.docsUrl})`;
-}
-function ruleCounts(listed) {
-  if (listed.length === 0) return [];
-  const byRule = /* @__PURE__ */ new Map();
-  for (const finding of listed) {
-    const entry = byRule.get(finding.ruleId) ?? { first: finding, counts: { error: 0, warning: 0, info: 0 } };
-    entry.counts[finding.severity] += 1;
-    byRule.set(finding.ruleId, entry);
-  }
-  const rows = [...byRule.values()].map(({ first, counts: counts2 }) => {
-    const cells = ["error", "warning", "info"].map((s) => counts2[s] > 0 ? String(counts2[s]) : "");
-    return `| ${ruleLink(first)} | ${cells.join(" | ")} |`;
-  });
-  return ["### Findings by rule", "", "| rule | errors | warnings | info |", "|---|--:|--:|--:|", ...rows, ""];
-}
-function findingRow(finding, context) {
-  const place = finding.location ? findingPlace({ ...finding, location: { ...finding.location, file: repoPath(finding.location.file, context.cwd) } }) : findingPlace(finding);
-  return `| ${SEVERITY_BADGE[finding.severity]} | ${ruleLink(finding)} | \`${place.replace(/`/g, "'").replace(/\|/g, "\\|")}\` | ${tableCell(firstParagraph(finding.message))} |`;
-}
-var TABLE_HEAD = ["### Findings that matter most", "", "| severity | rule | where | message |", "|---|---|---|---|"];
-function leftOutNote(count, bySize, maxRows) {
-  const why = bySize ? "a job summary holds at most 1 MiB" : `the table shows the ${plural(maxRows, "finding")} that matter most`;
-  return `_${plural(count, "more finding")} not listed here (${why}); the SARIF and JSON reports have every finding._`;
-}
-var byteLength = (text) => Buffer.byteLength(text, "utf8");
-function planSection2(plan, maxBytes) {
-  if (!plan) return "";
-  const full = formatPlanMarkdown(plan);
-  if (byteLength(full) <= maxBytes / 2) return `
-${full}`;
-  const short = [
-    `## Upgrade plan to ${minorOf(plan.to)}`,
-    "",
-    "```mermaid",
-    planMermaid(plan),
-    "```",
-    "",
-    `_The steps' commands and findings do not fit in the job summary: \`kcheck plan --target ${minorOf(plan.to)} --format markdown\` prints them._`,
-    ""
-  ].join("\n");
-  return byteLength(short) <= maxBytes / 2 ? `
-${short}` : "";
-}
-function markdownReport(result, context, limits = {}) {
-  const maxBytes = limits.maxBytes ?? JOB_SUMMARY_MAX_BYTES;
-  const maxRows = limits.maxRows ?? MARKDOWN_MAX_ROWS;
-  const ordered = findingsByImportance(result.findings, context.rules);
-  const head = [headline2(result), "", scanLine(result), "", ...gapsSection(result), ...ruleCounts(ordered)].join("\n");
-  const plan = planSection2(context.plan, maxBytes);
-  if (ordered.length === 0) return `${head}
-${plan}`;
-  const rows = [];
-  const fixed = `${head}
-${TABLE_HEAD.join("\n")}
-`;
-  const reserve = byteLength(`
-${leftOutNote(ordered.length, true, maxRows)}
-`) + byteLength(plan);
-  let size = byteLength(fixed);
-  let bySize = false;
-  for (const finding of ordered.slice(0, maxRows)) {
-    const row2 = `${findingRow(finding, context)}
-`;
-    if (size + byteLength(row2) + reserve > maxBytes) {
-      bySize = true;
-      break;
-    }
-    rows.push(row2);
-    size += byteLength(row2);
-  }
-  const leftOut = ordered.length - rows.length;
-  const note = leftOut > 0 ? `
-${leftOutNote(leftOut, bySize, maxRows)}
-` : "";
-  return `${fixed}${rows.join("")}${note}${plan}`;
-}
-function formatMarkdown(result, context) {
-  return markdownReport(result, context);
-}
-
-// src/report/policyreport.ts
-var import_yaml = __toESM(require_dist(), 1);
-var POLICY_REPORT_API = "wgpolicyk8s.io/v1alpha2";
-var POLICY_REPORT_MAX_BYTES = 512 * 1024;
-var SEVERITY = { error: "high", warning: "medium", info: "info" };
-var STATUS = { error: "fail", warning: "warn", info: "warn" };
-var REPORT_NAME = "kcheck";
-var LABELS = { "app.kubernetes.io/managed-by": "kcheck", "app.kubernetes.io/name": "kcheck" };
-function timestamp(date) {
-  return { seconds: Math.floor(date.getTime() / 1e3), nanos: 0 };
-}
-function findingResult(finding, rules2, result, cwd) {
-  const { object, location, suppressed } = finding;
-  const properties = { remediation: finding.remediation, docs: finding.docsUrl };
-  if (location) properties["file"] = `${repoPath(location.file, cwd)}:${location.line}:${location.column}`;
-  if (finding.cluster !== null) properties["cluster"] = finding.cluster;
-  if (suppressed) properties["suppressed"] = `${suppressed.kind}: ${suppressed.reason}`;
-  const isApiObject = object?.apiVersion !== void 0;
-  if (object && !isApiObject) properties["object"] = objectLabel(object);
-  const category = rules2.get(finding.ruleId)?.category;
-  return {
-    source: "kcheck",
-    policy: finding.ruleId,
-    ...category ? { category } : {},
-    severity: SEVERITY[finding.severity],
-    result: suppressed ? "skip" : STATUS[finding.severity],
-    scored: true,
-    ...object && isApiObject ? {
-      resources: [
-        {
-          apiVersion: object.apiVersion,
-          kind: object.kind,
-          ...object.namespace ? { namespace: object.namespace } : {},
-          name: object.name
-        }
-      ]
-    } : {},
-    message: finding.message,
-    properties,
-    timestamp: timestamp(result.capturedAt)
-  };
-}
-function scanResults(result) {
-  return [
-    ...result.gaps.map((gap) => ({
-      source: "kcheck",
-      policy: "scan",
-      result: "error",
-      scored: false,
-      message: `the scan is incomplete: ${gap.what}: ${gap.reason}`,
-      timestamp: timestamp(result.capturedAt)
-    })),
-    ...result.skippedRules.map((skip) => ({
-      source: "kcheck",
-      policy: skip.ruleId,
-      result: "skip",
-      scored: false,
-      message: `not checked: ${skip.reason}`,
-      timestamp: timestamp(result.capturedAt)
-    }))
-  ];
-}
-function summaryOf(results) {
-  const summary3 = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
-  for (const r of results) summary3[r.result] += 1;
-  return summary3;
-}
-function report(kind, name, namespace, results) {
-  return {
-    apiVersion: POLICY_REPORT_API,
-    kind,
-    metadata: { name, ...namespace !== void 0 ? { namespace } : {}, labels: { ...LABELS } },
-    summary: summaryOf(results),
-    results
-  };
-}
-var jsonBytes = (value) => Buffer.byteLength(JSON.stringify(value), "utf8");
-function split(kind, namespace, results, maxBytes) {
-  const name = (part) => part === 1 ? REPORT_NAME : `${REPORT_NAME}-${part}`;
-  const overhead = jsonBytes(report(kind, `${REPORT_NAME}-999`, namespace, []));
-  const parts = [[]];
-  let size = overhead;
-  for (const r of results) {
-    const bytes = jsonBytes(r) + 1;
-    const current = parts.at(-1);
-    if (current.length > 0 && size + bytes > maxBytes) {
-      parts.push([r]);
-      size = overhead + bytes;
-    } else {
-      current.push(r);
-      size += bytes;
-    }
-  }
-  return parts.map((part, i) => report(kind, name(i + 1), namespace, part));
-}
-function policyReports(result, context, maxBytes = POLICY_REPORT_MAX_BYTES) {
-  const rules2 = new Map(context.rules.map((rule) => [rule.id, rule]));
-  const clusterResults = [];
-  const byNamespace = /* @__PURE__ */ new Map();
-  for (const finding of result.findings) {
-    const r = findingResult(finding, rules2, result, context.cwd);
-    const namespace = finding.object?.apiVersion !== void 0 ? finding.object.namespace : void 0;
-    if (namespace) {
-      const list = byNamespace.get(namespace) ?? [];
-      list.push(r);
-      byNamespace.set(namespace, list);
-    } else clusterResults.push(r);
-  }
-  clusterResults.push(...scanResults(result));
-  const reports = split("ClusterPolicyReport", void 0, clusterResults, maxBytes);
-  for (const namespace of [...byNamespace.keys()].sort()) {
-    reports.push(...split("PolicyReport", namespace, byNamespace.get(namespace), maxBytes));
-  }
-  return reports;
-}
-function formatPolicyReport(result, context) {
-  return policyReports(result, context).map((r) => `---
-${(0, import_yaml.stringify)(r, { lineWidth: 0 })}`).join("");
-}
-
-// src/engine/docs-url.ts
-var REPOSITORY_URL = "https://github.com/kcheck-dev/kcheck";
-function docsUrl(ruleId) {
-  return `${REPOSITORY_URL}/blob/main/rules/${ruleId}.md`;
-}
-
-// src/report/sarif-anchor.ts
-import { createHash } from "node:crypto";
-
-// src/engine/errors.ts
-var UsageError = class extends Error {
-  name = "UsageError";
-};
-
-// src/report/sarif-anchor.ts
-var MissingSarifAnchorError = class extends UsageError {
-  constructor(unanchored) {
-    const first = unanchored[0];
-    const about = first ? ` (first: ${first.ruleId}${first.object ? ` about ${objectLabel(first.object)}` : ""})` : "";
-    super(
-      `SARIF needs a repository file to anchor ${plural(unanchored.length, "finding")} that have no file${about}; give one with --sarif-anchor FILE`
-    );
-  }
-};
-function identity(finding) {
-  const { object } = finding;
-  const parts = [finding.ruleId, finding.cluster ?? ""];
-  if (object) parts.push(object.kind, object.namespace ?? "", object.name);
-  return parts.join("\0");
-}
-function anchoredFingerprints() {
-  const seen = /* @__PURE__ */ new Map();
-  return (finding) => {
-    const hash = createHash("sha256").update(identity(finding)).digest("hex").slice(0, 16);
-    const occurrence = (seen.get(hash) ?? 0) + 1;
-    seen.set(hash, occurrence);
-    return `${hash}:${occurrence}`;
-  };
-}
-
-// src/report/sarif-rules.ts
-var SARIF_LEVEL = { error: "error", warning: "warning", info: "note" };
-function friendlyName(id) {
-  return id.split(/[^A-Za-z0-9]+/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("");
-}
-function firstParagraph2(markdown) {
-  for (const block of markdown.split(/\r?\n\s*\r?\n/)) {
-    const text = block.trim();
-    if (text === "" || text.startsWith("#") || text.startsWith("```") || text.startsWith("|")) continue;
-    return text.replace(/\s*\r?\n\s*/g, " ");
-  }
-  return null;
-}
-function ruleDescriptor(rule, doc) {
-  const url = docsUrl(rule.id);
-  const markdown = doc?.trim() ? `${doc.trim()}
-
-[Documentation of ${rule.id}](${url})` : `${rule.description}
-
-**How to fix:** ${rule.remediation}
-
-[Documentation of ${rule.id}](${url})`;
-  return {
-    id: rule.id,
-    name: friendlyName(rule.id),
-    shortDescription: { text: rule.description },
-    fullDescription: { text: (doc && firstParagraph2(doc)) ?? rule.description },
-    helpUri: url,
-    help: {
-      text: `${rule.description}
-
-How to fix: ${rule.remediation}
-
-Documentation: ${url}`,
-      markdown
-    },
-    defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
-    properties: { tags: [rule.category] }
-  };
-}
-
-// src/report/sarif-uri.ts
-import path2 from "node:path";
-import { pathToFileURL } from "node:url";
-function artifactUri(file, cwd) {
-  let relative2 = file;
-  if (cwd !== void 0) {
-    const absolute = path2.resolve(cwd, file);
-    relative2 = path2.relative(cwd, absolute);
-    if (relative2 === ".." || relative2.startsWith(`..${path2.sep}`) || path2.isAbsolute(relative2)) {
-      return pathToFileURL(absolute).href;
-    }
-  } else if (path2.isAbsolute(file)) {
-    return pathToFileURL(file).href;
-  }
-  return relative2.split(path2.sep).join("/").split("/").filter((segment) => segment !== "" && segment !== ".").map(encodeURIComponent).join("/");
-}
-
-// src/report/sarif.ts
-var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-var GITHUB_MAX_RESULTS = 25e3;
-function resultsGitHubTakes(findings, max2 = GITHUB_MAX_RESULTS) {
-  if (findings.length <= max2) return findings;
-  const rank = (f) => f.suppressed ? 0 : SEVERITY_RANK[f.severity];
-  const kept = new Set(
-    findings.map((finding, index) => ({ finding, index })).sort((a, b) => rank(b.finding) - rank(a.finding) || a.index - b.index).slice(0, max2).map(({ index }) => index)
-  );
-  return findings.filter((_, index) => kept.has(index));
-}
-function logicalLocation(finding) {
-  const { object } = finding;
-  if (!object) return void 0;
-  const path4 = [finding.cluster, object.kind, object.namespace, object.name].filter((part) => part);
-  return [{ name: object.name, fullyQualifiedName: path4.join("/"), kind: "object" }];
-}
-function suppressions(finding) {
-  if (!finding.suppressed) return void 0;
-  const kind = finding.suppressed.kind === "annotation" ? "inSource" : "external";
-  return [{ kind, justification: finding.suppressed.reason }];
-}
-var sentence = (text) => /[.!?]$/.test(text) ? text : `${text}.`;
-function invocation(result, ruleIndex, dropped, max2) {
-  const notifications = result.gaps.map((gap) => ({
-    level: "error",
-    message: { text: sentence(`The scan is incomplete: ${gap.what}: ${gap.reason}`) }
-  }));
-  if (dropped > 0) {
-    notifications.push({
-      level: "warning",
-      message: {
-        text: `${dropped} findings are left out: GitHub code scanning takes at most ${max2} results per run; the JSON report has them all.`
-      }
-    });
-  }
-  const skipped = result.skippedRules.map((skip) => ({
-    level: "note",
-    message: { text: sentence(`Rule ${skip.ruleId} was skipped: ${skip.reason}`) },
-    associatedRule: ruleIndex.has(skip.ruleId) ? { id: skip.ruleId, index: ruleIndex.get(skip.ruleId) } : { id: skip.ruleId }
-  }));
-  return {
-    executionSuccessful: result.gaps.length === 0,
-    ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {},
-    ...skipped.length > 0 ? { toolConfigurationNotifications: skipped } : {}
-  };
-}
-function automationId(result, category) {
-  if (category !== void 0 && category !== "") return category.endsWith("/") ? category : `${category}/`;
-  const name = result.cluster === null ? "files" : result.cluster.replace(/[^\w.@:-]+/g, "-");
-  return `kcheck/${name}/`;
-}
-function sarifLog(result, context, maxResults = GITHUB_MAX_RESULTS) {
-  const findings = resultsGitHubTakes(result.findings, maxResults);
-  const unanchored = findings.filter((f) => !f.location);
-  if (unanchored.length > 0 && !context.sarifAnchor) throw new MissingSarifAnchorError(unanchored);
-  const anchorUri = context.sarifAnchor ? artifactUri(context.sarifAnchor, context.cwd) : "";
-  const ruleIndex = new Map(context.rules.map((rule, index) => [rule.id, index]));
-  for (const finding of findings) {
-    if (!ruleIndex.has(finding.ruleId)) {
-      throw new Error(`finding of rule ${finding.ruleId}, which is not among the registered rules given to the SARIF report`);
-    }
-  }
-  const fingerprint = anchoredFingerprints();
-  const results = findings.map((finding) => {
-    const { location } = finding;
-    const physicalLocation = location ? {
-      artifactLocation: { uri: artifactUri(location.file, context.cwd) },
-      region: { startLine: Math.max(1, location.line), startColumn: Math.max(1, location.column) }
-    } : { artifactLocation: { uri: anchorUri }, region: { startLine: 1, startColumn: 1 } };
-    const logicalLocations = logicalLocation(finding);
-    const suppressed = suppressions(finding);
-    return {
-      ruleId: finding.ruleId,
-      ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
-      level: SARIF_LEVEL[finding.severity],
-      message: { text: finding.message },
-      locations: [{ physicalLocation, ...logicalLocations ? { logicalLocations } : {} }],
-      ...location ? {} : { partialFingerprints: { primaryLocationLineHash: fingerprint(finding) } },
-      ...suppressed ? { suppressions: suppressed } : {}
-    };
-  });
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "kcheck",
-            version: context.toolVersion,
-            semanticVersion: context.toolVersion,
-            informationUri: REPOSITORY_URL,
-            rules: context.rules.map((rule) => ruleDescriptor(rule, context.ruleDocs?.get(rule.id)))
-          }
-        },
-        automationDetails: { id: automationId(result, context.sarifCategory) },
-        invocations: [invocation(result, ruleIndex, result.findings.length - findings.length, maxResults)],
-        results,
-        properties: { capturedAt: result.capturedAt.toISOString(), target: result.target }
-      }
-    ]
-  };
-}
-function formatSarif(result, context) {
-  return `${JSON.stringify(sarifLog(result, context), null, 2)}
-`;
-}
-
-// src/report/text.ts
-var GROUP_ORDER = { file: 0, cluster: 1, other: 2 };
-var OTHER_HEADER = "(no file)";
-var SEVERITY_STYLE = { error: "red", warning: "yellow", info: "blue" };
-function groupOf(finding) {
-  if (finding.location) return { kind: "file", header: finding.location.file };
-  if (finding.cluster !== null) return { kind: "cluster", header: `cluster ${finding.cluster}` };
-  return { kind: "other", header: OTHER_HEADER };
-}
-function groupFindings(findings) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    const { kind, header: header2 } = groupOf(finding);
-    const key3 = `${kind}\0${header2}`;
-    const group = groups.get(key3) ?? { kind, header: header2, findings: [] };
-    group.findings.push(finding);
-    groups.set(key3, group);
-  }
-  return [...groups.values()].sort((a, b) => GROUP_ORDER[a.kind] - GROUP_ORDER[b.kind]);
-}
-var widest = (cells) => Math.max(0, ...cells.map((c) => c.length));
-function filePositions(findings, p) {
-  const lines3 = findings.map((f) => String(f.location?.line ?? 0));
-  const columns = findings.map((f) => String(f.location?.column ?? 0));
-  const lineWidth = widest(lines3);
-  const columnWidth = widest(columns);
-  return lines3.map((line, i) => {
-    const column = columns[i] ?? "";
-    return p.dim(`${line.padStart(lineWidth)}:${column}`) + " ".repeat(columnWidth - column.length);
-  });
-}
-function objectPositions(findings) {
-  const labels = findings.map((f) => f.object ? objectLabel(f.object) : "-");
-  const width = widest(labels);
-  return labels.map((label2) => label2.padEnd(width));
-}
-function rowMessage(message) {
-  const [first = ""] = message.trim().split(/\n\s*\n/);
-  return first.replace(/\s*\n\s*/g, " ").trim().replace(/([^ ])[.:]$/, "$1");
-}
-function formatGroup(group, p) {
-  const positions = group.kind === "file" ? filePositions(group.findings, p) : objectPositions(group.findings);
-  const messages = group.findings.map((f) => rowMessage(f.message));
-  const severityWidth = widest(group.findings.map((f) => f.severity));
-  const messageWidth = widest(messages);
-  const rows = group.findings.map((finding, i) => {
-    const severity = p[SEVERITY_STYLE[finding.severity]](finding.severity) + " ".repeat(severityWidth - finding.severity.length);
-    const message = (messages[i] ?? "").padEnd(messageWidth);
-    return `  ${positions[i] ?? ""}  ${severity}  ${message}  ${p.dim(finding.ruleId)}`;
-  });
-  return [p.underline(group.header), ...rows, ""];
-}
-function problemsLine(result, p) {
-  const { error: error2, warning, info, suppressed } = result.summary;
-  const total = error2 + warning + info;
-  const style = error2 > 0 ? "red" : warning > 0 ? "yellow" : "blue";
-  const counts2 = `${plural(error2, "error")}, ${plural(warning, "warning")}, ${info} info`;
-  const hidden = suppressed > 0 ? `, ${suppressed} suppressed` : "";
-  return p.bold(p[style](`\u2716 ${plural(total, "problem")} (${counts2})${hidden}`));
-}
-function cleanLine(result, p) {
-  const hidden = result.summary.suppressed > 0 ? `, ${result.summary.suppressed} suppressed` : "";
-  if (result.gaps.length > 0) {
-    return p.bold(p.yellow(`\u26A0 no problems found, but the scan is incomplete${hidden}`));
-  }
-  const scanned = result.scanned;
-  const where = scanned.length === 0 ? "" : scanned.length === 1 ? ` in ${scanned[0]}` : ` in ${plural(scanned.length, "input")}`;
-  return p.bold(p.green(`\u2714 no problems${where}${hidden}`));
-}
-function skippedLine(result, p) {
-  const byReason = /* @__PURE__ */ new Map();
-  for (const skipped of result.skippedRules) byReason.set(skipped.reason, (byReason.get(skipped.reason) ?? 0) + 1);
-  const parts = [...byReason].map(([reason, count]) => `${plural(count, "rule")} skipped: ${reason}`);
-  if (result.skippedDocuments > 0) {
-    parts.push(`${plural(result.skippedDocuments, "non-Kubernetes document")} skipped`);
-  }
-  return parts.length > 0 ? p.dim(parts.join("; ")) : null;
-}
-function explainHint(listed) {
-  const ruleIds = new Set(listed.map((f) => f.ruleId));
-  const [only] = ruleIds;
-  return `Run kcheck explain ${ruleIds.size === 1 && only ? only : "<rule-id>"} for how to fix.`;
-}
-function formatText(result, context) {
-  const p = paint(context.color);
-  const listed = result.findings.filter((f) => !f.suppressed);
-  const lines3 = [];
-  for (const group of groupFindings(listed)) lines3.push(...formatGroup(group, p));
-  lines3.push(listed.length > 0 ? problemsLine(result, p) : cleanLine(result, p));
-  for (const gap of result.gaps) lines3.push(`${p.bold(p.red("incomplete:"))} ${gap.what}: ${gap.reason}`);
-  const skipped = skippedLine(result, p);
-  if (skipped) lines3.push(skipped);
-  if (listed.length > 0) lines3.push("", explainHint(listed));
-  return `${lines3.join("\n")}
-`;
-}
-
-// src/report/index.ts
-var formatters = {
-  text: formatText,
-  json: formatJson,
-  sarif: formatSarif,
-  github: formatGithub,
-  markdown: formatMarkdown,
-  junit: formatJunit,
-  policyreport: formatPolicyReport,
-  html: formatHtml
-};
-var formatNames = Object.keys(formatters);
-
-// src/engine/config.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml2 = __toESM(require_dist(), 1);
-
-// schema/kcheck.schema.json
-var kcheck_schema_default = {
-  $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/kcheck-dev/kcheck/blob/main/schema/kcheck.schema.json",
-  title: "kcheck configuration (.kcheck.yaml)",
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    target: {
-      description: 'Kubernetes minor the cluster is to be upgraded to, e.g. "1.33".',
-      type: "string",
-      pattern: "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$"
-    },
-    failOn: {
-      description: "Lowest severity that makes kcheck exit 1.",
-      enum: ["error", "warning", "info", "never"]
-    },
-    rules: {
-      description: "Per-rule severity, or severity and options.",
-      type: "object",
-      additionalProperties: {
-        oneOf: [
-          { enum: ["off", "info", "warning", "error"] },
-          {
-            type: "object",
-            additionalProperties: false,
-            properties: {
-              severity: { enum: ["off", "info", "warning", "error"] },
-              options: { type: "object" }
-            }
-          }
-        ]
-      }
-    },
-    ignore: {
-      description: "Findings to suppress, each with the reason why.",
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["rule", "reason"],
-        properties: {
-          rule: { type: "string", minLength: 1, description: "Rule id, or * for every rule." },
-          kind: { type: "string" },
-          namespace: { type: "string", description: "Glob, e.g. kube-*" },
-          name: { type: "string", description: "Glob, e.g. fluentd-*" },
-          reason: { type: "string", minLength: 1 }
-        }
-      }
-    },
-    backups: {
-      description: "Folders that hold etcd snapshots.",
-      type: "array",
-      items: { type: "string", minLength: 1 }
-    },
-    sarifAnchor: {
-      description: "Repository file that SARIF results about cluster objects are anchored to.",
-      type: "string",
-      minLength: 1
-    }
-  }
-};
-
-// src/engine/config.ts
-var emptyConfig = () => ({ file: null, rules: {}, ignore: [], backups: [] });
-var ajv = new import_ajv.Ajv({ allErrors: true, strict: false });
-var validateShape = ajv.compile(kcheck_schema_default);
-function dotted(instancePath) {
-  return instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function lineOf(doc, lines3, path4) {
-  const node = path4.length === 0 ? doc.contents : doc.getIn(path4, true);
-  if (!(0, import_yaml2.isNode)(node) || !node.range) return null;
-  return lines3.linePos(node.range[0]).line;
-}
-function describe(error2) {
-  if (error2.keyword === "additionalProperties") {
-    return `unknown field "${String(error2.params["additionalProperty"])}"`;
-  }
-  if (error2.keyword === "enum") {
-    return `must be one of ${error2.params["allowedValues"].join(", ")}`;
-  }
-  return error2.message ?? "is not valid";
-}
-function bestErrors(errors) {
-  const byPath = /* @__PURE__ */ new Map();
-  for (const e of errors) {
-    if (e.keyword === "oneOf" || e.keyword === "type" && byPath.has(e.instancePath)) continue;
-    const seen = byPath.get(e.instancePath);
-    if (!seen || e.keyword === "enum" || e.keyword === "additionalProperties") byPath.set(e.instancePath, e);
-  }
-  return [...byPath.values()];
-}
-function parseConfig(text, file, rules2) {
-  const lines3 = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines3, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const line = lines3.linePos(err.pos[0]).line;
-    throw new UsageError(`${file}:${line}: not valid YAML: ${err.message.split("\n")[0]}`);
-  }
-  const data = doc.toJS() ?? {};
-  const problems = [];
-  const fail = (path4, message) => {
-    const line = lineOf(doc, lines3, path4);
-    problems.push(`${file}${line ? `:${line}` : ""}: ${path4.length ? path4.join(".") : "(top level)"}: ${message}`);
-  };
-  const shapeErrors = validateShape(data) ? [] : bestErrors(validateShape.errors ?? []);
-  for (const e of shapeErrors) fail(dotted(e.instancePath), describe(e));
-  const badPaths = new Set(shapeErrors.map((e) => dotted(e.instancePath).slice(0, 2).join(".")));
-  const config = data && typeof data === "object" ? data : {};
-  const byId = new Map(rules2.map((r) => [r.id, r]));
-  const settings = {};
-  for (const [id, setting] of Object.entries(config.rules ?? {})) {
-    const rule = byId.get(id);
-    if (!rule) {
-      fail(["rules", id], `no rule "${id}" (kcheck rules lists them)`);
-      continue;
-    }
-    if (badPaths.has(`rules.${id}`)) continue;
-    const normal = typeof setting === "string" ? { severity: setting } : setting;
-    if (normal.options) {
-      if (!rule.optionsSchema) {
-        fail(["rules", id, "options"], `rule ${id} takes no options`);
-      } else {
-        const validate = ajv.compile(rule.optionsSchema);
-        if (!validate(normal.options)) {
-          for (const e of bestErrors(validate.errors ?? [])) {
-            fail(["rules", id, "options", ...dotted(e.instancePath)], describe(e));
-          }
-        }
-      }
-    }
-    settings[id] = normal;
-  }
-  (Array.isArray(config.ignore) ? config.ignore : []).forEach((entry, i) => {
-    if (typeof entry?.rule === "string" && entry.rule !== "*" && !byId.has(entry.rule)) fail(["ignore", String(i), "rule"], `no rule "${entry.rule}"`);
-  });
-  if (problems.length > 0) {
-    problems.sort((a, b) => Number(/:(\d+):/.exec(a)?.[1] ?? 0) - Number(/:(\d+):/.exec(b)?.[1] ?? 0));
-    throw new UsageError(`invalid configuration
-  ${problems.join("\n  ")}`);
-  }
-  return {
-    file,
-    target: config.target,
-    failOn: config.failOn,
-    rules: settings,
-    ignore: config.ignore ?? [],
-    backups: config.backups ?? [],
-    sarifAnchor: config.sarifAnchor
-  };
-}
-function severityFor(rule, config) {
-  return config.rules[rule.id]?.severity ?? rule.severity;
-}
-function optionsFor(rule, config) {
-  return { ...rule.defaultOptions, ...config.rules[rule.id]?.options ?? {} };
 }
 
 // src/engine/define-rule.ts
@@ -36090,7 +35326,7 @@ function describeRef(ref) {
 }
 
 // rules/data/load.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync2, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36105,7 +35341,7 @@ function dataDir() {
   throw new Error("rules/data not found next to the kcheck installation");
 }
 function loadData(name) {
-  return (0, import_yaml3.parse)(readFileSync(join(dataDir(), name), "utf8"));
+  return (0, import_yaml.parse)(readFileSync(join(dataDir(), name), "utf8"));
 }
 
 // rules/data/api-versions.ts
@@ -36172,9 +35408,12 @@ function apiTarget(model) {
   return { version: newest, label: `${newestKnownRelease.minor}, the newest release kcheck knows (no --target, no cluster version)` };
 }
 var LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+var LEADING_VERSION = /^\s*\{"apiVersion":"([^"\\]+)","kind":"([^"\\]+)"/;
 function lastAppliedVersion(annotations) {
   const text = annotations?.[LAST_APPLIED];
   if (!text) return null;
+  const leading = LEADING_VERSION.exec(text);
+  if (leading) return { apiVersion: leading[1], kind: leading[2] };
   try {
     const applied = JSON.parse(text);
     return typeof applied.apiVersion === "string" && typeof applied.kind === "string" ? { apiVersion: applied.apiVersion, kind: applied.kind } : null;
@@ -36196,7 +35435,10 @@ function metricUse(request) {
     removedIn: (request.removedRelease ? parseMinor(request.removedRelease) : null) ?? lifecycle?.removedIn ?? null
   };
 }
+var usesOf = /* @__PURE__ */ new WeakMap();
 function apiUses(model) {
+  const known = usesOf.get(model);
+  if (known) return known;
   const uses = [];
   for (const object of model.objects) {
     const own = lifecycleOf(object.apiVersion, object.kind);
@@ -36211,6 +35453,7 @@ function apiUses(model) {
     }
   }
   for (const request of model.requestedDeprecatedApis) uses.push(metricUse(request));
+  usesOf.set(model, uses);
   return uses;
 }
 function isRemovedAt(use, target) {
@@ -36253,20 +35496,21 @@ function useSubject(use) {
   return use.source === "metric" ? `clients still request ${use.name}` : `${describeRef(use.subject.ref)} uses ${use.name}`;
 }
 function remediationFor(use, migration) {
-  const to = migration?.to;
-  const target = to ? use.lifecycle && to.kind !== use.lifecycle.kind ? `${to.apiVersion} ${to.kind}` : to.apiVersion : null;
+  const to = migration?.to ?? null;
+  const renamed = to !== null && use.lifecycle !== null && to.kind !== use.lifecycle.kind;
+  const replacement = to ? renamed ? `${to.apiVersion} ${to.kind}` : to.apiVersion : null;
   const steps = [];
   if (use.source === "metric") {
     steps.push(
-      `Find the client: kube-apiserver's audit log marks its requests with the annotations k8s.io/deprecated: "true" and k8s.io/removed-release, and client-go and kubectl print a deprecation warning for each.` + (target ? ` Update the client (or its chart or operator) to request ${target}.` : "")
+      `Find the client: kube-apiserver's audit log marks its requests with the annotations k8s.io/deprecated: "true" and k8s.io/removed-release, and client-go and kubectl print a deprecation warning for each.` + (replacement ? ` Update the client (or its chart or operator) to request ${replacement}.` : "")
     );
   } else if (use.source === "last-applied") {
     steps.push(
-      target ? `Re-apply the object from a manifest that uses ${target}: kubectl apply rewrites the annotation.` : "Stop applying this object from the old manifest."
+      replacement ? `Re-apply the object from a manifest that uses ${replacement}: kubectl apply rewrites the annotation.` : "Stop applying this object from the old manifest."
     );
-  } else if (target) {
+  } else if (to) {
     steps.push(
-      `Set apiVersion: ${to.apiVersion}${to.kind !== use.lifecycle?.kind ? ` and kind: ${to.kind}` : ""} in the manifest or in the chart template that renders it (the kubectl-convert plugin converts a file: kubectl-convert -f FILE --output-version ${to.apiVersion}).`
+      `Set apiVersion: ${to.apiVersion}${renamed ? ` and kind: ${to.kind}` : ""} in the manifest or in the chart template that renders it (the kubectl-convert plugin converts a file: kubectl-convert -f FILE --output-version ${to.apiVersion}).`
     );
   }
   if (migration) {
@@ -36302,14 +35546,13 @@ var deprecated_api_default = defineRule({
 });
 
 // src/simulate/scope.ts
-var PERMISSIVE_FLAGS = { ignoreDaemonsets: true, deleteEmptydirData: true, force: true, disableEviction: false };
 function drainScope(model) {
   const wanted = model.drain?.nodes;
   if (!wanted || wanted.length === 0) return model.nodes;
   return model.nodes.filter((n) => wanted.includes(n.name));
 }
 function drainFlags(model) {
-  return model.drain?.flags ?? { ignoreDaemonsets: false, deleteEmptydirData: false, force: false, disableEviction: false };
+  return model.drain?.flags ?? NO_FLAGS;
 }
 function scanningEveryNode(model) {
   return !model.drain || model.drain.nodes.length === 0;
@@ -36453,7 +35696,7 @@ function fromPods2(model) {
   const flags = drainFlags(model);
   if (flags.disableEviction) return [];
   return drainScope(model).flatMap(
-    (node) => predictDrain(model, node.name, { ...PERMISSIVE_FLAGS }).fates.flatMap((fate) => {
+    (node) => predictDrain(model, node.name, PERMISSIVE_FLAGS).fates.flatMap((fate) => {
       const answer = fate.eviction;
       if (answer?.result !== "refused" || answer.code !== 429) return [];
       const pdb = answer.pdbs[0];
@@ -36848,6 +36091,13 @@ function readyByWorkload(model) {
   }
   return index;
 }
+function pacedByBudget(model, replicas) {
+  const budgets = replicas.map((p) => pdbsOfPod(model, p));
+  if (budgets.some((b) => b.length !== 1)) return false;
+  const pdb = budgets[0][0];
+  if (!budgets.every((b) => b[0] === pdb)) return false;
+  return pdb.allowedDisruptions !== null && pdb.allowedDisruptions !== void 0 && pdb.allowedDisruptions < replicas.length;
+}
 function workloadsOnlyOn(model, nodeName) {
   const ready = readyByWorkload(model);
   const seen = /* @__PURE__ */ new Set();
@@ -36858,7 +36108,7 @@ function workloadsOnlyOn(model, nodeName) {
     if (!key3 || !top || !SERVING_KINDS.has(top.kind) || seen.has(key3) || !servingReady(pod)) continue;
     seen.add(key3);
     const replicas = ready.get(key3) ?? [];
-    if (replicas.some((p) => p.nodeName !== nodeName)) continue;
+    if (replicas.some((p) => p.nodeName !== nodeName) || pacedByBudget(model, replicas)) continue;
     out.push({ key: key3, top, namespace: pod.namespace, workload: workloadNamed(model, pod.namespace, top), ready: replicas });
   }
   return out;
@@ -37063,6 +36313,181 @@ var rules = [
   upgrade_skips_minor_default,
   version_unknown_default
 ];
+
+// src/engine/errors.ts
+var UsageError = class extends Error {
+  name = "UsageError";
+};
+
+// src/engine/config.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// schema/kcheck.schema.json
+var kcheck_schema_default = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://github.com/kcheck-dev/kcheck/blob/main/schema/kcheck.schema.json",
+  title: "kcheck configuration (.kcheck.yaml)",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    target: {
+      description: 'Kubernetes minor the cluster is to be upgraded to, e.g. "1.33".',
+      type: "string",
+      pattern: "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$"
+    },
+    failOn: {
+      description: "Lowest severity that makes kcheck exit 1.",
+      enum: ["error", "warning", "info", "never"]
+    },
+    rules: {
+      description: "Per-rule severity, or severity and options.",
+      type: "object",
+      additionalProperties: {
+        oneOf: [
+          { enum: ["off", "info", "warning", "error"] },
+          {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              severity: { enum: ["off", "info", "warning", "error"] },
+              options: { type: "object" }
+            }
+          }
+        ]
+      }
+    },
+    ignore: {
+      description: "Findings to suppress, each with the reason why.",
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["rule", "reason"],
+        properties: {
+          rule: { type: "string", minLength: 1, description: "Rule id, or * for every rule." },
+          kind: { type: "string" },
+          namespace: { type: "string", description: "Glob, e.g. kube-*" },
+          name: { type: "string", description: "Glob, e.g. fluentd-*" },
+          reason: { type: "string", minLength: 1 }
+        }
+      }
+    },
+    backups: {
+      description: "Folders that hold etcd snapshots.",
+      type: "array",
+      items: { type: "string", minLength: 1 }
+    },
+    sarifAnchor: {
+      description: "Repository file that SARIF results about cluster objects are anchored to.",
+      type: "string",
+      minLength: 1
+    }
+  }
+};
+
+// src/engine/config.ts
+var emptyConfig = () => ({ file: null, rules: {}, ignore: [], backups: [] });
+var ajv = new import_ajv.Ajv({ allErrors: true, strict: false });
+var validateShape = ajv.compile(kcheck_schema_default);
+function dotted(instancePath) {
+  return instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function lineOf(doc, lines3, path4) {
+  const node = path4.length === 0 ? doc.contents : doc.getIn(path4, true);
+  if (!(0, import_yaml2.isNode)(node) || !node.range) return null;
+  return lines3.linePos(node.range[0]).line;
+}
+function describe(error2) {
+  if (error2.keyword === "additionalProperties") {
+    return `unknown field "${String(error2.params["additionalProperty"])}"`;
+  }
+  if (error2.keyword === "enum") {
+    return `must be one of ${error2.params["allowedValues"].join(", ")}`;
+  }
+  return error2.message ?? "is not valid";
+}
+function bestErrors(errors) {
+  const byPath = /* @__PURE__ */ new Map();
+  for (const e of errors) {
+    if (e.keyword === "oneOf" || e.keyword === "type" && byPath.has(e.instancePath)) continue;
+    const seen = byPath.get(e.instancePath);
+    if (!seen || e.keyword === "enum" || e.keyword === "additionalProperties") byPath.set(e.instancePath, e);
+  }
+  return [...byPath.values()];
+}
+function parseConfig(text, file, rules2) {
+  const lines3 = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines3, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const line = lines3.linePos(err.pos[0]).line;
+    throw new UsageError(`${file}:${line}: not valid YAML: ${err.message.split("\n")[0]}`);
+  }
+  const data = doc.toJS() ?? {};
+  const problems = [];
+  const fail = (path4, message) => {
+    const line = lineOf(doc, lines3, path4);
+    problems.push(`${file}${line ? `:${line}` : ""}: ${path4.length ? path4.join(".") : "(top level)"}: ${message}`);
+  };
+  const shapeErrors = validateShape(data) ? [] : bestErrors(validateShape.errors ?? []);
+  for (const e of shapeErrors) fail(dotted(e.instancePath), describe(e));
+  const badPaths = new Set(shapeErrors.map((e) => dotted(e.instancePath).slice(0, 2).join(".")));
+  const config = data && typeof data === "object" ? data : {};
+  const byId = new Map(rules2.map((r) => [r.id, r]));
+  const settings = {};
+  for (const [id, setting] of Object.entries(config.rules ?? {})) {
+    const rule = byId.get(id);
+    if (!rule) {
+      fail(["rules", id], `no rule "${id}" (kcheck rules lists them)`);
+      continue;
+    }
+    if (badPaths.has(`rules.${id}`)) continue;
+    const normal = typeof setting === "string" ? { severity: setting } : setting;
+    if (normal.options) {
+      if (!rule.optionsSchema) {
+        fail(["rules", id, "options"], `rule ${id} takes no options`);
+      } else {
+        const validate = ajv.compile(rule.optionsSchema);
+        if (!validate(normal.options)) {
+          for (const e of bestErrors(validate.errors ?? [])) {
+            fail(["rules", id, "options", ...dotted(e.instancePath)], describe(e));
+          }
+        }
+      }
+    }
+    settings[id] = normal;
+  }
+  (Array.isArray(config.ignore) ? config.ignore : []).forEach((entry, i) => {
+    if (typeof entry?.rule === "string" && entry.rule !== "*" && !byId.has(entry.rule)) fail(["ignore", String(i), "rule"], `no rule "${entry.rule}"`);
+  });
+  if (problems.length > 0) {
+    problems.sort((a, b) => Number(/:(\d+):/.exec(a)?.[1] ?? 0) - Number(/:(\d+):/.exec(b)?.[1] ?? 0));
+    throw new UsageError(`invalid configuration
+  ${problems.join("\n  ")}`);
+  }
+  return {
+    file,
+    target: config.target,
+    failOn: config.failOn,
+    rules: settings,
+    ignore: config.ignore ?? [],
+    backups: config.backups ?? [],
+    sarifAnchor: config.sarifAnchor
+  };
+}
+function severityFor(rule, config) {
+  return config.rules[rule.id]?.severity ?? rule.severity;
+}
+function optionsFor(rule, config) {
+  return { ...rule.defaultOptions, ...config.rules[rule.id]?.options ?? {} };
+}
+
+// src/engine/docs-url.ts
+var REPOSITORY_URL = "https://github.com/kcheck-dev/kcheck";
+function docsUrl(ruleId) {
+  return `${REPOSITORY_URL}/blob/main/rules/${ruleId}.md`;
+}
 
 // src/engine/run.ts
 function locationOf(subject) {
@@ -37296,17 +36721,18 @@ function chooseWorkerOrder(model, workers) {
   let state = model;
   const order = [];
   const losses = [];
-  const left = new Set(sorted);
-  while (left.size > 0) {
+  const left = [...sorted];
+  while (left.length > 0) {
     let pick;
     for (const node of left) {
       const turn = drainTurn(state, node);
       if (!pick || turn.losses.length < pick.turn.losses.length) pick = { node, turn };
+      if (turn.losses.length === 0) break;
     }
     order.push(pick.node);
     losses.push(...pick.turn.losses);
     state = pick.turn.model;
-    left.delete(pick.node);
+    left.splice(left.indexOf(pick.node), 1);
   }
   return { order, losses, keepsEveryWorkloadAvailable: losses.length === 0, searched: "one node at a time (greedy)" };
 }
@@ -37325,7 +36751,7 @@ var PlanBuilder = class {
   seen = [];
   baseline(title, minor2) {
     this.seen = open2(run(this.state, this.judge.versionRules, this.judge.config).findings);
-    this.push({ minor: minor2, kind: "preflight", title, node: null, blocks: [], findings: this.seen, drain: null, resolved: [] });
+    this.push({ minor: minor2, kind: "preflight", title, node: null, blocks: [], findings: this.seen, lifetimes: this.seen.map(lasting), drain: null, resolved: [] });
   }
   /** Moves to a new state and records what changed in the version findings. */
   step(partial, next, drainFindings = []) {
@@ -37333,28 +36759,45 @@ var PlanBuilder = class {
     const now = open2(run(next, this.judge.versionRules, this.judge.config).findings);
     const before = new Set(this.seen.map(findingKey));
     const after = new Set(now.map(findingKey));
+    const findings = [...drainFindings, ...now.filter((f) => !before.has(findingKey(f)))];
     this.push({
       ...partial,
-      findings: [...drainFindings, ...now.filter((f) => !before.has(findingKey(f)))],
+      findings,
+      lifetimes: findings.map(lasting),
       resolved: this.seen.filter((f) => !after.has(findingKey(f)))
     });
     this.seen = now;
   }
   /** A node's turn: the drain judged by the drain rules, then the kubelet upgraded and the node uncordoned. */
-  nodeTurn(node, v, minor2, kind, kubectlToo, title) {
+  nodeTurn(node, v, minor2, kind, kubectlToo, title, withKubeadm2 = true) {
     const flags = flagsNeeded(this.state, node);
     const draining = { ...withCordon(this.state, node, true), drain: { nodes: [node], flags } };
     const drainFindings = open2(run(draining, this.judge.drainRules, this.judge.config).findings);
     const drain = simulateDrain(this.state, node, flags);
     const pending = new Set(drain.unplaced.map((u) => podKey(u.pod)));
     const after = afterUncordon(withKubelet(afterDrain(this.state, drain), node, v, kubectlToo), node, pending);
-    const blocks = nodeCommands(node, v, drainCommand(node, flags), kind === "node");
+    const blocks = nodeCommands(node, v, drainCommand(node, flags), kind === "node" && withKubeadm2);
     this.step({ minor: minor2, kind, title, node, blocks, drain }, after, drainFindings);
   }
   push(step) {
     this.steps.push({ number: this.steps.length, ...step });
   }
+  /** Marks each finding with the step that clears it. */
+  finish() {
+    for (const step of this.steps) {
+      step.findings.forEach((finding, i) => {
+        const key3 = findingKey(finding);
+        const clearing = this.steps.find((later) => later.number > step.number && later.resolved.some((r) => findingKey(r) === key3));
+        if (clearing) step.lifetimes[i] = { clearedAt: clearing.number, transient: step.kind !== "preflight" && clearing.minor === step.minor };
+      });
+    }
+    return this.steps;
+  }
 };
+var lasting = () => ({ clearedAt: null, transient: false });
+function stepFindings(step) {
+  return step.findings.map((finding, i) => ({ finding, lifetime: step.lifetimes[i] ?? lasting() }));
+}
 function controlPlaneNodes(model) {
   const labelled = model.nodes.filter((n) => n.controlPlane).map((n) => n.name);
   const hosting = componentsNamed(model, "kube-apiserver").flatMap((c) => c.node && model.nodes.some((n) => n.name === c.node) ? [c.node] : []);
@@ -37403,7 +36846,7 @@ function planUpgrade(model, target, config, rules2 = rules) {
       const order = chooseWorkerOrder(plan.state, lagging(workers));
       rounds.push({ minor: minorOf(v), catchUp: true, workerOrder: order });
       for (const node of [...lagging(cps), ...order.order]) {
-        plan.nodeTurn(node, v, minorOf(v), cps.includes(node) ? "control-plane-node" : "node", false, `Catch up: kubelet on ${node} to ${minorOf(v)}`);
+        plan.nodeTurn(node, v, minorOf(v), cps.includes(node) ? "control-plane-node" : "node", false, `Catch up: drain ${node}, upgrade its kubelet to ${minorOf(v)}, uncordon`, false);
       }
     }
   }
@@ -37425,8 +36868,626 @@ function planUpgrade(model, target, config, rules2 = rules) {
     }
   }
   if (minors.length === 0 && rounds.length === 0) notes.push(`the control plane is already at ${minorOf(from)} and every kubelet with it: nothing to upgrade`);
-  return { from, to: target, rounds, controlPlaneNodes: cps, workers, steps: plan.steps, notes };
+  return { from, to: target, rounds, controlPlaneNodes: cps, workers, steps: plan.finish(), notes };
 }
+
+// src/report/plan.ts
+var SYMBOL = { error: "\u2716", warning: "\u26A0", info: "\u2139" };
+function worst(step) {
+  return stepFindings(step).filter((f) => !f.lifetime.transient).reduce((w, f) => w === null || SEVERITY_RANK[f.finding.severity] > SEVERITY_RANK[w] ? f.finding.severity : w, null);
+}
+var until = ({ lifetime }) => lifetime.clearedAt === null ? "" : lifetime.transient ? ` (passing: step ${lifetime.clearedAt} clears it)` : ` (until step ${lifetime.clearedAt})`;
+function headline(plan) {
+  const minors = plan.rounds.filter((r) => !r.catchUp).map((r) => r.minor);
+  return `Upgrade plan: ${formatVersion(plan.from)} \u2192 ${minorOf(plan.to)}` + (minors.length > 0 ? ` (${plural(minors.length, "minor")}: ${minors.join(", ")})` : "") + `; control plane: ${plan.controlPlaneNodes.join(", ") || "unknown nodes"}; workers: ${plan.workers.join(", ") || "none"}`;
+}
+function orderLines(plan) {
+  return plan.rounds.flatMap((r) => {
+    const o = r.workerOrder;
+    if (!o || o.order.length === 0) return [];
+    const label2 = r.catchUp ? `catch-up to ${r.minor}` : r.minor;
+    const verdict = o.keepsEveryWorkloadAvailable ? "keeps every workload available" : `no order keeps every workload available (${o.searched}); best found still loses: ${o.losses.join("; ")}`;
+    return [`Worker order for ${label2}: ${o.order.join(" \u2192 ")} \u2014 ${verdict}`];
+  });
+}
+function stepRoundLabel(plan, step) {
+  const round = plan.rounds.find((r) => r.minor === step.minor);
+  return round?.catchUp ? `catch-up: kubelets to ${step.minor}` : step.minor;
+}
+function summary2(plan) {
+  const counts2 = { error: 0, warning: 0, info: 0 };
+  for (const step of plan.steps) for (const f of stepFindings(step)) if (!f.lifetime.transient) counts2[f.finding.severity] += 1;
+  return counts2;
+}
+var label = (text) => text.replace(/"/g, "#quot;").replace(/[[\]{}<>]/g, " ");
+function planMermaid(plan) {
+  const lines3 = ["flowchart TD"];
+  const groups = /* @__PURE__ */ new Map();
+  for (const step of plan.steps) {
+    const key3 = step.kind === "preflight" ? "now" : `${stepRoundLabel(plan, step)}`;
+    groups.set(key3, [...groups.get(key3) ?? [], step]);
+  }
+  let g = 0;
+  for (const [name, steps] of groups) {
+    lines3.push(`  subgraph g${g}["${label(name === "now" ? "before the upgrade" : name)}"]`);
+    for (const step of steps) lines3.push(`    s${step.number}["${label(`${step.number}. ${step.title}`)}"]`);
+    lines3.push("  end");
+    g += 1;
+  }
+  for (const step of plan.steps.slice(1)) lines3.push(`  s${step.number - 1} --> s${step.number}`);
+  const bySeverity = (sev) => plan.steps.filter((s) => worst(s) === sev).map((s) => `s${s.number}`);
+  lines3.push("  classDef error fill:#ffd7d5,stroke:#cf222e", "  classDef warning fill:#fff1c2,stroke:#bf8700");
+  const errors = bySeverity("error");
+  const warnings = bySeverity("warning");
+  if (errors.length > 0) lines3.push(`  class ${errors.join(",")} error`);
+  if (warnings.length > 0) lines3.push(`  class ${warnings.join(",")} warning`);
+  return lines3.join("\n");
+}
+function formatPlanMarkdown(plan) {
+  const out = [`## ${headline(plan).replace(/^Upgrade plan: /, "Upgrade plan ")}`, ""];
+  for (const line of [...orderLines(plan), ...plan.notes.map((n) => `Note: ${n}`)]) out.push(`- ${line}`);
+  out.push("", "```mermaid", planMermaid(plan), "```", "");
+  for (const step of plan.steps) {
+    out.push(`### ${step.number}. ${step.title}`, "");
+    for (const block of step.blocks) {
+      out.push(`On ${block.on}:`, "", "```sh", ...block.commands, "```", "");
+    }
+    if (step.drain) out.push(`Drain: ${drainVerdict(step.drain)}`, "");
+    for (const item of stepFindings(step)) {
+      const f = item.finding;
+      out.push(`- ${SYMBOL[f.severity]} **${f.severity}** \`${f.ruleId}\`: ${f.object ? `${objectLabel(f.object)}: ` : ""}${f.message}${until(item)}`);
+    }
+    for (const f of step.resolved) out.push(`- \u2714 clears \`${f.ruleId}\`: ${f.message}`);
+    if (step.findings.length + step.resolved.length > 0) out.push("");
+  }
+  const counts2 = summary2(plan);
+  out.push(`${plural(plan.steps.length - 1, "step")}; the steps trigger ${plural(counts2.error, "error")}, ${plural(counts2.warning, "warning")}, ${counts2.info} info.`);
+  return `${out.join("\n")}
+`;
+}
+
+// src/report/markdown.ts
+var JOB_SUMMARY_MAX_BYTES = 1024 * 1024;
+var MARKDOWN_MAX_ROWS = 100;
+var SEVERITY_BADGE = { error: "\u274C error", warning: "\u26A0\uFE0F warning", info: "\u2139\uFE0F info" };
+function tableCell(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+function firstParagraph(message) {
+  const [first = ""] = message.trim().split(/\n\s*\n/);
+  return first.replace(/\s*\n\s*/g, " ").trim();
+}
+function headline2(result) {
+  const { error: error2, warning, info } = result.summary;
+  if (error2 + warning + info === 0) {
+    return result.gaps.length > 0 ? "## kcheck: \u26A0\uFE0F no problems found, but the scan is incomplete" : "## kcheck: \u2705 no problems";
+  }
+  return `## kcheck: ${plural(error2, "error")}, ${plural(warning, "warning")}, ${info} info`;
+}
+function scanLine(result) {
+  const parts = [];
+  if (result.cluster !== null) parts.push(`cluster **${tableCell(result.cluster)}**`);
+  parts.push(`captured ${result.capturedAt.toISOString().replace(/\.\d{3}Z$/, "Z")}`);
+  parts.push(result.target !== null ? `upgrade target **${result.target}**` : "no upgrade target");
+  if (result.summary.suppressed > 0) parts.push(`${result.summary.suppressed} suppressed`);
+  if (result.skippedRules.length > 0) parts.push(`${plural(result.skippedRules.length, "rule")} skipped`);
+  const text = parts.join(", ");
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+function gapsSection(result) {
+  if (result.gaps.length === 0) return [];
+  return [
+    "> [!WARNING]",
+    "> The scan is incomplete; what could not be read was not checked:",
+    ...result.gaps.map((gap) => `> - ${tableCell(gap.what)}: ${tableCell(gap.reason)}`),
+    ""
+  ];
+}
+function ruleLink(finding) {
+  return `[\`${finding.ruleId}\`](${finding.docsUrl})`;
+}
+function ruleCounts(listed) {
+  if (listed.length === 0) return [];
+  const byRule = /* @__PURE__ */ new Map();
+  for (const finding of listed) {
+    const entry = byRule.get(finding.ruleId) ?? { first: finding, counts: { error: 0, warning: 0, info: 0 } };
+    entry.counts[finding.severity] += 1;
+    byRule.set(finding.ruleId, entry);
+  }
+  const rows = [...byRule.values()].map(({ first, counts: counts2 }) => {
+    const cells = ["error", "warning", "info"].map((s) => counts2[s] > 0 ? String(counts2[s]) : "");
+    return `| ${ruleLink(first)} | ${cells.join(" | ")} |`;
+  });
+  return ["### Findings by rule", "", "| rule | errors | warnings | info |", "|---|--:|--:|--:|", ...rows, ""];
+}
+function findingRow(finding, context) {
+  const place = finding.location ? findingPlace({ ...finding, location: { ...finding.location, file: repoPath(finding.location.file, context.cwd) } }) : findingPlace(finding);
+  return `| ${SEVERITY_BADGE[finding.severity]} | ${ruleLink(finding)} | \`${place.replace(/`/g, "'").replace(/\|/g, "\\|")}\` | ${tableCell(firstParagraph(finding.message))} |`;
+}
+var TABLE_HEAD = ["### Findings that matter most", "", "| severity | rule | where | message |", "|---|---|---|---|"];
+function leftOutNote(count, bySize, maxRows) {
+  const why = bySize ? "a job summary holds at most 1 MiB" : `the table shows the ${plural(maxRows, "finding")} that matter most`;
+  return `_${plural(count, "more finding")} not listed here (${why}); the SARIF and JSON reports have every finding._`;
+}
+var byteLength = (text) => Buffer.byteLength(text, "utf8");
+function planSection2(plan, maxBytes) {
+  if (!plan) return "";
+  const full = formatPlanMarkdown(plan);
+  if (byteLength(full) <= maxBytes / 2) return `
+${full}`;
+  const short = [
+    `## Upgrade plan to ${minorOf(plan.to)}`,
+    "",
+    "```mermaid",
+    planMermaid(plan),
+    "```",
+    "",
+    `_The steps' commands and findings do not fit in the job summary: \`kcheck plan --target ${minorOf(plan.to)} --format markdown\` prints them._`,
+    ""
+  ].join("\n");
+  return byteLength(short) <= maxBytes / 2 ? `
+${short}` : "";
+}
+function markdownReport(result, context, limits = {}) {
+  const maxBytes = limits.maxBytes ?? JOB_SUMMARY_MAX_BYTES;
+  const maxRows = limits.maxRows ?? MARKDOWN_MAX_ROWS;
+  const ordered = findingsByImportance(result.findings, context.rules);
+  const head = [headline2(result), "", scanLine(result), "", ...gapsSection(result), ...ruleCounts(ordered)].join("\n");
+  const plan = planSection2(context.plan, maxBytes);
+  if (ordered.length === 0) return `${head}
+${plan}`;
+  const rows = [];
+  const fixed = `${head}
+${TABLE_HEAD.join("\n")}
+`;
+  const reserve = byteLength(`
+${leftOutNote(ordered.length, true, maxRows)}
+`) + byteLength(plan);
+  let size = byteLength(fixed);
+  let bySize = false;
+  for (const finding of ordered.slice(0, maxRows)) {
+    const row2 = `${findingRow(finding, context)}
+`;
+    if (size + byteLength(row2) + reserve > maxBytes) {
+      bySize = true;
+      break;
+    }
+    rows.push(row2);
+    size += byteLength(row2);
+  }
+  const leftOut = ordered.length - rows.length;
+  const note = leftOut > 0 ? `
+${leftOutNote(leftOut, bySize, maxRows)}
+` : "";
+  return `${fixed}${rows.join("")}${note}${plan}`;
+}
+function formatMarkdown(result, context) {
+  return markdownReport(result, context);
+}
+
+// src/report/policyreport.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+var POLICY_REPORT_API = "wgpolicyk8s.io/v1alpha2";
+var POLICY_REPORT_MAX_BYTES = 512 * 1024;
+var SEVERITY = { error: "high", warning: "medium", info: "info" };
+var STATUS = { error: "fail", warning: "warn", info: "warn" };
+var REPORT_NAME = "kcheck";
+var LABELS = { "app.kubernetes.io/managed-by": "kcheck", "app.kubernetes.io/name": "kcheck" };
+function timestamp(date) {
+  return { seconds: Math.floor(date.getTime() / 1e3), nanos: 0 };
+}
+function findingResult(finding, rules2, result, cwd) {
+  const { object, location, suppressed } = finding;
+  const properties = { remediation: finding.remediation, docs: finding.docsUrl };
+  if (location) properties["file"] = `${repoPath(location.file, cwd)}:${location.line}:${location.column}`;
+  if (finding.cluster !== null) properties["cluster"] = finding.cluster;
+  if (suppressed) properties["suppressed"] = `${suppressed.kind}: ${suppressed.reason}`;
+  const isApiObject = object?.apiVersion !== void 0;
+  if (object && !isApiObject) properties["object"] = objectLabel(object);
+  const category = rules2.get(finding.ruleId)?.category;
+  return {
+    source: "kcheck",
+    policy: finding.ruleId,
+    ...category ? { category } : {},
+    severity: SEVERITY[finding.severity],
+    result: suppressed ? "skip" : STATUS[finding.severity],
+    scored: true,
+    ...object && isApiObject ? {
+      resources: [
+        {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          ...object.namespace ? { namespace: object.namespace } : {},
+          name: object.name
+        }
+      ]
+    } : {},
+    message: finding.message,
+    properties,
+    timestamp: timestamp(result.capturedAt)
+  };
+}
+function scanResults(result) {
+  return [
+    ...result.gaps.map((gap) => ({
+      source: "kcheck",
+      policy: "scan",
+      result: "error",
+      scored: false,
+      message: `the scan is incomplete: ${gap.what}: ${gap.reason}`,
+      timestamp: timestamp(result.capturedAt)
+    })),
+    ...result.skippedRules.map((skip) => ({
+      source: "kcheck",
+      policy: skip.ruleId,
+      result: "skip",
+      scored: false,
+      message: `not checked: ${skip.reason}`,
+      timestamp: timestamp(result.capturedAt)
+    }))
+  ];
+}
+function summaryOf(results) {
+  const summary3 = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+  for (const r of results) summary3[r.result] += 1;
+  return summary3;
+}
+function report(kind, name, namespace, results) {
+  return {
+    apiVersion: POLICY_REPORT_API,
+    kind,
+    metadata: { name, ...namespace !== void 0 ? { namespace } : {}, labels: { ...LABELS } },
+    summary: summaryOf(results),
+    results
+  };
+}
+var jsonBytes = (value) => Buffer.byteLength(JSON.stringify(value), "utf8");
+function split(kind, namespace, results, maxBytes) {
+  const name = (part) => part === 1 ? REPORT_NAME : `${REPORT_NAME}-${part}`;
+  const overhead = jsonBytes(report(kind, `${REPORT_NAME}-999`, namespace, []));
+  const parts = [[]];
+  let size = overhead;
+  for (const r of results) {
+    const bytes = jsonBytes(r) + 1;
+    const current = parts.at(-1);
+    if (current.length > 0 && size + bytes > maxBytes) {
+      parts.push([r]);
+      size = overhead + bytes;
+    } else {
+      current.push(r);
+      size += bytes;
+    }
+  }
+  return parts.map((part, i) => report(kind, name(i + 1), namespace, part));
+}
+function policyReports(result, context, maxBytes = POLICY_REPORT_MAX_BYTES) {
+  const rules2 = new Map(context.rules.map((rule) => [rule.id, rule]));
+  const clusterResults = [];
+  const byNamespace = /* @__PURE__ */ new Map();
+  for (const finding of result.findings) {
+    const r = findingResult(finding, rules2, result, context.cwd);
+    const namespace = finding.object?.apiVersion !== void 0 ? finding.object.namespace : void 0;
+    if (namespace) {
+      const list = byNamespace.get(namespace) ?? [];
+      list.push(r);
+      byNamespace.set(namespace, list);
+    } else clusterResults.push(r);
+  }
+  clusterResults.push(...scanResults(result));
+  const reports = split("ClusterPolicyReport", void 0, clusterResults, maxBytes);
+  for (const namespace of [...byNamespace.keys()].sort()) {
+    reports.push(...split("PolicyReport", namespace, byNamespace.get(namespace), maxBytes));
+  }
+  return reports;
+}
+function formatPolicyReport(result, context) {
+  return policyReports(result, context).map((r) => `---
+${(0, import_yaml3.stringify)(r, { lineWidth: 0 })}`).join("");
+}
+
+// src/report/sarif-anchor.ts
+import { createHash } from "node:crypto";
+var MissingSarifAnchorError = class extends UsageError {
+  constructor(unanchored) {
+    const first = unanchored[0];
+    const about = first ? ` (first: ${first.ruleId}${first.object ? ` about ${objectLabel(first.object)}` : ""})` : "";
+    super(
+      `SARIF needs a repository file to anchor ${plural(unanchored.length, "finding")} that have no file${about}; give one with --sarif-anchor FILE`
+    );
+  }
+};
+function identity(finding) {
+  const { object } = finding;
+  const parts = [finding.ruleId, finding.cluster ?? ""];
+  if (object) parts.push(object.kind, object.namespace ?? "", object.name);
+  return parts.join("\0");
+}
+function anchoredFingerprints() {
+  const seen = /* @__PURE__ */ new Map();
+  return (finding) => {
+    const hash = createHash("sha256").update(identity(finding)).digest("hex").slice(0, 16);
+    const occurrence = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, occurrence);
+    return `${hash}:${occurrence}`;
+  };
+}
+
+// src/report/sarif-rules.ts
+var SARIF_LEVEL = { error: "error", warning: "warning", info: "note" };
+function friendlyName(id) {
+  return id.split(/[^A-Za-z0-9]+/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("");
+}
+function firstParagraph2(markdown) {
+  for (const block of markdown.split(/\r?\n\s*\r?\n/)) {
+    const text = block.trim();
+    if (text === "" || text.startsWith("#") || text.startsWith("```") || text.startsWith("|")) continue;
+    return text.replace(/\s*\r?\n\s*/g, " ");
+  }
+  return null;
+}
+function ruleDescriptor(rule, doc) {
+  const url = docsUrl(rule.id);
+  const markdown = doc?.trim() ? `${doc.trim()}
+
+[Documentation of ${rule.id}](${url})` : `${rule.description}
+
+**How to fix:** ${rule.remediation}
+
+[Documentation of ${rule.id}](${url})`;
+  return {
+    id: rule.id,
+    name: friendlyName(rule.id),
+    shortDescription: { text: rule.description },
+    fullDescription: { text: (doc && firstParagraph2(doc)) ?? rule.description },
+    helpUri: url,
+    help: {
+      text: `${rule.description}
+
+How to fix: ${rule.remediation}
+
+Documentation: ${url}`,
+      markdown
+    },
+    defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
+    properties: { tags: [rule.category] }
+  };
+}
+
+// src/report/sarif-uri.ts
+import path2 from "node:path";
+import { pathToFileURL } from "node:url";
+function artifactUri(file, cwd) {
+  let relative2 = file;
+  if (cwd !== void 0) {
+    const absolute = path2.resolve(cwd, file);
+    relative2 = path2.relative(cwd, absolute);
+    if (relative2 === ".." || relative2.startsWith(`..${path2.sep}`) || path2.isAbsolute(relative2)) {
+      return pathToFileURL(absolute).href;
+    }
+  } else if (path2.isAbsolute(file)) {
+    return pathToFileURL(file).href;
+  }
+  return relative2.split(path2.sep).join("/").split("/").filter((segment) => segment !== "" && segment !== ".").map(encodeURIComponent).join("/");
+}
+
+// src/report/sarif.ts
+var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var GITHUB_MAX_RESULTS = 25e3;
+function resultsGitHubTakes(findings, max2 = GITHUB_MAX_RESULTS) {
+  if (findings.length <= max2) return findings;
+  const rank = (f) => f.suppressed ? 0 : SEVERITY_RANK[f.severity];
+  const kept = new Set(
+    findings.map((finding, index) => ({ finding, index })).sort((a, b) => rank(b.finding) - rank(a.finding) || a.index - b.index).slice(0, max2).map(({ index }) => index)
+  );
+  return findings.filter((_, index) => kept.has(index));
+}
+function logicalLocation(finding) {
+  const { object } = finding;
+  if (!object) return void 0;
+  const path4 = [finding.cluster, object.kind, object.namespace, object.name].filter((part) => part);
+  return [{ name: object.name, fullyQualifiedName: path4.join("/"), kind: "object" }];
+}
+function suppressions(finding) {
+  if (!finding.suppressed) return void 0;
+  const kind = finding.suppressed.kind === "annotation" ? "inSource" : "external";
+  return [{ kind, justification: finding.suppressed.reason }];
+}
+var sentence = (text) => /[.!?]$/.test(text) ? text : `${text}.`;
+function invocation(result, ruleIndex, dropped, max2) {
+  const notifications = result.gaps.map((gap) => ({
+    level: "error",
+    message: { text: sentence(`The scan is incomplete: ${gap.what}: ${gap.reason}`) }
+  }));
+  if (dropped > 0) {
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `${dropped} findings are left out: GitHub code scanning takes at most ${max2} results per run; the JSON report has them all.`
+      }
+    });
+  }
+  const skipped = result.skippedRules.map((skip) => ({
+    level: "note",
+    message: { text: sentence(`Rule ${skip.ruleId} was skipped: ${skip.reason}`) },
+    associatedRule: ruleIndex.has(skip.ruleId) ? { id: skip.ruleId, index: ruleIndex.get(skip.ruleId) } : { id: skip.ruleId }
+  }));
+  return {
+    executionSuccessful: result.gaps.length === 0,
+    ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {},
+    ...skipped.length > 0 ? { toolConfigurationNotifications: skipped } : {}
+  };
+}
+function automationId(result, category) {
+  if (category !== void 0 && category !== "") return category.endsWith("/") ? category : `${category}/`;
+  const name = result.cluster === null ? "files" : result.cluster.replace(/[^\w.@:-]+/g, "-");
+  return `kcheck/${name}/`;
+}
+function sarifLog(result, context, maxResults = GITHUB_MAX_RESULTS) {
+  const findings = resultsGitHubTakes(result.findings, maxResults);
+  const unanchored = findings.filter((f) => !f.location);
+  if (unanchored.length > 0 && !context.sarifAnchor) throw new MissingSarifAnchorError(unanchored);
+  const anchorUri = context.sarifAnchor ? artifactUri(context.sarifAnchor, context.cwd) : "";
+  const ruleIndex = new Map(context.rules.map((rule, index) => [rule.id, index]));
+  for (const finding of findings) {
+    if (!ruleIndex.has(finding.ruleId)) {
+      throw new Error(`finding of rule ${finding.ruleId}, which is not among the registered rules given to the SARIF report`);
+    }
+  }
+  const fingerprint = anchoredFingerprints();
+  const results = findings.map((finding) => {
+    const { location } = finding;
+    const physicalLocation = location ? {
+      artifactLocation: { uri: artifactUri(location.file, context.cwd) },
+      region: { startLine: Math.max(1, location.line), startColumn: Math.max(1, location.column) }
+    } : { artifactLocation: { uri: anchorUri }, region: { startLine: 1, startColumn: 1 } };
+    const logicalLocations = logicalLocation(finding);
+    const suppressed = suppressions(finding);
+    return {
+      ruleId: finding.ruleId,
+      ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
+      level: SARIF_LEVEL[finding.severity],
+      message: { text: finding.message },
+      locations: [{ physicalLocation, ...logicalLocations ? { logicalLocations } : {} }],
+      ...location ? {} : { partialFingerprints: { primaryLocationLineHash: fingerprint(finding) } },
+      ...suppressed ? { suppressions: suppressed } : {}
+    };
+  });
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "kcheck",
+            version: context.toolVersion,
+            semanticVersion: context.toolVersion,
+            informationUri: REPOSITORY_URL,
+            rules: context.rules.map((rule) => ruleDescriptor(rule, context.ruleDocs?.get(rule.id)))
+          }
+        },
+        automationDetails: { id: automationId(result, context.sarifCategory) },
+        invocations: [invocation(result, ruleIndex, result.findings.length - findings.length, maxResults)],
+        results,
+        properties: { capturedAt: result.capturedAt.toISOString(), target: result.target }
+      }
+    ]
+  };
+}
+function formatSarif(result, context) {
+  return `${JSON.stringify(sarifLog(result, context), null, 2)}
+`;
+}
+
+// src/report/text.ts
+var GROUP_ORDER = { file: 0, cluster: 1, other: 2 };
+var OTHER_HEADER = "(no file)";
+var SEVERITY_STYLE = { error: "red", warning: "yellow", info: "blue" };
+function groupOf(finding) {
+  if (finding.location) return { kind: "file", header: finding.location.file };
+  if (finding.cluster !== null) return { kind: "cluster", header: `cluster ${finding.cluster}` };
+  return { kind: "other", header: OTHER_HEADER };
+}
+function groupFindings(findings) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const { kind, header: header2 } = groupOf(finding);
+    const key3 = `${kind}\0${header2}`;
+    const group = groups.get(key3) ?? { kind, header: header2, findings: [] };
+    group.findings.push(finding);
+    groups.set(key3, group);
+  }
+  return [...groups.values()].sort((a, b) => GROUP_ORDER[a.kind] - GROUP_ORDER[b.kind]);
+}
+var widest = (cells) => Math.max(0, ...cells.map((c) => c.length));
+function filePositions(findings, p) {
+  const lines3 = findings.map((f) => String(f.location?.line ?? 0));
+  const columns = findings.map((f) => String(f.location?.column ?? 0));
+  const lineWidth = widest(lines3);
+  const columnWidth = widest(columns);
+  return lines3.map((line, i) => {
+    const column = columns[i] ?? "";
+    return p.dim(`${line.padStart(lineWidth)}:${column}`) + " ".repeat(columnWidth - column.length);
+  });
+}
+function objectPositions(findings) {
+  const labels = findings.map((f) => f.object ? objectLabel(f.object) : "-");
+  const width = widest(labels);
+  return labels.map((label2) => label2.padEnd(width));
+}
+function rowMessage(message) {
+  const [first = ""] = message.trim().split(/\n\s*\n/);
+  return first.replace(/\s*\n\s*/g, " ").trim().replace(/([^ ])[.:]$/, "$1");
+}
+function formatGroup(group, p) {
+  const positions = group.kind === "file" ? filePositions(group.findings, p) : objectPositions(group.findings);
+  const messages = group.findings.map((f) => rowMessage(f.message));
+  const severityWidth = widest(group.findings.map((f) => f.severity));
+  const messageWidth = widest(messages);
+  const rows = group.findings.map((finding, i) => {
+    const severity = p[SEVERITY_STYLE[finding.severity]](finding.severity) + " ".repeat(severityWidth - finding.severity.length);
+    const message = (messages[i] ?? "").padEnd(messageWidth);
+    return `  ${positions[i] ?? ""}  ${severity}  ${message}  ${p.dim(finding.ruleId)}`;
+  });
+  return [p.underline(group.header), ...rows, ""];
+}
+function problemsLine(result, p) {
+  const { error: error2, warning, info, suppressed } = result.summary;
+  const total = error2 + warning + info;
+  const style = error2 > 0 ? "red" : warning > 0 ? "yellow" : "blue";
+  const counts2 = `${plural(error2, "error")}, ${plural(warning, "warning")}, ${info} info`;
+  const hidden = suppressed > 0 ? `, ${suppressed} suppressed` : "";
+  return p.bold(p[style](`\u2716 ${plural(total, "problem")} (${counts2})${hidden}`));
+}
+function cleanLine(result, p) {
+  const hidden = result.summary.suppressed > 0 ? `, ${result.summary.suppressed} suppressed` : "";
+  if (result.gaps.length > 0) {
+    return p.bold(p.yellow(`\u26A0 no problems found, but the scan is incomplete${hidden}`));
+  }
+  const scanned = result.scanned;
+  const where = scanned.length === 0 ? "" : scanned.length === 1 ? ` in ${scanned[0]}` : ` in ${plural(scanned.length, "input")}`;
+  return p.bold(p.green(`\u2714 no problems${where}${hidden}`));
+}
+function skippedLine(result, p) {
+  const byReason = /* @__PURE__ */ new Map();
+  for (const skipped of result.skippedRules) byReason.set(skipped.reason, (byReason.get(skipped.reason) ?? 0) + 1);
+  const parts = [...byReason].map(([reason, count]) => `${plural(count, "rule")} skipped: ${reason}`);
+  if (result.skippedDocuments > 0) {
+    parts.push(`${plural(result.skippedDocuments, "non-Kubernetes document")} skipped`);
+  }
+  return parts.length > 0 ? p.dim(parts.join("; ")) : null;
+}
+function explainHint(listed) {
+  const ruleIds = new Set(listed.map((f) => f.ruleId));
+  const [only] = ruleIds;
+  return `Run kcheck explain ${ruleIds.size === 1 && only ? only : "<rule-id>"} for how to fix.`;
+}
+function formatText(result, context) {
+  const p = paint(context.color);
+  const listed = result.findings.filter((f) => !f.suppressed);
+  const lines3 = [];
+  for (const group of groupFindings(listed)) lines3.push(...formatGroup(group, p));
+  lines3.push(listed.length > 0 ? problemsLine(result, p) : cleanLine(result, p));
+  for (const gap of result.gaps) lines3.push(`${p.bold(p.red("incomplete:"))} ${gap.what}: ${gap.reason}`);
+  const skipped = skippedLine(result, p);
+  if (skipped) lines3.push(skipped);
+  if (listed.length > 0) lines3.push("", explainHint(listed));
+  return `${lines3.join("\n")}
+`;
+}
+
+// src/report/index.ts
+var formatters = {
+  text: formatText,
+  json: formatJson,
+  sarif: formatSarif,
+  github: formatGithub,
+  markdown: formatMarkdown,
+  junit: formatJunit,
+  policyreport: formatPolicyReport,
+  html: formatHtml
+};
+var formatNames = Object.keys(formatters);
 
 // src/sources/package-files.ts
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";

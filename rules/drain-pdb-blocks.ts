@@ -26,7 +26,7 @@ function fromPods(model: ClusterModel): Report[] {
   const flags = drainFlags(model);
   if (flags.disableEviction) return [];
   return drainScope(model).flatMap((node) =>
-    predictDrain(model, node.name, { ...PERMISSIVE_FLAGS }).fates.flatMap((fate): Report[] => {
+    predictDrain(model, node.name, PERMISSIVE_FLAGS).fates.flatMap((fate): Report[] => {
       const answer = fate.eviction;
       if (answer?.result !== 'refused' || answer.code !== 429) return [];
       const pdb = answer.pdbs[0]!;

@@ -2,6 +2,7 @@
 // runs on node24. The rules' data, docs and the demo are read from the
 // repository checkout next to dist/ (GITHUB_ACTION_PATH), as from an install.
 import { build } from 'esbuild';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,6 +22,8 @@ export const bundleOptions = {
   logLevel: 'warning',
 };
 
+// `--outfile FILE` writes elsewhere: the staleness test compares that with dist/.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await build(bundleOptions);
+  const at = process.argv.indexOf('--outfile');
+  await build(at === -1 ? bundleOptions : { ...bundleOptions, outfile: path.resolve(process.argv[at + 1]) });
 }

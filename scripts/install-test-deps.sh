@@ -26,3 +26,13 @@ if ! command -v etcd >/dev/null 2>&1 || ! command -v etcdctl >/dev/null 2>&1; th
   fi
 fi
 echo "etcd $(etcd --version | sed -n 's/^etcd Version: //p'), etcdctl $(etcdctl version | sed -n 's/^etcdctl version: //p')"
+
+# Debian's chromium: the HTML report is rendered headless, screenshotted, and
+# checked for script errors. xmllint (libxml2-utils) validates the JUnit report.
+if ! command -v chromium >/dev/null 2>&1; then
+  apt_install chromium
+fi
+if ! command -v xmllint >/dev/null 2>&1; then
+  apt_install libxml2-utils
+fi
+echo "$(chromium --version 2>/dev/null), $(xmllint --version 2>&1 | head -n 1)"

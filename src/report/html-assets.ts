@@ -38,12 +38,13 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 .marker.bad { color: var(--error); } .marker.bad::before { background: var(--error); box-shadow: 0 0 0 1px var(--error); }
 .marker.unknown { color: var(--muted); } .marker.unknown::before { background: #afb8c1; box-shadow: 0 0 0 1px #afb8c1; }
 .marker span { transform: translateX(2px); background: rgba(255,255,255,.85); padding: 0 2px; border-radius: 3px; }
-.nodes { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 10px; }
+.nodes { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px; align-items: start; }
 .node { border: 1px solid var(--line); border-left: 5px solid var(--ok); border-radius: 6px; padding: 8px 10px; }
 .node.blocked { border-left-color: var(--error); } .node.attention { border-left-color: #d4a72c; }
 .node h3 { font-size: 14px; margin: 0 0 2px; } .node .state { font-weight: 600; font-size: 12px; }
 .node.blocked .state { color: var(--error); } .node.attention .state { color: var(--warning); } .node.ready .state { color: var(--ok); }
 .node ul, .plain { margin: 6px 0 0; padding-left: 18px; font-size: 12px; }
+.node li { overflow-wrap: anywhere; } .node li[title] { cursor: help; }
 .tag { font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px; color: var(--muted); margin-left: 4px; }
 .filters { display: flex; gap: 14px; flex-wrap: wrap; align-items: center; margin-bottom: 10px; }
 .filters input[type=search] { min-width: 260px; padding: 4px 8px; border: 1px solid var(--line); border-radius: 6px; }
@@ -51,6 +52,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; color: var(--muted); }
+td.rule { white-space: nowrap; }
 td.where { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; overflow-wrap: anywhere; width: 24%; }
 td .fix { color: var(--muted); font-size: 12px; margin-top: 2px; white-space: pre-wrap; }
 tr.suppressed td { opacity: .6; }

@@ -17,6 +17,12 @@ export const KUBECTL = {
   multiplePdbs: 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
 } as const;
 
+/** No drain flag: what a plain `kubectl drain NODE` does. */
+export const NO_FLAGS: DrainFlags = { ignoreDaemonsets: false, deleteEmptydirData: false, force: false, disableEviction: false };
+
+/** Every filter flag on: what each pod meets once the operator has given drain the flags it asks for. */
+export const PERMISSIVE_FLAGS: DrainFlags = { ignoreDaemonsets: true, deleteEmptydirData: true, force: true, disableEviction: false };
+
 export type DrainFilter = 'daemonSet' | 'mirror' | 'localStorage' | 'unreplicated';
 
 /** One filter's answer, as kubectl's PodDeleteStatus: Okay, Skip, Warning or Error. */

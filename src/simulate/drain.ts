@@ -1,10 +1,10 @@
 import type { ClusterModel, DrainFlags, Node, Pod, PodDisruptionBudget } from '../model/types.js';
 import { isFinished, nodeNamed, podKey, podsOnNode } from '../model/walks.js';
-import { drainFilter, type FilterVerdict } from './drain-filters.js';
+import { drainFilter, PERMISSIVE_FLAGS, type FilterVerdict } from './drain-filters.js';
 import { EvictionBudget, type EvictionAnswer } from './eviction.js';
 import { placePods, type Unplaced } from './placement.js';
 
-export const NO_FLAGS: DrainFlags = { ignoreDaemonsets: false, deleteEmptydirData: false, force: false, disableEviction: false };
+export { NO_FLAGS } from './drain-filters.js';
 
 export type DrainAction = 'evict' | 'delete' | 'skip' | 'refuse' | 'delete-forever';
 
@@ -52,8 +52,6 @@ export interface DrainPrediction {
   /** Facts about the destinations worth knowing (an untainted control-plane node, a node already cordoned). */
   notes: string[];
 }
-
-const ALL_FLAGS: DrainFlags = { ignoreDaemonsets: true, deleteEmptydirData: true, force: true, disableEviction: false };
 
 function byName(a: Pod, b: Pod): number {
   // The API lists pods in key order: namespace, then name.
@@ -146,7 +144,7 @@ function kubectlOutput(node: Node, fates: PodFate[], flags: DrainFlags, outcome:
 
 /** The flags that get every pod on the node past kubectl's filters (none more). */
 export function flagsNeeded(model: ClusterModel, nodeName: string): DrainFlags {
-  const notes = podsOnNode(model, nodeName).flatMap((p) => drainFilter(model, p, ALL_FLAGS).notes);
+  const notes = podsOnNode(model, nodeName).flatMap((p) => drainFilter(model, p, PERMISSIVE_FLAGS).notes);
   return {
     ignoreDaemonsets: notes.some((n) => n.filter === 'daemonSet' && n.type === 'Warning' && !n.delete),
     deleteEmptydirData: notes.some((n) => n.filter === 'localStorage'),
@@ -166,13 +164,21 @@ export function drainCommand(nodeName: string, flags: DrainFlags): string {
   return ['kubectl drain', nodeName, ...named.filter(([on]) => on).map(([, flag]) => flag)].join(' ');
 }
 
-function describeBlock(fate: PodFate): string {
-  const answer = fate.eviction;
-  if (answer?.result !== 'refused') return '';
+function describeBlock(pod: Pod, answer: EvictionAnswer): string {
+  if (answer.result !== 'refused') return '';
   const names = answer.pdbs.map((p) => `${p.namespace}/${p.name}`).join(', ');
-  if (answer.code === 500) return `${podKey(fate.pod)} is selected by ${answer.pdbs.length} PodDisruptionBudgets (${names}): eviction fails with 500`;
+  if (answer.code === 500) return `${podKey(pod)} is selected by ${answer.pdbs.length} PodDisruptionBudgets (${names}): eviction fails with 500`;
   const pdb = answer.pdbs[0]!;
-  return `${podKey(fate.pod)}: PodDisruptionBudget ${names} allows 0 disruptions${pdbTerms(pdb)}: eviction refused with 429`;
+  return `${podKey(pod)}: PodDisruptionBudget ${names} allows 0 disruptions${pdbTerms(pdb)}: eviction refused with 429`;
+}
+
+/** The evictions refused once every filter flag is given: what no flag but --disable-eviction gets past. */
+function blocksOnceFiltersPass(model: ClusterModel, pods: Pod[]): string[] {
+  const budget = new EvictionBudget(model);
+  return pods
+    .filter((pod) => drainFilter(model, pod, PERMISSIVE_FLAGS).final.delete)
+    .map((pod) => describeBlock(pod, budget.evict(pod)))
+    .filter((b) => b !== '');
 }
 
 export function pdbTerms(pdb: PodDisruptionBudget): string {
@@ -235,9 +241,8 @@ export function simulateDrain(model: ClusterModel, nodeName: string, flags: Drai
       : 'drained';
 
   const command = drainCommand(nodeName, flagsNeeded(model, nodeName));
-  const lostByCommand = pods.filter((p) => drainFilter(model, p, ALL_FLAGS).lostForGood);
-  const permissive = flags.force && flags.ignoreDaemonsets && flags.deleteEmptydirData ? fates : predictDrain(model, nodeName, { ...ALL_FLAGS, disableEviction: flags.disableEviction }).fates;
-  const blockedBy = permissive.map(describeBlock).filter((b) => b !== '');
+  const lostByCommand = pods.filter((p) => drainFilter(model, p, PERMISSIVE_FLAGS).lostForGood);
+  const blockedBy = flags.disableEviction ? [] : blocksOnceFiltersPass(model, pods);
   const safeAlternative = lostByCommand.length > 0
     ? `kubectl cordon ${nodeName}  # keeps ${lostByCommand.map(podKey).join(', ')} running; no new pods land on ${nodeName}`
     : null;

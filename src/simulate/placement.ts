@@ -100,6 +100,27 @@ export interface PlaceOptions {
   leaving: Set<string>;
 }
 
+/** A node's room, remembered with the pods it was counted from: still valid while the same pods run there. */
+const roomCache = new WeakMap<Node, { pods: Pod[]; room: NodeRoom }>();
+
+const samePods = (a: Pod[], b: Pod[]): boolean => a.length === b.length && a.every((p, i) => p === b[i]);
+
+/** Each node's room for this model's pods, shared between calls: placing copies a room before using it up. */
+function roomsOf(model: ClusterModel, options: PlaceOptions): NodeRoom[] {
+  return model.nodes.map((n) => {
+    // Pods leave only the nodes being drained; only those rooms differ from the shared ones.
+    if (options.draining.has(n.name)) return roomOn(model, n, options.leaving);
+    const pods = podsOnNode(model, n.name);
+    const cached = roomCache.get(n);
+    if (cached && samePods(cached.pods, pods)) return cached.room;
+    const room = roomOn(model, n);
+    roomCache.set(n, { pods, room });
+    return room;
+  });
+}
+
+const copyRoom = (room: NodeRoom): NodeRoom => ({ ...room, free: { ...room.free }, hostPorts: new Set(room.hostPorts), replicas: new Map(room.replicas) });
+
 /**
  * Where each pod's replacement could run: first fit over the nodes that can
  * take it, preferring nodes holding fewer replicas of the same workload (the
@@ -108,24 +129,39 @@ export interface PlaceOptions {
  * then by node name. Each placement uses up room for the next pod.
  */
 export function placePods(model: ClusterModel, pods: Pod[], options: PlaceOptions): Placement {
-  const rooms = model.nodes.map((n) => roomOn(model, n, options.leaving));
+  const rooms = roomsOf(model, options);
+  const own = new Set<NodeRoom>();
   const placement: Placement = { placed: [], unplaced: [] };
   for (const pod of pods) {
     const key = workloadKeyOf(pod);
-    const verdicts = rooms.map((room) => ({ room, reason: whyNot(pod, room, options.draining.has(room.node.name)) }));
-    const fits = verdicts
-      .filter((v) => v.reason === null)
-      .sort((a, b) => (key ? (a.room.replicas.get(key) ?? 0) - (b.room.replicas.get(key) ?? 0) : 0) || a.room.node.name.localeCompare(b.room.node.name));
-    const chosen = fits[0]?.room;
-    if (!chosen) {
-      const nodes = verdicts.map((v) => ({ node: v.room.node.name, reason: v.reason ?? '' }));
+    const order = rooms
+      .map((room, i) => ({ i, replicas: key ? room.replicas.get(key) ?? 0 : 0, name: room.node.name }))
+      .sort((a, b) => a.replicas - b.replicas || a.name.localeCompare(b.name));
+    let chosen: number | undefined;
+    const reasons = new Map<number, string>();
+    for (const { i } of order) {
+      const reason = whyNot(pod, rooms[i]!, options.draining.has(rooms[i]!.node.name));
+      if (reason === null) {
+        chosen = i;
+        break;
+      }
+      reasons.set(i, reason);
+    }
+    if (chosen === undefined) {
+      const nodes = rooms.map((room, i) => ({ node: room.node.name, reason: reasons.get(i) ?? '' }));
       placement.unplaced.push({ pod, message: fitErrorMessage(rooms.length, nodes.map((n) => n.reason)), nodes });
       continue;
     }
-    take(chosen.free, pod);
-    for (const port of pod.hostPorts) chosen.hostPorts.add(port);
-    if (key) chosen.replicas.set(key, (chosen.replicas.get(key) ?? 0) + 1);
-    placement.placed.push({ pod, node: chosen.node.name, capacityChecked: chosen.capacityKnown });
+    let room = rooms[chosen]!;
+    if (!own.has(room)) {
+      room = copyRoom(room);
+      rooms[chosen] = room;
+      own.add(room);
+    }
+    take(room.free, pod);
+    for (const port of pod.hostPorts) room.hostPorts.add(port);
+    if (key) room.replicas.set(key, (room.replicas.get(key) ?? 0) + 1);
+    placement.placed.push({ pod, node: room.node.name, capacityChecked: room.capacityKnown });
   }
   return placement;
 }

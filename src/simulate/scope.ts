@@ -1,7 +1,7 @@
 import type { ClusterModel, DrainFlags, Node } from '../model/types.js';
+import { NO_FLAGS } from './drain-filters.js';
 
-/** Every filter flag on: what each pod meets once the operator has chosen the flags drain asks for. */
-export const PERMISSIVE_FLAGS: DrainFlags = { ignoreDaemonsets: true, deleteEmptydirData: true, force: true, disableEviction: false };
+export { PERMISSIVE_FLAGS } from './drain-filters.js';
 
 /**
  * The nodes drain rules look at: the ones being drained (`kcheck drain NODE`,
@@ -16,7 +16,7 @@ export function drainScope(model: ClusterModel): Node[] {
 
 /** The flags of the drain asked for, or none when scanning. */
 export function drainFlags(model: ClusterModel): DrainFlags {
-  return model.drain?.flags ?? { ignoreDaemonsets: false, deleteEmptydirData: false, force: false, disableEviction: false };
+  return model.drain?.flags ?? NO_FLAGS;
 }
 
 /** Whether drain rules judge a whole cluster (no particular drain asked for). */

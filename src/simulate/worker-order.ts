@@ -14,7 +14,7 @@ export interface WorkerOrder {
   searched: 'every order' | 'one node at a time (greedy)';
 }
 
-/** Orders of up to this many workers are all tried (720); beyond, each next node is the one that costs least now. */
+/** Orders of up to this many workers are all tried (720); beyond, the order is built one node at a time. */
 const EXHAUSTIVE_UP_TO = 6;
 
 interface Drained {
@@ -66,20 +66,22 @@ export function chooseWorkerOrder(model: ClusterModel, workers: string[]): Worke
     const found = best ?? { order: sorted, losses: [] };
     return { ...found, keepsEveryWorkloadAvailable: found.losses.length === 0, searched: 'every order' };
   }
+  // Next is the first node (by name) whose turn strands nothing; the cheapest one only when every node strands something.
   let state = model;
   const order: string[] = [];
   const losses: string[] = [];
-  const left = new Set(sorted);
-  while (left.size > 0) {
+  const left = [...sorted];
+  while (left.length > 0) {
     let pick: { node: string; turn: Drained } | undefined;
     for (const node of left) {
       const turn = drainTurn(state, node);
       if (!pick || turn.losses.length < pick.turn.losses.length) pick = { node, turn };
+      if (turn.losses.length === 0) break;
     }
     order.push(pick!.node);
     losses.push(...pick!.turn.losses);
     state = pick!.turn.model;
-    left.delete(pick!.node);
+    left.splice(left.indexOf(pick!.node), 1);
   }
   return { order, losses, keepsEveryWorkloadAvailable: losses.length === 0, searched: 'one node at a time (greedy)' };
 }

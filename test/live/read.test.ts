@@ -38,6 +38,18 @@ describe('reading a real kube-apiserver', () => {
     expect(String((configMaps[0]?.object as { data?: Record<string, string> }).data?.ClusterConfiguration)).toContain('kubernetesVersion: v1.35.4');
   });
 
+  test('the deprecated-API metric comes back from /metrics, and nothing else of it', async () => {
+    const c = cluster();
+    const inputs = await readLive({ kubeconfig: c.kubeconfigPath, context: CONTEXTS.reader, progress: null });
+    expect(inputs.metrics).toHaveLength(1);
+    const [metrics] = inputs.metrics ?? [];
+    expect(metrics?.provenance).toEqual({ type: 'live', cluster: CONTEXTS.reader });
+    // The fixtures created a DeviceClass through resource.k8s.io/v1beta1, deprecated in 1.35.
+    expect(metrics?.text).toMatch(/^apiserver_requested_deprecated_apis\{[^}]*group="resource\.k8s\.io"[^}]*resource="deviceclasses"[^}]*version="v1beta1"\} 1$/m);
+    const lines = metrics?.text.trim().split('\n') ?? [];
+    expect(lines.every((l) => /^(# (HELP|TYPE) )?apiserver_requested_deprecated_apis[{ ]/.test(l))).toBe(true);
+  });
+
   test('objects keep what the model reads: node versions, owners, mirror annotations, PDB status, last-applied', async () => {
     const c = cluster();
     const inputs = await readLive({ kubeconfig: c.kubeconfigPath, context: CONTEXTS.reader, progress: null });
@@ -102,7 +114,7 @@ describe('reading a real kube-apiserver', () => {
     const listed = new Set(ours.filter((e) => e.verb === 'list').map((e) => e.objectRef?.resource));
     expect([...listed].sort()).toEqual(LISTED_RESOURCES.map((r) => r.resource).sort());
     const got = new Set(ours.filter((e) => e.verb === 'get').map((e) => e.requestURI));
-    expect([...got].sort()).toEqual(['/api/v1/namespaces/kube-system/configmaps/kubeadm-config', '/version']);
+    expect([...got].sort()).toEqual(['/api/v1/namespaces/kube-system/configmaps/kubeadm-config', '/metrics', '/version']);
     expect(ours.filter((e) => e.verb === 'list').every((e) => /[?&]limit=\d+/.test(e.requestURI))).toBe(true);
   });
 

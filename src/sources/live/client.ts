@@ -20,6 +20,11 @@ export interface Answer {
   body: unknown;
 }
 
+export interface TextAnswer {
+  status: number;
+  text: string;
+}
+
 /** The API server sends these when it is overloaded or restarting; they are worth another try. */
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
@@ -100,7 +105,23 @@ export class ApiClient {
     );
   }
 
+  /** GET a JSON document (objects, lists, /version). */
   async get(path: string): Promise<Answer> {
+    const { status, body } = await this.request(path, 'application/json');
+    const parsed = parse(body);
+    if (status >= 200 && status < 300 && parsed === undefined) {
+      throw new ClusterReadError(`cannot read ${this.target}: the answer to GET ${path} is not JSON`);
+    }
+    return { status, body: parsed };
+  }
+
+  /** GET a text document (/metrics). */
+  async getText(path: string): Promise<TextAnswer> {
+    const { status, body } = await this.request(path, 'text/plain');
+    return { status, text: body.toString('utf8') };
+  }
+
+  private async request(path: string, accept: string): Promise<{ status: number; body: Buffer }> {
     const started = Date.now();
     for (let tries = 1; ; tries++) {
       const remaining = this.options.deadline - Date.now();
@@ -108,20 +129,14 @@ export class ApiClient {
       let cause: string;
       let wait: number;
       try {
-        const response = await this.transport.get(path, Math.min(this.options.requestTimeoutMs, remaining));
-        const body = parse(response.body);
+        const response = await this.transport.get(path, Math.min(this.options.requestTimeoutMs, remaining), accept);
         if (response.status === 401) {
           throw new ClusterReadError(
             `cannot read ${this.target}: the API server rejected the credentials (401 Unauthorized); check the user of this context in the kubeconfig`,
           );
         }
-        if (!RETRY_STATUS.has(response.status)) {
-          if (response.status >= 200 && response.status < 300 && body === undefined) {
-            throw new ClusterReadError(`cannot read ${this.target}: the answer to GET ${path} is not JSON`);
-          }
-          return { status: response.status, body };
-        }
-        cause = describeStatus(response.status, body);
+        if (!RETRY_STATUS.has(response.status)) return { status: response.status, body: response.body };
+        cause = describeStatus(response.status, parse(response.body));
         wait = retryAfterMs(response.headers, Date.now()) ?? this.backoff(tries - 1);
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;

@@ -6,6 +6,7 @@ import type { ContextConfig, KubeconfigOptions } from './kubeconfig.js';
 import { contextConfig, loadKubeconfig } from './kubeconfig.js';
 import { listAll } from './list.js';
 import { Progress, type ProgressStream } from './progress.js';
+import { deprecatedApiLines } from './metrics.js';
 import { reduceObject } from './reduce.js';
 import { KUBEADM_CONFIG, LISTED_RESOURCES, apiVersionOf, permission } from './resources.js';
 import { httpTransport } from './transport.js';
@@ -68,7 +69,7 @@ async function readContext(context: ContextConfig, options: LiveOptions, progres
   const inputs = emptyInputs();
   inputs.scanned.push(context.name);
   const raw = (object: RawObject['object']): RawObject => ({ object, provenance });
-  progress.addResources(LISTED_RESOURCES.length + 2);
+  progress.addResources(LISTED_RESOURCES.length + 3);
 
   try {
     // /version first and alone: when the server cannot be reached, that is one
@@ -120,6 +121,18 @@ async function readContext(context: ContextConfig, options: LiveOptions, progres
       }
       progress.resourceDone();
     });
+    let metrics: string | undefined;
+    tasks.push(async () => {
+      const answer = await client.getText('/metrics');
+      if (answer.status === 200) {
+        metrics = deprecatedApiLines(answer.text);
+      } else if (answer.status === 403) {
+        inputs.gaps.push(gap(context.name, 'metrics', 'forbidden: needs get on the non-resource URL /metrics', []));
+      } else {
+        inputs.gaps.push(gap(context.name, 'metrics', `GET /metrics answered HTTP ${answer.status}`, []));
+      }
+      progress.resourceDone();
+    });
     await inPool(tasks, concurrency);
 
     // One push per object: spreading a list of 150,000 pods into push() would
@@ -128,6 +141,7 @@ async function readContext(context: ContextConfig, options: LiveOptions, progres
       for (const object of listed.get(resource.resource) ?? []) inputs.objects.push(object);
     }
     if (kubeadmConfig) inputs.objects.push(kubeadmConfig);
+    if (metrics !== undefined) inputs.metrics = [{ provenance, text: metrics }];
     inputs.gaps.sort((a, b) => a.what.localeCompare(b.what));
     return inputs;
   } catch (error) {

@@ -23,7 +23,8 @@ export class TransportError extends Error {
 
 /** GET only: kcheck never sends anything else to a cluster. */
 export interface Transport {
-  get(path: string, timeoutMs: number): Promise<Response>;
+  /** `accept` defaults to JSON; /metrics answers Prometheus text. */
+  get(path: string, timeoutMs: number, accept?: string): Promise<Response>;
   close(): void;
 }
 
@@ -82,7 +83,7 @@ export function httpTransport(context: ContextConfig, maxSockets: number): Trans
   };
 
   return {
-    async get(path, timeoutMs) {
+    async get(path, timeoutMs, accept = 'application/json') {
       let options: https.RequestOptions;
       try {
         options = await credentials(config);
@@ -91,7 +92,7 @@ export function httpTransport(context: ContextConfig, maxSockets: number): Trans
       }
       const headers = {
         ...(options.headers as Record<string, string>),
-        Accept: 'application/json',
+        Accept: accept,
         'Accept-Encoding': 'gzip',
         'User-Agent': 'kcheck',
       };

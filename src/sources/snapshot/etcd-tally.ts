@@ -33,10 +33,6 @@ export class EtcdTally {
 
   constructor(private readonly log: ProblemLog) {}
 
-  get bucketNames(): string[] {
-    return this.buckets.map((b) => b.name);
-  }
-
   startBucket(name: Buffer): void {
     this.crc.update(name);
     this.currentName = name.toString('latin1');

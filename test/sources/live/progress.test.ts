@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Progress } from '../../../src/sources/live/progress.js';
 import { retryAfterMs } from '../../../src/sources/live/client.js';
+import { deprecatedApiLines } from '../../../src/sources/live/metrics.js';
 
 function stream(isTTY: boolean): { isTTY: boolean; text: string; write(t: string): boolean } {
   return {
@@ -43,5 +44,29 @@ describe('Retry-After', () => {
     expect(retryAfterMs({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }, now)).toBe(5000);
     expect(retryAfterMs({}, now)).toBeNull();
     expect(retryAfterMs({ 'retry-after': 'soon' }, now)).toBeNull();
+  });
+});
+
+describe('the /metrics answer', () => {
+  test('is cut to the deprecated-API gauge and its HELP and TYPE lines', () => {
+    const text = [
+      '# HELP apiserver_request_total [STABLE] Counter of apiserver requests',
+      '# TYPE apiserver_request_total counter',
+      'apiserver_request_total{code="200",verb="LIST"} 12',
+      '# HELP apiserver_requested_deprecated_apis [STABLE] Gauge of deprecated APIs that have been requested',
+      '# TYPE apiserver_requested_deprecated_apis gauge',
+      'apiserver_requested_deprecated_apis{group="flowcontrol.apiserver.k8s.io",removed_release="1.32",resource="flowschemas",subresource="",version="v1beta3"} 1',
+      'apiserver_requested_deprecated_apis_other 3',
+      '',
+    ].join('\n');
+    expect(deprecatedApiLines(text)).toBe(
+      [
+        '# HELP apiserver_requested_deprecated_apis [STABLE] Gauge of deprecated APIs that have been requested',
+        '# TYPE apiserver_requested_deprecated_apis gauge',
+        'apiserver_requested_deprecated_apis{group="flowcontrol.apiserver.k8s.io",removed_release="1.32",resource="flowschemas",subresource="",version="v1beta3"} 1',
+        '',
+      ].join('\n'),
+    );
+    expect(deprecatedApiLines('apiserver_request_total 1\n')).toBe('');
   });
 });
