@@ -34134,8 +34134,15 @@ function pdbSelectsPod(pdb, pod) {
   if (isEmptySelector(pdb.selector)) return pdb.subject.ref?.apiVersion !== "policy/v1beta1";
   return labelSelectorMatches(pdb.selector, pod.labels);
 }
+var pdbsByNamespace = /* @__PURE__ */ new WeakMap();
 function pdbsOfPod(model, pod) {
-  return model.pdbs.filter((pdb) => pdbSelectsPod(pdb, pod));
+  let index = pdbsByNamespace.get(model.pdbs);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const pdb of model.pdbs) index.set(pdb.namespace, [...index.get(pdb.namespace) ?? [], pdb]);
+    pdbsByNamespace.set(model.pdbs, index);
+  }
+  return (index.get(pod.namespace) ?? []).filter((pdb) => pdbSelectsPod(pdb, pod));
 }
 function toleratesTaint(toleration, taint) {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
@@ -34305,39 +34312,51 @@ function fitErrorMessage(total, reasons) {
   return `0/${total} nodes are available: ${histogram.join(", ")}.`;
 }
 var roomCache = /* @__PURE__ */ new WeakMap();
+var samePods = (a, b) => a.length === b.length && a.every((p, i) => p === b[i]);
 function roomsOf(model, options) {
-  let cached = roomCache.get(model.pods);
-  if (!cached) {
-    cached = /* @__PURE__ */ new Map();
-    roomCache.set(model.pods, cached);
-  }
   return model.nodes.map((n) => {
     if (options.draining.has(n.name)) return roomOn(model, n, options.leaving);
-    let room = cached.get(n);
-    if (!room) {
-      room = roomOn(model, n);
-      cached.set(n, room);
-    }
-    return { ...room, free: { ...room.free }, hostPorts: new Set(room.hostPorts), replicas: new Map(room.replicas) };
+    const pods = podsOnNode(model, n.name);
+    const cached = roomCache.get(n);
+    if (cached && samePods(cached.pods, pods)) return cached.room;
+    const room = roomOn(model, n);
+    roomCache.set(n, { pods, room });
+    return room;
   });
 }
+var copyRoom = (room) => ({ ...room, free: { ...room.free }, hostPorts: new Set(room.hostPorts), replicas: new Map(room.replicas) });
 function placePods(model, pods, options) {
   const rooms = roomsOf(model, options);
+  const own = /* @__PURE__ */ new Set();
   const placement = { placed: [], unplaced: [] };
   for (const pod of pods) {
     const key3 = workloadKeyOf(pod);
-    const verdicts = rooms.map((room) => ({ room, reason: whyNot(pod, room, options.draining.has(room.node.name)) }));
-    const fits = verdicts.filter((v) => v.reason === null).sort((a, b) => (key3 ? (a.room.replicas.get(key3) ?? 0) - (b.room.replicas.get(key3) ?? 0) : 0) || a.room.node.name.localeCompare(b.room.node.name));
-    const chosen = fits[0]?.room;
-    if (!chosen) {
-      const nodes = verdicts.map((v) => ({ node: v.room.node.name, reason: v.reason ?? "" }));
+    const order = rooms.map((room2, i) => ({ i, replicas: key3 ? room2.replicas.get(key3) ?? 0 : 0, name: room2.node.name })).sort((a, b) => a.replicas - b.replicas || a.name.localeCompare(b.name));
+    let chosen;
+    const reasons = /* @__PURE__ */ new Map();
+    for (const { i } of order) {
+      const reason = whyNot(pod, rooms[i], options.draining.has(rooms[i].node.name));
+      if (reason === null) {
+        chosen = i;
+        break;
+      }
+      reasons.set(i, reason);
+    }
+    if (chosen === void 0) {
+      const nodes = rooms.map((room2, i) => ({ node: room2.node.name, reason: reasons.get(i) ?? "" }));
       placement.unplaced.push({ pod, message: fitErrorMessage(rooms.length, nodes.map((n) => n.reason)), nodes });
       continue;
     }
-    take(chosen.free, pod);
-    for (const port of pod.hostPorts) chosen.hostPorts.add(port);
-    if (key3) chosen.replicas.set(key3, (chosen.replicas.get(key3) ?? 0) + 1);
-    placement.placed.push({ pod, node: chosen.node.name, capacityChecked: chosen.capacityKnown });
+    let room = rooms[chosen];
+    if (!own.has(room)) {
+      room = copyRoom(room);
+      rooms[chosen] = room;
+      own.add(room);
+    }
+    take(room.free, pod);
+    for (const port of pod.hostPorts) room.hostPorts.add(port);
+    if (key3) room.replicas.set(key3, (room.replicas.get(key3) ?? 0) + 1);
+    placement.placed.push({ pod, node: room.node.name, capacityChecked: room.capacityKnown });
   }
   return placement;
 }
@@ -34996,8 +35015,7 @@ function drainSection(result, context) {
   return `<section id="drain"><h2>Drain readiness</h2><div class="nodes">${readiness.nodes.map(nodeCard).join("")}</div>${unplaced}</section>`;
 }
 function isEtcdFinding(finding, rules2) {
-  const category = rules2.get(finding.ruleId)?.category;
-  return category !== void 0 ? category === "etcd" : finding.ruleId.startsWith("etcd-");
+  return rules2.get(finding.ruleId)?.category === "etcd" || finding.ruleId.startsWith("etcd-");
 }
 function backupSection(result, context) {
   const rules2 = new Map(context.rules.map((r) => [r.id, r]));
@@ -36085,7 +36103,9 @@ function readyByWorkload(model) {
     for (const pod of model.pods) {
       const key3 = workloadKeyOf(pod);
       if (!key3 || !servingReady(pod)) continue;
-      index.set(key3, [...index.get(key3) ?? [], pod]);
+      const list = index.get(key3);
+      if (list) list.push(pod);
+      else index.set(key3, [pod]);
     }
     readyIndex.set(model.pods, index);
   }
@@ -37068,7 +37088,7 @@ function formatMarkdown(result, context) {
 // src/report/policyreport.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 var POLICY_REPORT_API = "wgpolicyk8s.io/v1alpha2";
-var POLICY_REPORT_MAX_BYTES = 512 * 1024;
+var POLICY_REPORT_MAX_BYTES = 200 * 1024;
 var SEVERITY = { error: "high", warning: "medium", info: "info" };
 var STATUS = { error: "fail", warning: "warn", info: "warn" };
 var REPORT_NAME = "kcheck";

@@ -125,8 +125,16 @@ export function pdbSelectsPod(pdb: PodDisruptionBudget, pod: { namespace: string
   return labelSelectorMatches(pdb.selector, pod.labels);
 }
 
+const pdbsByNamespace = new WeakMap<PodDisruptionBudget[], Map<string, PodDisruptionBudget[]>>();
+
 export function pdbsOfPod(model: ClusterModel, pod: Pod): PodDisruptionBudget[] {
-  return model.pdbs.filter((pdb) => pdbSelectsPod(pdb, pod));
+  let index = pdbsByNamespace.get(model.pdbs);
+  if (!index) {
+    index = new Map();
+    for (const pdb of model.pdbs) index.set(pdb.namespace, [...(index.get(pdb.namespace) ?? []), pdb]);
+    pdbsByNamespace.set(model.pdbs, index);
+  }
+  return (index.get(pod.namespace) ?? []).filter((pdb) => pdbSelectsPod(pdb, pod));
 }
 
 /** v1.ToleratesTaint: effect, key and value (or Exists) must agree; an empty key with Exists tolerates everything. */

@@ -158,9 +158,9 @@ function drainSection(result: RunResult, context: ReportContext): string {
   return `<section id="drain"><h2>Drain readiness</h2><div class="nodes">${readiness.nodes.map(nodeCard).join('')}</div>${unplaced}</section>`;
 }
 
+/** etcd's findings: its version, its snapshots, its data dir (the `etcd` category and every `etcd-` rule). */
 function isEtcdFinding(finding: Finding, rules: Map<string, RuleMeta<unknown>>): boolean {
-  const category = rules.get(finding.ruleId)?.category;
-  return category !== undefined ? category === 'etcd' : finding.ruleId.startsWith('etcd-');
+  return rules.get(finding.ruleId)?.category === 'etcd' || finding.ruleId.startsWith('etcd-');
 }
 
 function backupSection(result: RunResult, context: ReportContext): string {

@@ -12,12 +12,13 @@ import type { ReportContext } from './types.js';
 export const POLICY_REPORT_API = 'wgpolicyk8s.io/v1alpha2';
 
 /**
- * Largest report kcheck writes, as JSON. etcd takes at most 1.5 MiB per
- * request (--max-request-bytes), and `kubectl apply` without --server-side
- * keeps a second copy of the object in its last-applied-configuration
- * annotation, so a report stays under a third of that.
+ * Largest report kcheck writes, as JSON. `kubectl apply` without
+ * --server-side copies the whole object into its
+ * kubectl.kubernetes.io/last-applied-configuration annotation, and the
+ * apiserver refuses an object whose annotations take more than 256 KiB
+ * (apimachinery's TotalAnnotationSizeLimitB); etcd takes 1.5 MiB per request.
  */
-export const POLICY_REPORT_MAX_BYTES = 512 * 1024;
+export const POLICY_REPORT_MAX_BYTES = 200 * 1024;
 
 export type PolicyResultStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
 export type PolicySeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';

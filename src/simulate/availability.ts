@@ -24,7 +24,9 @@ function readyByWorkload(model: ClusterModel): Map<string, Pod[]> {
     for (const pod of model.pods) {
       const key = workloadKeyOf(pod);
       if (!key || !servingReady(pod)) continue;
-      index.set(key, [...(index.get(key) ?? []), pod]);
+      const list = index.get(key);
+      if (list) list.push(pod);
+      else index.set(key, [pod]);
     }
     readyIndex.set(model.pods, index);
   }

@@ -103,13 +103,14 @@ function warningLine(fates: PodFate[]): string | null {
 
 function kubectlOutput(node: Node, fates: PodFate[], flags: DrainFlags, outcome: DrainPrediction['outcome']): string[] {
   const lines = [node.unschedulable ? `node/${node.name} already cordoned` : `node/${node.name} cordoned`];
-  const failed = (error: string): string[] => [
-    `error: unable to drain node "${node.name}" due to error: ${error}, continuing command...`,
+  // The summary line carries the errors aggregated; then kubectl prints each one on a line of its own.
+  const failed = (errors: string[]): string[] => [
+    `error: unable to drain node "${node.name}" due to error: ${aggregate(errors)}, continuing command...`,
     'There are pending nodes to be drained:',
     ` ${node.name}`,
-    error,
+    ...new Set(errors),
   ];
-  if (outcome === 'refused') return [...lines, ...failed(aggregate(filterErrors(fates)))];
+  if (outcome === 'refused') return [...lines, ...failed(filterErrors(fates))];
   const warning = warningLine(fates);
   if (warning) lines.push(warning);
   const fatal: string[] = [];
@@ -133,7 +134,7 @@ function kubectlOutput(node: Node, fates: PodFate[], flags: DrainFlags, outcome:
       lines.push(`pod/${name} evicted`);
     }
   }
-  if (fatal.length > 0) return [...lines, ...failed(aggregate(fatal))];
+  if (fatal.length > 0) return [...lines, ...failed(fatal)];
   if (fates.some((f) => f.eviction?.result === 'refused')) {
     lines.push('(retries every 5s until --timeout; the default timeout is forever)');
     return lines;

@@ -76,7 +76,7 @@ describe('retries against a misbehaving API server', () => {
     expect((error as Error).message).toMatch(
       new RegExp(`^cannot read context "gone" \\(https://127\\.0\\.0\\.1:${port}\\): GET /version failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}; gave up after \\d+ attempts in \\d+\\.\\ds \\(--timeout\\)$`),
     );
-    expect(elapsed).toBeLessThan(3_500);
+    expect(elapsed).toBeLessThan(4_000);
   });
 
   test('a server that accepts connections but never answers is given up on at the deadline', async () => {
@@ -99,8 +99,8 @@ describe('retries against a misbehaving API server', () => {
     );
 
     expect(error).toBeInstanceOf(ClusterReadError);
-    expect((error as Error).message).toMatch(/context "silent".*no complete answer within 400 ms \(--request-timeout\); gave up after \d+ attempts/);
-    expect(Date.now() - started).toBeLessThan(2_500);
+    expect((error as Error).message).toMatch(/context "silent".*no complete answer within \d+ ms \(--request-timeout\); gave up after \d+ attempts/);
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   test('a server that keeps answering 503 is given up on at the deadline, naming the status', async () => {
@@ -111,7 +111,7 @@ describe('retries against a misbehaving API server', () => {
     await expect(readLive({ kubeconfig, timeoutMs: 1_500, backoffMs: { base: 50, max: 300 }, progress: null })).rejects.toThrow(
       /context "overloaded".*GET \/version failed: HTTP 503: an error on the server/,
     );
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(2_500);
     expect(proxy.requests.length).toBeGreaterThan(2);
   });
 });

@@ -42,7 +42,9 @@ describe('html format', () => {
     for (const section of ['id="skew"', 'id="drain"', 'id="backups"', 'id="plan"', 'id="findings"']) expect(html).toContain(section);
     for (const node of scan.model.nodes) expect(html).toContain(`<h3>${node.name}`);
     expect(html).toContain('<span class="target" title="upgrade target">1.33 ◆</span>');
-    expect(html).toContain('etcd 3.5.15 is older than etcd 3.5.24');
+    const backups = html.split('id="backups"')[1]!.split('</section>')[0]!;
+    expect(backups).toContain('etcd 3.5.15 is older than etcd 3.5.24');
+    expect(backups).toContain('<span class="chip warning">look before the upgrade</span>');
     for (const step of demo.plan!.steps) expect(html).toContain(`<b>${step.number}. ${escapeHtml(step.title)}</b>`);
     const withoutModel = formatHtml(scan.result, { ...demo, model: undefined, plan: undefined });
     expect(withoutModel).not.toContain('id="skew"');

@@ -123,9 +123,10 @@ export class ApiClient {
 
   private async request(path: string, accept: string): Promise<{ status: number; body: Buffer }> {
     const started = Date.now();
+    let lastCause = 'the deadline passed before the request could be sent';
     for (let tries = 1; ; tries++) {
       const remaining = this.options.deadline - Date.now();
-      if (remaining <= 0) this.giveUp(path, 'the deadline passed before the request could be sent', tries - 1, started);
+      if (remaining <= 0) this.giveUp(path, lastCause, tries - 1, started);
       let cause: string;
       let wait: number;
       try {
@@ -147,6 +148,7 @@ export class ApiClient {
         cause = error.message;
         wait = this.backoff(tries - 1);
       }
+      lastCause = cause;
       if (Date.now() + wait >= this.options.deadline) this.giveUp(path, cause, tries, started);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
