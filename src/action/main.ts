@@ -7,14 +7,19 @@ import { UsageError } from '../engine/errors.js';
 import { SEVERITY_RANK } from '../engine/types.js';
 import { plural } from '../report/describe.js';
 import { readInputs, type ActionInputs } from './inputs.js';
+import { kubeconfigFile } from './kubeconfig.js';
 
-/** The scan the inputs ask for, as `kcheck scan` takes it. */
-export function scanRequest(inputs: ActionInputs, cwd: string): ScanRequest {
-  if (inputs.kubeconfig !== undefined || inputs.context !== undefined) {
-    throw new UsageError('kubeconfig and context: this kcheck version reads manifests, dumps and node files only, not a live cluster');
-  }
+/**
+ * The scan the inputs ask for, as `kcheck scan` takes it: a live cluster when
+ * a kubeconfig (its file, once written) or a context is given.
+ */
+export function scanRequest(inputs: ActionInputs, cwd: string, kubeconfig?: string): ScanRequest {
+  const live = kubeconfig !== undefined || inputs.context !== undefined;
   return {
     paths: inputs.paths,
+    ...(live
+      ? { live: { ...(kubeconfig !== undefined ? { kubeconfig } : {}), ...(inputs.context !== undefined ? { contexts: [inputs.context] } : {}) } }
+      : {}),
     ...(inputs.root !== undefined ? { root: inputs.root } : {}),
     ...(inputs.backups.length > 0 ? { backups: inputs.backups } : {}),
     ...(inputs.target !== undefined ? { target: inputs.target } : {}),
@@ -57,7 +62,13 @@ export async function run(): Promise<void> {
   const cwd = process.cwd();
   try {
     const inputs = readInputs((name) => core.getInput(name));
-    const result = await scan(scanRequest(inputs, cwd));
+    const kubeconfig = inputs.kubeconfig !== undefined ? kubeconfigFile(inputs.kubeconfig, cwd) : undefined;
+    let result: Scan;
+    try {
+      result = await scan(scanRequest(inputs, cwd, kubeconfig?.path));
+    } finally {
+      kubeconfig?.remove();
+    }
     const problems: string[] = [];
 
     try {

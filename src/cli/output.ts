@@ -6,6 +6,8 @@ import { UsageError } from '../engine/errors.js';
 import { planUpgrade, type UpgradePlan } from '../simulate/plan.js';
 import { packageVersion, readRuleDocs } from '../sources/package-files.js';
 import type { Scan } from './pipeline.js';
+import { combineResults } from '../report/combine.js';
+import { sarifLog } from '../report/sarif.js';
 import { wantsColor } from './terminal.js';
 
 export interface OutputOptions {
@@ -67,13 +69,31 @@ export function reportContext(scan: Scan, options: OutputOptions, color: boolean
   };
 }
 
-/** The scan in one format, as text. */
-export function renderReport(scan: Scan, options: OutputOptions, color = false): string {
-  return formatters[checkFormat(options.format)](scan.result, reportContext(scan, options, color));
+/**
+ * The report of one scan, or of several clusters scanned at once: SARIF gets
+ * one run per cluster (each with its own automationDetails.id), the other
+ * formats one document with every finding tagged by its cluster.
+ */
+export function renderReport(scan: Scan | Scan[], options: OutputOptions, color = false): string {
+  const scans = Array.isArray(scan) ? scan : [scan];
+  const format = checkFormat(options.format);
+  const first = scans[0]!;
+  if (scans.length === 1) return formatters[format](first.result, reportContext(first, options, color));
+  if (format === 'sarif') {
+    const logs = scans.map((s) => sarifLog(s.result, reportContext(s, options, color)));
+    return `${JSON.stringify({ ...logs[0], runs: logs.flatMap((l) => l.runs) }, null, 2)}\n`;
+  }
+  return formatters[format](combineResults(scans.map((s) => s.result)), reportContext(first, options, color));
 }
 
-/** Formats the scan and writes it to --output or stdout. */
-export function writeReport(scan: Scan, options: OutputOptions): void {
+/** 2 when any cluster could not be checked, else 1 when any has findings over the threshold. */
+export function combinedExitCode(scans: Scan[]): 0 | 1 | 2 {
+  const codes = scans.map((s) => s.exitCode);
+  return codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0;
+}
+
+/** Formats the scan(s) and writes the report to --output or stdout. */
+export function writeReport(scan: Scan | Scan[], options: OutputOptions): void {
   const format = checkFormat(options.format);
   const color = options.output === undefined && format === 'text' && wantsColor(process.stdout);
   const text = renderReport(scan, options, color);

@@ -9,6 +9,7 @@ import type { ClusterModel, DrainIntent } from '../model/types.js';
 import { parseMinor, type Version } from '../model/version.js';
 import { readPaths } from '../sources/manifests/index.js';
 import { readRoot } from '../sources/root/index.js';
+import { listContexts, readLive, readLiveClusters, type LiveOptions } from '../sources/live/index.js';
 import { emptyInputs, mergeInputs, type Inputs } from '../sources/types.js';
 import { loadConfig } from './config-file.js';
 
@@ -27,6 +28,8 @@ export interface ScanRequest {
   allowIncomplete?: boolean;
   /** Cluster name to show for findings that are not about a file. */
   cluster?: string;
+  /** Read a live cluster (also the default when no file input is given). */
+  live?: LiveRequest;
   /** `kcheck drain NODE`: the drain rules judge that drain only. */
   drain?: DrainIntent;
   stdin?: Readable;
@@ -41,6 +44,16 @@ export interface Scan {
   failOn: FailOn;
   exitCode: 0 | 1 | 2;
   rules: Rule<any>[];
+}
+
+/** Which clusters to read through the API, and how patiently. */
+export interface LiveRequest {
+  kubeconfig?: string;
+  /** `--context`, repeatable; empty: the kubeconfig's current context. */
+  contexts?: string[];
+  allContexts?: boolean;
+  requestTimeoutMs?: number;
+  timeoutMs?: number;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'];
@@ -95,15 +108,47 @@ export function judge(inputs: Inputs, request: ScanRequest, config: Config, rule
   return { config, inputs, model, result, failOn, rules, exitCode: exitCode(result, failOn, request.allowIncomplete) };
 }
 
-export async function scan(request: ScanRequest): Promise<Scan> {
+function hasFileInputs(request: ScanRequest): boolean {
+  return request.paths.length > 0 || request.root !== undefined || (request.backups?.length ?? 0) > 0;
+}
+
+function liveOptions(live: LiveRequest): LiveOptions {
+  return {
+    ...(live.kubeconfig !== undefined ? { kubeconfig: live.kubeconfig } : {}),
+    ...(live.requestTimeoutMs !== undefined ? { requestTimeoutMs: live.requestTimeoutMs } : {}),
+    ...(live.timeoutMs !== undefined ? { timeoutMs: live.timeoutMs } : {}),
+  };
+}
+
+/**
+ * Reads and judges every cluster the request names: one Scan for files, or
+ * one per live cluster (`--context a --context b`, `--all-contexts`), each
+ * with the file inputs added.
+ */
+export async function scanClusters(request: ScanRequest): Promise<Scan[]> {
   const config = loadConfig(request.config, allRules, request.cwd);
   // Validate flags before reading anything large.
   parseFailOn(request.failOn, config);
   parseNow(request.now);
   if (request.target !== undefined) parseTarget(request.target, '--target');
-  if (request.paths.length === 0 && request.root === undefined) {
-    throw new UsageError('nothing to scan: give manifest paths, --root DIR, or - for stdin (kcheck demo shows a bundled cluster)');
-  }
-  const inputs = await collectInputs(request);
-  return judge(inputs, request, config);
+  const files = hasFileInputs(request) ? await collectInputs(request) : emptyInputs();
+  if (request.live === undefined && hasFileInputs(request)) return [judge(files, request, config)];
+
+  const live = request.live ?? {};
+  const options = liveOptions(live);
+  const contexts = live.allContexts ? listContexts(options) : live.contexts ?? [];
+  const clusters = contexts.length <= 1
+    ? [await readLive({ ...options, ...(contexts[0] !== undefined ? { context: contexts[0] } : {}) })]
+    : await readLiveClusters(contexts, options);
+  return clusters.map((inputs) => {
+    const combined = mergeInputs(mergeInputs(emptyInputs(), files), inputs);
+    return judge(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config);
+  });
+}
+
+/** Reads and judges one cluster (commands such as drain and plan look at one cluster at a time). */
+export async function scan(request: ScanRequest): Promise<Scan> {
+  const scans = await scanClusters(request);
+  if (scans.length !== 1) throw new UsageError('this command reads one cluster at a time: give a single --context');
+  return scans[0]!;
 }

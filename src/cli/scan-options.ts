@@ -12,7 +12,13 @@ export function addInputOptions(command: Command): Command {
     .option('--kubectl-version <version>', 'the kubectl version operators use, e.g. v1.32.4')
     .option('--kubeadm-version <version>', 'the kubeadm version on the control-plane node, e.g. v1.32.4')
     .option('--backups <dir>', 'folder holding etcd snapshots (repeatable)', collect)
-    .option('--allow-incomplete', 'exit by findings even when some input could not be read');
+    .option('--allow-incomplete', 'exit by findings even when some input could not be read')
+    .option('--live', 'read the cluster of the kubeconfig context too (the default when no file input is given)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .option('--context <name>', 'kubeconfig context to read (repeatable: several clusters at once)', collect)
+    .option('--all-contexts', 'read every context of the kubeconfig')
+    .option('--request-timeout <duration>', 'longest wait for one API answer, e.g. 30s', '30s')
+    .option('--timeout <duration>', 'longest read of one cluster, retries included, e.g. 5m', '5m');
 }
 
 /** The options every command that writes a report takes. */

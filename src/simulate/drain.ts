@@ -199,30 +199,33 @@ export function simulateDrain(model: ClusterModel, nodeName: string, flags: Drai
   const pods = podsOnNode(model, nodeName).sort(byName);
   const verdicts = pods.map((pod) => ({ pod, verdict: drainFilter(model, pod, flags) }));
 
-  // Replacements: pods a controller recreates elsewhere once deleted.
-  const recreated = verdicts.filter(({ pod, verdict }) => verdict.final.delete && !verdict.lostForGood && !isFinished(pod)).map((v) => v.pod);
-  const leaving = new Set(verdicts.filter((v) => v.verdict.final.delete).map((v) => podKey(v.pod)));
+  // The Eviction API's answer for each pod drain deletes, in the order drain asks.
+  const budget = new EvictionBudget(model);
+  const answers = new Map<Pod, EvictionAnswer>();
+  if (!flags.disableEviction) {
+    for (const { pod, verdict } of verdicts) if (verdict.final.delete) answers.set(pod, budget.evict(pod));
+  }
+  const goes = ({ pod, verdict }: { pod: Pod; verdict: FilterVerdict }) => verdict.final.delete && answers.get(pod)?.result !== 'refused';
+
+  // Replacements: pods that leave and that a controller recreates elsewhere.
+  const recreated = verdicts.filter((v) => goes(v) && !v.verdict.lostForGood && !isFinished(v.pod)).map((v) => v.pod);
+  const leaving = new Set(verdicts.filter(goes).map((v) => podKey(v.pod)));
   const placement = placePods(model, recreated, { draining: new Set([nodeName]), leaving });
   const placed = new Map(placement.placed.map((p) => [podKey(p.pod), p]));
   const unplaced = new Map(placement.unplaced.map((u) => [podKey(u.pod), u]));
 
-  const budget = new EvictionBudget(model);
   const fates: PodFate[] = verdicts.map(({ pod, verdict }) => {
     let action = actionOf(verdict);
     let reason = reasonOf(pod, verdict);
-    let eviction: EvictionAnswer | null = null;
-    if (verdict.final.delete && flags.disableEviction) {
-      if (action === 'evict') action = 'delete';
-    } else if (verdict.final.delete) {
-      eviction = budget.evict(pod);
-      if (eviction.result === 'refused') {
-        action = 'refuse';
-        reason = `${eviction.code === 429 ? '429 Too Many Requests' : '500 Internal Server Error'}: ${eviction.message}`;
-      } else if (eviction.result === 'retried') {
-        reason = [reason, `429 until an earlier replacement is Ready (drain retries every 5s)`].filter((r) => r !== '').join('; ');
-      } else if (eviction.note) {
-        reason = [reason, eviction.note].filter((r) => r !== '').join('; ');
-      }
+    const eviction = answers.get(pod) ?? null;
+    if (verdict.final.delete && flags.disableEviction && action === 'evict') action = 'delete';
+    if (eviction?.result === 'refused') {
+      action = 'refuse';
+      reason = `${eviction.code === 429 ? '429 Too Many Requests' : '500 Internal Server Error'}: ${eviction.message}`;
+    } else if (eviction?.result === 'retried') {
+      reason = [reason, '429 until an earlier replacement is Ready (drain retries every 5s)'].filter((r) => r !== '').join('; ');
+    } else if (eviction?.result === 'allowed' && eviction.note) {
+      reason = [reason, eviction.note].filter((r) => r !== '').join('; ');
     }
     const key = podKey(pod);
     const spot = placed.get(key);

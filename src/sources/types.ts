@@ -1,3 +1,6 @@
+import type { HostFacts } from './host/types.js';
+import type { SnapshotReport } from './snapshot/types.js';
+
 /**
  * What every source hands to the model: raw Kubernetes objects with where they
  * came from, plus everything it could not read (never silently dropped).
@@ -92,7 +95,8 @@ export type ModelPart =
   | 'pdbs'
   | 'controlPlane'
   | 'snapshots'
-  | 'host';
+  | 'host'
+  | 'certificates';
 
 /** `kubectl version -o json|yaml` output. */
 export interface VersionReport {
@@ -118,6 +122,12 @@ export interface Inputs {
   scanned: string[];
   /** apiserver /metrics texts, for the deprecated APIs clients still request. */
   metrics?: MetricsText[];
+  /** Backup folders asked for (`--backups`, the config's `backups:`); absent when none was. */
+  backupLocations?: string[];
+  /** The etcd snapshots found in them. */
+  snapshots?: SnapshotReport[];
+  /** What `--root` shows beyond its manifests: etcd data dirs, TLS files, certificates. */
+  host?: HostFacts;
 }
 
 export function emptyInputs(): Inputs {
@@ -134,5 +144,8 @@ export function mergeInputs(into: Inputs, from: Inputs): Inputs {
   into.gaps.push(...from.gaps);
   into.scanned.push(...from.scanned);
   if (from.metrics) (into.metrics ??= []).push(...from.metrics);
+  if (from.backupLocations) (into.backupLocations ??= []).push(...from.backupLocations);
+  if (from.snapshots) (into.snapshots ??= []).push(...from.snapshots);
+  if (from.host) into.host = from.host;
   return into;
 }

@@ -1,72 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_SUMMARY_MAX_BYTES } from '../../src/report/markdown.js';
 import { validateSarif } from '../report/sarif-validate.js';
-import { annotations, fileCommandOutputs } from './action-run.js';
+import { annotations, demoWorkspace, node24, runStep, type StepRun } from './action-run.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(path.join(tmpdir(), 'kcheck-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The Node 24 binary GitHub runs `node24` actions with. */
-function node24(): string {
-  const run = spawnSync('bash', [path.join(root, 'scripts/node24.sh')], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`scripts/node24.sh failed: ${run.stderr}`);
-  return run.stdout.trim().split('\n').at(-1)!;
-}
-
-/**
- * A repository checkout with the demo cluster's files, as the workflow's
- * workspace; the Action runs from its own folder, as GITHUB_ACTION_PATH.
- */
-function workspace(): string {
-  const ws = path.join(dir, 'workspace');
-  mkdirSync(ws, { recursive: true });
-  for (const part of ['cluster', 'node-root', 'kcheck.yaml']) cpSync(path.join(root, 'fixtures/demo', part), path.join(ws, part), { recursive: true });
-  return ws;
-}
-
-interface StepRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-let step = 0;
-
-/** Runs dist/index.js the way the runner does: INPUT_* variables, file commands, the workspace as working directory. */
-function runStep(node: string, cwd: string, inputs: Record<string, string>): StepRun {
-  step += 1;
-  const outputFile = path.join(dir, `output-${step}`);
-  const summaryFile = path.join(dir, `summary-${step}`);
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    GITHUB_ACTIONS: 'true',
-    GITHUB_ACTION_PATH: root,
-    GITHUB_WORKSPACE: cwd,
-    RUNNER_TEMP: dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-  };
-  // The runner keeps hyphens in input names: INPUT_FAIL-ON.
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const run = spawnSync(node, [path.join(root, 'dist/index.js')], { cwd, env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-  return {
-    code: run.status ?? -1,
-    stdout: run.stdout,
-    stderr: run.stderr,
-    outputs: fileCommandOutputs(outputFile),
-    summary: readFileSync(summaryFile, 'utf8'),
-  };
-}
 
 describe('dist/index.js', () => {
   it('is the bundle of the current sources (npm run bundle rebuilds it)', () => {
@@ -91,8 +34,8 @@ describe('the bundled Action on Node 24', () => {
 
   beforeAll(() => {
     node = node24();
-    ws = workspace();
-    failing = runStep(node, ws, { ...demo, 'fail-on': 'error', 'sarif-file': 'reports/kcheck.sarif' });
+    ws = demoWorkspace(dir);
+    failing = runStep(node, ws, { ...demo, 'fail-on': 'error', 'sarif-file': 'reports/kcheck.sarif' }, dir);
   }, 180_000);
 
   it('runs on Node 24', () => {
@@ -127,27 +70,28 @@ describe('the bundled Action on Node 24', () => {
   });
 
   it('passes with fail-on never, and fails on warnings with fail-on warning', () => {
-    const never = runStep(node, ws, { ...demo, 'fail-on': 'never' });
+    const never = runStep(node, ws, { ...demo, 'fail-on': 'never' }, dir);
     expect(never.code, never.stderr).toBe(0);
     expect(never.outputs['sarif-file']).toBe('kcheck.sarif');
     // etcd's manifest alone, with the demo's target: a warning (etcd older than kubeadm ships for 1.33), no error.
     const etcd = { paths: 'node-root/etc/kubernetes/manifests/etcd.yaml', config: 'kcheck.yaml' };
-    const clean = runStep(node, ws, { ...etcd, 'fail-on': 'error' });
+    const clean = runStep(node, ws, { ...etcd, 'fail-on': 'error' }, dir);
     expect(clean.outputs).toMatchObject({ errors: '0', warnings: '1' });
     expect(clean.code, clean.stdout).toBe(0);
-    const warned = runStep(node, ws, { ...etcd, 'fail-on': 'warning' });
+    const warned = runStep(node, ws, { ...etcd, 'fail-on': 'warning' }, dir);
     expect(warned.code).toBe(1);
     expect(warned.stdout).toContain('::error::kcheck: 1 finding at or above fail-on (warning)');
   }, 120_000);
 
   it('fails with exit code 2 and one clear message when it cannot check', () => {
-    const bad = runStep(node, ws, { ...demo, 'fail-on': 'sometimes' });
+    const bad = runStep(node, ws, { ...demo, 'fail-on': 'sometimes' }, dir);
     expect(bad.code).toBe(2);
     expect(annotations(bad.stdout)).toEqual([
       { level: 'error', properties: '', message: 'kcheck: --fail-on: "sometimes" is not one of error, warning, info, never' },
     ]);
-    const nothing = runStep(node, ws, {});
+    // Nothing to read: no files, and no kubeconfig on the runner.
+    const nothing = runStep(node, ws, {}, dir);
     expect(nothing.code).toBe(2);
-    expect(nothing.stdout).toContain('::error::kcheck: nothing to scan');
+    expect(annotations(nothing.stdout).map((a) => a.message)).toEqual([expect.stringMatching(/^kcheck: no kubeconfig found/)]);
   }, 120_000);
 });

@@ -28,6 +28,17 @@ describe('action inputs', () => {
     const inputs = readInputs(getter({ paths: 'a.yaml', root: 'node', config: 'k.yaml', 'fail-on': 'never', backups: 'b' }));
     expect(scanRequest(inputs, '/repo')).toEqual({ paths: ['a.yaml'], root: 'node', backups: ['b'], config: 'k.yaml', failOn: 'never', cwd: '/repo' });
   });
+
+  it('reads a live cluster when given a kubeconfig or a context', () => {
+    const inputs = readInputs(getter({ kubeconfig: 'apiVersion: v1\nkind: Config\n', context: 'prod-eu' }));
+    expect(scanRequest(inputs, '/repo', '/tmp/k/config')).toEqual({
+      paths: [],
+      live: { kubeconfig: '/tmp/k/config', contexts: ['prod-eu'] },
+      cwd: '/repo',
+    });
+    expect(scanRequest(readInputs(getter({ context: 'staging' })), '/repo').live).toEqual({ contexts: ['staging'] });
+    expect(scanRequest(readInputs(getter({ paths: 'a.yaml' })), '/repo').live).toBeUndefined();
+  });
 });
 
 describe('kubeconfig input', () => {

@@ -8,8 +8,8 @@ import { jsonReport } from '../../report/json.js';
 import { formatText } from '../../report/text.js';
 import { simulateDrain, type DrainPrediction } from '../../simulate/drain.js';
 import { packageVersion } from '../../sources/package-files.js';
-import { loadConfig } from '../config-file.js';
-import { collectInputs, judge, parseFailOn, parseNow, type Scan, type ScanRequest } from '../pipeline.js';
+import { exitCode, run } from '../../engine/run.js';
+import { scan, type Scan, type ScanRequest } from '../pipeline.js';
 import { addInputOptions } from '../scan-options.js';
 import { wantsColor } from '../terminal.js';
 import { requestFrom, type ScanFlags } from './scan.js';
@@ -22,23 +22,18 @@ export interface DrainRun {
   prediction: DrainPrediction;
 }
 
-/** Reads the inputs, predicts the drain of one node and judges it with the drain rules. */
+/** Reads the inputs (files or a live cluster, as `scan` does), predicts the drain of one node and judges it with the drain rules. */
 export async function runDrain(node: string, request: ScanRequest, flags: DrainFlags): Promise<DrainRun> {
-  const config = loadConfig(request.config, allRules, request.cwd);
-  parseFailOn(request.failOn, config);
-  parseNow(request.now);
-  if (request.paths.length === 0 && request.root === undefined) {
-    throw new UsageError('nothing to read: give a dump (kubectl get nodes,pods,pdb,deploy,rs,sts,ds,jobs -A -o yaml), folders, or - for stdin');
-  }
-  const inputs = await collectInputs(request);
-  const scan = judge(inputs, { ...request, drain: { nodes: [node], flags } }, config, drainRules);
-  if (scan.model.nodes.length === 0) {
+  const read = await scan({ ...request, drain: { nodes: [node], flags } });
+  if (read.model.nodes.length === 0) {
     throw new UsageError(`no Node objects in the input: include them (kubectl get nodes -o yaml) to predict a drain of ${node}`);
   }
-  if (!scan.model.nodes.some((n) => n.name === node)) {
-    throw new UsageError(`nodes "${node}" not found in the input; nodes read: ${scan.model.nodes.map((n) => n.name).join(', ')}`);
+  if (!read.model.nodes.some((n) => n.name === node)) {
+    throw new UsageError(`nodes "${node}" not found in the input; nodes read: ${read.model.nodes.map((n) => n.name).join(', ')}`);
   }
-  return { scan, prediction: simulateDrain(scan.model, node, flags) };
+  const result = run(read.model, drainRules, read.config);
+  const judged: Scan = { ...read, result, rules: drainRules, exitCode: exitCode(result, read.failOn, request.allowIncomplete) };
+  return { scan: judged, prediction: simulateDrain(read.model, node, flags) };
 }
 
 interface DrainCliFlags extends ScanFlags {

@@ -6,7 +6,7 @@ import { SEVERITY_RANK, type FailOn } from '../../engine/types.js';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../report/plan.js';
 import { planUpgrade, stepFindings, type UpgradePlan } from '../../simulate/plan.js';
 import { loadConfig } from '../config-file.js';
-import { collectInputs, judge, parseFailOn, parseNow, parseTarget, type Scan, type ScanRequest } from '../pipeline.js';
+import { parseTarget, scan, type Scan, type ScanRequest } from '../pipeline.js';
 import { addInputOptions } from '../scan-options.js';
 import { wantsColor } from '../terminal.js';
 import { requestFrom, type ScanFlags } from './scan.js';
@@ -26,20 +26,14 @@ function planExitCode(plan: UpgradePlan, scan: Scan, failOn: FailOn, allowIncomp
   return plan.steps.some((s) => stepFindings(s).some((f) => !f.lifetime.transient && SEVERITY_RANK[f.finding.severity] >= threshold)) ? 1 : 0;
 }
 
-/** Reads the inputs and plans the upgrade to the request's (or the config's) target. */
+/** Reads the inputs (files or a live cluster, as `scan` does) and plans the upgrade to the request's (or the config's) target. */
 export async function runPlan(request: ScanRequest): Promise<PlanRun> {
   const config = loadConfig(request.config, allRules, request.cwd);
-  const failOn = parseFailOn(request.failOn, config);
-  parseNow(request.now);
   const target = request.target !== undefined ? parseTarget(request.target, '--target') : parseTarget(config.target, `${config.file}: target`);
   if (!target) throw new UsageError('plan needs the version to upgrade to: --target X.Y (or target: in .kcheck.yaml)');
-  if (request.paths.length === 0 && request.root === undefined) {
-    throw new UsageError('nothing to read: give a dump (kubectl get nodes,pods,pdb,deploy,rs,sts,ds,jobs -A -o yaml), --root DIR, or - for stdin');
-  }
-  const inputs = await collectInputs(request);
-  const scan = judge(inputs, request, config, []);
-  const plan = planUpgrade(scan.model, target, config);
-  return { scan, plan, exitCode: planExitCode(plan, scan, failOn, request.allowIncomplete === true) };
+  const read = await scan(request);
+  const plan = planUpgrade(read.model, target, read.config);
+  return { scan: read, plan, exitCode: planExitCode(plan, read, read.failOn, request.allowIncomplete === true) };
 }
 
 export function formatPlanRun(run: PlanRun, format: string, color: boolean): string {

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { formatNames } from '../../report/index.js';
-import { scan, type ScanRequest } from '../pipeline.js';
-import { writeReport, type OutputOptions } from '../output.js';
+import { scanClusters, type LiveRequest, type ScanRequest } from '../pipeline.js';
+import { combinedExitCode, writeReport, type OutputOptions } from '../output.js';
+import { UsageError } from '../../engine/errors.js';
+import { parseDuration } from '../../model/duration.js';
 import { addInputOptions, addOutputOptions } from '../scan-options.js';
 
 export interface ScanFlags extends OutputOptions {
@@ -14,11 +16,41 @@ export interface ScanFlags extends OutputOptions {
   backups?: string[];
   failOn?: string;
   allowIncomplete?: boolean;
+  live?: boolean;
+  kubeconfig?: string;
+  context?: string[];
+  allContexts?: boolean;
+  requestTimeout?: string;
+  timeout?: string;
+}
+
+function durationFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new UsageError(`${flag}: "${text}" is not a duration (e.g. 30s, 5m)`);
+  return ms;
+}
+
+/** The live part of a request: asked for with --live/--kubeconfig/--context/--all-contexts. */
+function liveFrom(flags: ScanFlags): LiveRequest | undefined {
+  const asked = flags.live || flags.kubeconfig !== undefined || flags.context !== undefined || flags.allContexts;
+  const requestTimeoutMs = durationFlag('--request-timeout', flags.requestTimeout);
+  const timeoutMs = durationFlag('--timeout', flags.timeout);
+  if (!asked) return undefined;
+  return {
+    ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
+    ...(flags.context !== undefined ? { contexts: flags.context } : {}),
+    ...(flags.allContexts ? { allContexts: true } : {}),
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
 }
 
 export function requestFrom(paths: string[], flags: ScanFlags): ScanRequest {
+  const live = liveFrom(flags);
   return {
     paths,
+    ...(live ? { live } : {}),
     ...(flags.root !== undefined ? { root: flags.root } : {}),
     ...(flags.target !== undefined ? { target: flags.target } : {}),
     ...(flags.now !== undefined ? { now: flags.now } : {}),
@@ -42,12 +74,14 @@ export function registerScan(program: Command, setExit: (code: number) => void):
   command.addHelpText('after', `
 Examples:
   kubectl get nodes,pods,pdb,deploy,rs,sts,ds -A -o yaml > cluster.yaml && kcheck scan cluster.yaml
+  kcheck scan                                        the cluster of the current kubeconfig context
+  kcheck scan --context prod --context staging       several clusters at once
   kcheck scan --root / --target 1.33                 on a control-plane node
   kcheck scan manifests/ --format sarif -o kcheck.sarif
   helm template ./chart | kcheck scan -`);
   command.action(async (paths: string[], flags: ScanFlags) => {
-    const result = await scan(requestFrom(paths, flags));
-    writeReport(result, flags);
-    setExit(result.exitCode);
+    const scans = await scanClusters(requestFrom(paths, flags));
+    writeReport(scans, flags);
+    setExit(combinedExitCode(scans));
   });
 }

@@ -1,0 +1,61 @@
+import { X509Certificate } from 'node:crypto';
+
+export interface PemCertificate {
+  /** 1-based line of `-----BEGIN CERTIFICATE-----` in the text. */
+  line: number;
+  index: number;
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  isCA: boolean;
+  fingerprint256: string;
+}
+
+export interface PemProblem {
+  line: number;
+  message: string;
+}
+
+const BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * Every CERTIFICATE block of a PEM text (a bundle may hold several), parsed
+ * with node:crypto. Other blocks (keys) are ignored and never kept.
+ */
+export function readPemCertificates(text: string): { certificates: PemCertificate[]; problems: PemProblem[] } {
+  const certificates: PemCertificate[] = [];
+  const problems: PemProblem[] = [];
+  let index = 0;
+  for (const match of text.matchAll(BLOCK)) {
+    const line = text.slice(0, match.index).split('\n').length;
+    try {
+      const x509 = new X509Certificate(match[0]);
+      const notBefore = new Date(x509.validFrom);
+      const notAfter = new Date(x509.validTo);
+      if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
+        problems.push({ line, message: `certificate ${index + 1} has validity dates that cannot be read ("${x509.validFrom}", "${x509.validTo}")` });
+      } else {
+        certificates.push({
+          line,
+          index,
+          subject: oneLine(x509.subject),
+          issuer: oneLine(x509.issuer),
+          notBefore: notBefore.toISOString(),
+          notAfter: notAfter.toISOString(),
+          isCA: x509.ca,
+          fingerprint256: x509.fingerprint256,
+        });
+      }
+    } catch (err) {
+      problems.push({ line, message: `certificate ${index + 1} is not a valid X.509 certificate: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    index += 1;
+  }
+  return { certificates, problems };
+}
+
+/** node:crypto prints a distinguished name one attribute per line. */
+function oneLine(dn: string): string {
+  return dn.split('\n').filter(Boolean).join(', ');
+}
