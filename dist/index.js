@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path5 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path6 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path5 && path5[0] !== "/") {
-          path5 = `/${path5}`;
+        if (path6 && path6[0] !== "/") {
+          path6 = `/${path6}`;
         }
-        return new URL(`${origin}${path5}`);
+        return new URL(`${origin}${path6}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path5);
+        debuglog("sending request to %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path6, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path5,
+          path6,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path5);
+        debuglog("trailers received from %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path6, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path5,
+          path6,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path5, origin }
+            request: { method, path: path6, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path5);
+          debuglog("sending request to %s %s/%s", method, origin, path6);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request2 = class {
       constructor(origin, {
-        path: path5,
+        path: path6,
         method,
         body,
         headers: headers2,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path5 !== "string") {
+        if (typeof path6 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path5)) {
+        } else if (invalidPathRegex.test(path6)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path5, query) : path5;
+        this.path = query ? buildURL(path6, query) : path6;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path5, host, upgrade, blocking, reset } = request;
+      const { method, path: path6, host, upgrade, blocking, reset } = request;
       let { body, headers: headers2, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path5} HTTP/1.1\r
+      let header2 = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path5, host, upgrade, expectContinue, signal: signal3, headers: reqHeaders } = request;
+      const { method, path: path6, host, upgrade, expectContinue, signal: signal3, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers2[HTTP2_HEADER_PATH] = path5;
+      headers2[HTTP2_HEADER_PATH] = path6;
       headers2[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers2, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path5 = search ? `${pathname}${search}` : pathname;
+        const path6 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path5;
+        this.opts.path = path6;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path5 = "/",
+          path: path6 = "/",
           headers: headers2 = {}
         } = opts;
-        opts.path = origin + path5;
+        opts.path = origin + path6;
         if (!("host" in headers2) && !("Host" in headers2)) {
           const { host } = new URL3(origin);
           headers2.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path5) {
-      if (typeof path5 !== "string") {
-        return path5;
+    function safeUrl(path6) {
+      if (typeof path6 !== "string") {
+        return path6;
       }
-      const pathSegments = path5.split("?");
+      const pathSegments = path6.split("?");
       if (pathSegments.length !== 2) {
-        return path5;
+        return path6;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path5, method, body, headers: headers2 }) {
-      const pathMatch = matchValue(mockDispatch2.path, path5);
+    function matchKey(mockDispatch2, { path: path6, method, body, headers: headers2 }) {
+      const pathMatch = matchValue(mockDispatch2.path, path6);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers2);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key3) {
       const basePath = key3.query ? buildURL(key3.path, key3.query) : key3.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl(path6), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path5, method, body, headers: headers2, query } = opts;
+      const { path: path6, method, body, headers: headers2, query } = opts;
       return {
-        path: path5,
+        path: path6,
         method,
         body,
         headers: headers2,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path5,
+            Path: path6,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path5) {
-      for (let i = 0; i < path5.length; ++i) {
-        const code = path5.charCodeAt(i);
+    function validateCookiePath(path6) {
+      for (let i = 0; i < path6.length; ++i) {
+        const code = path6.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path5 = opts.path;
+          let path6 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path5 = `/${path5}`;
+            path6 = `/${path6}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path5);
+          url = new URL(util.parseOrigin(url).origin + path6);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19227,17 +19227,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key3, node, visitor, path5) {
-      const ctrl = callVisitor(key3, node, visitor, path5);
+    function visit_(key3, node, visitor, path6) {
+      const ctrl = callVisitor(key3, node, visitor, path6);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key3, path5, ctrl);
-        return visit_(key3, ctrl, visitor, path5);
+        replaceNode(key3, path6, ctrl);
+        return visit_(key3, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path5 = Object.freeze(path5.concat(node));
+          path6 = Object.freeze(path6.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path5);
+            const ci = visit_(i, node.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19248,13 +19248,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path5 = Object.freeze(path5.concat(node));
-          const ck = visit_("key", node.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node));
+          const ck = visit_("key", node.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path5);
+          const cv = visit_("value", node.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19275,17 +19275,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key3, node, visitor, path5) {
-      const ctrl = await callVisitor(key3, node, visitor, path5);
+    async function visitAsync_(key3, node, visitor, path6) {
+      const ctrl = await callVisitor(key3, node, visitor, path6);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key3, path5, ctrl);
-        return visitAsync_(key3, ctrl, visitor, path5);
+        replaceNode(key3, path6, ctrl);
+        return visitAsync_(key3, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path5 = Object.freeze(path5.concat(node));
+          path6 = Object.freeze(path6.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path5);
+            const ci = await visitAsync_(i, node.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19296,13 +19296,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path5 = Object.freeze(path5.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path5);
+          const cv = await visitAsync_("value", node.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19329,23 +19329,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key3, node, visitor, path5) {
+    function callVisitor(key3, node, visitor, path6) {
       if (typeof visitor === "function")
-        return visitor(key3, node, path5);
+        return visitor(key3, node, path6);
       if (identity2.isMap(node))
-        return visitor.Map?.(key3, node, path5);
+        return visitor.Map?.(key3, node, path6);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key3, node, path5);
+        return visitor.Seq?.(key3, node, path6);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key3, node, path5);
+        return visitor.Pair?.(key3, node, path6);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key3, node, path5);
+        return visitor.Scalar?.(key3, node, path6);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key3, node, path5);
+        return visitor.Alias?.(key3, node, path6);
       return void 0;
     }
-    function replaceNode(key3, path5, node) {
-      const parent = path5[path5.length - 1];
+    function replaceNode(key3, path6, node) {
+      const parent = path6[path6.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key3] = node;
       } else if (identity2.isPair(parent)) {
@@ -19957,10 +19957,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path5, value) {
+    function collectionFromPath(schema2, path6, value) {
       let v = value;
-      for (let i = path5.length - 1; i >= 0; --i) {
-        const k = path5[i];
+      for (let i = path6.length - 1; i >= 0; --i) {
+        const k = path6[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19979,7 +19979,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path5) => path5 == null || typeof path5 === "object" && !!path5[Symbol.iterator]().next().done;
+    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -20009,11 +20009,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path5, value) {
-        if (isEmptyPath(path5))
+      addIn(path6, value) {
+        if (isEmptyPath(path6))
           this.add(value);
         else {
-          const [key3, ...rest] = path5;
+          const [key3, ...rest] = path6;
           const node = this.get(key3, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -20027,8 +20027,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        const [key3, ...rest] = path5;
+      deleteIn(path6) {
+        const [key3, ...rest] = path6;
         if (rest.length === 0)
           return this.delete(key3);
         const node = this.get(key3, true);
@@ -20042,8 +20042,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        const [key3, ...rest] = path5;
+      getIn(path6, keepScalar) {
+        const [key3, ...rest] = path6;
         const node = this.get(key3, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -20061,8 +20061,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path5) {
-        const [key3, ...rest] = path5;
+      hasIn(path6) {
+        const [key3, ...rest] = path6;
         if (rest.length === 0)
           return this.has(key3);
         const node = this.get(key3, true);
@@ -20072,8 +20072,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        const [key3, ...rest] = path5;
+      setIn(path6, value) {
+        const [key3, ...rest] = path6;
         if (rest.length === 0) {
           this.set(key3, value);
         } else {
@@ -22588,9 +22588,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path5, value) {
+      addIn(path6, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path5, value);
+          this.contents.addIn(path6, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22665,14 +22665,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        if (Collection.isEmptyPath(path5)) {
+      deleteIn(path6) {
+        if (Collection.isEmptyPath(path6)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path5) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22687,10 +22687,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        if (Collection.isEmptyPath(path5))
+      getIn(path6, keepScalar) {
+        if (Collection.isEmptyPath(path6))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22701,10 +22701,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path5) {
-        if (Collection.isEmptyPath(path5))
+      hasIn(path6) {
+        if (Collection.isEmptyPath(path6))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path5) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22721,13 +22721,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        if (Collection.isEmptyPath(path5)) {
+      setIn(path6, value) {
+        if (Collection.isEmptyPath(path6)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path6), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path5, value);
+          this.contents.setIn(path6, value);
         }
       }
       /**
@@ -24688,9 +24688,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path5) => {
+    visit.itemAtPath = (cst, path6) => {
       let item = cst;
-      for (const [field2, index2] of path5) {
+      for (const [field2, index2] of path6) {
         const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -24699,23 +24699,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path5) => {
-      const parent = visit.itemAtPath(cst, path5.slice(0, -1));
-      const field2 = path5[path5.length - 1][0];
+    visit.parentCollection = (cst, path6) => {
+      const parent = visit.itemAtPath(cst, path6.slice(0, -1));
+      const field2 = path6[path6.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path5, item, visitor) {
-      let ctrl = visitor(item, path5);
+    function _visit(path6, item, visitor) {
+      let ctrl = visitor(item, path6);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field2 of ["key", "value"]) {
         const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path5.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path6.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24726,10 +24726,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field2 === "key")
-            ctrl = ctrl(item, path5);
+            ctrl = ctrl(item, path6);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
     exports.visit = visit;
   }
@@ -29709,8 +29709,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path5) {
-      let input = path5;
+    function removeDotSegments(path6) {
+      let input = path6;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -29784,11 +29784,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path5) {
-      if (path5 === "" || path5[0] === "/") {
-        return removeDotSegments(path5);
+    function removeDotSegmentsRelative(path6) {
+      if (path6 === "" || path6[0] === "/") {
+        return removeDotSegments(path6);
       }
-      const segments = path5.split("/");
+      const segments = path6.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -30151,8 +30151,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path5 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path5 && path5 !== "/" ? path5 : void 0;
+        const path6 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path6 && path6 !== "/" ? path6 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -34117,14 +34117,14 @@ var require_url_state_machine = __commonJS({
       return url.replace(/\u0009|\u000A|\u000D/g, "");
     }
     function shortenPath(url) {
-      const path5 = url.path;
-      if (path5.length === 0) {
+      const path6 = url.path;
+      if (path6.length === 0) {
         return;
       }
-      if (url.scheme === "file" && path5.length === 1 && isNormalizedWindowsDriveLetter(path5[0])) {
+      if (url.scheme === "file" && path6.length === 1 && isNormalizedWindowsDriveLetter(path6[0])) {
         return;
       }
-      path5.pop();
+      path6.pop();
     }
     function includesCredentials(url) {
       return url.username !== "" || url.password !== "";
@@ -48727,7 +48727,7 @@ var require_tar_fs = __commonJS({
     var tar2 = require_tar_stream();
     var pump = require_pump();
     var fs6 = __require("fs");
-    var path5 = __require("path");
+    var path6 = __require("path");
     var win32 = (global.Bare ? global.Bare.platform : process.platform) === "win32";
     exports.pack = function pack(cwd, opts) {
       if (!cwd) cwd = ".";
@@ -48754,7 +48754,7 @@ var require_tar_fs = __commonJS({
       }
       onnextentry();
       function onsymlink(filename, header2) {
-        xfs.readlink(path5.join(cwd, filename), function(err, linkname) {
+        xfs.readlink(path6.join(cwd, filename), function(err, linkname) {
           if (err) return pack2.destroy(err);
           header2.linkname = normalize(linkname);
           pack2.entry(header2, onnextentry);
@@ -48795,7 +48795,7 @@ var require_tar_fs = __commonJS({
           return onnextentry();
         }
         const entry = pack2.entry(header2, onnextentry);
-        const rs = mapStream(xfs.createReadStream(path5.join(cwd, filename), { start: 0, end: header2.size > 0 ? header2.size - 1 : header2.size }), header2);
+        const rs = mapStream(xfs.createReadStream(path6.join(cwd, filename), { start: 0, end: header2.size > 0 ? header2.size - 1 : header2.size }), header2);
         rs.on("error", function(err2) {
           entry.destroy(err2);
         });
@@ -48819,7 +48819,7 @@ var require_tar_fs = __commonJS({
     exports.extract = function extract(cwd, opts) {
       if (!cwd) cwd = ".";
       if (!opts) opts = {};
-      cwd = path5.resolve(cwd);
+      cwd = path6.resolve(cwd);
       const xfs = opts.fs || fs6;
       const ignore = opts.ignore || opts.filter || noop;
       const mapStream = opts.mapStream || echo;
@@ -48848,13 +48848,13 @@ var require_tar_fs = __commonJS({
       function onentry(header2, stream, next) {
         header2 = map3(header2) || header2;
         header2.name = normalize(header2.name);
-        const name = path5.join(cwd, path5.join("/", header2.name));
+        const name = path6.join(cwd, path6.join("/", header2.name));
         if (ignore(name, header2)) {
           stream.resume();
           return next();
         }
-        const dir = path5.join(name, ".") === path5.join(cwd, ".") ? cwd : path5.dirname(name);
-        validate(xfs, dir, path5.join(cwd, "."), function(err, valid) {
+        const dir = path6.join(name, ".") === path6.join(cwd, ".") ? cwd : path6.dirname(name);
+        validate(xfs, dir, path6.join(cwd, "."), function(err, valid) {
           if (err) return next(err);
           if (!valid) return next(new Error(dir + " is not a valid path"));
           if (header2.type === "directory") {
@@ -48893,7 +48893,7 @@ var require_tar_fs = __commonJS({
         });
         function stat6(err) {
           if (err) return next(err);
-          if (path5.join(name, ".") === path5.join(cwd, ".")) return next();
+          if (path6.join(name, ".") === path6.join(cwd, ".")) return next();
           utimes(name, header2, function(err2) {
             if (err2) return next(err2);
             if (win32) return next();
@@ -48903,9 +48903,9 @@ var require_tar_fs = __commonJS({
         function onsymlink() {
           if (win32) return next();
           xfs.unlink(name, function() {
-            const dst = path5.resolve(path5.dirname(name), header2.linkname);
+            const dst = path6.resolve(path6.dirname(name), header2.linkname);
             if (!inCwd(dst) && (validateSymLinks || opts.strip)) return next(new Error(name + " is not a valid symlink"));
-            validateNotSymlink(xfs, dst, path5.join(cwd, "."), function(err, valid) {
+            validateNotSymlink(xfs, dst, path6.join(cwd, "."), function(err, valid) {
               if (err) return next(err);
               if (!valid && validateSymLinks) return next(new Error(name + " is not a valid symlink"));
               xfs.symlink(header2.linkname, name, stat6);
@@ -48915,7 +48915,7 @@ var require_tar_fs = __commonJS({
         function onlink() {
           if (win32) return next();
           xfs.unlink(name, function() {
-            const link = path5.join(cwd, path5.join("/", header2.linkname));
+            const link = path6.join(cwd, path6.join("/", header2.linkname));
             xfs.realpath(link, function(err, dst) {
               if (err || !inCwd(dst)) return next(new Error(name + " is not a valid hardlink"));
               xfs.link(dst, name, function(err2) {
@@ -48929,7 +48929,7 @@ var require_tar_fs = __commonJS({
           });
         }
         function inCwd(dst) {
-          return dst === cwd || dst.startsWith(cwd + path5.sep);
+          return dst === cwd || dst.startsWith(cwd + path6.sep);
         }
         function onfile() {
           xfs.lstat(name, function(err, st) {
@@ -48992,10 +48992,10 @@ var require_tar_fs = __commonJS({
     };
     function validateNotSymlink(fs7, name, root, cb) {
       if (name === root) return cb(null, true);
-      if (!name.startsWith(root + path5.sep)) return cb(null, false);
+      if (!name.startsWith(root + path6.sep)) return cb(null, false);
       fs7.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs7, path5.join(name, ".."), root, cb);
+        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs7, path6.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
@@ -49003,12 +49003,12 @@ var require_tar_fs = __commonJS({
       if (name === root) return cb(null, true);
       fs7.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || st.isDirectory()) return validate(fs7, path5.join(name, ".."), root, cb);
+        if (err || st.isDirectory()) return validate(fs7, path6.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
     function inside(root, name) {
-      return name === root || name.startsWith(root + path5.sep);
+      return name === root || name.startsWith(root + path6.sep);
     }
     function noop() {
     }
@@ -49021,12 +49021,12 @@ var require_tar_fs = __commonJS({
     function statAll(fs7, stat6, cwd, ignore, entries2, sort) {
       if (!entries2) entries2 = ["."];
       const queue = entries2.slice(0);
-      const root = path5.resolve(cwd);
+      const root = path6.resolve(cwd);
       return function loop(callback) {
         if (!queue.length) return callback(null);
         const next = queue.shift();
-        const nextAbs = path5.join(cwd, next);
-        if (!inside(root, path5.resolve(cwd, next))) return callback(new Error(next + " is not a valid path"));
+        const nextAbs = path6.join(cwd, next);
+        if (!inside(root, path6.resolve(cwd, next))) return callback(new Error(next + " is not a valid path"));
         stat6.call(fs7, nextAbs, function(err, stat7) {
           if (err) return callback(entries2.indexOf(next) === -1 && err.code === "ENOENT" ? null : err);
           if (!stat7.isDirectory()) return callback(null, next, stat7);
@@ -49034,7 +49034,7 @@ var require_tar_fs = __commonJS({
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (let i = 0; i < files.length; i++) {
-              if (!ignore(path5.join(cwd, next, files[i]))) queue.push(path5.join(next, files[i]));
+              if (!ignore(path6.join(cwd, next, files[i]))) queue.push(path6.join(next, files[i]));
             }
             callback(null, next, stat7);
           });
@@ -49045,7 +49045,7 @@ var require_tar_fs = __commonJS({
       return function(header2) {
         header2.name = header2.name.split("/").slice(level).join("/");
         const linkname = header2.linkname;
-        if (linkname && (header2.type === "link" || path5.isAbsolute(linkname))) {
+        if (linkname && (header2.type === "link" || path6.isAbsolute(linkname))) {
           header2.linkname = linkname.split("/").slice(level).join("/");
         }
         return map3(header2);
@@ -49055,8 +49055,8 @@ var require_tar_fs = __commonJS({
 });
 
 // src/action/main.ts
-import { mkdirSync, writeFileSync } from "node:fs";
-import path4 from "node:path";
+import { mkdirSync, writeFileSync as writeFileSync2 } from "node:fs";
+import path5 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -51953,10 +51953,10 @@ var upgrade_skips_minor_default = defineRule({
       }];
     }
     if (gap2 <= 1) return [];
-    const path5 = Array.from({ length: gap2 + 1 }, (_, i) => minorOf(addMinors(current.version, i)));
+    const path6 = Array.from({ length: gap2 + 1 }, (_, i) => minorOf(addMinors(current.version, i)));
     return [{
       subject: current.subject,
-      message: `target ${minorOf(target)} is ${gap2} minors above kube-apiserver ${show(current.version)}; kubeadm upgrades one minor at a time: ${path5.join(" \u2192 ")}`
+      message: `target ${minorOf(target)} is ${gap2} minors above kube-apiserver ${show(current.version)}; kubeadm upgrades one minor at a time: ${path6.join(" \u2192 ")}`
     }];
   }
 });
@@ -52083,8 +52083,8 @@ var validateShape = ajv.compile(kcheck_schema_default);
 function dotted(instancePath) {
   return instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-function lineOf(doc, lines3, path5) {
-  const node = path5.length === 0 ? doc.contents : doc.getIn(path5, true);
+function lineOf(doc, lines3, path6) {
+  const node = path6.length === 0 ? doc.contents : doc.getIn(path6, true);
   if (!(0, import_yaml2.isNode)(node) || !node.range) return null;
   return lines3.linePos(node.range[0]).line;
 }
@@ -52116,9 +52116,9 @@ function parseConfig(text, file, rules2) {
   }
   const data = doc.toJS() ?? {};
   const problems = [];
-  const fail = (path5, message) => {
-    const line = lineOf(doc, lines3, path5);
-    problems.push(`${file}${line ? `:${line}` : ""}: ${path5.length ? path5.join(".") : "(top level)"}: ${message}`);
+  const fail = (path6, message) => {
+    const line = lineOf(doc, lines3, path6);
+    problems.push(`${file}${line ? `:${line}` : ""}: ${path6.length ? path6.join(".") : "(top level)"}: ${message}`);
   };
   const shapeErrors = validateShape(data) ? [] : bestErrors(validateShape.errors ?? []);
   for (const e2 of shapeErrors) fail(dotted(e2.instancePath), describe(e2));
@@ -52974,8 +52974,8 @@ function resultsGitHubTakes(findings, max2 = GITHUB_MAX_RESULTS) {
 function logicalLocation(finding) {
   const { object } = finding;
   if (!object) return void 0;
-  const path5 = [finding.cluster, object.kind, object.namespace, object.name].filter((part) => part);
-  return [{ name: object.name, fullyQualifiedName: path5.join("/"), kind: "object" }];
+  const path6 = [finding.cluster, object.kind, object.namespace, object.name].filter((part) => part);
+  return [{ name: object.name, fullyQualifiedName: path6.join("/"), kind: "object" }];
 }
 function suppressions(finding) {
   if (!finding.suppressed) return void 0;
@@ -53207,6 +53207,30 @@ function readRuleDocs(ids) {
   return docs;
 }
 
+// src/report/combine.ts
+function combineResults(results) {
+  const first = results[0];
+  if (!first) throw new Error("no results to combine");
+  if (results.length === 1) return first;
+  const byCluster = (r, what) => r.cluster ? `${r.cluster}: ${what}` : what;
+  return {
+    capturedAt: first.capturedAt,
+    target: first.target,
+    cluster: null,
+    findings: results.flatMap((r) => r.findings),
+    skippedRules: results.flatMap((r) => r.skippedRules.map((s) => ({ ...s, reason: byCluster(r, s.reason) }))),
+    gaps: results.flatMap((r) => r.gaps),
+    skippedDocuments: results.reduce((n, r) => n + r.skippedDocuments, 0),
+    scanned: results.flatMap((r) => r.scanned),
+    summary: {
+      error: results.reduce((n, r) => n + r.summary.error, 0),
+      warning: results.reduce((n, r) => n + r.summary.warning, 0),
+      info: results.reduce((n, r) => n + r.summary.info, 0),
+      suppressed: results.reduce((n, r) => n + r.summary.suppressed, 0)
+    }
+  };
+}
+
 // src/cli/output.ts
 function checkFormat(format) {
   const name = format ?? "text";
@@ -53247,7 +53271,16 @@ function reportContext(scan2, options, color) {
   };
 }
 function renderReport(scan2, options, color = false) {
-  return formatters[checkFormat(options.format)](scan2.result, reportContext(scan2, options, color));
+  const scans = Array.isArray(scan2) ? scan2 : [scan2];
+  const format = checkFormat(options.format);
+  const first = scans[0];
+  if (scans.length === 1) return formatters[format](first.result, reportContext(first, options, color));
+  if (format === "sarif") {
+    const logs = scans.map((s) => sarifLog(s.result, reportContext(s, options, color)));
+    return `${JSON.stringify({ ...logs[0], runs: logs.flatMap((l) => l.runs) }, null, 2)}
+`;
+  }
+  return formatters[format](combineResults(scans.map((s) => s.result)), reportContext(first, options, color));
 }
 
 // src/model/components.ts
@@ -53261,24 +53294,24 @@ function readObjects(raws) {
     subject: subjectOf(raw)
   }));
 }
-function field(object, ...path5) {
+function field(object, ...path6) {
   let at = object;
-  for (const key3 of path5) {
+  for (const key3 of path6) {
     if (at === null || typeof at !== "object") return void 0;
     at = at[key3];
   }
   return at;
 }
-function stringField(object, ...path5) {
-  const value = field(object, ...path5);
+function stringField(object, ...path6) {
+  const value = field(object, ...path6);
   return typeof value === "string" ? value : void 0;
 }
-function arrayField(object, ...path5) {
-  const value = field(object, ...path5);
+function arrayField(object, ...path6) {
+  const value = field(object, ...path6);
   return Array.isArray(value) ? value : [];
 }
-function recordField(object, ...path5) {
-  const value = field(object, ...path5);
+function recordField(object, ...path6) {
+  const value = field(object, ...path6);
   if (!value || typeof value !== "object" || Array.isArray(value)) return {};
   return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === "string"));
 }
@@ -53293,8 +53326,8 @@ var POD_COMPONENTS = [
   "kube-proxy"
 ];
 var MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
-function basename(path5) {
-  const noTag = (path5.split("@")[0] ?? "").replace(/:[^/]*$/, "");
+function basename(path6) {
+  const noTag = (path6.split("@")[0] ?? "").replace(/:[^/]*$/, "");
   return noTag.slice(noTag.lastIndexOf("/") + 1);
 }
 function componentNamed(name) {
@@ -53855,6 +53888,9 @@ function mergeInputs(into, from2) {
   into.gaps.push(...from2.gaps);
   into.scanned.push(...from2.scanned);
   if (from2.metrics) (into.metrics ??= []).push(...from2.metrics);
+  if (from2.backupLocations) (into.backupLocations ??= []).push(...from2.backupLocations);
+  if (from2.snapshots) (into.snapshots ??= []).push(...from2.snapshots);
+  if (from2.host) into.host = from2.host;
   return into;
 }
 
@@ -53864,8 +53900,8 @@ function joinDisplay(dir, name) {
   if (dir === "" || dir === ".") return dir === "" ? name : `.${sep}${name}`;
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
-function onDisk(path5, cwd) {
-  return cwd === void 0 || isAbsolute(path5) ? path5 : resolve(cwd, path5);
+function onDisk(path6, cwd) {
+  return cwd === void 0 || isAbsolute(path6) ? path6 : resolve(cwd, path6);
 }
 
 // src/sources/manifests/fs-errors.ts
@@ -53909,16 +53945,16 @@ async function findManifestFiles(dir, cwd) {
   return found;
 }
 async function walk2(dir, cwd, visited, found) {
-  const path5 = onDisk(dir, cwd);
+  const path6 = onDisk(dir, cwd);
   try {
-    const real = await realpath(path5);
+    const real = await realpath(path6);
     if (visited.has(real)) return;
     visited.add(real);
   } catch {
   }
   let entries2;
   try {
-    entries2 = await readdir2(path5, { withFileTypes: true });
+    entries2 = await readdir2(path6, { withFileTypes: true });
   } catch (err) {
     found.gaps.push({ what: dir, reason: `cannot read folder: ${describeFsError(err)}` });
     return;
@@ -53950,8 +53986,8 @@ async function walk2(dir, cwd, visited, found) {
 
 // src/sources/manifests/glob.ts
 var GLOB_CHARS = /[*?[]/;
-function isGlobPattern(path5) {
-  return GLOB_CHARS.test(path5);
+function isGlobPattern(path6) {
+  return GLOB_CHARS.test(path6);
 }
 function segmentPattern(segment) {
   let source = "";
@@ -54042,8 +54078,8 @@ async function entries(dir, cwd) {
 async function subfolders(dir, cwd) {
   return (await entries(dir, cwd)).filter((e2) => e2.isDirectory && !e2.isLink).map((e2) => e2.name);
 }
-async function exists2(path5, cwd) {
-  return stat3(onDisk(path5, cwd)).then(() => true, () => false);
+async function exists2(path6, cwd) {
+  return stat3(onDisk(path6, cwd)).then(() => true, () => false);
 }
 
 // src/sources/manifests/read-file.ts
@@ -54788,19 +54824,19 @@ var PathReader = class {
   options;
   inputs = emptyInputs();
   seen = /* @__PURE__ */ new Set();
-  async path(path5) {
-    if (path5 === "-") return this.stdin();
+  async path(path6) {
+    if (path6 === "-") return this.stdin();
     let info;
     try {
-      info = await stat4(onDisk(path5, this.options.cwd));
+      info = await stat4(onDisk(path6, this.options.cwd));
     } catch (err) {
       const missing = typeof err === "object" && err !== null && "code" in err && err.code === "ENOENT";
-      if (missing && isGlobPattern(path5)) return this.glob(path5);
-      this.inputs.gaps.push({ what: path5, reason: `cannot read: ${describeFsError(err)}` });
+      if (missing && isGlobPattern(path6)) return this.glob(path6);
+      this.inputs.gaps.push({ what: path6, reason: `cannot read: ${describeFsError(err)}` });
       return;
     }
-    if (info.isDirectory()) return this.folder(path5, true);
-    return this.file(path5);
+    if (info.isDirectory()) return this.folder(path6, true);
+    return this.file(path6);
   }
   async stdin() {
     if (this.seen.has(STDIN)) return;
@@ -54838,7 +54874,7 @@ var PathReader = class {
 };
 async function readPaths(paths, opts = {}) {
   const reader = new PathReader(opts);
-  for (const path5 of paths) await reader.path(path5);
+  for (const path6 of paths) await reader.path(path6);
   return reader.inputs;
 }
 
@@ -54976,7 +55012,7 @@ function httpTransport(context, maxSockets) {
     return agent;
   };
   return {
-    async get(path5, timeoutMs, accept = "application/json") {
+    async get(path6, timeoutMs, accept = "application/json") {
       let options;
       try {
         options = await credentials(config);
@@ -55004,7 +55040,7 @@ function httpTransport(context, maxSockets) {
             protocol: base.protocol,
             hostname: base.hostname.replace(/^\[(.*)\]$/, "$1"),
             port: base.port || (plain ? 80 : 443),
-            path: prefix + path5,
+            path: prefix + path6,
             method: "GET",
             headers: headers2,
             agent: agentFor(options)
@@ -55099,36 +55135,36 @@ var ApiClient = class {
     const cap = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** retry2);
     return cap / 2 + this.random() * (cap / 2);
   }
-  giveUp(path5, cause, tries, started) {
+  giveUp(path6, cause, tries, started) {
     const seconds = ((Date.now() - started) / 1e3).toFixed(1);
     throw new ClusterReadError(
-      `cannot read ${this.target}: GET ${path5} failed: ${cause}; gave up after ${tries} attempt${tries === 1 ? "" : "s"} in ${seconds}s (--timeout)`
+      `cannot read ${this.target}: GET ${path6} failed: ${cause}; gave up after ${tries} attempt${tries === 1 ? "" : "s"} in ${seconds}s (--timeout)`
     );
   }
   /** GET a JSON document (objects, lists, /version). */
-  async get(path5) {
-    const { status, body } = await this.request(path5, "application/json");
+  async get(path6) {
+    const { status, body } = await this.request(path6, "application/json");
     const parsed = parse3(body);
     if (status >= 200 && status < 300 && parsed === void 0) {
-      throw new ClusterReadError(`cannot read ${this.target}: the answer to GET ${path5} is not JSON`);
+      throw new ClusterReadError(`cannot read ${this.target}: the answer to GET ${path6} is not JSON`);
     }
     return { status, body: parsed };
   }
   /** GET a text document (/metrics). */
-  async getText(path5) {
-    const { status, body } = await this.request(path5, "text/plain");
+  async getText(path6) {
+    const { status, body } = await this.request(path6, "text/plain");
     return { status, text: body.toString("utf8") };
   }
-  async request(path5, accept) {
+  async request(path6, accept) {
     const started = Date.now();
     let lastCause = "the deadline passed before the request could be sent";
     for (let tries = 1; ; tries++) {
       const remaining = this.options.deadline - Date.now();
-      if (remaining <= 0) this.giveUp(path5, lastCause, tries - 1, started);
+      if (remaining <= 0) this.giveUp(path6, lastCause, tries - 1, started);
       let cause;
       let wait;
       try {
-        const response = await this.transport.get(path5, Math.min(this.options.requestTimeoutMs, remaining), accept);
+        const response = await this.transport.get(path6, Math.min(this.options.requestTimeoutMs, remaining), accept);
         if (response.status === 401) {
           throw new ClusterReadError(
             `cannot read ${this.target}: the API server rejected the credentials (401 Unauthorized); check the user of this context in the kubeconfig`
@@ -55141,13 +55177,13 @@ var ApiClient = class {
         if (!(error2 instanceof TransportError)) throw error2;
         if (!RETRY_CODES.has(error2.code)) {
           const tls = /CERT|SELF_SIGNED|SSL|TLS/.test(error2.code) ? ` (${TLS_HINT})` : "";
-          throw new ClusterReadError(`cannot read ${this.target}: GET ${path5}: ${error2.message}${tls}`);
+          throw new ClusterReadError(`cannot read ${this.target}: GET ${path6}: ${error2.message}${tls}`);
         }
         cause = error2.message;
         wait = this.backoff(tries - 1);
       }
       lastCause = cause;
-      if (Date.now() + wait >= this.options.deadline) this.giveUp(path5, cause, tries, started);
+      if (Date.now() + wait >= this.options.deadline) this.giveUp(path6, cause, tries, started);
       await new Promise((resolve2) => setTimeout(resolve2, wait));
     }
   }
@@ -59612,8 +59648,8 @@ JSONPath.prototype._getPreferredOutput = function(ea) {
   const resultType = this.currResultType;
   switch (resultType) {
     case "all": {
-      const path5 = Array.isArray(ea.path) ? ea.path : JSONPath.toPathArray(ea.path);
-      ea.pointer = JSONPath.toPointer(path5);
+      const path6 = Array.isArray(ea.path) ? ea.path : JSONPath.toPathArray(ea.path);
+      ea.pointer = JSONPath.toPointer(path6);
       ea.path = typeof ea.path === "string" ? ea.path : JSONPath.toPathString(ea.path);
       return ea;
     }
@@ -59636,11 +59672,11 @@ JSONPath.prototype._handleCallback = function(fullRetObj, callback, type2) {
     callback(preferredOutput, type2, fullRetObj);
   }
 };
-JSONPath.prototype._trace = function(expr, val, path5, parent, parentPropName, callback, hasArrExpr, literalPriority) {
+JSONPath.prototype._trace = function(expr, val, path6, parent, parentPropName, callback, hasArrExpr, literalPriority) {
   let retObj;
   if (!expr.length) {
     retObj = {
-      path: path5,
+      path: path6,
       value: val,
       parent,
       parentProperty: parentPropName,
@@ -59661,28 +59697,28 @@ JSONPath.prototype._trace = function(expr, val, path5, parent, parentPropName, c
     }
   }
   if ((typeof loc !== "string" || literalPriority) && val && Object.hasOwn(val, loc)) {
-    addRet(this._trace(x, val[loc], push(path5, loc), val, loc, callback, hasArrExpr));
+    addRet(this._trace(x, val[loc], push(path6, loc), val, loc, callback, hasArrExpr));
   } else if (loc === "*") {
     this._walk(val, (m) => {
-      addRet(this._trace(x, val[m], push(path5, m), val, m, callback, true, true));
+      addRet(this._trace(x, val[m], push(path6, m), val, m, callback, true, true));
     });
   } else if (loc === "..") {
-    addRet(this._trace(x, val, path5, parent, parentPropName, callback, hasArrExpr));
+    addRet(this._trace(x, val, path6, parent, parentPropName, callback, hasArrExpr));
     this._walk(val, (m) => {
       if (typeof val[m] === "object") {
-        addRet(this._trace(expr.slice(), val[m], push(path5, m), val, m, callback, true));
+        addRet(this._trace(expr.slice(), val[m], push(path6, m), val, m, callback, true));
       }
     });
   } else if (loc === "^") {
     this._hasParentSelector = true;
     return {
-      path: path5.slice(0, -1),
+      path: path6.slice(0, -1),
       expr: x,
       isParentSelector: true
     };
   } else if (loc === "~") {
     retObj = {
-      path: push(path5, loc),
+      path: push(path6, loc),
       value: parentPropName,
       parent,
       parentProperty: null
@@ -59690,9 +59726,9 @@ JSONPath.prototype._trace = function(expr, val, path5, parent, parentPropName, c
     this._handleCallback(retObj, callback, "property");
     return retObj;
   } else if (loc === "$") {
-    addRet(this._trace(x, val, path5, null, null, callback, hasArrExpr));
+    addRet(this._trace(x, val, path6, null, null, callback, hasArrExpr));
   } else if (/^(-?\d*):(-?\d*):?(\d*)$/u.test(loc)) {
-    addRet(this._slice(loc, x, val, path5, parent, parentPropName, callback));
+    addRet(this._slice(loc, x, val, path6, parent, parentPropName, callback));
   } else if (loc.indexOf("?(") === 0) {
     if (this.currEval === false) {
       throw new Error("Eval [?(expr)] prevented in JSONPath expression.");
@@ -59703,15 +59739,15 @@ JSONPath.prototype._trace = function(expr, val, path5, parent, parentPropName, c
       this._walk(val, (m) => {
         const npath = [nested[2]];
         const nvalue = nested[1] ? val[m][nested[1]] : val[m];
-        const filterResults = this._trace(npath, nvalue, path5, parent, parentPropName, callback, true);
+        const filterResults = this._trace(npath, nvalue, path6, parent, parentPropName, callback, true);
         if (filterResults.length > 0) {
-          addRet(this._trace(x, val[m], push(path5, m), val, m, callback, true));
+          addRet(this._trace(x, val[m], push(path6, m), val, m, callback, true));
         }
       });
     } else {
       this._walk(val, (m) => {
-        if (this._eval(safeLoc, val[m], m, path5, parent, parentPropName)) {
-          addRet(this._trace(x, val[m], push(path5, m), val, m, callback, true));
+        if (this._eval(safeLoc, val[m], m, path6, parent, parentPropName)) {
+          addRet(this._trace(x, val[m], push(path6, m), val, m, callback, true));
         }
       });
     }
@@ -59719,7 +59755,7 @@ JSONPath.prototype._trace = function(expr, val, path5, parent, parentPropName, c
     if (this.currEval === false) {
       throw new Error("Eval [(expr)] prevented in JSONPath expression.");
     }
-    addRet(this._trace(unshift(this._eval(loc, val, path5.at(-1), path5.slice(0, -1), parent, parentPropName), x), val, path5, parent, parentPropName, callback, hasArrExpr));
+    addRet(this._trace(unshift(this._eval(loc, val, path6.at(-1), path6.slice(0, -1), parent, parentPropName), x), val, path6, parent, parentPropName, callback, hasArrExpr));
   } else if (loc[0] === "@") {
     let addType = false;
     const valueType = loc.slice(1, -2);
@@ -59763,7 +59799,7 @@ JSONPath.prototype._trace = function(expr, val, path5, parent, parentPropName, c
         }
         break;
       case "other":
-        addType = this.currOtherTypeCallback(val, path5, parent, parentPropName);
+        addType = this.currOtherTypeCallback(val, path6, parent, parentPropName);
         break;
       case "null":
         if (val === null) {
@@ -59776,7 +59812,7 @@ JSONPath.prototype._trace = function(expr, val, path5, parent, parentPropName, c
     }
     if (addType) {
       retObj = {
-        path: path5,
+        path: path6,
         value: val,
         parent,
         parentProperty: parentPropName
@@ -59786,14 +59822,14 @@ JSONPath.prototype._trace = function(expr, val, path5, parent, parentPropName, c
     }
   } else if (loc[0] === "`" && val && Object.hasOwn(val, loc.slice(1))) {
     const locProp = loc.slice(1);
-    addRet(this._trace(x, val[locProp], push(path5, locProp), val, locProp, callback, hasArrExpr, true));
+    addRet(this._trace(x, val[locProp], push(path6, locProp), val, locProp, callback, hasArrExpr, true));
   } else if (loc.includes(",")) {
     const parts = loc.split(",");
     for (const part of parts) {
-      addRet(this._trace(unshift(part, x), val, path5, parent, parentPropName, callback, true));
+      addRet(this._trace(unshift(part, x), val, path6, parent, parentPropName, callback, true));
     }
   } else if (!literalPriority && val && Object.hasOwn(val, loc)) {
-    addRet(this._trace(x, val[loc], push(path5, loc), val, loc, callback, hasArrExpr, true));
+    addRet(this._trace(x, val[loc], push(path6, loc), val, loc, callback, hasArrExpr, true));
   }
   if (this._hasParentSelector) {
     for (let t = 0; t < ret.length; t++) {
@@ -59827,7 +59863,7 @@ JSONPath.prototype._walk = function(val, f) {
     });
   }
 };
-JSONPath.prototype._slice = function(loc, expr, val, path5, parent, parentPropName, callback) {
+JSONPath.prototype._slice = function(loc, expr, val, path6, parent, parentPropName, callback) {
   if (!Array.isArray(val)) {
     return void 0;
   }
@@ -59837,14 +59873,14 @@ JSONPath.prototype._slice = function(loc, expr, val, path5, parent, parentPropNa
   end = end < 0 ? Math.max(0, end + len) : Math.min(len, end);
   const ret = [];
   for (let i = start; i < end; i += step) {
-    const tmp = this._trace(unshift(i, expr), val, path5, parent, parentPropName, callback, true);
+    const tmp = this._trace(unshift(i, expr), val, path6, parent, parentPropName, callback, true);
     tmp.forEach((t) => {
       ret.push(t);
     });
   }
   return ret;
 };
-JSONPath.prototype._eval = function(code, _v, _vname, path5, parent, parentPropName) {
+JSONPath.prototype._eval = function(code, _v, _vname, path6, parent, parentPropName) {
   this.currSandbox._$_parentProperty = parentPropName;
   this.currSandbox._$_parent = parent;
   this.currSandbox._$_property = _vname;
@@ -59852,7 +59888,7 @@ JSONPath.prototype._eval = function(code, _v, _vname, path5, parent, parentPropN
   this.currSandbox._$_v = _v;
   const containsPath = code.includes("@path");
   if (containsPath) {
-    this.currSandbox._$_path = JSONPath.toPathString(path5.concat([_vname]));
+    this.currSandbox._$_path = JSONPath.toPathString(path6.concat([_vname]));
   }
   const scriptCacheKey = this.currEval + "Script:" + code;
   if (!JSONPath.cache[scriptCacheKey]) {
@@ -90836,12 +90872,12 @@ var Watch = class {
   // "done" callback is called either when connection is closed or when there
   // is an error. In either case, watcher takes care of properly closing the
   // underlaying connection so that it doesn't leak any resources.
-  async watch(path5, queryParams, callback, done) {
+  async watch(path6, queryParams, callback, done) {
     const cluster = this.config.getCurrentCluster();
     if (!cluster) {
       throw new Error("No currently active cluster");
     }
-    const watchURL = new URL(cluster.server + path5);
+    const watchURL = new URL(cluster.server + path6);
     watchURL.searchParams.set("watch", "true");
     for (const [key3, val] of Object.entries(queryParams || {})) {
       if (val !== void 0) {
@@ -91165,7 +91201,7 @@ var WebSocketHandler = class _WebSocketHandler {
    * @param binaryHandler Callback for binary data over the web socket.
    *      Returns true if the connection should be kept alive, false to disconnect.
    */
-  async connect(path5, textHandler, binaryHandler) {
+  async connect(path6, textHandler, binaryHandler) {
     const cluster = this.config.getCurrentCluster();
     if (!cluster) {
       throw new Error("No cluster is defined.");
@@ -91174,7 +91210,7 @@ var WebSocketHandler = class _WebSocketHandler {
     const ssl = server.startsWith("https://");
     const target = ssl ? server.substr(8) : server.substr(7);
     const proto = ssl ? "wss" : "ws";
-    const uri = `${proto}://${target}${path5}`;
+    const uri = `${proto}://${target}${path6}`;
     const opts = {};
     await this.config.applyToHTTPSOptions(opts);
     return await new Promise((resolve2, reject) => {
@@ -91250,19 +91286,19 @@ var import_node_fetch7 = __toESM(require_lib2(), 1);
 // src/sources/live/kubeconfig.ts
 var SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 var IN_CLUSTER_CONTEXT = "in-cluster";
-function isFile(path5) {
+function isFile(path6) {
   try {
-    return statSync(path5).isFile();
+    return statSync(path6).isFile();
   } catch {
     return false;
   }
 }
-function readFile(path5) {
+function readFile(path6) {
   const config = new KubeConfig();
   try {
-    config.loadFromFile(path5);
+    config.loadFromFile(path6);
   } catch (error2) {
-    throw new KubeconfigError(`cannot read kubeconfig ${path5}: ${error2.message}`);
+    throw new KubeconfigError(`cannot read kubeconfig ${path6}: ${error2.message}`);
   }
   return config;
 }
@@ -91556,8 +91592,8 @@ async function listAll(client, resource, options) {
   for (; ; ) {
     const query = new URLSearchParams({ limit: String(options.pageSize) });
     if (token) query.set("continue", token);
-    const path5 = `${base}?${query.toString()}`;
-    const answer = await client.get(path5);
+    const path6 = `${base}?${query.toString()}`;
+    const answer = await client.get(path6);
     if (answer.status === 410 && token !== void 0) {
       restarts++;
       if (restarts > MAX_RESTARTS) {
@@ -91576,7 +91612,7 @@ async function listAll(client, resource, options) {
     }
     if (answer.status < 200 || answer.status >= 300) {
       throw new ClusterReadError(
-        `GET ${path5} answered HTTP ${answer.status}${statusMessage(answer.body) ? `: ${statusMessage(answer.body)}` : ""}`
+        `GET ${path6} answered HTTP ${answer.status}${statusMessage(answer.body) ? `: ${statusMessage(answer.body)}` : ""}`
       );
     }
     pages++;
@@ -91796,8 +91832,8 @@ ${messages.join("\n")}`);
 import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
 import { join as join4 } from "node:path";
 var DEFAULT_NAMES = [".kcheck.yaml", ".kcheck.yml"];
-function loadConfig(path5, rules2, cwd = process.cwd()) {
-  const file = path5 ?? DEFAULT_NAMES.map((n) => join4(cwd, n)).find((f) => existsSync4(f));
+function loadConfig(path6, rules2, cwd = process.cwd()) {
+  const file = path6 ?? DEFAULT_NAMES.map((n) => join4(cwd, n)).find((f) => existsSync4(f));
   if (!file) return emptyConfig();
   let text;
   try {
@@ -91805,7 +91841,7 @@ function loadConfig(path5, rules2, cwd = process.cwd()) {
   } catch (error2) {
     throw new UsageError(`cannot read config ${file}: ${error2.code ?? String(error2)}`);
   }
-  return parseConfig(text, path5 ?? file.slice(cwd.length + 1), rules2);
+  return parseConfig(text, path6 ?? file.slice(cwd.length + 1), rules2);
 }
 
 // src/cli/pipeline.ts
@@ -91914,13 +91950,34 @@ function readInputs(get) {
   };
 }
 
-// src/action/main.ts
-function scanRequest(inputs, cwd) {
-  if (inputs.kubeconfig !== void 0 || inputs.context !== void 0) {
-    throw new UsageError("kubeconfig and context: this kcheck version reads manifests, dumps and node files only, not a live cluster");
+// src/action/kubeconfig.ts
+import { existsSync as existsSync5, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path4 from "node:path";
+function looksLikeContent(value) {
+  return /\n/.test(value.trim()) || /^\s*\{/.test(value);
+}
+function kubeconfigFile(value, cwd, tempRoot = process.env["RUNNER_TEMP"] || tmpdir()) {
+  if (!looksLikeContent(value)) {
+    const file2 = path4.resolve(cwd, value.trim());
+    if (!existsSync5(file2)) {
+      throw new UsageError(`kubeconfig: no file at ${value.trim()}; give a kubeconfig's path or its content (e.g. \${{ secrets.KUBECONFIG }})`);
+    }
+    return { path: file2, remove: () => void 0 };
   }
+  const dir = mkdtempSync(path4.join(tempRoot, "kcheck-kubeconfig-"));
+  const file = path4.join(dir, "config");
+  writeFileSync(file, value.endsWith("\n") ? value : `${value}
+`, { mode: 384 });
+  return { path: file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// src/action/main.ts
+function scanRequest(inputs, cwd, kubeconfig) {
+  const live = kubeconfig !== void 0 || inputs.context !== void 0;
   return {
     paths: inputs.paths,
+    ...live ? { live: { ...kubeconfig !== void 0 ? { kubeconfig } : {}, ...inputs.context !== void 0 ? { contexts: [inputs.context] } : {} } } : {},
     ...inputs.root !== void 0 ? { root: inputs.root } : {},
     ...inputs.backups.length > 0 ? { backups: inputs.backups } : {},
     ...inputs.target !== void 0 ? { target: inputs.target } : {},
@@ -91940,10 +91997,10 @@ function failure(result) {
 }
 function writeSarif(result, inputs, cwd) {
   const text = renderReport(result, { format: "sarif", cwd, ...inputs.category ? { sarifCategory: inputs.category } : {} });
-  const file = path4.resolve(cwd, inputs.sarifFile);
+  const file = path5.resolve(cwd, inputs.sarifFile);
   try {
-    mkdirSync(path4.dirname(file), { recursive: true });
-    writeFileSync(file, text);
+    mkdirSync(path5.dirname(file), { recursive: true });
+    writeFileSync2(file, text);
   } catch (error2) {
     throw new UsageError(`cannot write ${inputs.sarifFile}: ${error2.code ?? String(error2)}`);
   }
@@ -91953,7 +92010,13 @@ async function run2() {
   const cwd = process.cwd();
   try {
     const inputs = readInputs((name) => getInput(name));
-    const result = await scan(scanRequest(inputs, cwd));
+    const kubeconfig = inputs.kubeconfig !== void 0 ? kubeconfigFile(inputs.kubeconfig, cwd) : void 0;
+    let result;
+    try {
+      result = await scan(scanRequest(inputs, cwd, kubeconfig?.path));
+    } finally {
+      kubeconfig?.remove();
+    }
     const problems = [];
     try {
       setOutput("sarif-file", writeSarif(result, inputs, cwd));

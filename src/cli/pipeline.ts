@@ -1,3 +1,4 @@
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { rules as allRules } from '../../rules/index.js';
 import type { Config } from '../engine/config.js';
@@ -5,10 +6,13 @@ import { UsageError } from '../engine/errors.js';
 import { exitCode, run } from '../engine/run.js';
 import type { FailOn, Rule, RunResult } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
+import { hostQuestions } from '../model/host-questions.js';
 import type { ClusterModel, DrainIntent } from '../model/types.js';
 import { parseMinor, type Version } from '../model/version.js';
 import { readPaths } from '../sources/manifests/index.js';
 import { readRoot } from '../sources/root/index.js';
+import { readHost } from '../sources/host/index.js';
+import { readBackups } from '../sources/snapshot/backup-inputs.js';
 import { listContexts, readLive, readLiveClusters, type LiveOptions } from '../sources/live/index.js';
 import { emptyInputs, mergeInputs, type Inputs } from '../sources/types.js';
 import { loadConfig } from './config-file.js';
@@ -86,8 +90,22 @@ export async function collectInputs(request: ScanRequest): Promise<Inputs> {
   if (request.paths.length > 0) {
     mergeInputs(inputs, await readPaths(request.paths, request.stdin ? { stdin: request.stdin } : {}));
   }
-  if (request.root !== undefined) mergeInputs(inputs, await readRoot(request.root));
+  if (request.root !== undefined) {
+    const fromRoot = await readRoot(request.root);
+    mergeInputs(inputs, fromRoot);
+    // The static pods say which host paths matter (etcd's data dir, TLS files); read them unless the root itself is unreadable.
+    if (!fromRoot.gaps.some((g) => g.what === request.root)) mergeInputs(inputs, await readHost(request.root, hostQuestions(fromRoot.objects)));
+  }
+  if (request.backups !== undefined && request.backups.length > 0) mergeInputs(inputs, await readBackups(request.backups));
   return inputs;
+}
+
+/** Adds the config's `backups:` folders (relative to the config file) to those given with --backups. */
+export function withConfigBackups(request: ScanRequest, config: Config): ScanRequest {
+  if (config.backups.length === 0) return request;
+  const base = config.file ? dirname(config.file) : '.';
+  const fromConfig = config.backups.map((dir) => (isAbsolute(dir) ? dir : join(base, dir)));
+  return { ...request, backups: [...(request.backups ?? []), ...fromConfig] };
 }
 
 /** Judges what was read: model, rules, exit code. */
@@ -125,8 +143,9 @@ function liveOptions(live: LiveRequest): LiveOptions {
  * one per live cluster (`--context a --context b`, `--all-contexts`), each
  * with the file inputs added.
  */
-export async function scanClusters(request: ScanRequest): Promise<Scan[]> {
-  const config = loadConfig(request.config, allRules, request.cwd);
+export async function scanClusters(asked: ScanRequest): Promise<Scan[]> {
+  const config = loadConfig(asked.config, allRules, asked.cwd);
+  const request = withConfigBackups(asked, config);
   // Validate flags before reading anything large.
   parseFailOn(request.failOn, config);
   parseNow(request.now);

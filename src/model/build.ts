@@ -8,6 +8,10 @@ import { readPods } from './pods.js';
 import { readWorkloads } from './workloads.js';
 import { readPdbs } from './pdbs.js';
 import { readRequestedDeprecatedApis } from './deprecated-api-metrics.js';
+import { readCertificates } from './certificates.js';
+import { readEtcdPods } from './etcd.js';
+import { readTlsFiles } from './etcd-tls.js';
+import { readBackups } from './snapshots.js';
 
 export interface ModelOptions extends VersionFlags {
   now: Date;
@@ -40,5 +44,10 @@ export function buildModel(inputs: Inputs, options: ModelOptions): ClusterModel 
     incomplete: new Set(inputs.gaps.flatMap((g) => g.affects ?? [])),
     scanned: inputs.scanned,
     ...(options.drain ? { drain: options.drain } : {}),
+    etcd: readEtcdPods(raws, inputs.host),
+    etcdTlsFiles: readTlsFiles(raws, inputs.host),
+    backups: readBackups(inputs),
+    certificates: readCertificates(inputs.host),
+    nodeRoot: inputs.host?.root ?? null,
   };
 }

@@ -1,6 +1,10 @@
 import type { ModelPart, ParseProblem, Provenance, ScanGap, SkippedDocument } from '../sources/types.js';
 import type { Version } from './version.js';
 import type { RequestedDeprecatedApi } from './deprecated-api-metrics.js';
+import type { Certificates } from './certificates.js';
+import type { EtcdStaticPod } from './etcd.js';
+import type { TlsFile } from './etcd-tls.js';
+import type { Backups } from './snapshots.js';
 
 /** How an object is named in findings and reports. */
 export interface ObjectRef {
@@ -221,4 +225,14 @@ export interface ClusterModel {
   scanned: string[];
   /** Set for `kcheck drain NODE` and plan steps: drain rules then look at these nodes only, not every node. */
   drain?: DrainIntent;
+  /** etcd static pods (from `--root`, manifest paths or mirror pods) and how their data dir is wired. */
+  etcd: EtcdStaticPod[];
+  /** Certificate, key and CA files the node root's etcd and kube-apiserver flags name. */
+  etcdTlsFiles: TlsFile[];
+  /** Snapshots in the backup locations; null when no location was given. */
+  backups: Backups | null;
+  /** Certificates under `--root`'s /etc/kubernetes; null without `--root`. */
+  certificates: Certificates | null;
+  /** The node root read with `--root`, when one was. */
+  nodeRoot: string | null;
 }

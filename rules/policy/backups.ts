@@ -1,0 +1,24 @@
+import type { ClusterModel } from '../../src/model/types.js';
+
+/**
+ * Why the backup rules cannot judge this scan: it reads a control-plane node
+ * (`--root`) or etcd's static pod, but no backup location was given. A scan
+ * of plain manifests has no etcd to back up, and the rules stay silent.
+ */
+export function noBackupLocation(model: ClusterModel): string | null {
+  if (model.backups !== null) return null;
+  if (model.nodeRoot === null && model.etcd.length === 0) return null;
+  return 'no backup location given (--backups DIR, or backups: in the config)';
+}
+
+/** Where the backups were looked for, for messages. */
+export function locations(model: ClusterModel): string {
+  const dirs = model.backups?.locations ?? [];
+  return dirs.length === 1 ? dirs[0]! : `${dirs.slice(0, -1).join(', ')} and ${dirs.at(-1)}`;
+}
+
+/** How to take a snapshot on a kubeadm node (REFERENCE §7), named so kcheck reads its time from the name. */
+export const SNAPSHOT_COMMAND =
+  'sudo ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt ' +
+  '--cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key ' +
+  'snapshot save /var/backups/etcd/etcd-snapshot-$(date -u +%Y-%m-%dT%H%M%SZ).db';

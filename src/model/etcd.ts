@@ -1,0 +1,137 @@
+import type { EtcdDataDir, HostFacts, HostQuestions } from '../sources/host/types.js';
+import type { RawObject } from '../sources/types.js';
+import { MIRROR_ANNOTATION } from './components.js';
+import {
+  argvOf,
+  envValue,
+  flagValue,
+  mountsOf,
+  resolveContainerPath,
+  volumesOf,
+  type ContainerPath,
+  type VolumeMountView,
+} from './container-paths.js';
+import { arrayField, stringField } from './objects.js';
+import { subjectOf } from './subject.js';
+import type { Subject } from './types.js';
+
+/** kubeadm's name for the volume and mount holding etcd's data (phases/etcd/local.go). */
+export const ETCD_DATA_VOLUME = 'etcd-data';
+
+/** Where an etcd pod spec came from, which decides what can be checked about it. */
+export type EtcdPodOrigin =
+  /** `--root`'s /etc/kubernetes/manifests: the node's files can be checked too. */
+  | 'node-root'
+  /** A manifest file given as a path. */
+  | 'manifest'
+  /** The mirror pod the kubelet posts for a static pod (`kubectl get pods -o yaml`). */
+  | 'mirror-pod';
+
+/** What `--root` shows of the host directory etcd uses and of restored copies beside it. */
+export interface EtcdHostData {
+  /** The directory etcd uses (null when its data dir is on no hostPath). */
+  inUse: EtcdDataDir | null;
+  /** Other `etcd*` directories beside it holding `member/`: where restores land. */
+  restored: EtcdDataDir[];
+}
+
+export interface EtcdStaticPod {
+  subject: Subject;
+  origin: EtcdPodOrigin;
+  /** spec.nodeName of a mirror pod. */
+  node?: string;
+  /** The data dir etcd is told to use, inside the container. */
+  dataDir: string;
+  /** `--data-dir`, the ETCD_DATA_DIR variable, or etcd's default `<name>.etcd` in its working directory. */
+  dataDirFrom: 'flag' | 'env' | 'default';
+  /** Where the data dir is: its mount, volume and the host directory etcd really uses (REFERENCE §7). */
+  data: ContainerPath;
+  /** The mount named etcd-data, wherever it points. */
+  etcdDataMount: VolumeMountView | null;
+  /** `--name`, `--initial-cluster`, `--initial-advertise-peer-urls`, when given. */
+  memberName: string | null;
+  initialCluster: string | null;
+  advertisePeerUrls: string | null;
+  /** Only for pods read from `--root`. */
+  hostData: EtcdHostData | null;
+}
+
+/** A static pod's container that runs etcd: by image, container name or command. */
+export function etcdContainer(raw: RawObject): unknown {
+  return arrayField(raw.object, 'spec', 'containers').find((c) => {
+    const image = stringField(c, 'image') ?? '';
+    const imageName = (image.split('@')[0] ?? '').replace(/:[^/]*$/, '').split('/').pop();
+    const command = argvOf(c)[0]?.split('/').pop();
+    return imageName === 'etcd' || stringField(c, 'name') === 'etcd' || command === 'etcd';
+  });
+}
+
+/**
+ * A static pod: read from the node's manifest folder, mirrored into the API
+ * (annotation kubernetes.io/config.mirror), or a manifest file of a pod no
+ * controller owns in kube-system, as kubeadm writes etcd.yaml. An etcd run by a
+ * StatefulSet (with a PersistentVolumeClaim) is none of these.
+ */
+export function isStaticPod(raw: RawObject): boolean {
+  const o = raw.object;
+  if (o.kind !== 'Pod') return false;
+  if (raw.origin === 'static-pod-manifest' || MIRROR_ANNOTATION in (o.metadata?.annotations ?? {})) return true;
+  const namespace = o.metadata?.namespace;
+  return raw.provenance.type === 'file' && (o.metadata?.ownerReferences ?? []).length === 0 && (namespace === undefined || namespace === 'kube-system');
+}
+
+function originOf(raw: RawObject): EtcdPodOrigin {
+  if (raw.origin === 'static-pod-manifest') return 'node-root';
+  return MIRROR_ANNOTATION in (raw.object.metadata?.annotations ?? {}) || raw.provenance.type === 'live' ? 'mirror-pod' : 'manifest';
+}
+
+function wiringOf(raw: RawObject): Omit<EtcdStaticPod, 'hostData'> | null {
+  const container = etcdContainer(raw);
+  if (container === undefined) return null;
+  const argv = argvOf(container);
+  // etcd reads every flag from ETCD_<FLAG> too; a flag on the command line wins.
+  const setting = (flag: string) => flagValue(argv, flag) ?? envValue(container, `ETCD_${flag.toUpperCase().replace(/-/g, '_')}`);
+  const memberName = setting('name') ?? null;
+  const fromFlag = flagValue(argv, 'data-dir');
+  const fromEnv = fromFlag === undefined ? envValue(container, 'ETCD_DATA_DIR') : undefined;
+  // Without --data-dir etcd writes to "<name>.etcd" in its working directory (etcd embed.NewConfig).
+  const dataDir = fromFlag ?? fromEnv ?? `${memberName ?? 'default'}.etcd`;
+  const mounts = mountsOf(container);
+  const node = stringField(raw.object, 'spec', 'nodeName');
+  return {
+    subject: subjectOf(raw),
+    origin: originOf(raw),
+    ...(node ? { node } : {}),
+    dataDir,
+    dataDirFrom: fromFlag !== undefined ? 'flag' : fromEnv !== undefined ? 'env' : 'default',
+    data: resolveContainerPath(dataDir, mounts, volumesOf(raw.object), stringField(container, 'workingDir') ?? '/'),
+    etcdDataMount: mounts.find((m) => m.name === ETCD_DATA_VOLUME) ?? null,
+    memberName,
+    initialCluster: setting('initial-cluster') ?? null,
+    advertisePeerUrls: setting('initial-advertise-peer-urls') ?? null,
+  };
+}
+
+function hostDataOf(pod: Omit<EtcdStaticPod, 'hostData'>, host: HostFacts): EtcdHostData {
+  const inUse = pod.data.hostPath === null ? null : host.etcdDataDirs.find((d) => d.path === pod.data.hostPath) ?? null;
+  return { inUse, restored: host.etcdDataDirs.filter((d) => d !== inUse && d.memberCreated !== undefined) };
+}
+
+/** Every etcd static pod read, with how its data dir is wired, and what `--root` shows of it. */
+export function readEtcdPods(raws: RawObject[], host: HostFacts | undefined): EtcdStaticPod[] {
+  return raws.filter(isStaticPod).flatMap((raw): EtcdStaticPod[] => {
+    const pod = wiringOf(raw);
+    if (!pod) return [];
+    return [{ ...pod, hostData: pod.origin === 'node-root' && host ? hostDataOf(pod, host) : null }];
+  });
+}
+
+/** The etcd data directories the node root's static pods point at, for the host source to look at. */
+export function etcdDataDirsNamed(raws: RawObject[]): string[] {
+  return raws
+    .filter((r) => r.origin === 'static-pod-manifest' && isStaticPod(r))
+    .map(wiringOf)
+    .flatMap((pod) => (pod?.data.hostPath ? [pod.data.hostPath] : []));
+}
+
+export type { HostQuestions };

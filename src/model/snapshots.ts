@@ -1,0 +1,52 @@
+import { basename } from 'node:path';
+import type { SnapshotReport } from '../sources/snapshot/types.js';
+import type { Inputs } from '../sources/types.js';
+import { timeInName } from './snapshot-time.js';
+import type { Subject } from './types.js';
+
+export interface BackupSnapshot {
+  file: string;
+  report: SnapshotReport;
+  /** When it was taken: the time in its file name when there is one, else its modification time. */
+  takenAt: Date;
+  takenAtFrom: 'file name' | 'file time';
+  /**
+   * `etcdctl snapshot restore` can bring the cluster back from it: a sound
+   * database (with a matching trailer, or a raw copy restored with
+   * --skip-hash-check) that holds Kubernetes objects.
+   */
+  restorable: boolean;
+  subject: Subject;
+}
+
+/** The backup locations a scan was asked to check and the snapshots in them. */
+export interface Backups {
+  locations: string[];
+  snapshots: BackupSnapshot[];
+}
+
+function snapshotOf(report: SnapshotReport): BackupSnapshot {
+  const named = timeInName(basename(report.file));
+  return {
+    file: report.file,
+    report,
+    takenAt: named ?? new Date(report.fileMtime),
+    takenAtFrom: named ? 'file name' : 'file time',
+    restorable: (report.verdict === 'ok' || report.verdict === 'unverifiable') && (report.kubernetes?.liveKeys ?? 0) > 0,
+    // A snapshot is a binary file: findings point at the file itself.
+    subject: { ref: { kind: 'EtcdSnapshot', name: basename(report.file) }, provenance: { type: 'file', file: report.file, line: 1, column: 1 } },
+  };
+}
+
+/** Null when no backup location was given: the backup rules then have nothing to judge. */
+export function readBackups(inputs: Inputs): Backups | null {
+  if (inputs.backupLocations === undefined) return null;
+  return { locations: inputs.backupLocations, snapshots: (inputs.snapshots ?? []).map(snapshotOf) };
+}
+
+/** The snapshot a restore would use: the newest one that can bring the cluster back. */
+export function newestRestorable(backups: Backups): BackupSnapshot | null {
+  return backups.snapshots
+    .filter((s) => s.restorable)
+    .reduce<BackupSnapshot | null>((newest, s) => (!newest || s.takenAt > newest.takenAt ? s : newest), null);
+}
