@@ -1298,7 +1298,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator.return();
           },
           type: "bytes"
@@ -1626,12 +1626,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code, reason: reason2 } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code,
-          reason
+          reason2
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
@@ -5589,7 +5589,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator.return();
           },
           type: "bytes"
@@ -9146,12 +9146,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason) => {
+        this.handler.onConnect((reason2) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason);
+            this.abort(reason2);
           } else {
-            this.reason = reason;
+            this.reason = reason2;
           }
         });
       }
@@ -11566,9 +11566,9 @@ var require_dump = __commonJS({
         this.#abort = abort;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason) {
+      #customAbort(reason2) {
         this.#aborted = true;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage2) {
@@ -12595,13 +12595,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError(response) {
@@ -13583,13 +13583,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error2) {
@@ -13868,7 +13868,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request.integrity) {
-        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+        const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
         if (request.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14346,9 +14346,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream = new ReadableStream(
@@ -14359,8 +14359,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason) {
-            await cancelAlgorithm(reason);
+          async cancel(reason2) {
+            await cancelAlgorithm(reason2);
           },
           type: "bytes"
         }
@@ -14410,7 +14410,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -14421,7 +14421,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -16997,16 +16997,16 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
-    function failWebsocketConnection(ws, reason) {
+    function failWebsocketConnection(ws, reason2) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason) {
+      if (reason2) {
         fireEvent("error", ws, (type2, init) => new ErrorEvent(type2, init), {
-          error: new Error(reason),
-          message: reason
+          error: new Error(reason2),
+          message: reason2
         });
       }
     }
@@ -17264,7 +17264,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason2, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17272,13 +17272,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason2 === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+        } else if (code !== void 0 && reason2 !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17303,11 +17303,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
-      let reason = "";
+      let reason2 = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code = result.code ?? 1005;
-        reason = result.reason;
+        reason2 = result.reason;
       } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
@@ -17315,13 +17315,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type2, init) => new CloseEvent(type2, init), {
         wasClean,
         code,
-        reason
+        reason: reason2
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code,
-          reason
+          reason: reason2
         });
       }
     }
@@ -17445,9 +17445,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws, reason);
+    function failWebsocketConnectionWithCode(ws, code, reason2) {
+      closeWebSocketConnection(ws, code, reason2, Buffer.byteLength(reason2));
+      failWebsocketConnection(ws, reason2);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17727,16 +17727,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -17751,9 +17751,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
-            failWebsocketConnection(this.ws, reason);
+            const { code, reason: reason2 } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason2, reason2.length);
+            failWebsocketConnection(this.ws, reason2);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -17990,14 +17990,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18005,8 +18005,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason);
+        if (reason2 !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason2);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18014,7 +18014,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason2, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -19176,7 +19176,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode2(node) {
+    function isNode3(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -19200,7 +19200,7 @@ var require_identity = __commonJS({
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
-    exports.isNode = isNode2;
+    exports.isNode = isNode3;
     exports.isPair = isPair;
     exports.isScalar = isScalar2;
     exports.isSeq = isSeq2;
@@ -25430,7 +25430,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter4 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -25453,7 +25453,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter4;
   }
 });
 
@@ -26031,14 +26031,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map3.items.push({ start, key: fs6, sep: [] });
+                map3.items.push({ start, key: fs7, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs6);
+                this.stack.push(fs7);
               } else {
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -26166,13 +26166,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs6, sep: [] });
+                fc.items.push({ start: [], key: fs7, sep: [] });
               else if (it.sep)
-                this.stack.push(fs6);
+                this.stack.push(fs7);
               else
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -26361,7 +26361,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26387,7 +26387,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -26423,7 +26423,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments2;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify3;
   }
 });
@@ -29241,11 +29241,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches2 = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches2)
+        const matches3 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches3)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches2[1];
-        jsonPointer = matches2[2];
+        const up = +matches3[1];
+        jsonPointer = matches3[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -30164,11 +30164,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches2 = urnComponent.path.match(URN_REG);
-      if (matches2 && matches2[0] === urnComponent.path) {
+      const matches3 = urnComponent.path.match(URN_REG);
+      if (matches3 && matches3[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches2[1].toLowerCase();
-        urnComponent.nss = matches2[2];
+        urnComponent.nid = matches3[1].toLowerCase();
+        urnComponent.nss = matches3[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -30489,8 +30489,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches2) {
-      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches3) {
+      if (matches3[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -30512,9 +30512,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches2) {
-      const host = matches2[4];
-      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
+    function hasMalformedComponentPercentEncoding(matches3) {
+      const host = matches3[4];
+      return hasMalformedPercentEncoding(matches3[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches3[6]) || hasMalformedPercentEncoding(matches3[7]) || hasMalformedPercentEncoding(matches3[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP) {
       if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
@@ -30589,15 +30589,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches2 = uri.match(URI_PARSE);
-      if (matches2) {
-        parsed.scheme = matches2[1];
-        parsed.userinfo = matches2[3];
-        parsed.host = matches2[4];
-        parsed.port = parseInt(matches2[5], 10);
-        parsed.path = matches2[6] || "";
-        parsed.query = matches2[7];
-        parsed.fragment = matches2[8];
+      const matches3 = uri.match(URI_PARSE);
+      if (matches3) {
+        parsed.scheme = matches3[1];
+        parsed.userinfo = matches3[3];
+        parsed.host = matches3[4];
+        parsed.port = parseInt(matches3[5], 10);
+        parsed.path = matches3[6] || "";
+        parsed.query = matches3[7];
+        parsed.fragment = matches3[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -30606,14 +30606,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches3);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches2[5];
+          parsed.port = matches3[5];
         }
-        const parseError = getParseError(parsed, matches2);
+        const parseError = getParseError(parsed, matches3);
         if (parseError !== void 0) {
           parsed.error = parsed.error || parseError;
           malformedAuthorityOrPort = true;
@@ -44382,7 +44382,7 @@ var require_websocket2 = __commonJS({
     var net2 = __require("net");
     var querystring = __require("querystring");
     var tls = __require("tls");
-    var { randomBytes, createHash: createHash2 } = __require("crypto");
+    var { randomBytes, createHash: createHash3 } = __require("crypto");
     var { Duplex, Readable } = __require("stream");
     var { URL: URL3 } = __require("url");
     var PerMessageDeflate = require_permessage_deflate2();
@@ -45073,7 +45073,7 @@ var require_websocket2 = __commonJS({
           abortHandshake(websocket, socket, "Invalid Upgrade header");
           return;
         }
-        const digest = createHash2("sha1").update(key3 + GUID).digest("base64");
+        const digest = createHash3("sha1").update(key3 + GUID).digest("base64");
         if (res.headers["sec-websocket-accept"] !== digest) {
           abortHandshake(websocket, socket, "Invalid Sec-WebSocket-Accept header");
           return;
@@ -45187,21 +45187,21 @@ var require_websocket2 = __commonJS({
         process.nextTick(cb, err);
       }
     }
-    function receiverOnConclude(code, reason) {
+    function receiverOnConclude(code, reason2) {
       const websocket = this[kWebSocket];
       websocket._closeFrameReceived = true;
       websocket._closeCode = code;
-      if (reason.length === 0) {
+      if (reason2.length === 0) {
         websocket._closeMessage = EMPTY_BUFFER;
       } else {
-        websocket._closeMessage = Buffer.allocUnsafeSlow(reason.length);
-        websocket._closeMessage.set(reason);
+        websocket._closeMessage = Buffer.allocUnsafeSlow(reason2.length);
+        websocket._closeMessage.set(reason2);
       }
       if (websocket._socket[kWebSocket] === void 0) return;
       websocket._socket.removeListener("data", socketOnData);
       process.nextTick(resume, websocket._socket);
       if (code === 1005) websocket.close();
-      else websocket.close(code, reason);
+      else websocket.close(code, reason2);
     }
     function receiverOnDrain() {
       const websocket = this[kWebSocket];
@@ -45370,7 +45370,7 @@ var require_stream = __commonJS({
       };
       duplex._final = function(callback) {
         if (ws.readyState === ws.CONNECTING) {
-          ws.once("open", function open3() {
+          ws.once("open", function open4() {
             duplex._final(callback);
           });
           return;
@@ -45391,7 +45391,7 @@ var require_stream = __commonJS({
       };
       duplex._write = function(chunk, encoding, callback) {
         if (ws.readyState === ws.CONNECTING) {
-          ws.once("open", function open3() {
+          ws.once("open", function open4() {
             duplex._write(chunk, encoding, callback);
           });
           return;
@@ -45458,7 +45458,7 @@ var require_websocket_server = __commonJS({
     var EventEmitter = __require("events");
     var http3 = __require("http");
     var { Duplex } = __require("stream");
-    var { createHash: createHash2 } = __require("crypto");
+    var { createHash: createHash3 } = __require("crypto");
     var extension = require_extension();
     var PerMessageDeflate = require_permessage_deflate2();
     var subprotocol = require_subprotocol();
@@ -45768,7 +45768,7 @@ var require_websocket_server = __commonJS({
           );
         }
         if (this._state > RUNNING) return abortHandshake(socket, 503);
-        const digest = createHash2("sha1").update(key3 + GUID).digest("base64");
+        const digest = createHash3("sha1").update(key3 + GUID).digest("base64");
         const headers2 = [
           "HTTP/1.1 101 Switching Protocols",
           "Upgrade: websocket",
@@ -47632,7 +47632,7 @@ var require_headers2 = __commonJS({
     var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
     var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
     var GNU_VER = b4a.from([32, 0]);
-    var MASK = 4095;
+    var MASK2 = 4095;
     var MAGIC_OFFSET = 257;
     var VERSION_OFFSET = 263;
     exports.decodeLongPath = function decodeLongPath(buf2, encoding) {
@@ -47680,7 +47680,7 @@ var require_headers2 = __commonJS({
       if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
       if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
       b4a.write(buf2, name);
-      b4a.write(buf2, encodeOct(opts.mode & MASK, 6), 100);
+      b4a.write(buf2, encodeOct(opts.mode & MASK2, 6), 100);
       b4a.write(buf2, encodeOct(opts.uid, 6), 108);
       b4a.write(buf2, encodeOct(opts.gid, 6), 116);
       encodeSize(opts.size, buf2, 124);
@@ -47890,7 +47890,7 @@ var require_extract = __commonJS({
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers2 = require_headers2();
-    var EMPTY = b4a.alloc(0);
+    var EMPTY2 = b4a.alloc(0);
     var MAX_HEADER_SIZE = 4 * 1024 * 1024;
     var BufferList = class {
       constructor() {
@@ -47908,7 +47908,7 @@ var require_extract = __commonJS({
       }
       shift(size) {
         if (size > this.buffered) return null;
-        if (size === 0) return EMPTY;
+        if (size === 0) return EMPTY2;
         let chunk = this._next(size);
         if (size === chunk.byteLength) return chunk;
         const chunks = [chunk];
@@ -48651,9 +48651,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once2 = require_once();
     var eos = require_end_of_stream();
-    var fs6;
+    var fs7;
     try {
-      fs6 = __require("fs");
+      fs7 = __require("fs");
     } catch (e2) {
     }
     var noop = function() {
@@ -48664,8 +48664,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs6) return false;
-      return (stream instanceof (fs6.ReadStream || noop) || stream instanceof (fs6.WriteStream || noop)) && isFn(stream.close);
+      if (!fs7) return false;
+      return (stream instanceof (fs7.ReadStream || noop) || stream instanceof (fs7.WriteStream || noop)) && isFn(stream.close);
     };
     var isRequest = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -48726,13 +48726,13 @@ var require_tar_fs = __commonJS({
   "node_modules/tar-fs/index.js"(exports) {
     var tar2 = require_tar_stream();
     var pump = require_pump();
-    var fs6 = __require("fs");
+    var fs7 = __require("fs");
     var path6 = __require("path");
     var win32 = (global.Bare ? global.Bare.platform : process.platform) === "win32";
     exports.pack = function pack(cwd, opts) {
       if (!cwd) cwd = ".";
       if (!opts) opts = {};
-      const xfs = opts.fs || fs6;
+      const xfs = opts.fs || fs7;
       const ignore = opts.ignore || opts.filter || noop;
       const mapStream = opts.mapStream || echo;
       const statNext = statAll(xfs, opts.dereference ? xfs.stat : xfs.lstat, cwd, ignore, opts.entries, opts.sort);
@@ -48760,37 +48760,37 @@ var require_tar_fs = __commonJS({
           pack2.entry(header2, onnextentry);
         });
       }
-      function onstat(err, filename, stat6) {
+      function onstat(err, filename, stat9) {
         if (pack2.destroyed) return;
         if (err) return pack2.destroy(err);
         if (!filename) {
           if (opts.finalize !== false) pack2.finalize();
           return finish(pack2);
         }
-        if (stat6.isSocket()) return onnextentry();
+        if (stat9.isSocket()) return onnextentry();
         let header2 = {
           name: normalize(filename),
-          mode: (stat6.mode | (stat6.isDirectory() ? dmode : fmode)) & umask,
-          mtime: stat6.mtime,
-          size: stat6.size,
+          mode: (stat9.mode | (stat9.isDirectory() ? dmode : fmode)) & umask,
+          mtime: stat9.mtime,
+          size: stat9.size,
           type: "file",
-          uid: stat6.uid,
-          gid: stat6.gid
+          uid: stat9.uid,
+          gid: stat9.gid
         };
-        if (stat6.isDirectory()) {
+        if (stat9.isDirectory()) {
           header2.size = 0;
           header2.type = "directory";
           header2 = map3(header2) || header2;
           return pack2.entry(header2, onnextentry);
         }
-        if (stat6.isSymbolicLink()) {
+        if (stat9.isSymbolicLink()) {
           header2.size = 0;
           header2.type = "symlink";
           header2 = map3(header2) || header2;
           return onsymlink(filename, header2);
         }
         header2 = map3(header2) || header2;
-        if (!stat6.isFile()) {
+        if (!stat9.isFile()) {
           if (strict) return pack2.destroy(new Error("unsupported type for " + filename));
           return onnextentry();
         }
@@ -48820,7 +48820,7 @@ var require_tar_fs = __commonJS({
       if (!cwd) cwd = ".";
       if (!opts) opts = {};
       cwd = path6.resolve(cwd);
-      const xfs = opts.fs || fs6;
+      const xfs = opts.fs || fs7;
       const ignore = opts.ignore || opts.filter || noop;
       const mapStream = opts.mapStream || echo;
       const own = opts.chown !== false && !win32 && processGetuid() === 0;
@@ -48865,7 +48865,7 @@ var require_tar_fs = __commonJS({
               uid: header2.uid,
               gid: header2.gid,
               mode: header2.mode
-            }, stat6);
+            }, stat9);
           }
           mkdirfix(dir, {
             fs: xfs,
@@ -48891,7 +48891,7 @@ var require_tar_fs = __commonJS({
             next();
           });
         });
-        function stat6(err) {
+        function stat9(err) {
           if (err) return next(err);
           if (path6.join(name, ".") === path6.join(cwd, ".")) return next();
           utimes(name, header2, function(err2) {
@@ -48908,7 +48908,7 @@ var require_tar_fs = __commonJS({
             validateNotSymlink(xfs, dst, path6.join(cwd, "."), function(err, valid) {
               if (err) return next(err);
               if (!valid && validateSymLinks) return next(new Error(name + " is not a valid symlink"));
-              xfs.symlink(header2.linkname, name, stat6);
+              xfs.symlink(header2.linkname, name, stat9);
             });
           });
         }
@@ -48923,7 +48923,7 @@ var require_tar_fs = __commonJS({
                   stream = xfs.createReadStream(dst);
                   return onfile();
                 }
-                stat6(err2);
+                stat9(err2);
               });
             });
           });
@@ -48945,7 +48945,7 @@ var require_tar_fs = __commonJS({
             });
             pump(rs, ws, function(err2) {
               if (err2) return next(err2);
-              ws.on("close", stat6);
+              ws.on("close", stat9);
             });
           }
         }
@@ -48990,20 +48990,20 @@ var require_tar_fs = __commonJS({
         });
       }
     };
-    function validateNotSymlink(fs7, name, root, cb) {
+    function validateNotSymlink(fs8, name, root, cb) {
       if (name === root) return cb(null, true);
       if (!name.startsWith(root + path6.sep)) return cb(null, false);
-      fs7.lstat(name, function(err, st) {
+      fs8.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs7, path6.join(name, ".."), root, cb);
+        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs8, path6.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
-    function validate(fs7, name, root, cb) {
+    function validate(fs8, name, root, cb) {
       if (name === root) return cb(null, true);
-      fs7.lstat(name, function(err, st) {
+      fs8.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || st.isDirectory()) return validate(fs7, path6.join(name, ".."), root, cb);
+        if (err || st.isDirectory()) return validate(fs8, path6.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
@@ -49018,7 +49018,7 @@ var require_tar_fs = __commonJS({
     function normalize(name) {
       return win32 ? name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_") : name;
     }
-    function statAll(fs7, stat6, cwd, ignore, entries2, sort) {
+    function statAll(fs8, stat9, cwd, ignore, entries2, sort) {
       if (!entries2) entries2 = ["."];
       const queue = entries2.slice(0);
       const root = path6.resolve(cwd);
@@ -49027,16 +49027,16 @@ var require_tar_fs = __commonJS({
         const next = queue.shift();
         const nextAbs = path6.join(cwd, next);
         if (!inside(root, path6.resolve(cwd, next))) return callback(new Error(next + " is not a valid path"));
-        stat6.call(fs7, nextAbs, function(err, stat7) {
+        stat9.call(fs8, nextAbs, function(err, stat10) {
           if (err) return callback(entries2.indexOf(next) === -1 && err.code === "ENOENT" ? null : err);
-          if (!stat7.isDirectory()) return callback(null, next, stat7);
-          fs7.readdir(nextAbs, function(err2, files) {
+          if (!stat10.isDirectory()) return callback(null, next, stat10);
+          fs8.readdir(nextAbs, function(err2, files) {
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (let i = 0; i < files.length; i++) {
               if (!ignore(path6.join(cwd, next, files[i]))) queue.push(path6.join(next, files[i]));
             }
-            callback(null, next, stat7);
+            callback(null, next, stat10);
           });
         });
       };
@@ -49974,10 +49974,10 @@ function whyNot(pod, room, cordoned) {
 }
 function fitErrorMessage(total, reasons) {
   const counts2 = /* @__PURE__ */ new Map();
-  for (const reason of reasons) {
-    for (const part of reason.split(", ")) counts2.set(part, (counts2.get(part) ?? 0) + 1);
+  for (const reason2 of reasons) {
+    for (const part of reason2.split(", ")) counts2.set(part, (counts2.get(part) ?? 0) + 1);
   }
-  const histogram = [...counts2].map(([reason, n]) => `${n} ${reason}`).sort();
+  const histogram = [...counts2].map(([reason2, n]) => `${n} ${reason2}`).sort();
   return `0/${total} nodes are available: ${histogram.join(", ")}.`;
 }
 var roomCache = /* @__PURE__ */ new WeakMap();
@@ -50004,12 +50004,12 @@ function placePods(model, pods, options) {
     let chosen;
     const reasons = /* @__PURE__ */ new Map();
     for (const { i } of order) {
-      const reason = whyNot(pod, rooms[i], options.draining.has(rooms[i].node.name));
-      if (reason === null) {
+      const reason2 = whyNot(pod, rooms[i], options.draining.has(rooms[i].node.name));
+      if (reason2 === null) {
         chosen = i;
         break;
       }
-      reasons.set(i, reason);
+      reasons.set(i, reason2);
     }
     if (chosen === void 0) {
       const nodes = rooms.map((room2, i) => ({ node: room2.node.name, reason: reasons.get(i) ?? "" }));
@@ -50163,22 +50163,22 @@ function simulateDrain(model, nodeName, flags) {
   const unplaced = new Map(placement.unplaced.map((u) => [podKey(u.pod), u]));
   const fates = verdicts.map(({ pod, verdict }) => {
     let action = actionOf(verdict);
-    let reason = reasonOf(pod, verdict);
+    let reason2 = reasonOf(pod, verdict);
     const eviction = answers.get(pod) ?? null;
     if (verdict.final.delete && flags.disableEviction && action === "evict") action = "delete";
     if (eviction?.result === "refused") {
       action = "refuse";
-      reason = `${eviction.code === 429 ? "429 Too Many Requests" : "500 Internal Server Error"}: ${eviction.message}`;
+      reason2 = `${eviction.code === 429 ? "429 Too Many Requests" : "500 Internal Server Error"}: ${eviction.message}`;
     } else if (eviction?.result === "retried") {
-      reason = [reason, "429 until an earlier replacement is Ready (drain retries every 5s)"].filter((r) => r !== "").join("; ");
+      reason2 = [reason2, "429 until an earlier replacement is Ready (drain retries every 5s)"].filter((r) => r !== "").join("; ");
     } else if (eviction?.result === "allowed" && eviction.note) {
-      reason = [reason, eviction.note].filter((r) => r !== "").join("; ");
+      reason2 = [reason2, eviction.note].filter((r) => r !== "").join("; ");
     }
     const key3 = podKey(pod);
     const spot = placed.get(key3);
     const nowhere = unplaced.get(key3);
     const destination = spot ? { node: spot.node, capacityChecked: spot.capacityChecked } : nowhere ? { node: null, message: nowhere.message, nodes: nowhere.nodes } : null;
-    return { pod, action, reason, filter: verdict, eviction, destination, losesEmptyDir: verdict.losesEmptyDir };
+    return { pod, action, reason: reason2, filter: verdict, eviction, destination, losesEmptyDir: verdict.losesEmptyDir };
   });
   const outcome = fates.some((f) => f.filter.final.type === "Error") ? "refused" : fates.some((f) => f.eviction?.result === "refused") ? "blocked" : "drained";
   const command = drainCommand(nodeName, flagsNeeded(model, nodeName));
@@ -50261,8 +50261,8 @@ var CODES = {
 };
 function paint(enabled) {
   const styles = {};
-  for (const [style, [open3, close]] of Object.entries(CODES)) {
-    styles[style] = enabled ? (text) => text === "" ? "" : `\x1B[${open3}m${text}\x1B[${close}m` : (text) => text;
+  for (const [style, [open4, close]] of Object.entries(CODES)) {
+    styles[style] = enabled ? (text) => text === "" ? "" : `\x1B[${open4}m${text}\x1B[${close}m` : (text) => text;
   }
   return styles;
 }
@@ -50875,7 +50875,7 @@ function ruleCases(rule, result, context) {
   return [...cases.values()];
 }
 function caseXml(testCase, context) {
-  const open3 = `    <testcase${xmlAttributes({ name: testCase.name, classname: testCase.classname, file: testCase.file, time: "0" })}`;
+  const open4 = `    <testcase${xmlAttributes({ name: testCase.name, classname: testCase.classname, file: testCase.file, time: "0" })}`;
   const children = [];
   for (const error2 of testCase.errors ?? []) children.push(`      <error${xmlAttributes({ message: error2, type: "incomplete" })}/>`);
   for (const finding of testCase.failures) {
@@ -50883,13 +50883,13 @@ function caseXml(testCase, context) {
     children.push(`      <failure${attributes}>${xmlText(failureBody(finding, context))}</failure>`);
   }
   if (testCase.failures.length === 0 && testCase.errors === void 0) {
-    const reason = testCase.skipped ?? testCase.suppressed[0]?.suppressed?.reason;
-    if (reason !== void 0) {
-      const message = testCase.skipped !== void 0 ? `skipped: ${reason}` : `suppressed: ${reason}`;
+    const reason2 = testCase.skipped ?? testCase.suppressed[0]?.suppressed?.reason;
+    if (reason2 !== void 0) {
+      const message = testCase.skipped !== void 0 ? `skipped: ${reason2}` : `suppressed: ${reason2}`;
       children.push(`      <skipped${xmlAttributes({ message })}/>`);
     }
   }
-  return children.length === 0 ? `${open3}/>` : `${open3}>
+  return children.length === 0 ? `${open4}/>` : `${open4}>
 ${children.join("\n")}
     </testcase>`;
 }
@@ -51125,8 +51125,8 @@ function metricUse(request) {
 }
 var usesOf = /* @__PURE__ */ new WeakMap();
 function apiUses(model) {
-  const known = usesOf.get(model);
-  if (known) return known;
+  const known2 = usesOf.get(model);
+  if (known2) return known2;
   const uses = [];
   for (const object of model.objects) {
     const own = lifecycleOf(object.apiVersion, object.kind);
@@ -51507,8 +51507,8 @@ function configMatch(entry, finding) {
   return globMatch(entry.kind, object.kind) && globMatch(entry.namespace, object.namespace) && globMatch(entry.name, object.name);
 }
 function suppression(finding, annotations, ignores) {
-  const reason = annotations?.[IGNORE_ANNOTATION_PREFIX + finding.ruleId] ?? annotations?.[`${IGNORE_ANNOTATION_PREFIX}all`];
-  if (reason !== void 0) return { kind: "annotation", reason: reason.trim() || "(no reason given)" };
+  const reason2 = annotations?.[IGNORE_ANNOTATION_PREFIX + finding.ruleId] ?? annotations?.[`${IGNORE_ANNOTATION_PREFIX}all`];
+  if (reason2 !== void 0) return { kind: "annotation", reason: reason2.trim() || "(no reason given)" };
   const entry = ignores.find((e2) => configMatch(e2, finding));
   return entry ? { kind: "config", reason: entry.reason } : null;
 }
@@ -52210,9 +52210,9 @@ function run(model, rules2, config) {
     const configured = severityFor(rule, config);
     if (configured === "off") continue;
     if (rule.needsTarget && !model.target) continue;
-    const reason = skipReason(rule, model);
-    if (reason) {
-      skippedRules.push({ ruleId: rule.id, reason });
+    const reason2 = skipReason(rule, model);
+    if (reason2) {
+      skippedRules.push({ ruleId: rule.id, reason: reason2 });
       continue;
     }
     const userSeverity = config.rules[rule.id]?.severity;
@@ -52357,14 +52357,14 @@ function afterDrain(model, drain) {
   return withCordon({ ...model, pods }, drain.node, true);
 }
 function afterUncordon(model, node, pendingKeys) {
-  const open3 = withCordon(model, node, false);
-  const pending = open3.pods.filter((p) => !p.nodeName && pendingKeys.has(podKey(p)));
-  if (pending.length === 0) return open3;
-  const placement = placePods(open3, pending, { draining: /* @__PURE__ */ new Set(), leaving: /* @__PURE__ */ new Set() });
+  const open4 = withCordon(model, node, false);
+  const pending = open4.pods.filter((p) => !p.nodeName && pendingKeys.has(podKey(p)));
+  if (pending.length === 0) return open4;
+  const placement = placePods(open4, pending, { draining: /* @__PURE__ */ new Set(), leaving: /* @__PURE__ */ new Set() });
   const placed = new Map(placement.placed.map((p) => [podKey(p.pod), p.node]));
   return {
-    ...open3,
-    pods: open3.pods.map((p) => {
+    ...open4,
+    pods: open4.pods.map((p) => {
       const to = placed.get(podKey(p));
       return to ? { ...p, nodeName: to, phase: "Running", ready: true } : p;
     })
@@ -53141,7 +53141,7 @@ function cleanLine(result, p) {
 function skippedLine(result, p) {
   const byReason = /* @__PURE__ */ new Map();
   for (const skipped of result.skippedRules) byReason.set(skipped.reason, (byReason.get(skipped.reason) ?? 0) + 1);
-  const parts = [...byReason].map(([reason, count]) => `${plural(count, "rule")} skipped: ${reason}`);
+  const parts = [...byReason].map(([reason2, count]) => `${plural(count, "rule")} skipped: ${reason2}`);
   if (result.skippedDocuments > 0) {
     parts.push(`${plural(result.skippedDocuments, "non-Kubernetes document")} skipped`);
   }
@@ -53282,6 +53282,9 @@ function renderReport(scan2, options, color = false) {
   }
   return formatters[format](combineResults(scans.map((s) => s.result)), reportContext(first, options, color));
 }
+
+// src/cli/pipeline.ts
+import { dirname as dirname4, isAbsolute as isAbsolute2, join as join6 } from "node:path";
 
 // src/model/components.ts
 var import_yaml4 = __toESM(require_dist(), 1);
@@ -53847,6 +53850,279 @@ function readRequestedDeprecatedApis(metrics) {
   return (metrics ?? []).flatMap((m) => parseDeprecatedApiMetrics(m.text, m.provenance));
 }
 
+// src/model/certificates.ts
+import { posix } from "node:path";
+var PKI_NAMES = {
+  "ca.crt": { name: "ca", restart: [] },
+  "apiserver.crt": { name: "apiserver", restart: ["kube-apiserver"] },
+  "apiserver-kubelet-client.crt": { name: "apiserver-kubelet-client", restart: ["kube-apiserver"] },
+  "apiserver-etcd-client.crt": { name: "apiserver-etcd-client", restart: ["kube-apiserver"] },
+  "front-proxy-ca.crt": { name: "front-proxy-ca", restart: [] },
+  "front-proxy-client.crt": { name: "front-proxy-client", restart: ["kube-apiserver"] },
+  "etcd/ca.crt": { name: "etcd-ca", restart: [] },
+  "etcd/server.crt": { name: "etcd-server", restart: ["etcd"] },
+  "etcd/peer.crt": { name: "etcd-peer", restart: ["etcd"] },
+  // etcd's liveness probe uses plain HTTP on 127.0.0.1:2381 since kubeadm 1.16; nothing reads this one at start.
+  "etcd/healthcheck-client.crt": { name: "etcd-healthcheck-client", restart: [] }
+};
+var KUBECONFIG_RESTART = {
+  "admin.conf": [],
+  "super-admin.conf": [],
+  "controller-manager.conf": ["kube-controller-manager"],
+  "scheduler.conf": ["kube-scheduler"]
+};
+var PKI = "/etc/kubernetes/pki";
+function known(c) {
+  const file = posix.basename(c.path);
+  if (c.embedded?.field === "client-certificate-data") {
+    const restart = KUBECONFIG_RESTART[file];
+    return restart ? { name: file, restart, renewable: true } : { name: `${file} (user ${c.embedded.entry})`, restart: [], renewable: false };
+  }
+  if (c.embedded) return { name: `${file} (certificate-authority-data of cluster ${c.embedded.entry})`, restart: [], renewable: false };
+  const entry = c.index === 0 && c.path.startsWith(`${PKI}/`) ? PKI_NAMES[c.path.slice(PKI.length + 1)] : void 0;
+  if (entry) return { ...entry, renewable: !c.isCA };
+  return { name: c.index === 0 ? c.path : `${c.path} (certificate ${c.index + 1})`, restart: [], renewable: false };
+}
+function readCertificates(host) {
+  if (!host) return null;
+  const seen = /* @__PURE__ */ new Set();
+  const list = [];
+  for (const c of host.certificates) {
+    if (c.embedded?.field === "certificate-authority-data" && seen.has(c.fingerprint256)) continue;
+    seen.add(c.fingerprint256);
+    const { name, restart, renewable } = known(c);
+    list.push({
+      name,
+      renewable,
+      authority: c.isCA,
+      path: c.path,
+      notBefore: new Date(c.notBefore),
+      notAfter: new Date(c.notAfter),
+      subjectName: c.subject,
+      issuer: c.issuer,
+      restart,
+      subject: { ref: { kind: "Certificate", name }, provenance: { type: "file", file: c.file, line: c.line, column: 1 } }
+    });
+  }
+  return { pkiFound: host.pkiFound, list };
+}
+
+// src/model/container-paths.ts
+import { posix as posix2 } from "node:path";
+function flagValue(argv, name) {
+  let value;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const m = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!m || m[1] !== name) continue;
+    if (m[2] !== void 0) value = m[2];
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith("-")) value = argv[i += 1];
+  }
+  return value;
+}
+function argvOf(container) {
+  return [...arrayField(container, "command"), ...arrayField(container, "args")].filter((a) => typeof a === "string");
+}
+function envValue(container, name) {
+  const entry = arrayField(container, "env").find((e2) => stringField(e2, "name") === name);
+  return entry ? stringField(entry, "value") : void 0;
+}
+function mountsOf(container) {
+  return arrayField(container, "volumeMounts").flatMap((m) => {
+    const name = stringField(m, "name");
+    const mountPath = stringField(m, "mountPath");
+    if (!name || !mountPath) return [];
+    const subPath = stringField(m, "subPath");
+    return [{ name, mountPath: clean(mountPath), readOnly: field(m, "readOnly") === true, ...subPath ? { subPath } : {} }];
+  });
+}
+function volumesOf(pod) {
+  return arrayField(pod, "spec", "volumes").flatMap((v) => {
+    const name = stringField(v, "name");
+    if (!name) return [];
+    const hostPath = stringField(v, "hostPath", "path");
+    if (hostPath !== void 0) return [{ name, kind: "hostPath", hostPath: clean(hostPath), hostPathType: stringField(v, "hostPath", "type") ?? "" }];
+    return [{ name, kind: field(v, "emptyDir") !== void 0 ? "emptyDir" : "other" }];
+  });
+}
+function clean(path6) {
+  const normal = posix2.normalize(path6);
+  return normal.length > 1 ? normal.replace(/\/+$/, "") : normal;
+}
+function isWithin(path6, dir) {
+  return path6 === dir || path6.startsWith(dir === "/" ? "/" : `${dir}/`);
+}
+function resolveContainerPath(path6, mounts, volumes, workingDir = "/") {
+  const absolute = clean(posix2.isAbsolute(path6) ? path6 : posix2.join(workingDir, path6));
+  const mount = mounts.filter((m) => isWithin(absolute, m.mountPath)).sort((a, b) => b.mountPath.length - a.mountPath.length)[0] ?? null;
+  if (!mount) return { path: absolute, mount: null, volume: null, hostPath: null };
+  const volume = volumes.find((v) => v.name === mount.name) ?? null;
+  if (volume?.kind !== "hostPath" || volume.hostPath === void 0) return { path: absolute, mount, volume, hostPath: null };
+  const rest = posix2.relative(mount.mountPath, absolute);
+  return { path: absolute, mount, volume, hostPath: clean(posix2.join(volume.hostPath, mount.subPath ?? "", rest)) };
+}
+
+// src/model/etcd.ts
+var ETCD_DATA_VOLUME = "etcd-data";
+function etcdContainer(raw) {
+  return arrayField(raw.object, "spec", "containers").find((c) => {
+    const image = stringField(c, "image") ?? "";
+    const imageName = (image.split("@")[0] ?? "").replace(/:[^/]*$/, "").split("/").pop();
+    const command = argvOf(c)[0]?.split("/").pop();
+    return imageName === "etcd" || stringField(c, "name") === "etcd" || command === "etcd";
+  });
+}
+function isStaticPod(raw) {
+  const o = raw.object;
+  if (o.kind !== "Pod") return false;
+  if (raw.origin === "static-pod-manifest" || MIRROR_ANNOTATION in (o.metadata?.annotations ?? {})) return true;
+  const namespace = o.metadata?.namespace;
+  return raw.provenance.type === "file" && (o.metadata?.ownerReferences ?? []).length === 0 && (namespace === void 0 || namespace === "kube-system");
+}
+function originOf(raw) {
+  if (raw.origin === "static-pod-manifest") return "node-root";
+  return MIRROR_ANNOTATION in (raw.object.metadata?.annotations ?? {}) || raw.provenance.type === "live" ? "mirror-pod" : "manifest";
+}
+function wiringOf(raw) {
+  const container = etcdContainer(raw);
+  if (container === void 0) return null;
+  const argv = argvOf(container);
+  const setting = (flag) => flagValue(argv, flag) ?? envValue(container, `ETCD_${flag.toUpperCase().replace(/-/g, "_")}`);
+  const memberName = setting("name") ?? null;
+  const fromFlag = flagValue(argv, "data-dir");
+  const fromEnv = fromFlag === void 0 ? envValue(container, "ETCD_DATA_DIR") : void 0;
+  const dataDir2 = fromFlag ?? fromEnv ?? `${memberName ?? "default"}.etcd`;
+  const mounts = mountsOf(container);
+  const node = stringField(raw.object, "spec", "nodeName");
+  return {
+    subject: subjectOf(raw),
+    origin: originOf(raw),
+    ...node ? { node } : {},
+    dataDir: dataDir2,
+    dataDirFrom: fromFlag !== void 0 ? "flag" : fromEnv !== void 0 ? "env" : "default",
+    data: resolveContainerPath(dataDir2, mounts, volumesOf(raw.object), stringField(container, "workingDir") ?? "/"),
+    etcdDataMount: mounts.find((m) => m.name === ETCD_DATA_VOLUME) ?? null,
+    memberName,
+    initialCluster: setting("initial-cluster") ?? null,
+    advertisePeerUrls: setting("initial-advertise-peer-urls") ?? null
+  };
+}
+function hostDataOf(pod, host) {
+  const inUse = pod.data.hostPath === null ? null : host.etcdDataDirs.find((d) => d.path === pod.data.hostPath) ?? null;
+  return { inUse, restored: host.etcdDataDirs.filter((d) => d !== inUse && d.memberCreated !== void 0) };
+}
+function readEtcdPods(raws, host) {
+  return raws.filter(isStaticPod).flatMap((raw) => {
+    const pod = wiringOf(raw);
+    if (!pod) return [];
+    return [{ ...pod, hostData: pod.origin === "node-root" && host ? hostDataOf(pod, host) : null }];
+  });
+}
+function etcdDataDirsNamed(raws) {
+  return raws.filter((r) => r.origin === "static-pod-manifest" && isStaticPod(r)).map(wiringOf).flatMap((pod) => pod?.data.hostPath ? [pod.data.hostPath] : []);
+}
+
+// src/model/etcd-tls.ts
+var ETCD_TLS_FLAGS = ["cert-file", "key-file", "trusted-ca-file", "peer-cert-file", "peer-key-file", "peer-trusted-ca-file"];
+var APISERVER_ETCD_FLAGS = ["etcd-cafile", "etcd-certfile", "etcd-keyfile"];
+function apiserverContainer(raw) {
+  return arrayField(raw.object, "spec", "containers").find((c) => {
+    const image = (stringField(c, "image") ?? "").split("@")[0].replace(/:[^/]*$/, "").split("/").pop();
+    return image === "kube-apiserver" || stringField(c, "name") === "kube-apiserver" || argvOf(c)[0]?.split("/").pop() === "kube-apiserver";
+  });
+}
+function filesOf(raw, host) {
+  const found = [];
+  const etcd = etcdContainer(raw);
+  if (etcd !== void 0) found.push({ component: "etcd", container: etcd, flags: ETCD_TLS_FLAGS });
+  const apiserver = apiserverContainer(raw);
+  if (apiserver !== void 0) found.push({ component: "kube-apiserver", container: apiserver, flags: APISERVER_ETCD_FLAGS });
+  return found.flatMap(({ component, container, flags }) => {
+    const argv = argvOf(container);
+    const mounts = mountsOf(container);
+    const volumes = volumesOf(raw.object);
+    return flags.flatMap((flag) => {
+      const value = flagValue(argv, flag) ?? (component === "etcd" ? envValue(container, `ETCD_${flag.toUpperCase().replace(/-/g, "_")}`) : void 0);
+      if (!value) return [];
+      const at = resolveContainerPath(value, mounts, volumes, stringField(container, "workingDir") ?? "/");
+      const onHost = at.hostPath === null ? null : host?.files.find((f) => f.path === at.hostPath) ?? null;
+      return [{ component, flag: `--${flag}`, at, onHost }];
+    });
+  });
+}
+function readTlsFiles(raws, host) {
+  return raws.filter((r) => r.origin === "static-pod-manifest" && isStaticPod(r)).flatMap((raw) => filesOf(raw, host).map((f) => ({ ...f, subject: subjectOf(raw) })));
+}
+
+// src/model/snapshots.ts
+import { basename as basename2 } from "node:path";
+
+// src/model/snapshot-time.ts
+function timeInName(fileName) {
+  const name = fileName.replace(/\.(db|snapshot|snap|bak|part)$/i, "");
+  return dateTime(name) ?? dateOnly(name) ?? unixTime(name);
+}
+var DATE_TIME = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})[T_ -]?(\d{2})([:\-]?)(\d{2})(?:\6(\d{2})(?:\.\d+)?)?(?!\d)(Z|[+-]\d{2}:?\d{2})?/i;
+var DATE = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)/;
+var UNIX = /(?<!\d)(1[5-9]\d{8})(?!\d)/;
+function dateTime(name) {
+  for (const m of matches(name, DATE_TIME)) {
+    const [, year, , month, day, hour, , minute, second, zone] = m;
+    const date = build(year, month, day, hour, minute, second ?? "00", zone);
+    if (date) return date;
+  }
+  return null;
+}
+function dateOnly(name) {
+  for (const m of matches(name, DATE)) {
+    const date = build(m[1], m[3], m[4], "23", "59", "59", "Z");
+    if (date) return date;
+  }
+  return null;
+}
+function unixTime(name) {
+  const m = UNIX.exec(name);
+  return m ? new Date(Number(m[1]) * 1e3) : null;
+}
+function* matches(text, pattern) {
+  const global2 = new RegExp(pattern.source, `${pattern.flags}g`);
+  for (let m = global2.exec(text); m; m = global2.exec(text)) {
+    yield m;
+    global2.lastIndex = m.index + 1;
+  }
+}
+function build(year, month, day, hour, minute, second, zone) {
+  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
+  if (y < 2e3 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(utc);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return new Date(utc - offsetMinutes(zone) * 6e4);
+}
+function offsetMinutes(zone) {
+  if (!zone || zone.toUpperCase() === "Z") return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+// src/model/snapshots.ts
+function snapshotOf(report2) {
+  const named2 = timeInName(basename2(report2.file));
+  return {
+    file: report2.file,
+    report: report2,
+    takenAt: named2 ?? new Date(report2.fileMtime),
+    takenAtFrom: named2 ? "file name" : "file time",
+    restorable: (report2.verdict === "ok" || report2.verdict === "unverifiable") && (report2.kubernetes?.liveKeys ?? 0) > 0,
+    // A snapshot is a binary file: findings point at the file itself.
+    subject: { ref: { kind: "EtcdSnapshot", name: basename2(report2.file) }, provenance: { type: "file", file: report2.file, line: 1, column: 1 } }
+  };
+}
+function readBackups(inputs) {
+  if (inputs.backupLocations === void 0) return null;
+  return { locations: inputs.backupLocations, snapshots: (inputs.snapshots ?? []).map(snapshotOf) };
+}
+
 // src/model/build.ts
 function buildModel(inputs, options) {
   const raws = inputs.objects;
@@ -53869,7 +54145,20 @@ function buildModel(inputs, options) {
     gaps: inputs.gaps,
     incomplete: new Set(inputs.gaps.flatMap((g) => g.affects ?? [])),
     scanned: inputs.scanned,
-    ...options.drain ? { drain: options.drain } : {}
+    ...options.drain ? { drain: options.drain } : {},
+    etcd: readEtcdPods(raws, inputs.host),
+    etcdTlsFiles: readTlsFiles(raws, inputs.host),
+    backups: readBackups(inputs),
+    certificates: readCertificates(inputs.host),
+    nodeRoot: inputs.host?.root ?? null
+  };
+}
+
+// src/model/host-questions.ts
+function hostQuestions(raws) {
+  return {
+    etcdDataDirs: etcdDataDirsNamed(raws),
+    files: readTlsFiles(raws, void 0).flatMap((f) => f.at.hostPath ? [f.at.hostPath] : [])
   };
 }
 
@@ -54006,8 +54295,8 @@ function segmentPattern(segment) {
   }
   return new RegExp(`^${source}$`);
 }
-function characterClass(segment, open3) {
-  let i = open3 + 1;
+function characterClass(segment, open4) {
+  let i = open4 + 1;
   let negated = false;
   if (segment[i] === "!" || segment[i] === "^") {
     negated = true;
@@ -54021,7 +54310,7 @@ function characterClass(segment, open3) {
 function escapeRegExp(c) {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
-function matches(pattern, segment, name) {
+function matches2(pattern, segment, name) {
   if (name.startsWith(".") && !segment.startsWith(".")) return false;
   return pattern.test(name);
 }
@@ -54055,7 +54344,7 @@ async function expand2(base, rest, cwd, found) {
   }
   const regex = segmentPattern(segment);
   for (const entry of await entries(base, cwd)) {
-    if (!matches(regex, segment, entry.name)) continue;
+    if (!matches2(regex, segment, entry.name)) continue;
     const next = joinDisplay(base, entry.name);
     if (remaining.length === 0) found.add(next);
     else if (entry.isDirectory) await expand2(next + "/", remaining, cwd, found);
@@ -54180,8 +54469,8 @@ var Judge = class {
       yield { type: "version", ...versions, at };
       return;
     }
-    const reason = isRecord2(value) ? notKubernetes(value) : `not a Kubernetes object (${describe2(value)})`;
-    yield { type: "skipped", reason, at };
+    const reason2 = isRecord2(value) ? notKubernetes(value) : `not a Kubernetes object (${describe2(value)})`;
+    yield { type: "skipped", reason: reason2, at };
   }
   *item(list, value, at) {
     if (value === null || value === void 0) return;
@@ -54845,12 +55134,12 @@ var PathReader = class {
     await readManifestStream(stream, STDIN, this.inputs);
   }
   async glob(pattern) {
-    const matches2 = await expandGlob(pattern, this.options.cwd);
-    if (matches2.length === 0) {
+    const matches3 = await expandGlob(pattern, this.options.cwd);
+    if (matches3.length === 0) {
       this.inputs.gaps.push({ what: pattern, reason: "no files match this pattern" });
       return;
     }
-    for (const match of matches2) {
+    for (const match of matches3) {
       const info = await stat4(onDisk(match, this.options.cwd)).catch(() => void 0);
       if (info?.isDirectory()) await this.folder(match, false);
       else await this.file(match);
@@ -54897,8 +55186,8 @@ async function readStaticPods(root, inputs) {
   try {
     names3 = (await readdir4(folder)).filter((name) => !name.startsWith(".")).sort();
   } catch (err) {
-    const reason = isMissing(err) ? `no /etc/kubernetes/manifests under ${root}: is this a control-plane node's root?` : `cannot read the static pod folder: ${describeFsError(err)}`;
-    inputs.gaps.push({ what: folder, reason, affects: ["controlPlane"] });
+    const reason2 = isMissing(err) ? `no /etc/kubernetes/manifests under ${root}: is this a control-plane node's root?` : `cannot read the static pod folder: ${describeFsError(err)}`;
+    inputs.gaps.push({ what: folder, reason: reason2, affects: ["controlPlane"] });
     return;
   }
   let read = 0;
@@ -54947,6 +55236,1477 @@ async function readRoot(dir) {
   }
   await readStaticPods(dir, inputs);
   await readKubeadmConfigs(dir, inputs);
+  return inputs;
+}
+
+// src/sources/host/certificates.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+import { readdir as readdir5, readFile, stat as stat6 } from "node:fs/promises";
+import { posix as posix4 } from "node:path";
+
+// src/sources/host/paths.ts
+import { posix as posix3 } from "node:path";
+function underRoot(root, nodePath) {
+  const inside = posix3.normalize(posix3.join("/", nodePath)).replace(/^\/+/, "");
+  return inside === "" ? root : joinDisplay(root, inside);
+}
+function isMissing2(err) {
+  const code = typeof err === "object" && err !== null && "code" in err ? err.code : void 0;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+// src/sources/host/pem.ts
+import { X509Certificate } from "node:crypto";
+var BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+function readPemCertificates(text) {
+  const certificates = [];
+  const problems = [];
+  let index2 = 0;
+  for (const match of text.matchAll(BLOCK)) {
+    const line = text.slice(0, match.index).split("\n").length;
+    try {
+      const x509 = new X509Certificate(match[0]);
+      const notBefore = new Date(x509.validFrom);
+      const notAfter = new Date(x509.validTo);
+      if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
+        problems.push({ line, message: `certificate ${index2 + 1} has validity dates that cannot be read ("${x509.validFrom}", "${x509.validTo}")` });
+      } else {
+        certificates.push({
+          line,
+          index: index2,
+          subject: oneLine(x509.subject),
+          issuer: oneLine(x509.issuer),
+          notBefore: notBefore.toISOString(),
+          notAfter: notAfter.toISOString(),
+          isCA: x509.ca,
+          fingerprint256: x509.fingerprint256
+        });
+      }
+    } catch (err) {
+      problems.push({ line, message: `certificate ${index2 + 1} is not a valid X.509 certificate: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    index2 += 1;
+  }
+  return { certificates, problems };
+}
+function oneLine(dn) {
+  return dn.split("\n").filter(Boolean).join(", ");
+}
+
+// src/sources/host/certificates.ts
+var PKI2 = "/etc/kubernetes/pki";
+var KUBECONFIG_DIR = "/etc/kubernetes";
+var CERTIFICATE_FILE = /\.(crt|cert|pem)$/;
+async function readCertificates2(root, sink) {
+  const certificates = [];
+  const pki = underRoot(root, PKI2);
+  let pkiFound = false;
+  try {
+    pkiFound = (await stat6(pki)).isDirectory();
+  } catch (err) {
+    if (!isMissing2(err)) sink.gaps.push({ what: pki, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+  }
+  if (pkiFound) await walkPki(root, PKI2, certificates, sink);
+  await readKubeconfigs(root, certificates, sink);
+  return { pkiFound, certificates };
+}
+async function walkPki(root, dir, into, sink) {
+  const folder = underRoot(root, dir);
+  let names3;
+  try {
+    names3 = (await readdir5(folder)).sort();
+  } catch (err) {
+    sink.gaps.push({ what: folder, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+    return;
+  }
+  for (const name of names3) {
+    const path6 = posix4.join(dir, name);
+    const file = underRoot(root, path6);
+    let info;
+    try {
+      info = await stat6(file);
+    } catch (err) {
+      sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+      continue;
+    }
+    if (info.isDirectory()) await walkPki(root, path6, into, sink);
+    else if (info.isFile() && CERTIFICATE_FILE.test(name)) await readCertificateFile(path6, file, into, sink);
+  }
+}
+async function readCertificateFile(path6, file, into, sink) {
+  let text;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+    return;
+  }
+  const { certificates, problems } = readPemCertificates(text);
+  for (const c of certificates) into.push({ path: path6, file, ...c });
+  for (const p of problems) sink.problems.push({ provenance: { type: "file", file, line: p.line, column: 1 }, message: p.message });
+}
+async function readKubeconfigs(root, into, sink) {
+  const folder = underRoot(root, KUBECONFIG_DIR);
+  let names3;
+  try {
+    names3 = (await readdir5(folder)).filter((n) => n.endsWith(".conf")).sort();
+  } catch (err) {
+    if (!isMissing2(err)) sink.gaps.push({ what: folder, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+    return;
+  }
+  for (const name of names3) {
+    const path6 = posix4.join(KUBECONFIG_DIR, name);
+    const file = underRoot(root, path6);
+    let text;
+    try {
+      if (!(await stat6(file)).isFile()) continue;
+      text = await readFile(file, "utf8");
+    } catch (err) {
+      sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+      continue;
+    }
+    readKubeconfig(text, path6, file, into, sink);
+  }
+}
+function readKubeconfig(text, path6, file, into, sink) {
+  const lines3 = new import_yaml6.LineCounter();
+  const doc = (0, import_yaml6.parseDocument)(text, { lineCounter: lines3, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    sink.problems.push({
+      provenance: { type: "file", file, line: lines3.linePos(err.pos[0]).line, column: 1 },
+      message: `kubeconfig is not valid YAML: ${err.message.split("\n")[0]}`
+    });
+    return;
+  }
+  const config = doc.toJS();
+  const entries2 = [
+    { list: "users", inner: "user", field: "client-certificate-data" },
+    { list: "clusters", inner: "cluster", field: "certificate-authority-data" }
+  ];
+  for (const { list, inner, field: field2 } of entries2) {
+    const items2 = Array.isArray(config?.[list]) ? config[list] : [];
+    items2.forEach((item, i) => {
+      const entry = item;
+      const data = entry?.[inner]?.[field2];
+      if (typeof data !== "string") return;
+      const line = lineOf2(doc, lines3, [list, i, inner, field2]);
+      const pem = Buffer.from(data, "base64").toString("utf8");
+      const { certificates, problems } = readPemCertificates(pem);
+      const name = typeof entry.name === "string" ? entry.name : `#${i + 1}`;
+      if (certificates.length === 0 && problems.length === 0) {
+        sink.problems.push({ provenance: { type: "file", file, line, column: 1 }, message: `${list} ${name}: ${field2} holds no PEM certificate` });
+      }
+      for (const c of certificates) into.push({ path: path6, file, ...c, line, embedded: { field: field2, entry: name } });
+      for (const p of problems) sink.problems.push({ provenance: { type: "file", file, line, column: 1 }, message: `${list} ${name}: ${field2}: ${p.message}` });
+    });
+  }
+}
+function lineOf2(doc, lines3, path6) {
+  const node = doc.getIn(path6, true);
+  return (0, import_yaml6.isNode)(node) && node.range ? lines3.linePos(node.range[0]).line : 1;
+}
+
+// src/sources/host/data-dirs.ts
+import { readdir as readdir6, stat as stat7 } from "node:fs/promises";
+import { posix as posix5 } from "node:path";
+
+// src/sources/snapshot/inspect.ts
+import { open as open3 } from "node:fs/promises";
+
+// src/sources/snapshot/fnv1a.ts
+var OFFSET_BASIS = 0xcbf29ce484222325n;
+var PRIME = 0x100000001b3n;
+var MASK = 0xffffffffffffffffn;
+function fnv1a64(bytes) {
+  let h = OFFSET_BASIS;
+  for (const b of bytes) h = (h ^ BigInt(b)) * PRIME & MASK;
+  return h;
+}
+
+// src/sources/snapshot/bbolt-layout.ts
+var PAGE_HEADER_SIZE = 16;
+var ELEMENT_SIZE = 16;
+var BRANCH_PAGE = 1;
+var LEAF_PAGE = 2;
+var META_PAGE = 4;
+var FREELIST_PAGE = 16;
+var BUCKET_LEAF_FLAG = 1;
+var BUCKET_HEADER_SIZE = 16;
+var MAGIC = 3977042669;
+var FORMAT_VERSION = 2;
+var NO_FREELIST = 0xffffffffffffffffn;
+var COMMON_PAGE_SIZES = [4096, 8192, 16384, 32768, 65536, 1024, 2048];
+var META_BYTES = PAGE_HEADER_SIZE + 64;
+function readPageHeader(buf2, at = 0) {
+  return {
+    id: buf2.readBigUInt64LE(at),
+    flags: buf2.readUInt16LE(at + 8),
+    count: buf2.readUInt16LE(at + 10),
+    overflow: buf2.readUInt32LE(at + 12)
+  };
+}
+function readMeta(buf2) {
+  const m = PAGE_HEADER_SIZE;
+  return {
+    magic: buf2.readUInt32LE(m),
+    version: buf2.readUInt32LE(m + 4),
+    pageSize: buf2.readUInt32LE(m + 8),
+    flags: buf2.readUInt32LE(m + 12),
+    rootPage: buf2.readBigUInt64LE(m + 16),
+    freelist: buf2.readBigUInt64LE(m + 32),
+    pageCount: buf2.readBigUInt64LE(m + 40),
+    txid: buf2.readBigUInt64LE(m + 48),
+    checksum: buf2.readBigUInt64LE(m + 56),
+    computedChecksum: fnv1a64(buf2.subarray(m, m + 56))
+  };
+}
+function metaDefect(meta) {
+  if (meta.magic !== MAGIC) return `bad magic 0x${hex32(meta.magic)} (expected 0x${hex32(MAGIC)})`;
+  if (meta.version !== FORMAT_VERSION) return `unsupported format version ${meta.version} (expected ${FORMAT_VERSION})`;
+  if (meta.checksum !== meta.computedChecksum) {
+    return `checksum mismatch (stored 0x${meta.checksum.toString(16)}, computed 0x${meta.computedChecksum.toString(16)})`;
+  }
+  return null;
+}
+function isPlausiblePageSize(n) {
+  return n >= 512 && n <= 1 << 20 && (n & n - 1) === 0;
+}
+function hex32(n) {
+  return (n >>> 0).toString(16).padStart(8, "0");
+}
+function pageFlagsName(flags) {
+  switch (flags) {
+    case BRANCH_PAGE:
+      return "branch";
+    case LEAF_PAGE:
+      return "leaf";
+    case META_PAGE:
+      return "meta";
+    case FREELIST_PAGE:
+      return "freelist";
+    default:
+      return `unknown 0x${flags.toString(16).padStart(2, "0")}`;
+  }
+}
+function compareKeys(a, b) {
+  return Buffer.compare(a, b);
+}
+
+// src/sources/snapshot/crc32c.ts
+var POLY = 2197175160;
+var TABLES = buildTables();
+function buildTables() {
+  const t = new Int32Array(16 * 256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ POLY : c >>> 1;
+    t[i] = c;
+  }
+  for (let i = 0; i < 256; i++) {
+    for (let s = 1; s < 16; s++) {
+      const prev = t[(s - 1) * 256 + i];
+      t[s * 256 + i] = prev >>> 8 ^ t[prev & 255];
+    }
+  }
+  return t;
+}
+var Crc32c = class {
+  crc = ~0;
+  update(bytes) {
+    const t = TABLES;
+    const b = bytes;
+    const n = b.length;
+    const n16 = n - (n & 15);
+    let c = this.crc;
+    let i = 0;
+    for (; i < n16; i += 16) {
+      const a = (b[i] | b[i + 1] << 8 | b[i + 2] << 16 | b[i + 3] << 24) ^ c;
+      c = t[3840 + (a & 255)] ^ t[3584 + (a >>> 8 & 255)] ^ t[3328 + (a >>> 16 & 255)] ^ t[3072 + (a >>> 24)] ^ t[2816 + b[i + 4]] ^ t[2560 + b[i + 5]] ^ t[2304 + b[i + 6]] ^ t[2048 + b[i + 7]] ^ t[1792 + b[i + 8]] ^ t[1536 + b[i + 9]] ^ t[1280 + b[i + 10]] ^ t[1024 + b[i + 11]] ^ t[768 + b[i + 12]] ^ t[512 + b[i + 13]] ^ t[256 + b[i + 14]] ^ t[b[i + 15]];
+    }
+    for (; i < n; i++) c = t[(c ^ b[i]) & 255] ^ c >>> 8;
+    this.crc = c;
+  }
+  value() {
+    return ~this.crc >>> 0;
+  }
+};
+
+// src/sources/snapshot/kubernetes-view.ts
+var REGISTRY_PREFIX = "/registry/";
+var PROTOBUF_PREFIX = Buffer.from("k8s\0", "latin1");
+var ENCRYPTED_PREFIX = Buffer.from("k8s:enc:", "latin1");
+function classifyValue(value) {
+  if (startsWith(value, ENCRYPTED_PREFIX)) {
+    const head = value.subarray(0, 256).toString("latin1").split(":");
+    const [, , provider, version, keyName] = head;
+    return provider && version && keyName !== void 0 && head.length > 5 ? { encoding: "encrypted", encryptionKey: `${provider}:${version}:${keyName}` } : { encoding: "encrypted" };
+  }
+  if (startsWith(value, PROTOBUF_PREFIX)) return { encoding: "protobuf" };
+  for (const b of value.subarray(0, 64)) {
+    if (b === 32 || b === 10 || b === 13 || b === 9) continue;
+    return { encoding: b === 123 || b === 91 ? "json" : "other" };
+  }
+  return { encoding: "other" };
+}
+function parseRegistryKey(key3) {
+  if (!key3.startsWith(REGISTRY_PREFIX)) return null;
+  const parts = key3.slice(REGISTRY_PREFIX.length).split("/");
+  let resourceParts = 1;
+  if (parts[0]?.includes(".") || parts[0] === "services" && (parts[1] === "specs" || parts[1] === "endpoints")) {
+    resourceParts = 2;
+  }
+  const resource = parts.slice(0, resourceParts).join("/");
+  const rest = parts.slice(resourceParts);
+  if (!resource || rest.length === 0) return { resource: resource || "(none)", name: "" };
+  if (rest.length === 1) return { resource, name: rest[0] };
+  return { resource, namespace: rest[0], name: rest.slice(1).join("/") };
+}
+function buildKubernetesView(live) {
+  const resources = /* @__PURE__ */ new Map();
+  const values = { protobuf: 0, encrypted: 0, json: 0, other: 0 };
+  const encryption = /* @__PURE__ */ new Map();
+  const namespaces = [];
+  const nodes = [];
+  let liveKeys = 0;
+  let unencryptedSecrets = 0;
+  for (const [rawKey, value] of live) {
+    if (!rawKey.startsWith(REGISTRY_PREFIX)) continue;
+    const parsed = parseRegistryKey(Buffer.from(rawKey, "latin1").toString("utf8"));
+    if (!parsed) continue;
+    liveKeys++;
+    let count = resources.get(parsed.resource);
+    if (!count) {
+      count = { resource: parsed.resource, total: 0, clusterScoped: 0, byNamespace: {} };
+      resources.set(parsed.resource, count);
+    }
+    count.total++;
+    if (parsed.namespace === void 0) count.clusterScoped++;
+    else count.byNamespace[parsed.namespace] = (count.byNamespace[parsed.namespace] ?? 0) + 1;
+    values[value.encoding]++;
+    if (value.encryptionKey) encryption.set(value.encryptionKey, (encryption.get(value.encryptionKey) ?? 0) + 1);
+    if (parsed.resource === "secrets" && value.encoding !== "encrypted") unencryptedSecrets++;
+    if (parsed.resource === "namespaces" && parsed.namespace === void 0) namespaces.push(parsed.name);
+    if (parsed.resource === "minions" && parsed.namespace === void 0) nodes.push(parsed.name);
+  }
+  const encryptionKeys = [...encryption].map(([id, n]) => {
+    const [provider = "", version = "", ...name] = id.split(":");
+    return { provider, version, keyName: name.join(":"), count: n };
+  }).sort((a, b) => b.count - a.count || a.provider.localeCompare(b.provider) || a.keyName.localeCompare(b.keyName));
+  return {
+    liveKeys,
+    resources: [...resources.values()].sort((a, b) => a.resource.localeCompare(b.resource)),
+    values,
+    encryptionKeys,
+    unencryptedSecrets,
+    namespaces: namespaces.sort(),
+    nodes: nodes.sort()
+  };
+}
+function startsWith(value, prefix) {
+  return value.length >= prefix.length && value.subarray(0, prefix.length).equals(prefix);
+}
+
+// src/sources/snapshot/mvcc.ts
+var REV_BYTES = 17;
+var MARKED_REV_BYTES = 18;
+var TOMBSTONE_MARK = 116;
+function parseRevisionKey(key3) {
+  if (key3.length !== REV_BYTES && key3.length !== MARKED_REV_BYTES) return null;
+  if (key3[8] !== 95) return null;
+  if (key3.length === MARKED_REV_BYTES && key3[17] !== TOMBSTONE_MARK) return null;
+  return {
+    main: Number(key3.readBigUInt64BE(0)),
+    sub: Number(key3.readBigUInt64BE(9)),
+    tombstone: key3.length === MARKED_REV_BYTES
+  };
+}
+var EMPTY = Buffer.alloc(0);
+function decodeKeyValue(buf2) {
+  const kv = { key: EMPTY, createRevision: 0, modRevision: 0, version: 0, value: EMPTY, lease: false };
+  let at = 0;
+  while (at < buf2.length) {
+    const tag = readVarint(buf2, at);
+    if (!tag) return `bad field tag at byte ${at}`;
+    at = tag.next;
+    const field2 = Math.floor(tag.value / 8);
+    const wire = tag.value % 8;
+    if (wire === 0) {
+      const v = readVarint(buf2, at);
+      if (!v) return `bad varint at byte ${at}`;
+      at = v.next;
+      if (field2 === 2) kv.createRevision = v.value;
+      else if (field2 === 3) kv.modRevision = v.value;
+      else if (field2 === 4) kv.version = v.value;
+      else if (field2 === 6) kv.lease = v.value !== 0;
+    } else if (wire === 2) {
+      const len = readVarint(buf2, at);
+      if (!len) return `bad length at byte ${at}`;
+      at = len.next;
+      if (at + len.value > buf2.length) return `field ${field2} runs past the end of the value`;
+      const bytes = buf2.subarray(at, at + len.value);
+      at += len.value;
+      if (field2 === 1) kv.key = bytes;
+      else if (field2 === 5) kv.value = bytes;
+    } else if (wire === 1) {
+      at += 8;
+    } else if (wire === 5) {
+      at += 4;
+    } else {
+      return `unknown wire type ${wire} at byte ${at}`;
+    }
+    if (field2 === 0) return "field number 0";
+  }
+  if (at > buf2.length) return "last field runs past the end of the value";
+  return kv;
+}
+function readVarint(buf2, at) {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    const b = buf2[at + i];
+    if (b === void 0) return null;
+    value += (b & 127) * scale;
+    if ((b & 128) === 0) return { value, next: at + i + 1 };
+    scale *= 128;
+  }
+  return null;
+}
+
+// src/sources/snapshot/etcd-tally.ts
+var EtcdTally = class {
+  constructor(log) {
+    this.log = log;
+  }
+  log;
+  crc = new Crc32c();
+  buckets = [];
+  live = /* @__PURE__ */ new Map();
+  members = [];
+  revision = 0;
+  totalKeys = 0;
+  keyRevisions = 0;
+  tombstones = 0;
+  consistentIndex;
+  term;
+  compactRevision;
+  scheduledCompactRevision;
+  storageVersion;
+  current = null;
+  currentName = "";
+  startBucket(name) {
+    this.crc.update(name);
+    this.currentName = name.toString("latin1");
+    this.current = { name: name.toString("utf8"), entries: 0 };
+    this.buckets.push(this.current);
+  }
+  entry(key3, value, isBucket) {
+    this.crc.update(key3);
+    if (!isBucket) this.crc.update(value);
+    this.totalKeys++;
+    if (this.current) this.current.entries++;
+    if (isBucket) return;
+    switch (this.currentName) {
+      case "key":
+        this.keyEntry(key3, value);
+        break;
+      case "meta":
+        this.metaEntry(key3, value);
+        break;
+      case "members":
+        this.memberEntry(key3, value);
+        break;
+    }
+  }
+  figures(totalSize, complete) {
+    const figures = {
+      hash: this.crc.value(),
+      revision: this.revision,
+      latestRevision: Math.max(this.revision, this.compactRevision ?? 0),
+      totalKeys: this.totalKeys,
+      liveKeys: this.live.size,
+      totalSize,
+      keyRevisions: this.keyRevisions,
+      tombstones: this.tombstones,
+      members: this.members,
+      buckets: this.buckets,
+      complete
+    };
+    if (this.compactRevision !== void 0) figures.compactRevision = this.compactRevision;
+    if (this.scheduledCompactRevision !== void 0) figures.scheduledCompactRevision = this.scheduledCompactRevision;
+    if (this.consistentIndex !== void 0) figures.consistentIndex = this.consistentIndex;
+    if (this.term !== void 0) figures.term = this.term;
+    if (this.storageVersion !== void 0) figures.storageVersion = this.storageVersion;
+    return figures;
+  }
+  kubernetes() {
+    return buildKubernetesView(this.live);
+  }
+  keyEntry(key3, value) {
+    this.keyRevisions++;
+    if (key3.length >= 17) this.revision = Number(key3.readBigUInt64BE(0));
+    const rev = parseRevisionKey(key3);
+    if (!rev) {
+      this.log.add("etcd", `key bucket: key 0x${key3.subarray(0, 32).toString("hex")} is not a revision (main '_' sub ['t'])`);
+      return;
+    }
+    const kv = decodeKeyValue(value);
+    if (typeof kv === "string") {
+      this.log.add("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds no valid mvccpb.KeyValue (${kv})`);
+      return;
+    }
+    if (kv.modRevision !== 0 && kv.modRevision !== rev.main) {
+      this.log.add("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds a value written at revision ${kv.modRevision}`);
+    }
+    const name = kv.key.toString("latin1");
+    if (rev.tombstone) {
+      this.tombstones++;
+      this.live.delete(name);
+    } else {
+      this.live.set(name, classifyValue(kv.value));
+    }
+  }
+  /** etcd's meta bucket (server/storage/schema/keys.go, cindex.go, version.go). */
+  metaEntry(key3, value) {
+    switch (key3.toString("latin1")) {
+      case "consistent_index":
+        if (value.length === 8) this.consistentIndex = Number(value.readBigUInt64BE(0));
+        break;
+      case "term":
+        if (value.length === 8) this.term = Number(value.readBigUInt64BE(0));
+        break;
+      case "finishedCompactRev":
+        if (value.length >= 8) this.compactRevision = Number(value.readBigUInt64BE(0));
+        break;
+      case "scheduledCompactRev":
+        if (value.length >= 8) this.scheduledCompactRevision = Number(value.readBigUInt64BE(0));
+        break;
+      case "storageVersion":
+        this.storageVersion = value.toString("utf8");
+        break;
+    }
+  }
+  /** members bucket: key is the member id in hex, value the membership.Member JSON. */
+  memberEntry(key3, value) {
+    const member = { id: key3.toString("latin1"), peerURLs: [], clientURLs: [], isLearner: false };
+    try {
+      const parsed = JSON.parse(value.toString("utf8"));
+      if (typeof parsed.name === "string" && parsed.name) member.name = parsed.name;
+      member.peerURLs = stringList(parsed.peerURLs);
+      member.clientURLs = stringList(parsed.clientURLs);
+      member.isLearner = parsed.isLearner === true;
+    } catch {
+      this.log.add("etcd", `members bucket: member ${member.id} is not valid JSON`);
+    }
+    this.members.push(member);
+  }
+};
+function stringList(v) {
+  return Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+}
+
+// src/sources/snapshot/freelist.ts
+var COUNT_OVERFLOW = 65535;
+var SHOWN_IDS = 10;
+async function readFreelist(store, walker, page, pageCount, log) {
+  if (page < 2 || page >= pageCount) {
+    log.add("freelist", `the meta page names page ${page} as the freelist, outside the database's ${pageCount} pages`, page);
+    return null;
+  }
+  if (page >= store.pagesInFile) {
+    log.add("freelist", `freelist page ${page} lies past the end of the file`, page);
+    return null;
+  }
+  const buf2 = await store.take(page);
+  const flags = buf2.readUInt16LE(8);
+  const overflow = buf2.readUInt32LE(12);
+  if (flags !== FREELIST_PAGE) {
+    log.add("freelist", `page ${page}: page type is ${pageFlagsName(flags)}, but the meta page names it as the freelist`, page);
+    return null;
+  }
+  if (buf2.length < (overflow + 1) * store.pageSize) {
+    log.add("freelist", `freelist page ${page}: its ${overflow} overflow pages run past the end of the file or database`, page);
+    return null;
+  }
+  walker.markReached(page, overflow + 1, "as the freelist");
+  let count = buf2.readUInt16LE(10);
+  let at = PAGE_HEADER_SIZE;
+  if (count === COUNT_OVERFLOW) {
+    count = Number(buf2.readBigUInt64LE(at));
+    at += 8;
+  }
+  if (at + count * 8 > buf2.length) {
+    log.add("freelist", `freelist page ${page}: ${count} free page ids do not fit in the page`, page);
+    return null;
+  }
+  const free = new Uint8Array(walker.reached.length);
+  const twice = [];
+  const outside = [];
+  for (let i = 0; i < count; i++) {
+    const id = Number(buf2.readBigUInt64LE(at + i * 8));
+    if (id < 2 || id >= pageCount) outside.push(id);
+    else if (id < free.length) {
+      if (free[id]) twice.push(id);
+      free[id] = 1;
+    }
+  }
+  if (outside.length > 0) log.add("freelist", `the freelist lists ${describeIds(outside)} outside the database's pages 2..${pageCount - 1}`);
+  if (twice.length > 0) log.add("freelist", `the freelist lists ${describeIds(twice)} twice`);
+  return { page, free };
+}
+function crossCheckFreelist(freelist, walker, pageCount, log) {
+  const bothUsedAndFree = [];
+  const neither = [];
+  let freeCount = 0;
+  const limit = Math.min(pageCount, walker.reached.length);
+  for (let id = 0; id < limit; id++) {
+    const isFree = freelist.free[id] === 1;
+    const isReached = walker.reached[id] === 1;
+    if (isFree) freeCount++;
+    if (isFree && isReached) bothUsedAndFree.push(id);
+    else if (!isFree && !isReached) neither.push(id);
+  }
+  if (bothUsedAndFree.length > 0) log.add("freelist", `${idsAre(bothUsedAndFree)} in use and also on the freelist`);
+  if (neither.length > 0 && !walker.skippedPages) {
+    log.add("freelist", `${idsAre(neither)} neither in use nor on the freelist`);
+  }
+  return freeCount;
+}
+function describeIds(ids) {
+  const shown = ids.slice(0, SHOWN_IDS).join(", ");
+  const more = ids.length > SHOWN_IDS ? `, ... (${ids.length} in all)` : "";
+  return ids.length === 1 ? `page ${shown}` : `pages ${shown}${more}`;
+}
+function idsAre(ids) {
+  return `${describeIds(ids)} ${ids.length === 1 ? "is" : "are"}`;
+}
+
+// src/sources/snapshot/meta-pages.ts
+async function readMetaPages(fh, fileSize) {
+  if (fileSize < META_BYTES) {
+    return { kind: "not-bbolt", problems: [{ part: "file", message: `not a bbolt database: ${fileSize} bytes is too short to hold a meta page` }] };
+  }
+  const first = await readMetaAt(fh, 0, 0);
+  const candidates = first.defect === null || isPlausiblePageSize(first.meta.pageSize) ? [first.meta.pageSize, ...COMMON_PAGE_SIZES.filter((s) => s !== first.meta.pageSize)] : COMMON_PAGE_SIZES;
+  let found = null;
+  let damaged = null;
+  let sawMagicAtMeta1 = false;
+  let meta1Missing = "meta page 1: not found at the page size of meta page 0 or at any usual page size";
+  for (const size of candidates) {
+    if (!isPlausiblePageSize(size)) continue;
+    const namedByMeta0 = size === first.meta.pageSize;
+    if (size + META_BYTES > fileSize) {
+      if (first.defect === null && namedByMeta0) {
+        meta1Missing = `meta page 1: the file ends (${fileSize} bytes) before it (offset ${size})`;
+        break;
+      }
+      continue;
+    }
+    const read = await readMetaAt(fh, 1, size);
+    if (read.meta.magic === MAGIC) sawMagicAtMeta1 = true;
+    const sizeDefect = read.defect === null && read.meta.pageSize !== size ? `records page size ${read.meta.pageSize} but sits at offset ${size}` : null;
+    if (read.defect === null && sizeDefect === null) {
+      found = read;
+      break;
+    }
+    if (!damaged && (namedByMeta0 || read.meta.magic === MAGIC)) damaged = { ...read, defect: read.defect ?? sizeDefect };
+    if (first.defect === null && namedByMeta0) break;
+  }
+  const second = found ?? damaged;
+  if (first.meta.magic !== MAGIC && !sawMagicAtMeta1) {
+    return {
+      kind: "not-bbolt",
+      problems: [{
+        part: "file",
+        message: `not a bbolt database (bytes 16-19 are 0x${hex32(first.meta.magic)}, the bbolt magic is 0x${hex32(MAGIC)}, and no second meta page was found at the usual page sizes)`
+      }]
+    };
+  }
+  const reads = second ? [first, second] : [first];
+  const problems = [];
+  for (const r of reads) {
+    if (r.defect) problems.push({ part: "meta", page: r.index, message: `meta page ${r.index}: ${r.defect}` });
+    if (r.headerDefect) problems.push({ part: "meta", page: r.index, message: `meta page ${r.index}: ${r.headerDefect}` });
+  }
+  if (!second) {
+    problems.push({ part: "meta", page: 1, message: meta1Missing });
+  }
+  const pages = reads.map(toReport);
+  const valid = reads.filter((r) => r.defect === null);
+  if (valid.length === 0) {
+    problems.push({ part: "meta", message: "both meta pages are damaged: bbolt (and etcd) cannot open this database" });
+    return { kind: "unusable", pages, problems };
+  }
+  const active = valid.reduce((best, r) => r.meta.txid > best.meta.txid ? r : best);
+  return { kind: "usable", pageSize: active.meta.pageSize, active: active.meta, activeIndex: active.index, pages, problems };
+}
+async function readMetaAt(fh, index2, offset) {
+  const buf2 = Buffer.alloc(META_BYTES);
+  await fh.read(buf2, 0, META_BYTES, offset);
+  const meta = readMeta(buf2);
+  const header2 = readPageHeader(buf2);
+  let headerDefect = null;
+  if (meta.magic === MAGIC) {
+    if (header2.flags !== META_PAGE) headerDefect = `page type is ${pageFlagsName(header2.flags)} (expected meta)`;
+    else if (header2.id !== BigInt(index2)) headerDefect = `header says it is page ${header2.id}`;
+  }
+  return { index: index2, offset, meta, defect: metaDefect(meta), headerDefect };
+}
+function toReport(r) {
+  const report2 = { index: r.index, offset: r.offset, valid: r.defect === null };
+  if (r.defect) report2.reason = r.defect;
+  if (r.defect === null) {
+    report2.txid = Number(r.meta.txid);
+    report2.pageSize = r.meta.pageSize;
+    report2.pageCount = Number(r.meta.pageCount);
+  }
+  return report2;
+}
+
+// src/sources/snapshot/page-store.ts
+var GAP_PAGES = 2;
+var MAX_READ_BYTES = 8 << 20;
+var OVERFLOW_BUDGET_BYTES = 32 << 20;
+var MAX_PAGE_BYTES = 512 << 20;
+var PageStore = class {
+  constructor(fh, pageSize, dataLength, pageCount) {
+    this.fh = fh;
+    this.pageSize = pageSize;
+    this.dataLength = dataLength;
+    this.pageCount = pageCount;
+  }
+  fh;
+  pageSize;
+  dataLength;
+  pageCount;
+  loaded = /* @__PURE__ */ new Map();
+  pending = /* @__PURE__ */ new Map();
+  /** Whole pages the file holds. */
+  get pagesInFile() {
+    return Math.floor(this.dataLength / this.pageSize);
+  }
+  /** Starts fetching these pages; returns at once. */
+  prefetch(ids) {
+    const wanted = [...new Set(ids)].filter((id) => !this.loaded.has(id) && !this.pending.has(id) && id < this.pagesInFile).sort((a, b) => a - b);
+    if (wanted.length === 0) return;
+    const maxPages = Math.max(1, Math.floor(MAX_READ_BYTES / this.pageSize));
+    const budget = { bytes: OVERFLOW_BUDGET_BYTES };
+    let group = [wanted[0]];
+    const flush = () => {
+      const ids2 = group;
+      const job = this.readGroup(ids2, budget).finally(() => {
+        for (const id of ids2) this.pending.delete(id);
+      });
+      job.catch(() => void 0);
+      for (const id of ids2) this.pending.set(id, job);
+    };
+    for (const id of wanted.slice(1)) {
+      const start = group[0];
+      const last = group[group.length - 1];
+      if (id - last <= GAP_PAGES + 1 && id - start < maxPages) group.push(id);
+      else {
+        flush();
+        group = [id];
+      }
+    }
+    flush();
+  }
+  /**
+   * The page with all its overflow pages. Only the first page comes back when the
+   * overflow runs past the file, past the page count or past MAX_PAGE_BYTES: the
+   * caller compares the length with the header. The caller checks
+   * `id < pagesInFile` first. The page is forgotten once taken.
+   */
+  async take(id) {
+    const job = this.pending.get(id);
+    if (job) await job;
+    let buf2 = this.loaded.get(id);
+    this.loaded.delete(id);
+    if (!buf2) buf2 = await this.readPages(id, 1);
+    const want = this.fullLength(id, buf2);
+    if (buf2.length < want) buf2 = await this.readPages(id, want / this.pageSize);
+    return buf2;
+  }
+  /** Reads `count` pages from `id`, fewer where the file ends. */
+  async readPages(id, count) {
+    const offset = id * this.pageSize;
+    const length = Math.max(0, Math.min(count * this.pageSize, this.dataLength - offset));
+    const buf2 = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.fh.read(buf2, done, length - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done === length ? buf2 : buf2.subarray(0, done);
+  }
+  /** Bytes the page spans with its overflow pages, or just the first page when that cannot be right. */
+  fullLength(id, firstPage) {
+    if (firstPage.length < PAGE_HEADER_SIZE) return firstPage.length;
+    const pages = firstPage.readUInt32LE(12) + 1;
+    const bytes = pages * this.pageSize;
+    const fits = id + pages <= Math.min(this.pageCount, this.pagesInFile) && bytes <= MAX_PAGE_BYTES;
+    return fits ? bytes : firstPage.length;
+  }
+  async readGroup(ids, budget) {
+    const start = ids[0];
+    const end = ids[ids.length - 1];
+    const block = await this.readPages(start, end - start + 1);
+    const followUps = [];
+    for (const id of ids) {
+      const at = (id - start) * this.pageSize;
+      const first = block.subarray(at, at + this.pageSize);
+      const want = this.fullLength(id, first);
+      if (at + want <= block.length) {
+        this.loaded.set(id, block.subarray(at, at + want));
+      } else if (want <= budget.bytes) {
+        budget.bytes -= want;
+        followUps.push(this.readPages(id, want / this.pageSize).then((full) => void this.loaded.set(id, full)));
+      } else {
+        this.loaded.set(id, first);
+      }
+    }
+    await Promise.all(followUps);
+  }
+  /** Drops pages fetched ahead but never walked to (e.g. after damage cut a walk short). */
+  clear() {
+    this.loaded.clear();
+  }
+};
+
+// src/sources/snapshot/problem-log.ts
+var KEEP_PER_PART = 50;
+var ProblemLog = class {
+  kept = [];
+  perPart = /* @__PURE__ */ new Map();
+  add(part, message, page) {
+    const n = (this.perPart.get(part) ?? 0) + 1;
+    this.perPart.set(part, n);
+    if (n > KEEP_PER_PART) return;
+    this.kept.push(page === void 0 ? { part, message } : { part, page, message });
+  }
+  addAll(problems) {
+    for (const p of problems) this.add(p.part, p.message, p.page);
+  }
+  count(part) {
+    if (part) return this.perPart.get(part) ?? 0;
+    let n = 0;
+    for (const v of this.perPart.values()) n += v;
+    return n;
+  }
+  list() {
+    const out = [...this.kept];
+    for (const [part, n] of this.perPart) {
+      if (n > KEEP_PER_PART) out.push({ part, message: `... and ${n - KEEP_PER_PART} more ${part} problems` });
+    }
+    return out;
+  }
+};
+
+// src/sources/snapshot/sha256.ts
+import { createHash as createHash2 } from "node:crypto";
+import { Worker } from "node:worker_threads";
+var CHUNK = 8 << 20;
+function sha256OfPrefix(fh, length, onWorker) {
+  return onWorker ? hashOnWorker(fh.fd, length) : hashHere(fh, length);
+}
+async function hashHere(fh, length) {
+  const hash = createHash2("sha256");
+  const buf2 = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(length, 1)));
+  let pos = 0;
+  while (pos < length) {
+    const { bytesRead } = await fh.read(buf2, 0, Math.min(buf2.length, length - pos), pos);
+    if (bytesRead === 0) throw new Error(`file ended at byte ${pos} while hashing ${length} bytes`);
+    hash.update(buf2.subarray(0, bytesRead));
+    pos += bytesRead;
+  }
+  return hash.digest("hex");
+}
+var WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { readSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+try {
+  const { fd, length, chunk } = workerData;
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(chunk);
+  let pos = 0;
+  while (pos < length) {
+    const n = readSync(fd, buf, 0, Math.min(chunk, length - pos), pos);
+    if (n === 0) throw new Error('file ended at byte ' + pos + ' while hashing ' + length + ' bytes');
+    hash.update(buf.subarray(0, n));
+    pos += n;
+  }
+  parentPort.postMessage({ digest: hash.digest('hex') });
+} catch (e) {
+  parentPort.postMessage({ error: String((e && e.message) || e) });
+}
+`;
+function hashOnWorker(fd, length) {
+  return new Promise((resolve2, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, length, chunk: CHUNK } });
+    let settled = false;
+    worker.once("message", (msg) => {
+      settled = true;
+      if (msg.digest) resolve2(msg.digest);
+      else reject(new Error(msg.error ?? "hash worker failed"));
+      void worker.terminate();
+    });
+    worker.once("error", (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+    worker.once("exit", (code) => {
+      if (!settled) reject(new Error(`hash worker exited with code ${code}`));
+      settled = true;
+    });
+  });
+}
+
+// src/sources/snapshot/tree-walk.ts
+var PREFETCH_WINDOW = 256;
+var MAX_DEPTH = 64;
+var TreeWalker = class {
+  constructor(store, pageCount, log) {
+    this.store = store;
+    this.pageCount = pageCount;
+    this.log = log;
+    this.reached = new Uint8Array(Math.min(pageCount, store.pagesInFile));
+  }
+  store;
+  pageCount;
+  log;
+  /** One byte per page of the file: 1 once a tree, meta page or the freelist uses it. */
+  reached;
+  reachedCount = 0;
+  /** Set when damage made the walk skip pages: what it counted is then incomplete. */
+  skippedPages = false;
+  get pagesReached() {
+    return this.reachedCount;
+  }
+  /** Marks `pages` pages from `id` as used; reports and returns false when one already was. */
+  markReached(id, pages, where) {
+    for (let p = id; p < id + pages && p < this.reached.length; p++) {
+      if (this.reached[p]) {
+        this.log.add("tree", `page ${p} reached twice (again ${where})`, p);
+        this.skippedPages = true;
+        return false;
+      }
+    }
+    for (let p = id; p < id + pages && p < this.reached.length; p++) {
+      this.reached[p] = 1;
+      this.reachedCount++;
+    }
+    return true;
+  }
+  async walk(root, bucket, visit) {
+    const frames = [{ refs: [{ id: root, low: null, high: null, parent: null }], next: 0, prefetchedTo: 0 }];
+    const order = { previous: null };
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      if (frame.next >= frame.refs.length) {
+        frames.pop();
+        continue;
+      }
+      if (frame.prefetchedTo - frame.next < PREFETCH_WINDOW / 2 && frame.prefetchedTo < frame.refs.length) {
+        const upTo = Math.min(frame.refs.length, frame.next + PREFETCH_WINDOW);
+        this.store.prefetch(frame.refs.slice(frame.prefetchedTo, upTo).map((r) => r.id).filter((id) => id < this.reached.length));
+        frame.prefetchedTo = upTo;
+      }
+      const ref = frame.refs[frame.next++];
+      const children = await this.visitPage(ref, bucket, frames.length, visit, order);
+      if (children) frames.push({ refs: children, next: 0, prefetchedTo: 0 });
+    }
+  }
+  /** An inline bucket: a leaf page stored inside its parent's value (bbolt bucket.go openBucket). */
+  walkInline(value, bucket, visit) {
+    const page = value.subarray(BUCKET_HEADER_SIZE);
+    const where = `inline bucket ${bucket}`;
+    if (page.length < PAGE_HEADER_SIZE) {
+      this.damage(`${where}: value of ${value.length} bytes is too short for its inline page`);
+      return;
+    }
+    const flags = page.readUInt16LE(8);
+    if (flags !== LEAF_PAGE) {
+      this.damage(`${where}: inline page type is ${pageFlagsName(flags)} (expected leaf)`);
+      return;
+    }
+    this.visitLeaf(page, page.readUInt16LE(10), where, null, { previous: null }, visit);
+  }
+  async visitPage(ref, bucket, depth, visit, order) {
+    const { id } = ref;
+    const from2 = ref.parent === null ? `as the root of ${bucket}` : `from page ${ref.parent} of ${bucket}`;
+    if (depth > MAX_DEPTH) return this.damage(`${bucket}: tree deeper than ${MAX_DEPTH} levels at page ${id}`, id);
+    if (id < 2) return this.damage(`page ${id} is a meta page but is referenced ${from2}`, id);
+    if (id >= this.pageCount) {
+      return this.damage(`page ${id} is referenced ${from2} but the database has only ${this.pageCount} pages`, id);
+    }
+    if (id >= this.store.pagesInFile) {
+      return this.damage(`page ${id} (referenced ${from2}) lies past the end of the file, which holds ${this.store.pagesInFile} pages`, id);
+    }
+    const buf2 = await this.store.take(id);
+    const headerId = buf2.readBigUInt64LE(0);
+    const flags = buf2.readUInt16LE(8);
+    const count = buf2.readUInt16LE(10);
+    const overflow = buf2.readUInt32LE(12);
+    if (headerId !== BigInt(id)) return this.damage(`page ${id}: header says it is page ${headerId} (referenced ${from2})`, id);
+    if (flags !== BRANCH_PAGE && flags !== LEAF_PAGE) {
+      return this.damage(`page ${id}: page type is ${pageFlagsName(flags)}, expected branch or leaf (referenced ${from2})`, id);
+    }
+    const pages = overflow + 1;
+    if (id + pages > this.pageCount) {
+      return this.damage(`page ${id}: its ${overflow} overflow pages run past the database's ${this.pageCount} pages`, id);
+    }
+    if (id + pages > this.store.pagesInFile) {
+      return this.damage(`page ${id}: its ${overflow} overflow pages run past the end of the file`, id);
+    }
+    if (pages * this.store.pageSize > MAX_PAGE_BYTES) {
+      return this.damage(`page ${id}: claims ${overflow} overflow pages (${pages * this.store.pageSize} bytes), more than any etcd value`, id);
+    }
+    if (buf2.length < pages * this.store.pageSize) return this.damage(`page ${id}: the file ended while reading its overflow pages`, id);
+    if (!this.markReached(id, pages, from2)) return null;
+    if (PAGE_HEADER_SIZE + count * ELEMENT_SIZE > buf2.length) {
+      return this.damage(`page ${id}: ${count} elements do not fit in the page`, id);
+    }
+    const where = `page ${id}`;
+    if (flags === LEAF_PAGE) {
+      this.visitLeaf(buf2, count, where, ref, order, visit);
+      return null;
+    }
+    if (count === 0) return this.damage(`page ${id}: branch page without elements`, id);
+    return this.branchChildren(buf2, id, count, ref);
+  }
+  branchChildren(buf2, id, count, ref) {
+    const keys = [];
+    const ids = [];
+    for (let i = 0; i < count; i++) {
+      const at = PAGE_HEADER_SIZE + i * ELEMENT_SIZE;
+      const pos = buf2.readUInt32LE(at);
+      const ksize = buf2.readUInt32LE(at + 4);
+      const start = at + pos;
+      if (start + ksize > buf2.length) return this.damage(`page ${id}: element ${i} points past the end of the page`, id);
+      keys.push(buf2.subarray(start, start + ksize));
+      ids.push(Number(buf2.readBigUInt64LE(at + 8)));
+    }
+    this.checkOrder(keys, ref, `page ${id}`, id);
+    return ids.map((child, i) => ({
+      id: child,
+      low: keys[i],
+      high: i + 1 < keys.length ? keys[i + 1] : ref.high,
+      parent: id
+    }));
+  }
+  visitLeaf(buf2, count, where, ref, order, visit) {
+    if (PAGE_HEADER_SIZE + count * ELEMENT_SIZE > buf2.length) {
+      this.damage(`${where}: ${count} elements do not fit in the page`);
+      return;
+    }
+    const keys = [];
+    const values = [];
+    const buckets = [];
+    for (let i = 0; i < count; i++) {
+      const at = PAGE_HEADER_SIZE + i * ELEMENT_SIZE;
+      const flags = buf2.readUInt32LE(at);
+      const pos = buf2.readUInt32LE(at + 4);
+      const ksize = buf2.readUInt32LE(at + 8);
+      const vsize = buf2.readUInt32LE(at + 12);
+      const start = at + pos;
+      if (start + ksize + vsize > buf2.length) {
+        this.damage(`${where}: element ${i} points past the end of the page`, ref?.id);
+        return;
+      }
+      if ((flags & ~BUCKET_LEAF_FLAG) !== 0) {
+        this.damage(`${where}: element ${i} has unknown flags 0x${flags.toString(16)}`, ref?.id);
+        return;
+      }
+      keys.push(buf2.subarray(start, start + ksize));
+      values.push(buf2.subarray(start + ksize, start + ksize + vsize));
+      buckets.push(flags === BUCKET_LEAF_FLAG);
+    }
+    if (ref) this.checkOrder(keys, ref, where, ref.id);
+    const first = keys[0];
+    if (first && order.previous && compareKeys(order.previous, first) >= 0) {
+      this.log.add("tree", `${where}: first key is not after the last key of the previous page`, ref?.id);
+    }
+    if (keys.length > 0) order.previous = keys[keys.length - 1];
+    for (let i = 0; i < keys.length; i++) visit(keys[i], values[i], buckets[i]);
+  }
+  /** Keys strictly ascending and within the range the parent branch gives this page. */
+  checkOrder(keys, ref, where, page) {
+    for (let i = 1; i < keys.length; i++) {
+      if (compareKeys(keys[i - 1], keys[i]) >= 0) {
+        this.log.add("tree", `${where}: keys out of order at element ${i}`, page);
+        return;
+      }
+    }
+    const first = keys[0];
+    const last = keys[keys.length - 1];
+    if (first && ref.low && compareKeys(first, ref.low) < 0) {
+      this.log.add("tree", `${where}: first key sorts before the key its parent page ${ref.parent} gives it`, page);
+    }
+    if (last && ref.high && compareKeys(last, ref.high) >= 0) {
+      this.log.add("tree", `${where}: last key sorts at or after the next key of its parent page ${ref.parent}`, page);
+    }
+  }
+  damage(message, page) {
+    this.log.add("tree", message, page);
+    this.skippedPages = true;
+    return null;
+  }
+};
+
+// src/sources/snapshot/types.ts
+var SnapshotReadError = class extends Error {
+  constructor(file, reason2) {
+    super(`${file}: ${reason2}`);
+    this.file = file;
+    this.reason = reason2;
+    this.name = "SnapshotReadError";
+  }
+  file;
+  reason;
+};
+
+// src/sources/snapshot/inspect.ts
+var TRAILER_SIZE = 32;
+var SECTOR = 512;
+var DEFAULT_WORKER_HASH_THRESHOLD = 64 << 20;
+async function inspectSnapshot(path6, options = {}) {
+  let fh;
+  try {
+    fh = await open3(path6, "r");
+  } catch (err) {
+    throw new SnapshotReadError(path6, fsReason(err));
+  }
+  try {
+    const before = await fh.stat();
+    if (before.isDirectory()) throw new SnapshotReadError(path6, "is a directory, not a snapshot file");
+    if (!before.isFile()) throw new SnapshotReadError(path6, "is not a regular file");
+    const report2 = await inspectOpenFile(fh, path6, before.size, before.mtime, options);
+    const after = await fh.stat();
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      report2.notes.push("the file changed while it was read (a running etcd may be writing it); copy it or take a snapshot for exact figures");
+    }
+    return report2;
+  } catch (err) {
+    if (err instanceof SnapshotReadError) throw err;
+    throw new SnapshotReadError(path6, `could not be inspected: ${fsReason(err)}`);
+  } finally {
+    await fh.close();
+  }
+}
+async function inspectOpenFile(fh, path6, size, mtime, options) {
+  const report2 = {
+    file: path6,
+    fileSize: size,
+    fileMtime: mtime.toISOString(),
+    verdict: "ok",
+    problems: [],
+    notes: [],
+    trailer: { present: false }
+  };
+  const log = new ProblemLog();
+  if (size === 0) {
+    log.add("file", "file is empty (0 bytes)");
+    return conclude(report2, log, "corrupt");
+  }
+  const hasTrailer = size > TRAILER_SIZE && size % SECTOR === TRAILER_SIZE;
+  const dataLength = hasTrailer ? size - TRAILER_SIZE : size;
+  report2.trailer.present = hasTrailer;
+  const metas = await readMetaPages(fh, dataLength);
+  if (metas.kind === "not-bbolt") {
+    log.addAll(metas.problems);
+    return conclude(report2, log, "not-etcd");
+  }
+  const threshold = options.workerHashThreshold ?? DEFAULT_WORKER_HASH_THRESHOLD;
+  const hashing = hasTrailer ? sha256OfPrefix(fh, dataLength, dataLength >= threshold) : null;
+  hashing?.catch(() => void 0);
+  log.addAll(metas.problems);
+  let notEtcd = false;
+  if (metas.kind === "usable") {
+    const walked = await walkDatabase(fh, metas.active, metas.activeIndex, metas.pages, size, dataLength, hasTrailer, log, report2);
+    notEtcd = walked.notEtcd;
+  }
+  if (hashing) {
+    const stored = Buffer.alloc(TRAILER_SIZE);
+    await fh.read(stored, 0, TRAILER_SIZE, dataLength);
+    const computed = await hashing;
+    report2.trailer.stored = stored.toString("hex");
+    report2.trailer.computed = computed;
+    report2.trailer.matches = report2.trailer.stored === computed;
+    if (!report2.trailer.matches) {
+      log.add("trailer", `sha256 trailer does not match the content: the file changed after etcd wrote it (trailer ${report2.trailer.stored}, content ${computed})`);
+    }
+  } else {
+    report2.notes.push(
+      `no SHA-256 trailer (size ${size} % 512 = ${size % SECTOR}, not 32): a copy of member/snap/db rather than an \`etcdctl snapshot save\` file; nothing proves the copy is whole, and restore needs --skip-hash-check`
+    );
+  }
+  if (notEtcd) return conclude(report2, log, "not-etcd");
+  return conclude(report2, log, log.count() > 0 ? "corrupt" : hasTrailer ? "ok" : "unverifiable");
+}
+async function walkDatabase(fh, meta, activeIndex, metaPages, size, dataLength, hasTrailer, log, report2) {
+  const pageSize = meta.pageSize;
+  const pageCount = Number(meta.pageCount);
+  const databaseSize = pageCount * pageSize;
+  if (dataLength < databaseSize) {
+    const file = hasTrailer ? `file is ${size} bytes (${dataLength} before its trailer)` : `file is ${size} bytes`;
+    log.add("file", `${file} but the database says ${pageCount} pages \xD7 ${pageSize} = ${databaseSize} bytes: truncated`);
+  } else if (dataLength > databaseSize) {
+    report2.notes.push(`${dataLength - databaseSize} bytes follow the database's last page (bbolt grows its file ahead of use)`);
+  }
+  const store = new PageStore(fh, pageSize, dataLength, pageCount);
+  const walker = new TreeWalker(store, pageCount, log);
+  walker.markReached(0, 2, "as the meta pages");
+  let freelist = null;
+  if (meta.freelist !== NO_FREELIST) {
+    freelist = await readFreelist(store, walker, Number(meta.freelist), pageCount, log);
+  }
+  const buckets = [];
+  const plainKeys = [];
+  await walker.walk(Number(meta.rootPage), "the root bucket", (key3, value, isBucket) => {
+    if (isBucket) buckets.push({ name: Buffer.from(key3), value: Buffer.from(value) });
+    else plainKeys.push(key3.toString("utf8"));
+  });
+  const tally = new EtcdTally(log);
+  const nested = [];
+  for (const bucket of buckets) {
+    const label2 = `bucket "${bucket.name.toString("utf8")}"`;
+    tally.startBucket(bucket.name);
+    await walkBucket(walker, bucket.value, label2, log, (key3, value, isBucket) => {
+      if (isBucket) nested.push({ label: `${label2}/"${key3.toString("utf8")}"`, value: Buffer.from(value) });
+      tally.entry(key3, value, isBucket);
+    });
+  }
+  while (nested.length > 0) {
+    const bucket = nested.shift();
+    await walkBucket(walker, bucket.value, bucket.label, log, (key3, value, isBucket) => {
+      if (isBucket) nested.push({ label: `${bucket.label}/"${key3.toString("utf8")}"`, value: Buffer.from(value) });
+    });
+  }
+  store.clear();
+  const reachable = Math.min(pageCount, walker.reached.length);
+  const pagesFree = freelist ? crossCheckFreelist(freelist, walker, pageCount, log) : reachable - walker.pagesReached;
+  const bbolt = {
+    pageSize,
+    pageCount,
+    databaseSize,
+    txid: Number(meta.txid),
+    activeMeta: activeIndex,
+    metaPages,
+    freelistPage: freelist ? freelist.page : meta.freelist === NO_FREELIST ? null : Number(meta.freelist),
+    pagesInUse: walker.pagesReached,
+    pagesFree
+  };
+  report2.bbolt = bbolt;
+  const names3 = buckets.map((b) => b.name.toString("utf8"));
+  if (!names3.includes("key")) {
+    if (walker.skippedPages) return { notEtcd: false };
+    log.add("etcd", `a bbolt database without etcd's "key" bucket (buckets: ${names3.length > 0 ? names3.join(", ") : "none"})`);
+    return { notEtcd: true };
+  }
+  for (const key3 of plainKeys) log.add("etcd", `the root bucket holds a plain key "${key3}" where etcd keeps only buckets`);
+  report2.etcd = tally.figures(databaseSize, !walker.skippedPages);
+  report2.kubernetes = tally.kubernetes();
+  return { notEtcd: false };
+}
+async function walkBucket(walker, value, label2, log, visit) {
+  if (value.length < BUCKET_HEADER_SIZE) {
+    log.add("tree", `${label2}: bucket header is ${value.length} bytes (expected ${BUCKET_HEADER_SIZE})`);
+    walker.skippedPages = true;
+    return;
+  }
+  const root = value.readBigUInt64LE(0);
+  if (root === 0n) walker.walkInline(value, label2, visit);
+  else await walker.walk(Number(root), label2, visit);
+}
+function conclude(report2, log, verdict) {
+  report2.problems = log.list();
+  report2.verdict = verdict;
+  return report2;
+}
+function fsReason(err) {
+  const e2 = err;
+  switch (e2?.code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a directory, not a snapshot file";
+    default:
+      return e2 instanceof Error ? e2.message : String(err);
+  }
+}
+
+// src/sources/host/data-dirs.ts
+var DEFAULT_PARENT = "/var/lib";
+async function readEtcdDataDirs(root, wired, gaps2) {
+  const named2 = [...new Set(wired.map((p) => posix5.normalize(p).replace(/(.)\/+$/, "$1")))];
+  const dirs = [];
+  for (const path6 of named2) dirs.push(await readDataDir(root, path6, true, gaps2));
+  const parents = [.../* @__PURE__ */ new Set([...named2.map((p) => posix5.dirname(p)), DEFAULT_PARENT])].sort();
+  for (const parent of parents) {
+    for (const path6 of await etcdSiblings(root, parent, gaps2)) {
+      if (named2.includes(path6) || dirs.some((d) => d.path === path6)) continue;
+      const dir = await readDataDir(root, path6, false, gaps2);
+      if (dir.memberCreated !== void 0) dirs.push(dir);
+    }
+  }
+  return dirs;
+}
+async function etcdSiblings(root, parent, gaps2) {
+  const folder = underRoot(root, parent);
+  let names3;
+  try {
+    names3 = await readdir6(folder);
+  } catch (err) {
+    if (!isMissing2(err)) gaps2.push({ what: folder, reason: `cannot list etcd data dirs: ${describeFsError(err)}`, affects: ["host"] });
+    return [];
+  }
+  const found = [];
+  for (const name of names3.filter((n) => n.startsWith("etcd")).sort()) {
+    const path6 = posix5.join(parent, name);
+    const info = await stat7(underRoot(root, path6)).catch(() => null);
+    if (info?.isDirectory()) found.push(path6);
+  }
+  return found;
+}
+async function readDataDir(root, path6, wired, gaps2) {
+  const file = underRoot(root, path6);
+  const dir = { path: path6, file, exists: false, wired };
+  const info = await statOrGap(file, gaps2);
+  if (!info?.isDirectory()) return dir;
+  dir.exists = true;
+  const member = await statOrGap(underRoot(root, posix5.join(path6, "member")), gaps2);
+  if (member?.isDirectory()) dir.memberCreated = member.mtime.toISOString();
+  const dbFile = underRoot(root, posix5.join(path6, "member", "snap", "db"));
+  const db = await statOrGap(dbFile, gaps2);
+  if (!db?.isFile()) return dir;
+  dir.database = { size: db.size, mtime: db.mtime.toISOString() };
+  if (wired) {
+    try {
+      dir.inspected = await inspectSnapshot(dbFile);
+    } catch (err) {
+      if (!(err instanceof SnapshotReadError)) throw err;
+      gaps2.push({ what: dbFile, reason: `etcd's database cannot be read: ${err.reason}`, affects: ["host"] });
+    }
+  }
+  return dir;
+}
+async function statOrGap(path6, gaps2) {
+  try {
+    return await stat7(path6);
+  } catch (err) {
+    if (!isMissing2(err)) gaps2.push({ what: path6, reason: `cannot read: ${describeFsError(err)}`, affects: ["host"] });
+    return null;
+  }
+}
+
+// src/sources/host/files.ts
+import { stat as stat8 } from "node:fs/promises";
+import { posix as posix6 } from "node:path";
+async function readHostFiles(root, paths, gaps2) {
+  const files = [];
+  for (const path6 of [...new Set(paths.map((p) => posix6.normalize(p)))].sort()) {
+    const file = underRoot(root, path6);
+    try {
+      const info = await stat8(file);
+      files.push({ path: path6, file, kind: info.isFile() ? "file" : info.isDirectory() ? "directory" : "other" });
+    } catch (err) {
+      if (isMissing2(err)) files.push({ path: path6, file, kind: "missing" });
+      else gaps2.push({ what: file, reason: `cannot check: ${describeFsError(err)}`, affects: ["host"] });
+    }
+  }
+  return files;
+}
+
+// src/sources/host/index.ts
+async function readHost(root, questions) {
+  const inputs = emptyInputs();
+  const etcdDataDirs = await readEtcdDataDirs(root, questions.etcdDataDirs, inputs.gaps);
+  const files = await readHostFiles(root, questions.files, inputs.gaps);
+  const { pkiFound, certificates } = await readCertificates2(root, inputs);
+  inputs.host = { root, files, etcdDataDirs, pkiFound, certificates };
+  return inputs;
+}
+
+// src/sources/snapshot/backup-folders.ts
+import { promises as fs3 } from "node:fs";
+import { basename as basename3, dirname as dirname3, join as join3 } from "node:path";
+async function readBackupFolders(dirs, options = {}) {
+  const gaps2 = [];
+  const files = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const dir of dirs) {
+    const st = await fs3.stat(dir).catch(() => null);
+    if (st?.isFile()) files.push(dir);
+    else await collect(dir, files, gaps2, seen);
+  }
+  const snapshots = [];
+  for (const file of [...new Set(files)].sort()) {
+    try {
+      snapshots.push(await inspectSnapshot(file, options));
+    } catch (err) {
+      if (!(err instanceof SnapshotReadError)) throw err;
+      gaps2.push({ what: file, reason: err.reason, affects: ["snapshots"] });
+    }
+  }
+  return { snapshots, gaps: gaps2 };
+}
+function looksLikeSnapshot(path6) {
+  const name = basename3(path6);
+  if (name.endsWith(".db") || name.startsWith("snapshot")) return true;
+  return name === "db" && basename3(dirname3(path6)) === "snap" && basename3(dirname3(dirname3(path6))) === "member";
+}
+async function collect(dir, files, gaps2, seen) {
+  let real;
+  let entries2;
+  try {
+    real = await fs3.realpath(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    entries2 = await fs3.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    gaps2.push({ what: dir, reason: `backup folder cannot be read: ${reason(err)}`, affects: ["snapshots"] });
+    return;
+  }
+  entries2.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries2) {
+    const path6 = join3(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile2 = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = await fs3.stat(path6);
+        isDir = st.isDirectory();
+        isFile2 = st.isFile();
+      } catch (err) {
+        const why = err.code === "ENOENT" ? "broken link: its target does not exist" : `cannot be read: ${reason(err)}`;
+        if (looksLikeSnapshot(path6)) gaps2.push({ what: path6, reason: why, affects: ["snapshots"] });
+        continue;
+      }
+    }
+    if (isDir) await collect(path6, files, gaps2, seen);
+    else if (isFile2 && looksLikeSnapshot(path6)) files.push(path6);
+  }
+}
+function reason(err) {
+  const code = err?.code;
+  if (code === "ENOENT") return "no such directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOTDIR") return "not a directory";
+  return err instanceof Error ? err.message : String(err);
+}
+
+// src/sources/snapshot/backup-inputs.ts
+async function readBackups2(locations) {
+  const inputs = emptyInputs();
+  const { snapshots, gaps: gaps2 } = await readBackupFolders(locations);
+  inputs.backupLocations = [...locations];
+  inputs.snapshots = snapshots;
+  inputs.gaps.push(...gaps2);
   return inputs;
 }
 
@@ -55192,11 +56952,11 @@ var ApiClient = class {
 // src/sources/live/kubeconfig.ts
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join as join3 } from "node:path";
+import { delimiter, join as join4 } from "node:path";
 import { isIPv6 } from "node:net";
 
 // node_modules/@kubernetes/client-node/dist/config.js
-import fs5 from "node:fs";
+import fs6 from "node:fs";
 import https2 from "node:https";
 import http2 from "node:http";
 
@@ -55268,10 +57028,10 @@ function requireException() {
     }
     return message + " " + where;
   }
-  function YAMLException2(reason, mark) {
+  function YAMLException2(reason2, mark) {
     Error.call(this);
     this.name = "YAMLException";
-    this.reason = reason;
+    this.reason = reason2;
     this.mark = mark;
     this.message = formatError(this, false);
     if (Error.captureStackTrace) {
@@ -60033,7 +61793,7 @@ var AzureAuth = class {
 };
 
 // node_modules/@kubernetes/client-node/dist/config_types.js
-import fs3 from "node:fs";
+import fs4 from "node:fs";
 var ActionOnInvalid = {
   THROW: "throw",
   FILTER: "filter"
@@ -60155,7 +61915,7 @@ function findToken(user) {
       return user.token;
     }
     if (user["token-file"]) {
-      return fs3.readFileSync(user["token-file"]).toString();
+      return fs4.readFileSync(user["token-file"]).toString();
     }
   }
 }
@@ -60315,7 +62075,7 @@ var ExecAuth = class {
 };
 
 // node_modules/@kubernetes/client-node/dist/file_auth.js
-import fs4 from "node:fs";
+import fs5 from "node:fs";
 var FileAuth = class {
   constructor() {
     this.token = null;
@@ -60336,7 +62096,7 @@ var FileAuth = class {
     }
   }
   refreshToken(filePath) {
-    this.token = fs4.readFileSync(filePath).toString("utf-8");
+    this.token = fs5.readFileSync(filePath).toString("utf-8");
     this.lastRead = /* @__PURE__ */ new Date();
   }
   isTokenExpired() {
@@ -90309,7 +92069,7 @@ var SERVICEACCOUNT_TOKEN_PATH = SERVICEACCOUNT_ROOT + "/token";
 var SERVICEACCOUNT_NAMESPACE_PATH = SERVICEACCOUNT_ROOT + "/namespace";
 function fileExists(filepath) {
   try {
-    fs5.accessSync(filepath);
+    fs6.accessSync(filepath);
     return true;
   } catch {
     return false;
@@ -90377,7 +92137,7 @@ var KubeConfig = class _KubeConfig {
   }
   loadFromFile(file, opts) {
     const rootDirectory = path3.dirname(file);
-    this.loadFromString(fs5.readFileSync(file).toString("utf-8"), opts);
+    this.loadFromString(fs6.readFileSync(file).toString("utf-8"), opts);
     this.makePathsAbsolute(rootDirectory);
   }
   async applyToFetchOptions(opts) {
@@ -90533,7 +92293,7 @@ var KubeConfig = class _KubeConfig {
     const namespaceFile = `${pathPrefix}${SERVICEACCOUNT_NAMESPACE_PATH}`;
     let namespace;
     if (fileExists(namespaceFile)) {
-      namespace = fs5.readFileSync(namespaceFile).toString("utf-8");
+      namespace = fs6.readFileSync(namespaceFile).toString("utf-8");
     }
     this.contexts = [
       {
@@ -90787,7 +92547,7 @@ function makeAbsolutePath(root, file) {
 }
 function bufferFromFileOrString(file, data) {
   if (file) {
-    return fs5.readFileSync(file);
+    return fs6.readFileSync(file);
   }
   if (data) {
     return Buffer.from(data, "base64");
@@ -90807,7 +92567,7 @@ function findHomeDir(platform2 = process.platform) {
   if (platform2 !== "win32") {
     if (process.env.HOME) {
       try {
-        fs5.accessSync(process.env.HOME);
+        fs6.accessSync(process.env.HOME);
         return process.env.HOME;
       } catch {
       }
@@ -90821,21 +92581,21 @@ function findHomeDir(platform2 = process.platform) {
   const favourUserProfileList = dropDuplicatesAndNils([homePath, userProfile, homeDrivePath]);
   for (const dir of favourHomeDrivePathList) {
     try {
-      fs5.accessSync(path3.join(dir, ".kube", "config"));
+      fs6.accessSync(path3.join(dir, ".kube", "config"));
       return dir;
     } catch {
     }
   }
   for (const dir of favourUserProfileList) {
     try {
-      fs5.accessSync(dir, fs5.constants.W_OK);
+      fs6.accessSync(dir, fs6.constants.W_OK);
       return dir;
     } catch {
     }
   }
   for (const dir of favourUserProfileList) {
     try {
-      fs5.accessSync(dir);
+      fs6.accessSync(dir);
       return dir;
     } catch {
     }
@@ -91293,7 +93053,7 @@ function isFile(path6) {
     return false;
   }
 }
-function readFile(path6) {
+function readFile2(path6) {
   const config = new KubeConfig();
   try {
     config.loadFromFile(path6);
@@ -91305,10 +93065,10 @@ function readFile(path6) {
 function merge2(files, origin) {
   const merged = { clusters: [], users: [], contexts: [], currentContext: "", origin };
   const firstWins = (into, from2) => {
-    for (const item of from2) if (!into.some((known) => known.name === item.name)) into.push(item);
+    for (const item of from2) if (!into.some((known2) => known2.name === item.name)) into.push(item);
   };
   for (const file of files) {
-    const config = readFile(file);
+    const config = readFile2(file);
     firstWins(merged.clusters, config.clusters ?? []);
     firstWins(merged.users, config.users ?? []);
     firstWins(merged.contexts, config.contexts ?? []);
@@ -91319,11 +93079,11 @@ function merge2(files, origin) {
 function inCluster(env, dir) {
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
-  const tokenFile = join3(dir, "token");
+  const tokenFile = join4(dir, "token");
   if (!host || !port || !isFile(tokenFile)) return null;
   const server = `https://${isIPv6(host) ? `[${host}]` : host}:${port}`;
   return {
-    clusters: [{ name: IN_CLUSTER_CONTEXT, server, caFile: join3(dir, "ca.crt"), skipTLSVerify: false }],
+    clusters: [{ name: IN_CLUSTER_CONTEXT, server, caFile: join4(dir, "ca.crt"), skipTLSVerify: false }],
     users: [{ name: IN_CLUSTER_CONTEXT, authProvider: { name: "tokenFile", config: { tokenFile } } }],
     contexts: [{ name: IN_CLUSTER_CONTEXT, cluster: IN_CLUSTER_CONTEXT, user: IN_CLUSTER_CONTEXT }],
     currentContext: IN_CLUSTER_CONTEXT,
@@ -91343,7 +93103,7 @@ function loadKubeconfig(options = {}) {
     if (files.length > 0) return merge2(files, `KUBECONFIG (${files.join(delimiter)})`);
   }
   const home = env.HOME || homedir();
-  const defaultFile = join3(home, ".kube", "config");
+  const defaultFile = join4(home, ".kube", "config");
   if (isFile(defaultFile)) return merge2([defaultFile], defaultFile);
   const pod = inCluster(env, options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR);
   if (pod) return pod;
@@ -91708,8 +93468,8 @@ async function inPool(tasks, limit) {
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
 }
-function gap(context, what, reason, affects) {
-  return { what: `${context}/${what}`, reason, ...affects ? { affects } : {} };
+function gap(context, what, reason2, affects) {
+  return { what: `${context}/${what}`, reason: reason2, ...affects ? { affects } : {} };
 }
 async function readContext(context, options, progress) {
   const concurrency = options.concurrency ?? LIVE_DEFAULTS.concurrency;
@@ -91730,8 +93490,8 @@ async function readContext(context, options, progress) {
       const gitVersion = version.body.gitVersion;
       if (typeof gitVersion === "string") inputs.versionReports.push({ provenance, serverVersion: gitVersion });
     } else {
-      const reason = version.status === 403 ? "forbidden: needs get on the non-resource URL /version" : `GET /version answered HTTP ${version.status}`;
-      inputs.gaps.push(gap(context.name, "version", reason, ["controlPlane"]));
+      const reason2 = version.status === 403 ? "forbidden: needs get on the non-resource URL /version" : `GET /version answered HTTP ${version.status}`;
+      inputs.gaps.push(gap(context.name, "version", reason2, ["controlPlane"]));
     }
     progress.resourceDone();
     const listed = /* @__PURE__ */ new Map();
@@ -91830,10 +93590,10 @@ ${messages.join("\n")}`);
 
 // src/cli/config-file.ts
 import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var DEFAULT_NAMES = [".kcheck.yaml", ".kcheck.yml"];
 function loadConfig(path6, rules2, cwd = process.cwd()) {
-  const file = path6 ?? DEFAULT_NAMES.map((n) => join4(cwd, n)).find((f) => existsSync4(f));
+  const file = path6 ?? DEFAULT_NAMES.map((n) => join5(cwd, n)).find((f) => existsSync4(f));
   if (!file) return emptyConfig();
   let text;
   try {
@@ -91870,8 +93630,19 @@ async function collectInputs(request) {
   if (request.paths.length > 0) {
     mergeInputs(inputs, await readPaths(request.paths, request.stdin ? { stdin: request.stdin } : {}));
   }
-  if (request.root !== void 0) mergeInputs(inputs, await readRoot(request.root));
+  if (request.root !== void 0) {
+    const fromRoot = await readRoot(request.root);
+    mergeInputs(inputs, fromRoot);
+    if (!fromRoot.gaps.some((g) => g.what === request.root)) mergeInputs(inputs, await readHost(request.root, hostQuestions(fromRoot.objects)));
+  }
+  if (request.backups !== void 0 && request.backups.length > 0) mergeInputs(inputs, await readBackups2(request.backups));
   return inputs;
+}
+function withConfigBackups(request, config) {
+  if (config.backups.length === 0) return request;
+  const base = config.file ? dirname4(config.file) : ".";
+  const fromConfig = config.backups.map((dir) => isAbsolute2(dir) ? dir : join6(base, dir));
+  return { ...request, backups: [...request.backups ?? [], ...fromConfig] };
 }
 function judge(inputs, request, config, rules2 = rules) {
   const failOn = parseFailOn(request.failOn, config);
@@ -91897,8 +93668,9 @@ function liveOptions(live) {
     ...live.timeoutMs !== void 0 ? { timeoutMs: live.timeoutMs } : {}
   };
 }
-async function scanClusters(request) {
-  const config = loadConfig(request.config, rules, request.cwd);
+async function scanClusters(asked) {
+  const config = loadConfig(asked.config, rules, asked.cwd);
+  const request = withConfigBackups(asked, config);
   parseFailOn(request.failOn, config);
   parseNow(request.now);
   if (request.target !== void 0) parseTarget(request.target, "--target");

@@ -1,5 +1,6 @@
 import type { Rule } from '../src/engine/types.js';
 import apiserverVersionSkew from './apiserver-version-skew.js';
+import certificateExpiry from './certificate-expiry.js';
 import controlPlaneVersionSkew from './control-plane-version-skew.js';
 import deprecatedApi from './deprecated-api.js';
 import drainDaemonsetPod from './drain-daemonset-pod.js';
@@ -8,6 +9,14 @@ import drainMultiplePdbs from './drain-multiple-pdbs.js';
 import drainNoCapacity from './drain-no-capacity.js';
 import drainPdbBlocks from './drain-pdb-blocks.js';
 import drainUnmanagedPod from './drain-unmanaged-pod.js';
+import etcdBackupCorrupt from './etcd-backup-corrupt.js';
+import etcdBackupMissing from './etcd-backup-missing.js';
+import etcdBackupNotKubernetes from './etcd-backup-not-kubernetes.js';
+import etcdBackupStale from './etcd-backup-stale.js';
+import etcdBackupUnverifiable from './etcd-backup-unverifiable.js';
+import etcdDataDirMismatch from './etcd-data-dir-mismatch.js';
+import etcdRestoreNotWired from './etcd-restore-not-wired.js';
+import etcdTlsFilesMissing from './etcd-tls-files-missing.js';
 import etcdVersionMismatch from './etcd-version-mismatch.js';
 import ignoreWithoutReason from './ignore-without-reason.js';
 import kubeProxyVersionSkew from './kube-proxy-version-skew.js';
@@ -27,6 +36,7 @@ import versionUnknown from './version-unknown.js';
 /** Every rule, sorted by id. A test fails when a rule file is missing here. */
 export const rules: Rule<any>[] = [
   apiserverVersionSkew,
+  certificateExpiry,
   controlPlaneVersionSkew,
   deprecatedApi,
   drainDaemonsetPod,
@@ -35,6 +45,14 @@ export const rules: Rule<any>[] = [
   drainNoCapacity,
   drainPdbBlocks,
   drainUnmanagedPod,
+  etcdBackupCorrupt,
+  etcdBackupMissing,
+  etcdBackupNotKubernetes,
+  etcdBackupStale,
+  etcdBackupUnverifiable,
+  etcdDataDirMismatch,
+  etcdRestoreNotWired,
+  etcdTlsFilesMissing,
   etcdVersionMismatch,
   ignoreWithoutReason,
   kubeProxyVersionSkew,

@@ -17,7 +17,8 @@ export function locations(model: ClusterModel): string {
   return dirs.length === 1 ? dirs[0]! : `${dirs.slice(0, -1).join(', ')} and ${dirs.at(-1)}`;
 }
 
-/** How to take a snapshot on a kubeadm node (REFERENCE §7), named so kcheck reads its time from the name. */
+/** How to take a snapshot on a kubeadm node (its client certificates under
+ * /etc/kubernetes/pki/etcd), named so kcheck reads its time from the name. */
 export const SNAPSHOT_COMMAND =
   'sudo ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt ' +
   '--cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key ' +

@@ -6,6 +6,7 @@ import { registerDrain } from './commands/drain.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRules } from './commands/rules.js';
 import { registerScan } from './commands/scan.js';
+import { registerSnapshot } from './commands/snapshot.js';
 
 /** Runs kcheck with process.argv-style arguments and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDrain(program, setExit);
   registerPlan(program, setExit);
   registerRules(program);
+  registerSnapshot(program, setExit);
   program.addHelpText('after', `
 Examples:
   ${name} demo                                    the full pipeline on a bundled cluster

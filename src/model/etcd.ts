@@ -44,7 +44,7 @@ export interface EtcdStaticPod {
   dataDir: string;
   /** `--data-dir`, the ETCD_DATA_DIR variable, or etcd's default `<name>.etcd` in its working directory. */
   dataDirFrom: 'flag' | 'env' | 'default';
-  /** Where the data dir is: its mount, volume and the host directory etcd really uses (REFERENCE §7). */
+  /** Where the data dir is: its mount, volume and the host directory etcd really uses (hostPath.path + the data dir's place under its mountPath). */
   data: ContainerPath;
   /** The mount named etcd-data, wherever it points. */
   etcdDataMount: VolumeMountView | null;

@@ -123,7 +123,7 @@ describe('policyreport format', () => {
     const parsed = documents.map((d) => d.toJS() as PolicyReport);
     expect(parsed).toEqual(JSON.parse(JSON.stringify(policyReports(scan.result, demo))));
     for (const report of parsed) expectPolicyReportShape(report);
-    const findings = scan.result.findings.length + scan.result.skippedRules.length;
+    const findings = scan.result.findings.length + scan.result.skippedRules.length + scan.result.gaps.length;
     expect(parsed.reduce((n, r) => n + r.results.length, 0)).toBe(findings);
   });
 });

@@ -1,0 +1,73 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import type { TlsFile } from '../src/model/etcd-tls.js';
+
+/**
+ * The kubeadm phase that writes each file kubeadm puts there
+ * (https://kubernetes.io/docs/reference/setup-tools/kubeadm/kubeadm-init-phase/#cmd-phase-certs).
+ */
+const PHASES: Record<string, string> = {
+  '/etc/kubernetes/pki/etcd/ca.crt': 'etcd-ca',
+  '/etc/kubernetes/pki/etcd/ca.key': 'etcd-ca',
+  '/etc/kubernetes/pki/etcd/server.crt': 'etcd-server',
+  '/etc/kubernetes/pki/etcd/server.key': 'etcd-server',
+  '/etc/kubernetes/pki/etcd/peer.crt': 'etcd-peer',
+  '/etc/kubernetes/pki/etcd/peer.key': 'etcd-peer',
+  '/etc/kubernetes/pki/apiserver-etcd-client.crt': 'apiserver-etcd-client',
+  '/etc/kubernetes/pki/apiserver-etcd-client.key': 'apiserver-etcd-client',
+};
+
+function consequence(f: TlsFile): string {
+  return f.component === 'etcd'
+    ? 'etcd exits at start and the whole control plane stops with it'
+    : 'the kube-apiserver cannot connect to etcd and exits at start';
+}
+
+function remedy(f: TlsFile, path: string): string {
+  const phase = PHASES[path];
+  if (phase === 'etcd-ca') {
+    return `Put the etcd CA back from a backup of /etc/kubernetes/pki/etcd (a new CA would invalidate every etcd certificate). Then restart ${f.component}.`;
+  }
+  const regenerate = phase ? `sudo kubeadm init phase certs ${phase} (signed by /etc/kubernetes/pki/etcd/ca.crt and ca.key)` : 'reissue it from the CA that signs it';
+  return (
+    `Put ${path} back from a backup of /etc/kubernetes/pki, or regenerate it: ${regenerate}; kubeadm reuses a pair it finds and stops ` +
+    `when only one half is there, so move the other half aside first. The kubelet restarts ${f.component} by itself.`
+  );
+}
+
+function missing(f: TlsFile): { message: string; remediation: string } | null {
+  const named = `${f.flag}=${f.at.path}`;
+  if (!f.at.mount) {
+    return {
+      message: `${f.component} ${named} is on no volume mount of its container: the file is not there inside the container, and ${consequence(f)}`,
+      remediation: `Mount the folder that holds it (kubeadm mounts /etc/kubernetes/pki/etcd into etcd and /etc/kubernetes/pki into the kube-apiserver).`,
+    };
+  }
+  const host = f.onHost;
+  if (!host || f.at.hostPath === null) return null;
+  if (host.kind === 'missing') {
+    return { message: `${f.component} ${named}: ${host.path} does not exist on the node (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
+  }
+  if (host.kind !== 'file') {
+    return { message: `${f.component} ${named}: ${host.path} is a ${host.kind}, not a file: ${consequence(f)}`, remediation: remedy(f, host.path) };
+  }
+  return null;
+}
+
+export default defineRule({
+  id: 'etcd-tls-files-missing',
+  description: 'A certificate, key or CA file named in etcd.yaml or in the kube-apiserver\'s --etcd-* flags does not exist on the node.',
+  category: 'etcd',
+  severity: 'error',
+  needs: ['controlPlane', 'host'],
+  remediation: 'Restore the file from a backup of /etc/kubernetes/pki, or regenerate it with kubeadm init phase certs.',
+  skipIf: (model) =>
+    model.nodeRoot === null && model.etcd.some((p) => p.origin === 'manifest')
+      ? 'the files etcd.yaml names can be checked only with --root (a node\'s files)'
+      : null,
+  check(model) {
+    return model.etcdTlsFiles.flatMap((f) => {
+      const problem = missing(f);
+      return problem ? [{ subject: f.subject, ...problem }] : [];
+    });
+  },
+});
