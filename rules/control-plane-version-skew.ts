@@ -1,8 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange, componentsNamed } from '../src/model/control-plane.js';
 import type { ComponentName } from '../src/model/types.js';
-import { minorDistance } from '../src/model/version.js';
-import { controlPlaneWindow, describeWindow, inWindow, versionsOf } from './policy/skew.js';
+import { controlPlaneWindow, describeWindow, inWindow, measuredAgainst, versionsOf } from './policy/skew.js';
 import { distance, show } from './policy/messages.js';
 
 const CONTROLLERS: ComponentName[] = ['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager'];
@@ -26,7 +25,7 @@ export default defineRule({
     return CONTROLLERS.flatMap((name) => componentsNamed(model, name))
       .filter((c) => !inWindow(c.version, window))
       .map((c) => {
-        const against = minorDistance(c.version, api.oldest) > 0 ? api.oldest : api.newest;
+        const against = measuredAgainst(c.version, api);
         return {
           subject: c.subject,
           message:

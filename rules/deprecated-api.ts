@@ -1,16 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { minorOf } from '../src/model/version.js';
-import {
-  apiTarget,
-  apiUses,
-  isDeprecatedAt,
-  migrationAt,
-  remediationFor,
-  replacementText,
-  sourceNote,
-  useSubject,
-  type ApiUse,
-} from './policy/api-versions.js';
+import { apiReport, apiTarget, apiUses, isDeprecatedAt, type ApiUse } from './policy/api-versions.js';
 
 function lifespan(use: ApiUse): string {
   const since = use.deprecatedIn ? `deprecated since ${minorOf(use.deprecatedIn)}` : 'deprecated';
@@ -31,16 +21,6 @@ export default defineRule({
     const target = apiTarget(model);
     return apiUses(model)
       .filter((use) => isDeprecatedAt(use, target.version))
-      .map((use) => {
-        const migration = use.lifecycle ? migrationAt(use.lifecycle, target.version) : null;
-        const instead = use.lifecycle && migration ? `; ${replacementText(use.lifecycle, migration, target.version)}` : '';
-        return {
-          subject: use.subject,
-          message:
-            `${useSubject(use)}, ${lifespan(use)} (still served at ${target.label})${instead}` +
-            `${use.source === 'metric' ? ' (apiserver_requested_deprecated_apis)' : ''}${sourceNote(use)}`,
-          remediation: remediationFor(use, migration),
-        };
-      });
+      .map((use) => apiReport(use, target, `${lifespan(use)} (still served at ${target.label})`));
   },
 });

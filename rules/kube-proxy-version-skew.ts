@@ -1,8 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange, componentsNamed } from '../src/model/control-plane.js';
 import type { Report } from '../src/engine/types.js';
-import { minorDistance } from '../src/model/version.js';
-import { describeWindow, inWindow, kubeProxyKubeletWindow, kubeProxyWindow, versionsOf } from './policy/skew.js';
+import { describeWindow, inWindow, kubeProxyKubeletWindow, kubeProxyWindow, measuredAgainst, versionsOf } from './policy/skew.js';
 import { distance, show } from './policy/messages.js';
 
 export default defineRule({
@@ -25,7 +24,7 @@ export default defineRule({
       if (api) {
         const window = kubeProxyWindow(api);
         if (!inWindow(proxy.version, window)) {
-          const against = minorDistance(proxy.version, api.oldest) > 0 ? api.oldest : api.newest;
+          const against = measuredAgainst(proxy.version, api);
           out.push({
             subject: proxy.subject,
             message:

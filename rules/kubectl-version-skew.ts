@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange, componentsNamed } from '../src/model/control-plane.js';
-import { minorDistance } from '../src/model/version.js';
-import { describeWindow, inWindow, kubectlWindow, versionsOf } from './policy/skew.js';
+import { describeWindow, inWindow, kubectlWindow, measuredAgainst, versionsOf } from './policy/skew.js';
 import { distance, show } from './policy/messages.js';
 import { installCommands } from './policy/packages.js';
 
@@ -20,7 +19,7 @@ export default defineRule({
     return componentsNamed(model, 'kubectl')
       .filter((c) => !inWindow(c.version, window))
       .map((c) => {
-        const against = minorDistance(c.version, api.oldest) > 0 ? api.oldest : api.newest;
+        const against = measuredAgainst(c.version, api);
         return {
           subject: c.subject,
           message:

@@ -1,15 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { minorOf } from '../src/model/version.js';
-import {
-  apiTarget,
-  apiUses,
-  isRemovedAt,
-  migrationAt,
-  remediationFor,
-  replacementText,
-  sourceNote,
-  useSubject,
-} from './policy/api-versions.js';
+import { apiReport, apiTarget, apiUses, isRemovedAt } from './policy/api-versions.js';
 
 export default defineRule({
   id: 'removed-api',
@@ -24,16 +15,6 @@ export default defineRule({
     const target = apiTarget(model);
     return apiUses(model)
       .filter((use) => isRemovedAt(use, target.version))
-      .map((use) => {
-        const migration = use.lifecycle ? migrationAt(use.lifecycle, target.version) : null;
-        const instead = use.lifecycle && migration ? `; ${replacementText(use.lifecycle, migration, target.version)}` : '';
-        return {
-          subject: use.subject,
-          message:
-            `${useSubject(use)}, removed in ${minorOf(use.removedIn!)}: not served at ${target.label}${instead}` +
-            `${use.source === 'metric' ? ' (apiserver_requested_deprecated_apis)' : ''}${sourceNote(use)}`,
-          remediation: remediationFor(use, migration),
-        };
-      });
+      .map((use) => apiReport(use, target, `removed in ${minorOf(use.removedIn!)}: not served at ${target.label}`));
   },
 });

@@ -1,3 +1,4 @@
+import type { Report } from '../../src/engine/types.js';
 import { apiserverRange } from '../../src/model/control-plane.js';
 import type { RequestedDeprecatedApi } from '../../src/model/deprecated-api-metrics.js';
 import { describeRef } from '../../src/model/subject.js';
@@ -203,4 +204,20 @@ export function remediationFor(use: ApiUse, migration: Migration | null): string
     if (!to && migration.last.note) steps.push(migration.last.note);
   }
   return steps.join(' ');
+}
+
+/**
+ * One finding about an API use: what the use is, what the target does to it
+ * (`state`), the replacement to move to, and where the use was seen.
+ */
+export function apiReport(use: ApiUse, target: ApiTarget, state: string): Report {
+  const migration = use.lifecycle ? migrationAt(use.lifecycle, target.version) : null;
+  const instead = use.lifecycle && migration ? `; ${replacementText(use.lifecycle, migration, target.version)}` : '';
+  return {
+    subject: use.subject,
+    message:
+      `${useSubject(use)}, ${state}${instead}` +
+      `${use.source === 'metric' ? ' (apiserver_requested_deprecated_apis)' : ''}${sourceNote(use)}`,
+    remediation: remediationFor(use, migration),
+  };
 }

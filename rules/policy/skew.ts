@@ -76,3 +76,11 @@ export const MAX_APISERVER_SPREAD = 1;
 export function versionsOf(range: ApiserverRange): { oldest: Version; newest: Version } {
   return { oldest: range.oldest.version, newest: range.newest.version };
 }
+
+/**
+ * The apiserver a component out of its window is compared with in messages:
+ * the oldest when it is too new, the newest when it is too old.
+ */
+export function measuredAgainst(v: Version, api: { oldest: Version; newest: Version }): Version {
+  return minorDistance(v, api.oldest) > 0 ? api.oldest : api.newest;
+}

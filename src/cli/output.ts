@@ -96,14 +96,19 @@ export function combinedExitCode(scans: Scan[]): 0 | 1 | 2 {
 export function writeReport(scan: Scan | Scan[], options: OutputOptions): void {
   const format = checkFormat(options.format);
   const color = options.output === undefined && format === 'text' && wantsColor(process.stdout);
-  const text = renderReport(scan, options, color);
-  if (options.output !== undefined) {
-    try {
-      writeFileSync(options.output, text.endsWith('\n') || text === '' ? text : `${text}\n`);
-    } catch (error) {
-      throw new UsageError(`cannot write ${options.output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-  } else if (text !== '') {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  writeText(renderReport(scan, options, color), options.output);
+}
+
+/** Writes a command's output to --output FILE, or to stdout; a report always ends with a newline. */
+export function writeText(text: string, output: string | undefined): void {
+  const ended = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+  if (output === undefined) {
+    process.stdout.write(ended);
+    return;
+  }
+  try {
+    writeFileSync(output, ended);
+  } catch (error) {
+    throw new UsageError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 }

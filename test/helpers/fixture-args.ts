@@ -1,4 +1,4 @@
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, statSync, existsSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanRequest } from '../../src/cli/pipeline.js';
 
@@ -31,11 +31,33 @@ export function requestFromArgs(args: string[], paths: string[]): ScanRequest {
   return request;
 }
 
+/**
+ * A checkout gives every file and folder the time of the checkout, so a node
+ * root fixture whose rules judge file times sets them in `kcheck.args`:
+ * `--mtime backups/kubernetes.db=2026-11-18T00:00:00Z` (path relative to the
+ * fixture folder). Applies them and returns the other flags.
+ */
+export function applyMtimes(dir: string, args: string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] !== '--mtime') {
+      rest.push(args[i]!);
+      continue;
+    }
+    const spec = args[(i += 1)] ?? '';
+    const at = spec.lastIndexOf('=');
+    const time = new Date(spec.slice(at + 1));
+    if (at < 1 || Number.isNaN(time.getTime())) throw new Error(`${dir}/kcheck.args: --mtime wants PATH=ISO-TIME, got "${spec}"`);
+    utimesSync(join(dir, spec.slice(0, at)), time, time);
+  }
+  return rest;
+}
+
 /** The scan request for one fixture file or node-root folder. */
 export function fixtureRequest(path: string): ScanRequest {
   if (statSync(path).isDirectory()) {
     const argsFile = join(path, 'kcheck.args');
-    const args = existsSync(argsFile) ? argsLine(`# kcheck: ${readFileSync(argsFile, 'utf8').trim()}`) : [];
+    const args = existsSync(argsFile) ? applyMtimes(path, argsLine(`# kcheck: ${readFileSync(argsFile, 'utf8').trim().replace(/\s+/g, ' ')}`)) : [];
     const manifests = join(path, 'cluster');
     const request = requestFromArgs(args, existsSync(manifests) ? [manifests] : []);
     if (existsSync(join(path, 'etc')) || existsSync(join(path, 'var'))) request.root = path;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeText } from '../output.js';
 import { Option, type Command } from 'commander';
 import { rules as allRules } from '../../../rules/index.js';
 import { UsageError } from '../../engine/errors.js';
@@ -82,15 +82,7 @@ Examples:
     const run = await runDrain(node, requestFrom(paths, flags), drainFlags);
     const format = flags.format ?? 'text';
     const text = formatDrainRun(run, format, flags.output === undefined && format === 'text' && wantsColor(process.stdout));
-    if (flags.output !== undefined) {
-      try {
-        writeFileSync(flags.output, text);
-      } catch (error) {
-        throw new UsageError(`cannot write ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      }
-    } else {
-      process.stdout.write(text);
-    }
+    writeText(text, flags.output);
     setExit(run.scan.exitCode);
   });
 }
