@@ -1,12 +1,11 @@
 import { defineRule } from '../src/engine/define-rule.js';
-import { flagSubject } from '../src/model/subject.js';
 import type { BackupSnapshot } from '../src/model/snapshots.js';
-import { locations, noBackupLocation, SNAPSHOT_COMMAND } from './policy/backups.js';
+import { flagSubject } from '../src/model/subject.js';
+import { noBackupLocation, SNAPSHOT_COMMAND } from './policy/backups.js';
 
 function whyNotRestorable(s: BackupSnapshot): string {
-  const r = s.report;
-  if (r.verdict === 'corrupt') return 'corrupt';
-  if (r.verdict === 'not-etcd') return 'not an etcd database';
+  if (s.report.verdict === 'corrupt') return 'corrupt';
+  if (s.report.verdict === 'not-etcd') return 'not an etcd database';
   return 'no Kubernetes objects';
 }
 
@@ -18,24 +17,30 @@ function tally(snapshots: BackupSnapshot[]): string {
 
 export default defineRule({
   id: 'etcd-backup-missing',
-  description: 'The backup locations hold no etcd snapshot that could bring the cluster back.',
+  description: 'A backup location holds no etcd snapshot that could bring the cluster back.',
   category: 'etcd',
   severity: 'error',
   needs: ['snapshots'],
   remediation:
-    `Take a snapshot now and on a schedule, off the node: ${SNAPSHOT_COMMAND}; ` +
+    `Take a snapshot now and on a schedule, and copy it off the node: ${SNAPSHOT_COMMAND}; ` +
     'then check it with kcheck snapshot FILE.',
   skipIf: noBackupLocation,
   check(model) {
     const backups = model.backups;
-    if (!backups || backups.snapshots.some((s) => s.restorable)) return [];
-    const found = backups.snapshots;
-    return [{
-      subject: flagSubject('--backups'),
-      message: found.length === 0
-        ? `no etcd snapshot in ${locations(model)}: if etcd's data is lost, the cluster cannot be restored`
-        : `none of the ${found.length} file${found.length === 1 ? '' : 's'} in ${locations(model)} can restore the cluster ` +
-          `(${tally(found)}): if etcd's data is lost, the cluster cannot be restored`,
-    }];
+    if (!backups) return [];
+    const covered = backups.locations.filter((l) => l.snapshots.some((s) => s.restorable)).map((l) => l.path);
+    return backups.locations.flatMap((location) => {
+      if (covered.includes(location.path)) return [];
+      const found = location.snapshots;
+      const what = found.length === 0
+        ? `no etcd snapshot in ${location.path}`
+        : found.length === 1
+          ? `the only file in ${location.path}, ${found[0]!.file}, cannot restore the cluster (${tally(found)})`
+          : `none of the ${found.length} files in ${location.path} can restore the cluster (${tally(found)})`;
+      // Several locations are usually copies (on the node, off the node): one missing is a warning while another still has a good snapshot.
+      return [covered.length > 0
+        ? { subject: flagSubject('--backups'), severity: 'warning' as const, message: `${what}: this copy of the backups is missing (${covered.join(', ')} ${covered.length === 1 ? 'has' : 'have'} one)` }
+        : { subject: flagSubject('--backups'), message: `${what}: if etcd's data is lost, the cluster cannot be restored` }];
+    });
   },
 });

@@ -4,27 +4,28 @@ import type { EtcdStaticPod } from '../src/model/etcd.js';
 import type { EtcdDataDir } from '../src/sources/host/types.js';
 import { showTime } from './policy/duration.js';
 
-/** Where `etcdctl snapshot restore` puts a member restored without --name and --initial-advertise-peer-urls
- * (etcdutl's defaults: https://etcd.io/docs/v3.5/op-guide/recovery/). */
-const RESTORE_DEFAULT_PEER = 'http://localhost:2380';
-
 const at = (iso: string) => showTime(new Date(iso));
 
 function wiring(pod: EtcdStaticPod): string {
   const volume = pod.data.volume!;
-  return `the ${volume.name} volume's hostPath.path ${volume.hostPath}${pod.data.hostPath !== volume.hostPath ? ` + ${pod.dataDir} under its mount` : ''}`;
+  return pod.data.hostPath === volume.hostPath
+    ? `hostPath.path of the ${volume.name} volume`
+    : `hostPath.path ${volume.hostPath} of the ${volume.name} volume, with ${pod.dataDir} below its mountPath ${pod.data.mount!.mountPath}`;
 }
 
-function restoredHint(pod: EtcdStaticPod, restored: EtcdDataDir[]): string {
-  if (restored.length === 0) return '';
-  const names = restored.map((d) => d.path).join(', ');
-  return `; ${names} ${restored.length === 1 ? 'holds' : 'hold'} restored data: point ${pod.data.volume!.name}'s hostPath.path there`;
+function restoredHint(pod: EtcdStaticPod, others: EtcdDataDir[]): string {
+  if (others.length === 0) return '';
+  const newest = [...others].sort((a, b) => b.memberCreated!.localeCompare(a.memberCreated!));
+  const names = newest.map((d) => d.path).join(', ');
+  return `; etcd data is in ${names}: point ${pod.data.volume!.name}'s hostPath.path ${others.length === 1 ? 'there' : 'at the restored one'}`;
 }
 
+/** hostPath types: https://kubernetes.io/docs/concepts/storage/volumes/#hostpath-volume-types */
 function emptyStart(pod: EtcdStaticPod): string {
-  return pod.data.volume?.hostPathType === 'Directory'
-    ? 'the kubelet refuses to start etcd (hostPath type Directory needs an existing directory)'
-    : 'the kubelet creates it empty (hostPath type DirectoryOrCreate) and etcd starts a new, empty cluster: every object is gone';
+  const type = pod.data.volume?.hostPathType ?? '';
+  if (type === 'Directory') return 'the kubelet refuses to start etcd (hostPath type Directory needs an existing directory)';
+  const creator = type === 'DirectoryOrCreate' ? 'the kubelet creates it empty (hostPath type DirectoryOrCreate)' : 'it is created empty when etcd starts';
+  return `${creator} and etcd starts a new, empty cluster: every object is gone`;
 }
 
 function fix(pod: EtcdStaticPod, dir: string): string {
@@ -35,13 +36,27 @@ function fix(pod: EtcdStaticPod, dir: string): string {
   );
 }
 
+/**
+ * Without --name, --initial-cluster and --initial-advertise-peer-urls the
+ * restored member is "default" at http://localhost:2380, and no other member
+ * can join it (https://etcd.io/docs/v3.5/op-guide/recovery/): take them from etcd.yaml.
+ */
+function restoreInto(pod: EtcdStaticPod, dir: string): string {
+  const member = [
+    pod.memberName ? ` --name ${pod.memberName}` : '',
+    pod.initialCluster ? ` --initial-cluster ${pod.initialCluster}` : '',
+    pod.advertisePeerUrls ? ` --initial-advertise-peer-urls ${pod.advertisePeerUrls}` : '',
+  ].join('');
+  return `Restore the newest good snapshot into it (the directory must not exist yet): sudo etcdctl snapshot restore SNAPSHOT --data-dir ${dir}${member}`;
+}
+
 function notWired(pod: EtcdStaticPod): Report[] {
   const host = pod.hostData;
   if (!host || pod.data.hostPath === null || !pod.data.volume) return [];
   const inUse = host.inUse;
   const hostPath = pod.data.hostPath;
   const newestRestore = host.restored.reduce<EtcdDataDir | null>((a, b) => (!a || b.memberCreated! > a.memberCreated! ? b : a), null);
-  const remedy = newestRestore ? fix(pod, newestRestore.path) : `Restore the newest snapshot into ${hostPath}: etcdctl snapshot restore SNAPSHOT --data-dir ${hostPath}`;
+  const remedy = newestRestore ? fix(pod, newestRestore.path) : restoreInto(pod, hostPath);
   if (!inUse?.exists) {
     return [{
       subject: pod.subject,
@@ -66,23 +81,6 @@ function notWired(pod: EtcdStaticPod): Report[] {
         `${dir.path} holds etcd data created ${at(dir.memberCreated!)}, after the data etcd uses in ${hostPath} (created ${at(created)}): ` +
         `a restore that was never wired into etcd.yaml, so etcd still serves the old data (${wiring(pod)})`,
       remediation: fix(pod, dir.path),
-    });
-  }
-  const members = inUse.inspected?.etcd?.members ?? [];
-  const advertised = pod.advertisePeerUrls;
-  for (const m of members) {
-    if (!m.peerURLs.includes(RESTORE_DEFAULT_PEER) || !advertised || advertised.split(',').includes(RESTORE_DEFAULT_PEER)) continue;
-    reports.push({
-      subject: pod.subject,
-      severity: 'warning',
-      message:
-        `the data in ${hostPath} was restored without --name/--initial-cluster/--initial-advertise-peer-urls: its member ` +
-        `${m.name ?? m.id} has peer URL ${RESTORE_DEFAULT_PEER} while etcd.yaml advertises ${advertised}; ` +
-        'a single member runs, but no other control-plane node can join this etcd',
-      remediation:
-        `etcdctl member update ${m.id} --peer-urls=${advertised} (on a kubeadm node: --endpoints https://127.0.0.1:2379 ` +
-        '--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key); ' +
-        'next time restore with --name, --initial-cluster and --initial-advertise-peer-urls taken from etcd.yaml.',
     });
   }
   return reports;

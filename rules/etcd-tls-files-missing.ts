@@ -44,11 +44,13 @@ function missing(f: TlsFile): { message: string; remediation: string } | null {
   }
   const host = f.onHost;
   if (!host || f.at.hostPath === null) return null;
+  // kubeadm mounts the pki folders at the same paths, so the node path is usually the flag's own.
+  const onNode = host.path === f.at.path ? `${f.component} ${named}` : `${f.component} ${named} (${host.path} on the node)`;
   if (host.kind === 'missing') {
-    return { message: `${f.component} ${named}: ${host.path} does not exist on the node (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
+    return { message: `${onNode} does not exist (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
   }
   if (host.kind !== 'file') {
-    return { message: `${f.component} ${named}: ${host.path} is a ${host.kind}, not a file: ${consequence(f)}`, remediation: remedy(f, host.path) };
+    return { message: `${onNode} is a ${host.kind}, not a file (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
   }
   return null;
 }

@@ -11,12 +11,6 @@ export function noBackupLocation(model: ClusterModel): string | null {
   return 'no backup location given (--backups DIR, or backups: in the config)';
 }
 
-/** Where the backups were looked for, for messages. */
-export function locations(model: ClusterModel): string {
-  const dirs = model.backups?.locations ?? [];
-  return dirs.length === 1 ? dirs[0]! : `${dirs.slice(0, -1).join(', ')} and ${dirs.at(-1)}`;
-}
-
 /** How to take a snapshot on a kubeadm node (its client certificates under
  * /etc/kubernetes/pki/etcd), named so kcheck reads its time from the name. */
 export const SNAPSHOT_COMMAND =

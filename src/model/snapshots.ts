@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, normalize, sep } from 'node:path';
 import type { SnapshotReport } from '../sources/snapshot/types.js';
 import type { Inputs } from '../sources/types.js';
 import { timeInName } from './snapshot-time.js';
@@ -19,9 +19,15 @@ export interface BackupSnapshot {
   subject: Subject;
 }
 
+export interface BackupLocation {
+  /** As given (`--backups DIR`, or the config's `backups:` entry relative to the config file). */
+  path: string;
+  snapshots: BackupSnapshot[];
+}
+
 /** The backup locations a scan was asked to check and the snapshots in them. */
 export interface Backups {
-  locations: string[];
+  locations: BackupLocation[];
   snapshots: BackupSnapshot[];
 }
 
@@ -41,7 +47,12 @@ function snapshotOf(report: SnapshotReport): BackupSnapshot {
 /** Null when no backup location was given: the backup rules then have nothing to judge. */
 export function readBackups(inputs: Inputs): Backups | null {
   if (inputs.backupLocations === undefined) return null;
-  return { locations: inputs.backupLocations, snapshots: (inputs.snapshots ?? []).map(snapshotOf) };
+  const snapshots = (inputs.snapshots ?? []).map(snapshotOf);
+  const locations = inputs.backupLocations.map((path) => {
+    const dir = normalize(path);
+    return { path, snapshots: snapshots.filter((s) => normalize(s.file) === dir || normalize(s.file).startsWith(dir.endsWith(sep) ? dir : dir + sep)) };
+  });
+  return { locations, snapshots };
 }
 
 /** The snapshot a restore would use: the newest one that can bring the cluster back. */

@@ -28,8 +28,6 @@ interface Databases {
   liveLater: Buffer;
   /** member/snap/db restored from `backup` with --name/--initial-cluster from etcd.yaml. */
   restoredAsMember: Buffer;
-  /** member/snap/db restored from `backup` without them (member "default" at http://localhost:2380). */
-  restoredDefault: Buffer;
 }
 
 async function makeDatabases(): Promise<Databases> {
@@ -44,13 +42,11 @@ async function makeDatabases(): Promise<Databases> {
     for (let i = 0; i < 40; i++) await etcd.put(`/registry/leases/kube-node-lease/node01`, proto(`renew ${i}`));
     await etcd.stop();
     await restore(join(work, 'backup.db'), join(work, 'as-member'), true);
-    await restore(join(work, 'backup.db'), join(work, 'default'), false);
     const db = (dir: string) => readFileSync(join(dir, 'member', 'snap', 'db'));
     return {
       backup: readFileSync(join(work, 'backup.db')),
       liveLater: db(etcd.dataDir),
       restoredAsMember: db(join(work, 'as-member')),
-      restoredDefault: db(join(work, 'default')),
     };
   } finally {
     await etcd.cleanup();
@@ -75,6 +71,12 @@ function nodeRoot(dir: string, wiring: EtcdWiring, pki: PkiOptions | false, args
   writeManifests(dir, wiring, GENERATED);
   if (pki) makeKubeadmPki(dir, { keys: 'placeholder', ...pki });
   if (args) writeFileSync(join(dir, 'kcheck.args'), `${args}\n`);
+}
+
+/** A node root whose etcd data is where kubeadm puts it, for the certificate rules. */
+function kubeadmNode(dir: string, dbs: Databases, pki: PkiOptions): void {
+  nodeRoot(dir, WIRINGS.kubeadmDefault, pki);
+  writeFile(dir, `var/lib/etcd/${DB}`, dbs.restoredAsMember);
 }
 
 function backupFolder(dir: string, files: Record<string, string | Buffer>, args = ''): void {
@@ -147,9 +149,6 @@ function restoreFixtures(dbs: Databases): void {
   writeFile(r('fail-restored-sibling-newer'), `var/lib/etcd/${DB}`, dbs.liveLater);
   writeFile(r('fail-restored-sibling-newer'), `var/lib/etcd-from-backup/${DB}`, dbs.restoredAsMember);
 
-  nodeRoot(r('fail-restored-without-member-flags'), WIRINGS.documentedRestore, false);
-  writeFile(r('fail-restored-without-member-flags'), `var/lib/etcd-from-backup/${DB}`, dbs.restoredDefault);
-
   nodeRoot(r('pass-kubeadm-default'), WIRINGS.kubeadmDefault, false);
   writeFile(r('pass-kubeadm-default'), `var/lib/etcd/${DB}`, dbs.restoredAsMember);
 
@@ -159,27 +158,27 @@ function restoreFixtures(dbs: Databases): void {
   writeFile(r('pass-documented-restore'), `var/lib/etcd-from-backup/${DB}`, dbs.restoredAsMember);
 }
 
-function certificateFixtures(): void {
+function certificateFixtures(dbs: Databases): void {
   const r = (id: string, name: string) => join(RULES, id, name);
-  nodeRoot(r('certificate-expiry', 'fail-apiserver-expired'), WIRINGS.kubeadmDefault, {
+  kubeadmNode(r('certificate-expiry', 'fail-apiserver-expired'), dbs, {
     validity: { apiserver: { notBefore: '2025-11-01T00:00:00Z', notAfter: '2026-11-01T00:00:00Z' } },
   });
-  nodeRoot(r('certificate-expiry', 'fail-admin-conf-expires-in-two-weeks'), WIRINGS.kubeadmDefault, {
+  kubeadmNode(r('certificate-expiry', 'fail-admin-conf-expires-in-two-weeks'), dbs, {
     validity: { 'admin.conf': { notBefore: '2025-12-04T00:00:00Z', notAfter: '2026-12-04T00:00:00Z' } },
   });
-  nodeRoot(r('certificate-expiry', 'fail-etcd-server-not-yet-valid'), WIRINGS.kubeadmDefault, {
+  kubeadmNode(r('certificate-expiry', 'fail-etcd-server-not-yet-valid'), dbs, {
     validity: { 'etcd-server': { notBefore: '2027-01-01T00:00:00Z', notAfter: '2028-01-01T00:00:00Z' } },
   });
-  nodeRoot(r('certificate-expiry', 'fail-etcd-ca-expired'), WIRINGS.kubeadmDefault, {
+  kubeadmNode(r('certificate-expiry', 'fail-etcd-ca-expired'), dbs, {
     validity: { 'etcd-ca': { notBefore: '2016-11-10T00:00:00Z', notAfter: '2026-11-08T00:00:00Z' } },
   });
-  nodeRoot(r('certificate-expiry', 'pass-all-valid'), WIRINGS.kubeadmDefault, {});
+  kubeadmNode(r('certificate-expiry', 'pass-all-valid'), dbs, {});
 
-  nodeRoot(r('etcd-tls-files-missing', 'fail-etcd-server-key-missing'), WIRINGS.kubeadmDefault, { omit: ['etcd/server.key'] });
-  nodeRoot(r('etcd-tls-files-missing', 'fail-apiserver-etcd-client-missing'), WIRINGS.kubeadmDefault, {
+  kubeadmNode(r('etcd-tls-files-missing', 'fail-etcd-server-key-missing'), dbs, { omit: ['etcd/server.key'] });
+  kubeadmNode(r('etcd-tls-files-missing', 'fail-apiserver-etcd-client-missing'), dbs, {
     omit: ['apiserver-etcd-client.crt', 'apiserver-etcd-client.key'],
   });
-  nodeRoot(r('etcd-tls-files-missing', 'pass-all-files-present'), WIRINGS.kubeadmDefault, {});
+  kubeadmNode(r('etcd-tls-files-missing', 'pass-all-files-present'), dbs, {});
 }
 
 /**
@@ -222,7 +221,7 @@ async function main(): Promise<void> {
   backupFixtures(dbs);
   dataDirFixtures();
   restoreFixtures(dbs);
-  certificateFixtures();
+  certificateFixtures(dbs);
   demo(dbs);
 }
 

@@ -145,7 +145,7 @@ describe('deploy/: kcheck as a CronJob in the cluster', () => {
       expect(applied.code, `run ${run}: ${applied.stderr}`).toBe(0);
     }
 
-    const stored = JSON.parse(mustKubectl(['get', 'policyreports,clusterpolicyreports', '-A', '-l', 'app.kubernetes.io/managed-by=kcheck', '-o', 'json'])) as {
+    const stored = JSON.parse(mustKubectl(['get', 'policyreports,clusterpolicyreports', '-A', '-l', 'app.kubernetes.io/managed-by=kcheck', '--show-managed-fields', '-o', 'json'])) as {
       items: (PolicyReport & { metadata: { managedFields: { manager: string; operation: string }[] } })[];
     };
     expect(stored.items.map(objectKey).sort()).toEqual(written.map(objectKey).sort());
