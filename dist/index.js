@@ -5806,35 +5806,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod2, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at, len) => {
+          wasm_on_url: (p, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p, at, len) => {
+          wasm_on_status: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at, len) => {
+          wasm_on_header_field: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at, len) => {
+          wasm_on_header_value: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at, len) => {
+          wasm_on_body: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -18313,8 +18313,8 @@ var require_eventsource_stream = __commonJS({
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
-    var COLON2 = 58;
-    var SPACE = 32;
+    var COLON3 = 58;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18497,7 +18497,7 @@ var require_eventsource_stream = __commonJS({
         if (line.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON2);
+        const colonPosition = line.indexOf(COLON3);
         if (colonPosition === 0) {
           return;
         }
@@ -18506,7 +18506,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -23113,10 +23113,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key3, sep: sep2, value } = collItem;
+        const { start, key: key3, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -23130,7 +23130,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key3 && key3.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map3.comment)
@@ -23154,7 +23154,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map3.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -23170,7 +23170,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -23261,7 +23261,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -23275,13 +23275,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -23324,18 +23324,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key3, sep: sep2, value } = collItem;
+        const { start, key: key3, sep: sep3, value } = collItem;
         const props2 = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props2.found) {
-          if (!props2.anchor && !props2.tag && !sep2 && !value) {
+          if (!props2.anchor && !props2.tag && !sep3 && !value) {
             if (i === 0 && props2.comma)
               onError(props2.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -23389,8 +23389,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props2.found) {
-          const valueNode = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, sep2, null, props2, onError);
+        if (!isMap2 && !sep3 && !props2.found) {
+          const valueNode = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, sep3, null, props2, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -23402,7 +23402,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key3))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -23413,8 +23413,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props2.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -23431,7 +23431,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -23611,7 +23611,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines3[i][0].slice(trimIndent) + "\n";
@@ -23628,24 +23628,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -23752,7 +23752,7 @@ var require_resolve_flow_scalar = __commonJS({
       switch (type2) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value = plainValue2(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
@@ -23781,7 +23781,7 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue2(source, onError) {
       let badChar = "";
       switch (source[0]) {
         /* istanbul ignore next should not happen */
@@ -23828,25 +23828,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -24656,14 +24656,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key3, sep: sep2, value }) {
+    function stringifyItem({ start, key: key3, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key3)
         res += stringifyToken(key3);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -25830,18 +25830,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map3 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map3;
@@ -25994,15 +25994,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key3 = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key3, sep: sep2 }]
+                    items: [{ start: start2, key: key3, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -26196,13 +26196,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map3 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map3;
@@ -28171,12 +28171,12 @@ var require_code2 = __commonJS({
       });
     }
     exports.checkReportMissingProp = checkReportMissingProp;
-    function checkMissingProp({ gen, data, it: { opts } }, properties, missing) {
-      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._)`${missing} = ${prop}`)));
+    function checkMissingProp({ gen, data, it: { opts } }, properties, missing2) {
+      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._)`${missing2} = ${prop}`)));
     }
     exports.checkMissingProp = checkMissingProp;
-    function reportMissingProp(cxt, missing) {
-      cxt.setParams({ missingProperty: missing }, true);
+    function reportMissingProp(cxt, missing2) {
+      cxt.setParams({ missingProperty: missing2 }, true);
       cxt.error();
     }
     exports.reportMissingProp = reportMissingProp;
@@ -28682,8 +28682,8 @@ var require_resolve = __commonJS({
       }
       return count;
     }
-    function getFullPath(resolver, id = "", normalize) {
-      if (normalize !== false)
+    function getFullPath(resolver, id = "", normalize2) {
+      if (normalize2 !== false)
         id = normalizeId(id);
       const p = resolver.parse(id);
       return _getFullPath(resolver, p);
@@ -30312,7 +30312,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize(uri, options) {
+    function normalize2(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -30712,7 +30712,7 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize,
+      normalize: normalize2,
       resolve: resolve2,
       resolveComponent,
       equal,
@@ -31738,14 +31738,14 @@ var require_required = __commonJS({
           }
         }
         function exitOnErrorMode() {
-          const missing = gen.let("missing");
+          const missing2 = gen.let("missing");
           if (useLoop || $data) {
             const valid = gen.let("valid", true);
-            cxt.block$data(valid, () => loopUntilMissing(missing, valid));
+            cxt.block$data(valid, () => loopUntilMissing(missing2, valid));
             cxt.ok(valid);
           } else {
-            gen.if((0, code_1.checkMissingProp)(cxt, schema2, missing));
-            (0, code_1.reportMissingProp)(cxt, missing);
+            gen.if((0, code_1.checkMissingProp)(cxt, schema2, missing2));
+            (0, code_1.reportMissingProp)(cxt, missing2);
             gen.else();
           }
         }
@@ -31755,10 +31755,10 @@ var require_required = __commonJS({
             gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
           });
         }
-        function loopUntilMissing(missing, valid) {
-          cxt.setParams({ missingProperty: missing });
-          gen.forOf(missing, schemaCode, () => {
-            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
+        function loopUntilMissing(missing2, valid) {
+          cxt.setParams({ missingProperty: missing2 });
+          gen.forOf(missing2, schemaCode, () => {
+            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing2, opts.ownProperties));
             gen.if((0, codegen_1.not)(valid), () => {
               cxt.error();
               gen.break();
@@ -32296,7 +32296,7 @@ var require_dependencies = __commonJS({
       const { gen, data, it } = cxt;
       if (Object.keys(propertyDeps).length === 0)
         return;
-      const missing = gen.let("missing");
+      const missing2 = gen.let("missing");
       for (const prop in propertyDeps) {
         const deps = propertyDeps[prop];
         if (deps.length === 0)
@@ -32314,8 +32314,8 @@ var require_dependencies = __commonJS({
             }
           });
         } else {
-          gen.if((0, codegen_1._)`${hasProperty} && (${(0, code_1.checkMissingProp)(cxt, deps, missing)})`);
-          (0, code_1.reportMissingProp)(cxt, missing);
+          gen.if((0, codegen_1._)`${hasProperty} && (${(0, code_1.checkMissingProp)(cxt, deps, missing2)})`);
+          (0, code_1.reportMissingProp)(cxt, missing2);
           gen.else();
         }
       }
@@ -33576,7 +33576,7 @@ var require_tr46 = __commonJS({
       TRANSITIONAL: 0,
       NONTRANSITIONAL: 1
     };
-    function normalize(str2) {
+    function normalize2(str2) {
       return str2.split("\0").map(function(s) {
         return s.normalize("NFC");
       }).join("\0");
@@ -33656,7 +33656,7 @@ var require_tr46 = __commonJS({
         processing_option = PROCESSING_OPTIONS.NONTRANSITIONAL;
       }
       var error2 = false;
-      if (normalize(label2) !== label2 || label2[3] === "-" && label2[4] === "-" || label2[0] === "-" || label2[label2.length - 1] === "-" || label2.indexOf(".") !== -1 || label2.search(combiningMarksRegex) === 0) {
+      if (normalize2(label2) !== label2 || label2[3] === "-" && label2[4] === "-" || label2[0] === "-" || label2[label2.length - 1] === "-" || label2.indexOf(".") !== -1 || label2.search(combiningMarksRegex) === 0) {
         error2 = true;
       }
       var len = countSymbols(label2);
@@ -33674,7 +33674,7 @@ var require_tr46 = __commonJS({
     }
     function processing(domain_name, useSTD3, processing_option) {
       var result = mapChars(domain_name, useSTD3, processing_option);
-      result.string = normalize(result.string);
+      result.string = normalize2(result.string);
       var labels = result.string.split(".");
       for (var i = 0; i < labels.length; ++i) {
         try {
@@ -33746,7 +33746,7 @@ var require_url_state_machine = __commonJS({
     function countSymbols(str2) {
       return punycode.ucs2.decode(str2).length;
     }
-    function at(input, idx) {
+    function at2(input, idx) {
       const c = input[idx];
       return isNaN(c) ? void 0 : String.fromCodePoint(c);
     }
@@ -33938,7 +33938,7 @@ var require_url_state_machine = __commonJS({
         let value = 0;
         let length = 0;
         while (length < 4 && isASCIIHex(input[pointer])) {
-          value = value * 16 + parseInt(at(input, pointer), 16);
+          value = value * 16 + parseInt(at2(input, pointer), 16);
           ++pointer;
           ++length;
         }
@@ -33964,7 +33964,7 @@ var require_url_state_machine = __commonJS({
               return failure2;
             }
             while (isASCIIDigit(input[pointer])) {
-              const number = parseInt(at(input, pointer));
+              const number = parseInt(at2(input, pointer));
               if (ipv4Piece === null) {
                 ipv4Piece = number;
               } else if (ipv4Piece === 0) {
@@ -48756,7 +48756,7 @@ var require_tar_fs = __commonJS({
       function onsymlink(filename, header2) {
         xfs.readlink(path6.join(cwd, filename), function(err, linkname) {
           if (err) return pack2.destroy(err);
-          header2.linkname = normalize(linkname);
+          header2.linkname = normalize2(linkname);
           pack2.entry(header2, onnextentry);
         });
       }
@@ -48769,7 +48769,7 @@ var require_tar_fs = __commonJS({
         }
         if (stat9.isSocket()) return onnextentry();
         let header2 = {
-          name: normalize(filename),
+          name: normalize2(filename),
           mode: (stat9.mode | (stat9.isDirectory() ? dmode : fmode)) & umask,
           mtime: stat9.mtime,
           size: stat9.size,
@@ -48847,7 +48847,7 @@ var require_tar_fs = __commonJS({
       return extract2;
       function onentry(header2, stream, next) {
         header2 = map3(header2) || header2;
-        header2.name = normalize(header2.name);
+        header2.name = normalize2(header2.name);
         const name = path6.join(cwd, path6.join("/", header2.name));
         if (ignore(name, header2)) {
           stream.resume();
@@ -49015,7 +49015,7 @@ var require_tar_fs = __commonJS({
     function echo(name) {
       return name;
     }
-    function normalize(name) {
+    function normalize2(name) {
       return win32 ? name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_") : name;
     }
     function statAll(fs8, stat9, cwd, ignore, entries2, sort) {
@@ -50470,6 +50470,9 @@ var MAX_APISERVER_SPREAD = 1;
 function versionsOf(range) {
   return { oldest: range.oldest.version, newest: range.newest.version };
 }
+function measuredAgainst(v, api) {
+  return minorDistance(v, api.oldest) > 0 ? api.oldest : api.newest;
+}
 
 // src/model/control-plane.ts
 function componentsNamed(model, name) {
@@ -50835,8 +50838,8 @@ function xmlAttributes(attributes) {
 
 // src/report/junit.ts
 function subjectName(finding) {
-  const where = finding.cluster !== null ? ` (cluster ${finding.cluster})` : "";
-  if (finding.object) return `${objectLabel(finding.object)}${where}`;
+  const where2 = finding.cluster !== null ? ` (cluster ${finding.cluster})` : "";
+  if (finding.object) return `${objectLabel(finding.object)}${where2}`;
   if (finding.location) return `${finding.location.file}:${finding.location.line}:${finding.location.column}`;
   return finding.cluster !== null ? `cluster ${finding.cluster}` : "(no object)";
 }
@@ -50966,6 +50969,85 @@ var apiserver_version_skew_default = defineRule({
   }
 });
 
+// rules/policy/duration.ts
+var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+var DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?[smhdw])+$";
+function parseDuration(text) {
+  if (!new RegExp(DURATION_PATTERN).test(text)) return null;
+  let ms = 0;
+  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  return ms;
+}
+function describeAge(ms) {
+  const units = [[864e5, "day"], [36e5, "hour"], [6e4, "minute"]];
+  for (const [size, name] of units) {
+    const n = Math.floor(ms / size);
+    if (n >= 1) return `${n} ${name}${n === 1 ? "" : "s"}`;
+  }
+  return "less than a minute";
+}
+function showTime(date) {
+  return date.toISOString().replace(/\.000Z$/, "Z");
+}
+
+// rules/certificate-expiry.ts
+var TLS_FAILS = 'TLS connections that use it fail with "x509: certificate has expired or is not yet valid"';
+function renewal(c) {
+  if (c.authority) {
+    return `kubeadm certs renew cannot renew a CA (kubeadm makes them valid for 10 years). Rotate ${c.name} by hand (Manual Rotation of CA Certificates in the Kubernetes docs), then renew what it signed: sudo kubeadm certs renew all.`;
+  }
+  if (c.name.startsWith("kubelet.conf")) {
+    return "The kubelet rotates its own client certificate; point kubelet.conf's client-certificate and client-key at /var/lib/kubelet/pki/kubelet-client-current.pem and restart the kubelet.";
+  }
+  if (!c.renewable) return `kubeadm does not manage ${c.path}: reissue it from the CA that signed it (${c.issuer}) and restart what uses it.`;
+  const steps = [`sudo kubeadm certs renew ${c.name}`];
+  for (const pod of c.restart) {
+    steps.push(`sudo mv /etc/kubernetes/manifests/${pod}.yaml /tmp/ && sleep 20 && sudo mv /tmp/${pod}.yaml /etc/kubernetes/manifests/`);
+  }
+  if (c.name === "admin.conf" || c.name === "super-admin.conf") steps.push(`sudo cp /etc/kubernetes/${c.name} ~/.kube/config`);
+  steps.push("sudo kubeadm certs check-expiration");
+  return steps.join("\n");
+}
+function judge(c, now, warnMs) {
+  const what = `${c.authority ? "certificate authority " : ""}${c.name}${c.name === c.path ? "" : ` (${c.path})`}`;
+  const left = c.notAfter.getTime() - now.getTime();
+  if (c.notBefore > now) {
+    return {
+      severity: "error",
+      message: `${what} is not valid until ${showTime(c.notBefore)}, ${describeAge(c.notBefore.getTime() - now.getTime())} after the capture time (a clock that is wrong, or a certificate issued for later): ${TLS_FAILS}`
+    };
+  }
+  if (left <= 0) {
+    return { severity: "error", message: `${what} expired ${describeAge(-left)} before the capture time (${showTime(c.notAfter)}): ${TLS_FAILS}` };
+  }
+  if (left <= warnMs) {
+    return { message: `${what} expires in ${describeAge(left)} (${showTime(c.notAfter)}): renew it before then` };
+  }
+  return null;
+}
+var certificate_expiry_default = defineRule({
+  id: "certificate-expiry",
+  description: "A certificate under /etc/kubernetes (pki folder or kubeconfig) has expired, is not yet valid, or expires within 30 days.",
+  category: "certificates",
+  severity: "warning",
+  needs: ["certificates"],
+  defaultOptions: { warnWithin: "30d" },
+  optionsSchema: {
+    type: "object",
+    additionalProperties: false,
+    properties: { warnWithin: { type: "string", pattern: DURATION_PATTERN, description: "Warn this long before a certificate expires: 30d, 8w." } }
+  },
+  remediation: "Renew it with kubeadm certs renew NAME, then restart the static pods that use it.",
+  skipIf: (model) => model.certificates && !model.certificates.pkiFound && model.certificates.list.length === 0 ? "no /etc/kubernetes/pki and no kubeconfig certificates under --root" : null,
+  check(model, options) {
+    const warnMs = parseDuration(options.warnWithin) ?? 30 * 864e5;
+    return (model.certificates?.list ?? []).flatMap((c) => {
+      const verdict = judge(c, model.capturedAt, warnMs);
+      return verdict ? [{ subject: c.subject, ...verdict, remediation: renewal(c) }] : [];
+    });
+  }
+});
+
 // rules/control-plane-version-skew.ts
 var CONTROLLERS = ["kube-controller-manager", "kube-scheduler", "cloud-controller-manager"];
 var control_plane_version_skew_default = defineRule({
@@ -50981,7 +51063,7 @@ var control_plane_version_skew_default = defineRule({
     const api = versionsOf(range);
     const window2 = controlPlaneWindow(api);
     return CONTROLLERS.flatMap((name) => componentsNamed(model, name)).filter((c) => !inWindow(c.version, window2)).map((c) => {
-      const against = minorDistance(c.version, api.oldest) > 0 ? api.oldest : api.newest;
+      const against = measuredAgainst(c.version, api);
       return {
         subject: c.subject,
         message: `${c.component} ${show(c.version)}${c.node ? ` on node ${c.node}` : ""} is ${distance(c.version, against)} kube-apiserver ${show(against)}; allowed ${c.component} minors: ${describeWindow(window2)}`
@@ -51207,6 +51289,15 @@ function remediationFor(use, migration) {
   }
   return steps.join(" ");
 }
+function apiReport(use, target, state) {
+  const migration = use.lifecycle ? migrationAt(use.lifecycle, target.version) : null;
+  const instead = use.lifecycle && migration ? `; ${replacementText(use.lifecycle, migration, target.version)}` : "";
+  return {
+    subject: use.subject,
+    message: `${useSubject(use)}, ${state}${instead}${use.source === "metric" ? " (apiserver_requested_deprecated_apis)" : ""}${sourceNote(use)}`,
+    remediation: remediationFor(use, migration)
+  };
+}
 
 // rules/deprecated-api.ts
 function lifespan(use) {
@@ -51221,15 +51312,7 @@ var deprecated_api_default = defineRule({
   remediation: "Move manifests, charts and clients to the replacement apiVersion while both are served, so the upgrade that removes the old version breaks nothing. See https://kubernetes.io/docs/reference/using-api/deprecation-guide/",
   check(model) {
     const target = apiTarget(model);
-    return apiUses(model).filter((use) => isDeprecatedAt(use, target.version)).map((use) => {
-      const migration = use.lifecycle ? migrationAt(use.lifecycle, target.version) : null;
-      const instead = use.lifecycle && migration ? `; ${replacementText(use.lifecycle, migration, target.version)}` : "";
-      return {
-        subject: use.subject,
-        message: `${useSubject(use)}, ${lifespan(use)} (still served at ${target.label})${instead}${use.source === "metric" ? " (apiserver_requested_deprecated_apis)" : ""}${sourceNote(use)}`,
-        remediation: remediationFor(use, migration)
-      };
-    });
+    return apiUses(model).filter((use) => isDeprecatedAt(use, target.version)).map((use) => apiReport(use, target, `${lifespan(use)} (still served at ${target.label})`));
   }
 });
 
@@ -51449,6 +51532,435 @@ var drain_unmanaged_pod_default = defineRule({
   }
 });
 
+// rules/policy/backups.ts
+function noBackupLocation(model) {
+  if (model.backups !== null) return null;
+  if (model.nodeRoot === null && model.etcd.length === 0) return null;
+  return "no backup location given (--backups DIR, or backups: in the config)";
+}
+var SNAPSHOT_COMMAND = "sudo ETCDCTL_API=3 etcdctl --endpoints 127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key snapshot save /var/backups/etcd/etcd-snapshot-$(date -u +%Y-%m-%dT%H%M%SZ).db";
+
+// rules/etcd-backup-corrupt.ts
+var SHOWN = 3;
+var etcd_backup_corrupt_default = defineRule({
+  id: "etcd-backup-corrupt",
+  description: "An etcd snapshot is damaged (meta pages, truncation, SHA-256 trailer, page tree) or is not an etcd database at all.",
+  category: "etcd",
+  severity: "error",
+  needs: ["snapshots"],
+  remediation: "Do not restore from this file. Take a new snapshot (etcdctl snapshot save), copy it with its checksum, and check every copy with kcheck snapshot FILE; keep several generations so one bad file is not the only one.",
+  skipIf: noBackupLocation,
+  check(model) {
+    return (model.backups?.snapshots ?? []).flatMap((s) => {
+      const r = s.report;
+      if (r.verdict !== "corrupt" && r.verdict !== "not-etcd") return [];
+      const problems = r.problems.map((p) => p.message);
+      const shown = problems.slice(0, SHOWN).join("; ");
+      const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more: kcheck snapshot ${s.file})` : "";
+      const what = r.verdict === "not-etcd" ? "is not an etcd database" : "is corrupt";
+      const restore = r.verdict === "not-etcd" || r.trailer.matches === false ? "etcdctl snapshot restore refuses it" : "a restore from it fails or brings back damaged data";
+      return [{ subject: s.subject, message: `${s.file} ${what}: ${shown}${more}; ${restore}` }];
+    });
+  }
+});
+
+// rules/etcd-backup-missing.ts
+function whyNotRestorable(s) {
+  if (s.report.verdict === "corrupt") return "corrupt";
+  if (s.report.verdict === "not-etcd") return "not an etcd database";
+  return "no Kubernetes objects";
+}
+function tally(snapshots) {
+  const counts2 = /* @__PURE__ */ new Map();
+  for (const s of snapshots) counts2.set(whyNotRestorable(s), (counts2.get(whyNotRestorable(s)) ?? 0) + 1);
+  return [...counts2].map(([why, n]) => `${n} ${why}`).join(", ");
+}
+var etcd_backup_missing_default = defineRule({
+  id: "etcd-backup-missing",
+  description: "A backup location holds no etcd snapshot that could bring the cluster back.",
+  category: "etcd",
+  severity: "error",
+  needs: ["snapshots"],
+  remediation: `Take a snapshot now and on a schedule, and copy it off the node: ${SNAPSHOT_COMMAND}; then check it with kcheck snapshot FILE.`,
+  skipIf: noBackupLocation,
+  check(model) {
+    const backups = model.backups;
+    if (!backups) return [];
+    const covered = backups.locations.filter((l) => l.snapshots.some((s) => s.restorable)).map((l) => l.path);
+    return backups.locations.flatMap((location) => {
+      if (covered.includes(location.path)) return [];
+      const found = location.snapshots;
+      const what = found.length === 0 ? `no etcd snapshot in ${location.path}` : found.length === 1 ? `the only file in ${location.path}, ${found[0].file}, cannot restore the cluster (${tally(found)})` : `none of the ${found.length} files in ${location.path} can restore the cluster (${tally(found)})`;
+      return [covered.length > 0 ? { subject: flagSubject("--backups"), severity: "warning", message: `${what}: this copy of the backups is missing (${covered.join(", ")} ${covered.length === 1 ? "has" : "have"} one)` } : { subject: flagSubject("--backups"), message: `${what}: if etcd's data is lost, the cluster cannot be restored` }];
+    });
+  }
+});
+
+// rules/etcd-backup-not-kubernetes.ts
+var etcd_backup_not_kubernetes_default = defineRule({
+  id: "etcd-backup-not-kubernetes",
+  description: "A sound etcd snapshot holds no /registry/ keys: it is not a backup of a Kubernetes cluster.",
+  category: "etcd",
+  severity: "warning",
+  needs: ["snapshots"],
+  remediation: "Point the backup job at the etcd the kube-apiserver uses (its --etcd-servers flag; 127.0.0.1:2379 on a kubeadm node) with the client certificates from /etc/kubernetes/pki/etcd, and check the result with kcheck snapshot FILE.",
+  skipIf: noBackupLocation,
+  check(model) {
+    return (model.backups?.snapshots ?? []).flatMap((s) => {
+      const r = s.report;
+      if (r.verdict !== "ok" && r.verdict !== "unverifiable" || !r.etcd || (r.kubernetes?.liveKeys ?? 0) > 0) return [];
+      return [{
+        subject: s.subject,
+        message: `${s.file} is a sound etcd snapshot (revision ${r.etcd.latestRevision}, ${r.etcd.liveKeys} live keys) but holds no /registry/ keys: it was taken from an etcd that is not the cluster's (another endpoint, an empty etcd), and restoring it brings back no Kubernetes object`
+      }];
+    });
+  }
+});
+
+// src/model/snapshots.ts
+import { basename, normalize, sep } from "node:path";
+
+// src/model/snapshot-time.ts
+function timeInName(fileName) {
+  const name = fileName.replace(/\.(db|snapshot|snap|bak|part)$/i, "");
+  return dateTime(name) ?? dateOnly(name) ?? unixTime(name);
+}
+var DATE_TIME = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})[T_ -]?(\d{2})([:\-]?)(\d{2})(?:\6(\d{2})(?:\.\d+)?)?(?!\d)(Z|[+-]\d{2}:?\d{2})?/i;
+var DATE = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)/;
+var UNIX = /(?<!\d)(1[5-9]\d{8})(?!\d)/;
+function dateTime(name) {
+  for (const m of matches(name, DATE_TIME)) {
+    const [, year, , month, day, hour, , minute, second, zone] = m;
+    const date = build(year, month, day, hour, minute, second ?? "00", zone);
+    if (date) return date;
+  }
+  return null;
+}
+function dateOnly(name) {
+  for (const m of matches(name, DATE)) {
+    const date = build(m[1], m[3], m[4], "23", "59", "59", "Z");
+    if (date) return date;
+  }
+  return null;
+}
+function unixTime(name) {
+  const m = UNIX.exec(name);
+  return m ? new Date(Number(m[1]) * 1e3) : null;
+}
+function* matches(text, pattern) {
+  const global2 = new RegExp(pattern.source, `${pattern.flags}g`);
+  for (let m = global2.exec(text); m; m = global2.exec(text)) {
+    yield m;
+    global2.lastIndex = m.index + 1;
+  }
+}
+function build(year, month, day, hour, minute, second, zone) {
+  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
+  if (y < 2e3 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(utc);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return new Date(utc - offsetMinutes(zone) * 6e4);
+}
+function offsetMinutes(zone) {
+  if (!zone || zone.toUpperCase() === "Z") return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+// src/model/snapshots.ts
+function snapshotOf(report2) {
+  const named2 = timeInName(basename(report2.file));
+  return {
+    file: report2.file,
+    report: report2,
+    takenAt: named2 ?? new Date(report2.fileMtime),
+    takenAtFrom: named2 ? "file name" : "file time",
+    restorable: (report2.verdict === "ok" || report2.verdict === "unverifiable") && (report2.kubernetes?.liveKeys ?? 0) > 0,
+    // A snapshot is a binary file: findings point at the file itself.
+    subject: { ref: { kind: "EtcdSnapshot", name: basename(report2.file) }, provenance: { type: "file", file: report2.file, line: 1, column: 1 } }
+  };
+}
+function readBackups(inputs) {
+  if (inputs.backupLocations === void 0) return null;
+  const snapshots = (inputs.snapshots ?? []).map(snapshotOf);
+  const locations = inputs.backupLocations.map((path6) => {
+    const dir = normalize(path6);
+    return { path: path6, snapshots: snapshots.filter((s) => normalize(s.file) === dir || normalize(s.file).startsWith(dir.endsWith(sep) ? dir : dir + sep)) };
+  });
+  return { locations, snapshots };
+}
+function newestRestorable(backups) {
+  return backups.snapshots.filter((s) => s.restorable).reduce((newest, s) => !newest || s.takenAt > newest.takenAt ? s : newest, null);
+}
+
+// rules/etcd-backup-stale.ts
+var ERROR_AGE_MS = 7 * 864e5;
+function liveRevision(model) {
+  for (const pod of model.etcd) {
+    const inUse = pod.hostData?.inUse;
+    const revision = inUse?.inspected?.etcd?.latestRevision;
+    if (inUse && revision !== void 0) return { revision, dir: inUse.path };
+  }
+  return null;
+}
+function when(s) {
+  return `${showTime(s.takenAt)}, by its ${s.takenAtFrom}`;
+}
+var etcd_backup_stale_default = defineRule({
+  id: "etcd-backup-stale",
+  description: "The newest etcd snapshot is older than maxAge (default 24h), or far behind the data etcd holds now.",
+  category: "etcd",
+  severity: "warning",
+  needs: ["snapshots"],
+  defaultOptions: { maxAge: "24h", maxRevisionsBehind: 1e5 },
+  optionsSchema: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      maxAge: { type: "string", pattern: DURATION_PATTERN, description: "Oldest acceptable snapshot: 12h, 24h, 2d, 1w." },
+      maxRevisionsBehind: {
+        type: "integer",
+        minimum: 1,
+        description: "With --root: how many etcd revisions the newest snapshot may be behind the data dir etcd uses."
+      }
+    }
+  },
+  remediation: `Take a snapshot now and check the job that should take them: ${SNAPSHOT_COMMAND}`,
+  skipIf: noBackupLocation,
+  check(model, options) {
+    const backups = model.backups;
+    const newest = backups ? newestRestorable(backups) : null;
+    if (!newest) return [];
+    const maxAge = parseDuration(options.maxAge) ?? 864e5;
+    const age = model.capturedAt.getTime() - newest.takenAt.getTime();
+    const live = liveRevision(model);
+    const revision = newest.report.etcd?.latestRevision;
+    const behind = live && revision !== void 0 ? live.revision - revision : null;
+    const behindText = behind !== null && behind > 0 ? `; it is at revision ${revision}, ${behind} revisions behind etcd's data in ${live.dir}` : "";
+    const reports = [];
+    if (age > maxAge) {
+      reports.push({
+        subject: newest.subject,
+        ...age > ERROR_AGE_MS && age > maxAge ? { severity: "error" } : {},
+        message: `the newest snapshot that can restore the cluster, ${newest.file}, was taken ${describeAge(age)} before the capture time (${when(newest)}); maxAge is ${options.maxAge}${behindText}`
+      });
+    } else if (behind !== null && behind > options.maxRevisionsBehind) {
+      reports.push({
+        subject: newest.subject,
+        message: `the newest snapshot that can restore the cluster, ${newest.file}, looks ${describeAge(Math.max(age, 0))} old (${when(newest)}) but is at revision ${revision}, ${behind} revisions behind etcd's data in ${live.dir} (maxRevisionsBehind ${options.maxRevisionsBehind}): a restore would lose every write since; an old snapshot copied recently looks new by its file time`
+      });
+    }
+    return reports;
+  }
+});
+
+// rules/etcd-backup-unverifiable.ts
+var etcd_backup_unverifiable_default = defineRule({
+  id: "etcd-backup-unverifiable",
+  description: "A backup is a raw copy of member/snap/db without the SHA-256 trailer of etcdctl snapshot save: nothing proves it is whole.",
+  category: "etcd",
+  severity: "warning",
+  needs: ["snapshots"],
+  remediation: "Back up with etcdctl snapshot save (it adds the SHA-256 that restore checks) instead of copying member/snap/db. To restore from this copy anyway: etcdctl snapshot restore FILE --skip-hash-check --data-dir /var/lib/etcd-from-backup.",
+  skipIf: noBackupLocation,
+  check(model) {
+    return (model.backups?.snapshots ?? []).filter((s) => s.report.verdict === "unverifiable").map((s) => ({
+      subject: s.subject,
+      message: `${s.file} is a raw copy of etcd's database (no SHA-256 trailer): etcdctl snapshot restore refuses it without --skip-hash-check, and a copy taken while etcd was writing can hold a half-written transaction that nothing detects`
+    }));
+  }
+});
+
+// rules/etcd-data-dir-mismatch.ts
+var DOCUMENTED_RESTORE = "The documented restore keeps --data-dir and the etcd-data mountPath as kubeadm wrote them and changes only the etcd-data volume's hostPath.path to the restored directory (kcheck explain etcd-data-dir-mismatch).";
+function dataDirText(pod) {
+  if (pod.dataDirFrom === "flag") return `--data-dir=${pod.dataDir}`;
+  if (pod.dataDirFrom === "env") return `ETCD_DATA_DIR=${pod.dataDir}`;
+  return `etcd's default data dir ${pod.data.path} (no --data-dir, so "${pod.dataDir}" in its working directory)`;
+}
+function where(pod) {
+  return pod.node ? ` on node ${pod.node}` : "";
+}
+function mismatch(pod) {
+  const { data, etcdDataMount } = pod;
+  const dir = dataDirText(pod);
+  if (!data.mount) {
+    const mounted = etcdDataMount ? ` (the etcd-data volume is mounted at ${etcdDataMount.mountPath})` : " (there is no etcd-data volume mount)";
+    return {
+      message: `${dir} is not under any volume mount of the etcd container${mounted}: etcd${where(pod)} keeps its data inside the container, starts a new, empty cluster there and loses it whenever the container is recreated; it uses no host directory`,
+      remediation: etcdDataMount ? `Set --data-dir=${etcdDataMount.mountPath} again, or move the etcd-data mountPath to the data dir. ${DOCUMENTED_RESTORE}` : `Add the etcd-data volume (hostPath /var/lib/etcd, type DirectoryOrCreate) and mount it at the data dir. ${DOCUMENTED_RESTORE}`
+    };
+  }
+  const mount = data.mount;
+  if (!data.volume) {
+    return {
+      message: `the volume mount ${mount.name} that holds ${dir} names no volume in spec.volumes: the kubelet rejects the pod and etcd${where(pod)} does not start`,
+      remediation: `Declare the ${mount.name} volume (hostPath to the etcd data directory, type DirectoryOrCreate) in spec.volumes.`
+    };
+  }
+  if (data.volume.kind !== "hostPath") {
+    const kind = data.volume.kind === "emptyDir" ? "an emptyDir" : "not a hostPath volume";
+    return {
+      message: `the volume ${data.volume.name} that holds ${dir} is ${kind}: etcd${where(pod)} keeps its data only as long as the pod, and a recreated etcd pod starts a new, empty cluster; it uses no host directory`,
+      remediation: `Make ${data.volume.name} a hostPath volume (path /var/lib/etcd or the restored directory, type DirectoryOrCreate). ${DOCUMENTED_RESTORE}`
+    };
+  }
+  if (mount.readOnly) {
+    return {
+      message: `the volume mount ${mount.name} that holds ${dir} is readOnly: etcd${where(pod)} cannot open its database in the host directory ${data.hostPath} for writing and exits at start`,
+      remediation: `Remove readOnly: true from the ${mount.name} volume mount.`
+    };
+  }
+  return null;
+}
+var etcd_data_dir_mismatch_default = defineRule({
+  id: "etcd-data-dir-mismatch",
+  description: "etcd.yaml's --data-dir is on no volume mount, or the etcd-data mount is read-only or not on a host path.",
+  category: "etcd",
+  severity: "error",
+  needs: ["controlPlane"],
+  remediation: DOCUMENTED_RESTORE,
+  check(model) {
+    return model.etcd.flatMap((pod) => {
+      const problem2 = mismatch(pod);
+      return problem2 ? [{ subject: pod.subject, ...problem2 }] : [];
+    });
+  }
+});
+
+// rules/etcd-restore-not-wired.ts
+var at = (iso) => showTime(new Date(iso));
+function wiring(pod) {
+  const volume = pod.data.volume;
+  return pod.data.hostPath === volume.hostPath ? `hostPath.path of the ${volume.name} volume` : `hostPath.path ${volume.hostPath} of the ${volume.name} volume, with ${pod.dataDir} below its mountPath ${pod.data.mount.mountPath}`;
+}
+function restoredHint(pod, others) {
+  if (others.length === 0) return "";
+  const newest = [...others].sort((a, b) => b.memberCreated.localeCompare(a.memberCreated));
+  const names3 = newest.map((d) => d.path).join(", ");
+  return `; etcd data is in ${names3}: point ${pod.data.volume.name}'s hostPath.path ${others.length === 1 ? "there" : "at the restored one"}`;
+}
+function emptyStart(pod) {
+  const type2 = pod.data.volume?.hostPathType ?? "";
+  if (type2 === "Directory") return "the kubelet refuses to start etcd (hostPath type Directory needs an existing directory)";
+  const creator = type2 === "DirectoryOrCreate" ? "the kubelet creates it empty (hostPath type DirectoryOrCreate)" : "it is created empty when etcd starts";
+  return `${creator} and etcd starts a new, empty cluster: every object is gone`;
+}
+function fix4(pod, dir) {
+  return `Set the ${pod.data.volume.name} volume's hostPath.path in /etc/kubernetes/manifests/etcd.yaml to ${dir} (keep --data-dir and the mountPath as they are); the kubelet restarts etcd on it within a minute. Check with: kubectl get nodes; sudo etcdctl endpoint status -w table (with the certificates under /etc/kubernetes/pki/etcd).`;
+}
+function restoreInto(pod, dir) {
+  const member = [
+    pod.memberName ? ` --name ${pod.memberName}` : "",
+    pod.initialCluster ? ` --initial-cluster ${pod.initialCluster}` : "",
+    pod.advertisePeerUrls ? ` --initial-advertise-peer-urls ${pod.advertisePeerUrls}` : ""
+  ].join("");
+  return `Restore the newest good snapshot into it (the directory must not exist yet): sudo etcdctl snapshot restore SNAPSHOT --data-dir ${dir}${member}`;
+}
+function notWired(pod) {
+  const host = pod.hostData;
+  if (!host || pod.data.hostPath === null || !pod.data.volume) return [];
+  const inUse = host.inUse;
+  const hostPath = pod.data.hostPath;
+  const newestRestore = host.restored.reduce((a, b) => !a || b.memberCreated > a.memberCreated ? b : a, null);
+  const remedy2 = newestRestore ? fix4(pod, newestRestore.path) : restoreInto(pod, hostPath);
+  if (!inUse?.exists) {
+    return [{
+      subject: pod.subject,
+      message: `the host directory etcd uses, ${hostPath} (${wiring(pod)}), does not exist on the node: ${emptyStart(pod)}${restoredHint(pod, host.restored)}`,
+      remediation: remedy2
+    }];
+  }
+  if (!inUse.database) {
+    return [{
+      subject: pod.subject,
+      message: `the host directory etcd uses, ${hostPath} (${wiring(pod)}), holds no member/snap/db: etcd starts a new, empty cluster in it${restoredHint(pod, host.restored)}`,
+      remediation: remedy2
+    }];
+  }
+  const reports = [];
+  const created = inUse.memberCreated;
+  for (const dir of host.restored) {
+    if (created === void 0 || dir.memberCreated <= created) continue;
+    reports.push({
+      subject: pod.subject,
+      message: `${dir.path} holds etcd data created ${at(dir.memberCreated)}, after the data etcd uses in ${hostPath} (created ${at(created)}): a restore that was never wired into etcd.yaml, so etcd still serves the old data (${wiring(pod)})`,
+      remediation: fix4(pod, dir.path)
+    });
+  }
+  return reports;
+}
+var etcd_restore_not_wired_default = defineRule({
+  id: "etcd-restore-not-wired",
+  description: "With --root: the host directory etcd uses holds no database, or a restored /var/lib/etcd-* directory is newer than it.",
+  category: "etcd",
+  severity: "error",
+  needs: ["controlPlane", "host"],
+  remediation: "Point the etcd-data volume's hostPath.path in /etc/kubernetes/manifests/etcd.yaml at the restored directory, keeping --data-dir and the mountPath as kubeadm wrote them.",
+  skipIf: (model) => model.nodeRoot === null && model.etcd.some((p) => p.origin === "manifest") ? "the host directory etcd uses can be checked only with --root (a node's files)" : null,
+  check(model) {
+    return model.etcd.flatMap(notWired);
+  }
+});
+
+// rules/etcd-tls-files-missing.ts
+var PHASES = {
+  "/etc/kubernetes/pki/etcd/ca.crt": "etcd-ca",
+  "/etc/kubernetes/pki/etcd/ca.key": "etcd-ca",
+  "/etc/kubernetes/pki/etcd/server.crt": "etcd-server",
+  "/etc/kubernetes/pki/etcd/server.key": "etcd-server",
+  "/etc/kubernetes/pki/etcd/peer.crt": "etcd-peer",
+  "/etc/kubernetes/pki/etcd/peer.key": "etcd-peer",
+  "/etc/kubernetes/pki/apiserver-etcd-client.crt": "apiserver-etcd-client",
+  "/etc/kubernetes/pki/apiserver-etcd-client.key": "apiserver-etcd-client"
+};
+function consequence(f) {
+  return f.component === "etcd" ? "etcd exits at start and the whole control plane stops with it" : "the kube-apiserver cannot connect to etcd and exits at start";
+}
+function remedy(f, path6) {
+  const phase = PHASES[path6];
+  if (phase === "etcd-ca") {
+    return `Put the etcd CA back from a backup of /etc/kubernetes/pki/etcd (a new CA would invalidate every etcd certificate). Then restart ${f.component}.`;
+  }
+  const regenerate = phase ? `sudo kubeadm init phase certs ${phase} (signed by /etc/kubernetes/pki/etcd/ca.crt and ca.key)` : "reissue it from the CA that signs it";
+  return `Put ${path6} back from a backup of /etc/kubernetes/pki, or regenerate it: ${regenerate}; kubeadm reuses a pair it finds and stops when only one half is there, so move the other half aside first. The kubelet restarts ${f.component} by itself.`;
+}
+function missing(f) {
+  const named2 = `${f.flag}=${f.at.path}`;
+  if (!f.at.mount) {
+    return {
+      message: `${f.component} ${named2} is on no volume mount of its container: the file is not there inside the container, and ${consequence(f)}`,
+      remediation: `Mount the folder that holds it (kubeadm mounts /etc/kubernetes/pki/etcd into etcd and /etc/kubernetes/pki into the kube-apiserver).`
+    };
+  }
+  const host = f.onHost;
+  if (!host || f.at.hostPath === null) return null;
+  const onNode2 = host.path === f.at.path ? `${f.component} ${named2}` : `${f.component} ${named2} (${host.path} on the node)`;
+  if (host.kind === "missing") {
+    return { message: `${onNode2} does not exist (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
+  }
+  if (host.kind !== "file") {
+    return { message: `${onNode2} is a ${host.kind}, not a file (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
+  }
+  return null;
+}
+var etcd_tls_files_missing_default = defineRule({
+  id: "etcd-tls-files-missing",
+  description: "A certificate, key or CA file named in etcd.yaml or in the kube-apiserver's --etcd-* flags does not exist on the node.",
+  category: "etcd",
+  severity: "error",
+  needs: ["controlPlane", "host"],
+  remediation: "Restore the file from a backup of /etc/kubernetes/pki, or regenerate it with kubeadm init phase certs.",
+  skipIf: (model) => model.nodeRoot === null && model.etcd.some((p) => p.origin === "manifest") ? "the files etcd.yaml names can be checked only with --root (a node's files)" : null,
+  check(model) {
+    return model.etcdTlsFiles.flatMap((f) => {
+      const problem2 = missing(f);
+      return problem2 ? [{ subject: f.subject, ...problem2 }] : [];
+    });
+  }
+});
+
 // rules/data/kubeadm-etcd.ts
 var table = loadData("kubeadm-etcd.yaml");
 function kubeadmEtcdFor(kubernetes) {
@@ -51474,18 +51986,18 @@ var etcd_version_mismatch_default = defineRule({
     if (!wanted) return [];
     return componentsNamed(model, "etcd").flatMap((etcd) => {
       const v = etcd.version;
-      const where = etcd.node ? ` on node ${etcd.node}` : "";
+      const where2 = etcd.node ? ` on node ${etcd.node}` : "";
       if (wanted.major === 3 && wanted.minor >= 6 && v.major === 3 && v.minor < 6 && (v.minor < 5 || compareVersions(v, minimumEtcdBefore36) < 0)) {
         return [{
           subject: etcd.subject,
           severity: "error",
-          message: `etcd ${etcdShow(v)}${where} cannot move to etcd ${etcdShow(wanted)} that kubeadm ships for ${minorOf(target)}: every member must reach ${etcdShow(minimumEtcdBefore36)} or a later 3.5 first`
+          message: `etcd ${etcdShow(v)}${where2} cannot move to etcd ${etcdShow(wanted)} that kubeadm ships for ${minorOf(target)}: every member must reach ${etcdShow(minimumEtcdBefore36)} or a later 3.5 first`
         }];
       }
       if (compareVersions(v, wanted) < 0) {
         return [{
           subject: etcd.subject,
-          message: `etcd ${etcdShow(v)}${where} is older than etcd ${etcdShow(wanted)} that kubeadm ships for Kubernetes ${minorOf(target)}`
+          message: `etcd ${etcdShow(v)}${where2} is older than etcd ${etcdShow(wanted)} that kubeadm ships for Kubernetes ${minorOf(target)}`
         }];
       }
       return [];
@@ -51541,14 +52053,14 @@ var kube_proxy_version_skew_default = defineRule({
     const kubeletOn = new Map(model.nodes.map((n) => [n.name, n.kubeletVersion]));
     return componentsNamed(model, "kube-proxy").flatMap((proxy) => {
       const out = [];
-      const where = proxy.node ? ` on node ${proxy.node}` : "";
+      const where2 = proxy.node ? ` on node ${proxy.node}` : "";
       if (api) {
         const window2 = kubeProxyWindow(api);
         if (!inWindow(proxy.version, window2)) {
-          const against = minorDistance(proxy.version, api.oldest) > 0 ? api.oldest : api.newest;
+          const against = measuredAgainst(proxy.version, api);
           out.push({
             subject: proxy.subject,
-            message: `kube-proxy ${show(proxy.version)}${where} is ${distance(proxy.version, against)} kube-apiserver ${show(against)}; allowed kube-proxy minors: ${describeWindow(window2)}`
+            message: `kube-proxy ${show(proxy.version)}${where2} is ${distance(proxy.version, against)} kube-apiserver ${show(against)}; allowed kube-proxy minors: ${describeWindow(window2)}`
           });
         }
       }
@@ -51558,7 +52070,7 @@ var kube_proxy_version_skew_default = defineRule({
         if (!inWindow(proxy.version, window2)) {
           out.push({
             subject: proxy.subject,
-            message: `kube-proxy ${show(proxy.version)}${where} is ${distance(proxy.version, kubelet)} the kubelet ${show(kubelet)} on the same node; allowed kube-proxy minors there: ${describeWindow(window2)}`
+            message: `kube-proxy ${show(proxy.version)}${where2} is ${distance(proxy.version, kubelet)} the kubelet ${show(kubelet)} on the same node; allowed kube-proxy minors there: ${describeWindow(window2)}`
           });
         }
       }
@@ -51641,7 +52153,7 @@ var kubectl_version_skew_default = defineRule({
     const api = versionsOf(range);
     const window2 = kubectlWindow(api);
     return componentsNamed(model, "kubectl").filter((c) => !inWindow(c.version, window2)).map((c) => {
-      const against = minorDistance(c.version, api.oldest) > 0 ? api.oldest : api.newest;
+      const against = measuredAgainst(c.version, api);
       return {
         subject: c.subject,
         message: `kubectl ${show(c.version)} is ${distance(c.version, against)} kube-apiserver ${show(against)}; allowed kubectl minors: ${describeWindow(window2)}`,
@@ -51750,15 +52262,7 @@ var removed_api_default = defineRule({
   remediation: "Move manifests, charts and clients to the replacement apiVersion before upgrading (kubectl-convert -f FILE --output-version GROUP/VERSION converts a file); objects already stored stay readable through the replacement. See https://kubernetes.io/docs/reference/using-api/deprecation-guide/",
   check(model) {
     const target = apiTarget(model);
-    return apiUses(model).filter((use) => isRemovedAt(use, target.version)).map((use) => {
-      const migration = use.lifecycle ? migrationAt(use.lifecycle, target.version) : null;
-      const instead = use.lifecycle && migration ? `; ${replacementText(use.lifecycle, migration, target.version)}` : "";
-      return {
-        subject: use.subject,
-        message: `${useSubject(use)}, removed in ${minorOf(use.removedIn)}: not served at ${target.label}${instead}${use.source === "metric" ? " (apiserver_requested_deprecated_apis)" : ""}${sourceNote(use)}`,
-        remediation: remediationFor(use, migration)
-      };
-    });
+    return apiUses(model).filter((use) => isRemovedAt(use, target.version)).map((use) => apiReport(use, target, `removed in ${minorOf(use.removedIn)}: not served at ${target.label}`));
   }
 });
 
@@ -51805,7 +52309,7 @@ function workloadsOnlyOn(model, nodeName) {
 }
 
 // rules/single-replica-downtime.ts
-function fix4(kind, namespace, name) {
+function fix5(kind, namespace, name) {
   return [
     `kubectl scale ${kind.toLowerCase()}/${name} -n ${namespace} --replicas=2`,
     "# and spread the replicas over nodes (topologySpreadConstraints with topologyKey: kubernetes.io/hostname), so a drain takes one at a time"
@@ -51816,7 +52320,7 @@ function fromPods3(model) {
     (node) => workloadsOnlyOn(model, node.name).map((s) => ({
       subject: s.workload?.subject ?? s.ready[0].subject,
       message: `${s.top.kind} ${s.namespace}/${s.top.name} has ${s.ready.length === 1 ? "its only ready replica" : `all ${plural2(s.ready.length, "ready replica")}`} (${s.ready.map((p) => p.name).join(", ")}) on node ${node.name}: while ${node.name} is drained it serves nobody until a replacement is scheduled and Ready`,
-      remediation: fix4(s.top.kind, s.namespace, s.top.name)
+      remediation: fix5(s.top.kind, s.namespace, s.top.name)
     }))
   );
 }
@@ -51828,7 +52332,7 @@ function fromManifests(model) {
     return [{
       subject: w.subject,
       message: `${w.kind} ${w.namespace}/${w.name} runs a single replica: draining the node it runs on takes it down until the replacement is Ready`,
-      remediation: fix4(w.kind, w.namespace, w.name)
+      remediation: fix5(w.kind, w.namespace, w.name)
     }];
   });
 }
@@ -51979,6 +52483,7 @@ var version_unknown_default = defineRule({
 // rules/index.ts
 var rules = [
   apiserver_version_skew_default,
+  certificate_expiry_default,
   control_plane_version_skew_default,
   deprecated_api_default,
   drain_daemonset_pod_default,
@@ -51987,6 +52492,14 @@ var rules = [
   drain_no_capacity_default,
   drain_pdb_blocks_default,
   drain_unmanaged_pod_default,
+  etcd_backup_corrupt_default,
+  etcd_backup_missing_default,
+  etcd_backup_not_kubernetes_default,
+  etcd_backup_stale_default,
+  etcd_backup_unverifiable_default,
+  etcd_data_dir_mismatch_default,
+  etcd_restore_not_wired_default,
+  etcd_tls_files_missing_default,
   etcd_version_mismatch_default,
   ignore_without_reason_default,
   kube_proxy_version_skew_default,
@@ -52190,8 +52703,8 @@ function clusterOf(subject, model) {
   return p?.type === "file" ? null : model.cluster;
 }
 function skipReason(rule, model) {
-  const missing = rule.needs.filter((part) => model.incomplete.has(part));
-  if (missing.length > 0) return `the scan could not read ${missing.join(", ")}`;
+  const missing2 = rule.needs.filter((part) => model.incomplete.has(part));
+  if (missing2.length > 0) return `the scan could not read ${missing2.join(", ")}`;
   return rule.skipIf?.(model) ?? null;
 }
 function summarize(findings) {
@@ -52431,9 +52944,9 @@ function chooseWorkerOrder(model, workers) {
 var findingKey = (f) => `${f.ruleId}\0${f.object ? `${f.object.kind}/${f.object.namespace ?? ""}/${f.object.name}` : ""}\0${f.message}`;
 var open2 = (findings) => findings.filter((f) => !f.suppressed);
 var PlanBuilder = class {
-  constructor(state, judge2) {
+  constructor(state, judge3) {
     this.state = state;
-    this.judge = judge2;
+    this.judge = judge3;
   }
   state;
   judge;
@@ -52507,7 +53020,7 @@ function planUpgrade(model, target, config, rules2 = rules) {
   if (minorDistance(target, from2) < 0) {
     throw new UsageError(`--target ${minorOf(target)} is below the control plane (${formatVersion(from2)}): kubeadm cannot downgrade; restore an etcd snapshot instead`);
   }
-  const judge2 = {
+  const judge3 = {
     versionRules: rules2.filter((r) => r.category !== "drain" && r.category !== "input"),
     drainRules: rules2.filter((r) => r.category === "drain" && r.id !== "node-cordoned"),
     config
@@ -52523,7 +53036,7 @@ function planUpgrade(model, target, config, rules2 = rules) {
   notes.push(`package versions: x stands for the newest patch release of the minor (apt-cache madison lists them); kubeadm upgrades to its own version`);
   const rounds = [];
   const minors = Array.from({ length: minorDistance(target, from2) }, (_, i) => addMinors(from2, i + 1));
-  const plan = new PlanBuilder(withTarget({ ...model, drain: void 0 }, minors[0] ?? target), judge2);
+  const plan = new PlanBuilder(withTarget({ ...model, drain: void 0 }, minors[0] ?? target), judge3);
   plan.baseline(minors.length > 0 ? `Before the upgrade (judged against ${minorOf(minors[0])})` : "Before the upgrade", minorOf(from2));
   const oldestKubelet = model.nodes.flatMap((n) => n.kubeletVersion ? [n.kubeletVersion] : []).sort((a, b) => minorDistance(a, b))[0];
   if (oldestKubelet && minorDistance(from2, oldestKubelet) > 0) {
@@ -53135,8 +53648,8 @@ function cleanLine(result, p) {
     return p.bold(p.yellow(`\u26A0 no problems found, but the scan is incomplete${hidden}`));
   }
   const scanned = result.scanned;
-  const where = scanned.length === 0 ? "" : scanned.length === 1 ? ` in ${scanned[0]}` : ` in ${plural(scanned.length, "input")}`;
-  return p.bold(p.green(`\u2714 no problems${where}${hidden}`));
+  const where2 = scanned.length === 0 ? "" : scanned.length === 1 ? ` in ${scanned[0]}` : ` in ${plural(scanned.length, "input")}`;
+  return p.bold(p.green(`\u2714 no problems${where2}${hidden}`));
 }
 function skippedLine(result, p) {
   const byReason = /* @__PURE__ */ new Map();
@@ -53298,12 +53811,12 @@ function readObjects(raws) {
   }));
 }
 function field(object, ...path6) {
-  let at = object;
+  let at2 = object;
   for (const key3 of path6) {
-    if (at === null || typeof at !== "object") return void 0;
-    at = at[key3];
+    if (at2 === null || typeof at2 !== "object") return void 0;
+    at2 = at2[key3];
   }
-  return at;
+  return at2;
 }
 function stringField(object, ...path6) {
   const value = field(object, ...path6);
@@ -53329,7 +53842,7 @@ var POD_COMPONENTS = [
   "kube-proxy"
 ];
 var MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
-function basename(path6) {
+function basename2(path6) {
   const noTag = (path6.split("@")[0] ?? "").replace(/:[^/]*$/, "");
   return noTag.slice(noTag.lastIndexOf("/") + 1);
 }
@@ -53345,7 +53858,7 @@ function fromPod(raw) {
   return arrayField(o, "spec", "containers").flatMap((container) => {
     const image = stringField(container, "image") ?? "";
     const command = arrayField(container, "command")[0];
-    const component = componentNamed(basename(image)) ?? componentNamed(stringField(container, "name")) ?? componentNamed(typeof command === "string" ? basename(command) : void 0);
+    const component = componentNamed(basename2(image)) ?? componentNamed(stringField(container, "name")) ?? componentNamed(typeof command === "string" ? basename2(command) : void 0);
     if (!component) return [];
     return [{
       component,
@@ -53796,28 +54309,28 @@ function parseSample(line) {
   const m = /^([A-Za-z_:][A-Za-z0-9_:]*)(\{|\s)/.exec(line);
   if (!m) return null;
   const name = m[1];
-  let at = name.length;
+  let at2 = name.length;
   const labels = {};
-  if (line[at] === "{") {
-    at += 1;
+  if (line[at2] === "{") {
+    at2 += 1;
     for (; ; ) {
-      while (line[at] === " " || line[at] === ",") at += 1;
-      if (line[at] === "}") {
-        at += 1;
+      while (line[at2] === " " || line[at2] === ",") at2 += 1;
+      if (line[at2] === "}") {
+        at2 += 1;
         break;
       }
-      const label2 = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"/.exec(line.slice(at));
+      const label2 = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"/.exec(line.slice(at2));
       if (!label2) return null;
-      at += label2[0].length;
+      at2 += label2[0].length;
       let value2 = "";
       for (; ; ) {
-        const c = line[at];
+        const c = line[at2];
         if (c === void 0) return null;
-        at += 1;
+        at2 += 1;
         if (c === '"') break;
         if (c === "\\") {
-          const escaped = line[at];
-          at += 1;
+          const escaped = line[at2];
+          at2 += 1;
           value2 += escaped === "n" ? "\n" : escaped ?? "";
         } else {
           value2 += c;
@@ -53826,7 +54339,7 @@ function parseSample(line) {
       labels[label2[1]] = value2;
     }
   }
-  const value = Number(line.slice(at).trim().split(/\s+/)[0]);
+  const value = Number(line.slice(at2).trim().split(/\s+/)[0]);
   return Number.isNaN(value) ? null : { name, labels, value };
 }
 function parseDeprecatedApiMetrics(text, provenance) {
@@ -53987,6 +54500,7 @@ function wiringOf(raw) {
   const container = etcdContainer(raw);
   if (container === void 0) return null;
   const argv = argvOf(container);
+  if (argv.length === 0) return null;
   const setting = (flag) => flagValue(argv, flag) ?? envValue(container, `ETCD_${flag.toUpperCase().replace(/-/g, "_")}`);
   const memberName = setting("name") ?? null;
   const fromFlag = flagValue(argv, "data-dir");
@@ -54044,83 +54558,14 @@ function filesOf(raw, host) {
     return flags.flatMap((flag) => {
       const value = flagValue(argv, flag) ?? (component === "etcd" ? envValue(container, `ETCD_${flag.toUpperCase().replace(/-/g, "_")}`) : void 0);
       if (!value) return [];
-      const at = resolveContainerPath(value, mounts, volumes, stringField(container, "workingDir") ?? "/");
-      const onHost = at.hostPath === null ? null : host?.files.find((f) => f.path === at.hostPath) ?? null;
-      return [{ component, flag: `--${flag}`, at, onHost }];
+      const at2 = resolveContainerPath(value, mounts, volumes, stringField(container, "workingDir") ?? "/");
+      const onHost = at2.hostPath === null ? null : host?.files.find((f) => f.path === at2.hostPath) ?? null;
+      return [{ component, flag: `--${flag}`, at: at2, onHost }];
     });
   });
 }
 function readTlsFiles(raws, host) {
   return raws.filter((r) => r.origin === "static-pod-manifest" && isStaticPod(r)).flatMap((raw) => filesOf(raw, host).map((f) => ({ ...f, subject: subjectOf(raw) })));
-}
-
-// src/model/snapshots.ts
-import { basename as basename2 } from "node:path";
-
-// src/model/snapshot-time.ts
-function timeInName(fileName) {
-  const name = fileName.replace(/\.(db|snapshot|snap|bak|part)$/i, "");
-  return dateTime(name) ?? dateOnly(name) ?? unixTime(name);
-}
-var DATE_TIME = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})[T_ -]?(\d{2})([:\-]?)(\d{2})(?:\6(\d{2})(?:\.\d+)?)?(?!\d)(Z|[+-]\d{2}:?\d{2})?/i;
-var DATE = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)/;
-var UNIX = /(?<!\d)(1[5-9]\d{8})(?!\d)/;
-function dateTime(name) {
-  for (const m of matches(name, DATE_TIME)) {
-    const [, year, , month, day, hour, , minute, second, zone] = m;
-    const date = build(year, month, day, hour, minute, second ?? "00", zone);
-    if (date) return date;
-  }
-  return null;
-}
-function dateOnly(name) {
-  for (const m of matches(name, DATE)) {
-    const date = build(m[1], m[3], m[4], "23", "59", "59", "Z");
-    if (date) return date;
-  }
-  return null;
-}
-function unixTime(name) {
-  const m = UNIX.exec(name);
-  return m ? new Date(Number(m[1]) * 1e3) : null;
-}
-function* matches(text, pattern) {
-  const global2 = new RegExp(pattern.source, `${pattern.flags}g`);
-  for (let m = global2.exec(text); m; m = global2.exec(text)) {
-    yield m;
-    global2.lastIndex = m.index + 1;
-  }
-}
-function build(year, month, day, hour, minute, second, zone) {
-  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
-  if (y < 2e3 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
-  const check = new Date(utc);
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
-  return new Date(utc - offsetMinutes(zone) * 6e4);
-}
-function offsetMinutes(zone) {
-  if (!zone || zone.toUpperCase() === "Z") return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-}
-
-// src/model/snapshots.ts
-function snapshotOf(report2) {
-  const named2 = timeInName(basename2(report2.file));
-  return {
-    file: report2.file,
-    report: report2,
-    takenAt: named2 ?? new Date(report2.fileMtime),
-    takenAtFrom: named2 ? "file name" : "file time",
-    restorable: (report2.verdict === "ok" || report2.verdict === "unverifiable") && (report2.kubernetes?.liveKeys ?? 0) > 0,
-    // A snapshot is a binary file: findings point at the file itself.
-    subject: { ref: { kind: "EtcdSnapshot", name: basename2(report2.file) }, provenance: { type: "file", file: report2.file, line: 1, column: 1 } }
-  };
-}
-function readBackups(inputs) {
-  if (inputs.backupLocations === void 0) return null;
-  return { locations: inputs.backupLocations, snapshots: (inputs.snapshots ?? []).map(snapshotOf) };
 }
 
 // src/model/build.ts
@@ -54184,10 +54629,10 @@ function mergeInputs(into, from2) {
 }
 
 // src/sources/manifests/display-path.ts
-import { isAbsolute, resolve, sep } from "node:path";
+import { isAbsolute, resolve, sep as sep2 } from "node:path";
 function joinDisplay(dir, name) {
-  if (dir === "" || dir === ".") return dir === "" ? name : `.${sep}${name}`;
-  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+  if (dir === "" || dir === ".") return dir === "" ? name : `.${sep2}${name}`;
+  return dir.endsWith(sep2) ? dir + name : dir + sep2 + name;
 }
 function onDisk(path6, cwd) {
   return cwd === void 0 || isAbsolute(path6) ? path6 : resolve(cwd, path6);
@@ -54418,8 +54863,8 @@ function describe2(value) {
 function notKubernetes(value) {
   const apiVersion = typeof value.apiVersion === "string" && value.apiVersion !== "";
   const kind = typeof value.kind === "string" && value.kind !== "";
-  const missing = !apiVersion && !kind ? "apiVersion or kind" : apiVersion ? "kind" : "apiVersion";
-  return `not a Kubernetes object (no ${missing})`;
+  const missing2 = !apiVersion && !kind ? "apiVersion or kind" : apiVersion ? "kind" : "apiVersion";
+  return `not a Kubernetes object (no ${missing2})`;
 }
 function reduce(object) {
   if (object.metadata && "managedFields" in object.metadata) delete object.metadata.managedFields;
@@ -54458,44 +54903,44 @@ var Judge = class {
         return;
     }
   }
-  *document(value, at) {
+  *document(value, at2) {
     if (value === null || value === void 0) return;
     if (isKubeObject(value)) {
-      yield { type: "object", object: reduce(value), at };
+      yield { type: "object", object: reduce(value), at: at2 };
       return;
     }
     const versions = versionOutputOf(value);
     if (versions) {
-      yield { type: "version", ...versions, at };
+      yield { type: "version", ...versions, at: at2 };
       return;
     }
     const reason2 = isRecord2(value) ? notKubernetes(value) : `not a Kubernetes object (${describe2(value)})`;
-    yield { type: "skipped", reason: reason2, at };
+    yield { type: "skipped", reason: reason2, at: at2 };
   }
-  *item(list, value, at) {
+  *item(list, value, at2) {
     if (value === null || value === void 0) return;
     if (isKubeObject(value)) {
-      yield { type: "object", object: reduce(value), at };
+      yield { type: "object", object: reduce(value), at: at2 };
       return;
     }
     if (!isRecord2(value)) {
-      yield { type: "skipped", reason: `list item is not a Kubernetes object (${describe2(value)})`, at };
+      yield { type: "skipped", reason: `list item is not a Kubernetes object (${describe2(value)})`, at: at2 };
       return;
     }
     const info = this.lists.get(list) ?? { waiting: [] };
     this.lists.set(list, info);
     const filled = named(value, info);
-    if (isKubeObject(filled)) yield { type: "object", object: reduce(filled), at };
-    else info.waiting.push({ value, at });
+    if (isKubeObject(filled)) yield { type: "object", object: reduce(filled), at: at2 };
+    else info.waiting.push({ value, at: at2 });
   }
   *endList(list, envelope) {
     const info = this.lists.get(list) ?? { waiting: [] };
     this.lists.delete(list);
     listInfoOf(envelope, info);
-    for (const { value, at } of info.waiting) {
+    for (const { value, at: at2 } of info.waiting) {
       const filled = named(value, info);
-      if (isKubeObject(filled)) yield { type: "object", object: reduce(filled), at };
-      else yield { type: "skipped", reason: `list item is ${notKubernetes(value)}`, at };
+      if (isKubeObject(filled)) yield { type: "object", object: reduce(filled), at: at2 };
+      else yield { type: "skipped", reason: `list item is ${notKubernetes(value)}`, at: at2 };
     }
   }
 };
@@ -54508,8 +54953,8 @@ function parseJsonAt(text, start) {
     const raw = err instanceof Error ? err.message : String(err);
     const offset = /at position (\d+)/.exec(raw);
     const message = raw.replace(/ in JSON at position \d+.*$/s, "").replace(/ after JSON at position \d+.*$/s, " after the JSON value");
-    const at = offset ? positionIn(text, Number(offset[1]), start) : endOf(text, start);
-    return { ok: false, message: `invalid JSON: ${message}`, at };
+    const at2 = offset ? positionIn(text, Number(offset[1]), start) : endOf(text, start);
+    return { ok: false, message: `invalid JSON: ${message}`, at: at2 };
   }
 }
 function positionIn(text, offset, start) {
@@ -54745,2220 +55190,6 @@ var JsonSplitter = class {
 
 // src/sources/manifests/yaml-text.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-function offsetLines(firstLine) {
-  return (textLine) => firstLine + textLine - 1;
-}
-function parse2(text, lines3) {
-  const counter = new import_yaml5.LineCounter();
-  const parsed = (0, import_yaml5.parseAllDocuments)(text, { lineCounter: counter, prettyErrors: false });
-  const docs = Array.isArray(parsed) ? parsed : [];
-  const at = (offset) => {
-    const pos = counter.linePos(offset);
-    return { line: lines3(Math.max(pos.line, 1)), column: Math.max(pos.col, 1) };
-  };
-  return { docs, at };
-}
-function problem(error2, at) {
-  return { kind: "problem", message: `invalid YAML: ${error2.message}`, at: at(error2.pos[0]) };
-}
-function yamlDocumentPieces(text, lines3, nextList) {
-  const { docs, at } = parse2(text, lines3);
-  const pieces = [];
-  for (const doc of docs) {
-    const error2 = doc.errors[0];
-    if (error2) {
-      pieces.push(problem(error2, at));
-      continue;
-    }
-    const root = doc.contents;
-    if (root === null || (0, import_yaml5.isScalar)(root) && root.value === null) continue;
-    const value = toJS(doc);
-    if (!value.ok) {
-      pieces.push({ kind: "problem", message: value.message, at: at(root.range[0]) });
-      continue;
-    }
-    const itemsNode = (0, import_yaml5.isSeq)(root) ? root : (0, import_yaml5.isMap)(root) ? root.get("items", true) : void 0;
-    if (!(0, import_yaml5.isSeq)(itemsNode)) {
-      pieces.push({ kind: "document", value: value.value, at: at(root.range[0]) });
-      continue;
-    }
-    const list = nextList();
-    const items2 = (0, import_yaml5.isSeq)(root) ? value.value : value.value.items;
-    const envelope = (0, import_yaml5.isSeq)(root) ? void 0 : { ...value.value, items: void 0 };
-    pieces.push({ kind: "list-start", list, envelope });
-    itemsNode.items.forEach((node, index2) => {
-      const position = node && typeof node === "object" && "range" in node && node.range ? at(node.range[0]) : at(itemsNode.range[0]);
-      pieces.push({ kind: "list-item", list, value: items2[index2], at: position });
-    });
-    pieces.push({ kind: "list-end", list, envelope });
-  }
-  return pieces;
-}
-function yamlItemPieces(text, lines3, list) {
-  const { docs, at } = parse2(text, lines3);
-  const pieces = [];
-  for (const doc of docs) {
-    const error2 = doc.errors[0];
-    if (error2) {
-      pieces.push(problem(error2, at));
-      continue;
-    }
-    const root = doc.contents;
-    if (!(0, import_yaml5.isSeq)(root)) continue;
-    const value = toJS(doc);
-    if (!value.ok) {
-      pieces.push({ kind: "problem", message: value.message, at: at(root.range[0]) });
-      continue;
-    }
-    const items2 = value.value;
-    root.items.forEach((node, index2) => {
-      const position = node && typeof node === "object" && "range" in node && node.range ? at(node.range[0]) : at(root.range[0]);
-      pieces.push({ kind: "list-item", list, value: items2[index2], at: position });
-    });
-  }
-  return pieces;
-}
-function yamlValue(text) {
-  const { docs } = parse2(text, offsetLines(1));
-  const doc = docs[0];
-  if (!doc || doc.errors.length > 0) return void 0;
-  const value = toJS(doc);
-  return value.ok ? value.value : void 0;
-}
-function toJS(doc) {
-  try {
-    return { ok: true, value: doc.toJS() };
-  } catch (err) {
-    return { ok: false, message: `invalid YAML: ${err instanceof Error ? err.message : String(err)}` };
-  }
-}
-
-// src/sources/manifests/yaml-splitter.ts
-var DOCUMENT_START = /^---(?:[ \t]|$)/;
-var DOCUMENT_END = /^\.\.\.(?:[ \t]|$)/;
-var ITEMS_KEY = /^items:[ \t]*(?:#.*)?$/;
-var SEQUENCE_ENTRY = /^( *)-(?:[ \t]|$)/;
-var BLANK_OR_COMMENT = /^[ \t]*(?:#.*)?$/;
-function indentOf(line) {
-  let n = 0;
-  while (n < line.length && line.charCodeAt(n) === 32) n++;
-  return n;
-}
-var YamlSplitter = class {
-  out = [];
-  rest = [];
-  lineNo = 0;
-  doc = this.newDocument();
-  lists = 0;
-  push(text) {
-    let nl = text.indexOf("\n");
-    if (nl === -1) {
-      if (text !== "") this.rest.push(text);
-      return;
-    }
-    this.rest.push(text.slice(0, nl));
-    this.line(this.rest.join(""));
-    this.rest = [];
-    let start = nl + 1;
-    for (nl = text.indexOf("\n", start); nl !== -1; nl = text.indexOf("\n", start)) {
-      this.line(text.slice(start, nl));
-      start = nl + 1;
-    }
-    if (start < text.length) this.rest.push(text.slice(start));
-  }
-  end() {
-    if (this.rest.length > 0) this.line(this.rest.join(""));
-    this.rest = [];
-    this.endDocument();
-  }
-  take() {
-    const taken = this.out;
-    this.out = [];
-    return taken;
-  }
-  newDocument() {
-    return { segments: [], hasContent: false, directives: false, mode: "plain", held: [], itemIndent: 0, item: void 0, list: void 0 };
-  }
-  line(raw) {
-    this.lineNo += 1;
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (DOCUMENT_START.test(line) && this.doc.directives && !this.doc.hasContent) {
-      this.envelopeLine(line);
-      return;
-    }
-    if (DOCUMENT_START.test(line) || DOCUMENT_END.test(line)) {
-      this.endDocument();
-      if (line.startsWith("---") && !BLANK_OR_COMMENT.test(line.slice(3))) this.envelopeLine(line);
-      return;
-    }
-    const doc = this.doc;
-    if (doc.mode === "items") this.itemsLine(line);
-    else if (doc.mode === "items-key") this.afterItemsKey(line);
-    else if (!doc.hasContent && SEQUENCE_ENTRY.exec(line)?.[1] === "") {
-      this.startItems(0);
-      this.itemsLine(line);
-    } else {
-      this.envelopeLine(line);
-      if (ITEMS_KEY.test(line)) doc.mode = "items-key";
-    }
-  }
-  envelopeLine(line, lineNo = this.lineNo) {
-    const doc = this.doc;
-    const last = doc.segments[doc.segments.length - 1];
-    if (last && last.firstLine + last.lines.length === lineNo) last.lines.push(line);
-    else doc.segments.push({ firstLine: lineNo, lines: [line] });
-    if (BLANK_OR_COMMENT.test(line)) return;
-    if (!doc.hasContent && line.startsWith("%")) doc.directives = true;
-    else doc.hasContent = true;
-  }
-  afterItemsKey(line) {
-    const doc = this.doc;
-    if (BLANK_OR_COMMENT.test(line)) {
-      doc.held.push(line);
-      return;
-    }
-    const entry = SEQUENCE_ENTRY.exec(line);
-    if (entry) {
-      doc.held = [];
-      this.startItems(entry[1]?.length ?? 0);
-      this.itemsLine(line);
-      return;
-    }
-    const firstHeld = this.lineNo - doc.held.length;
-    doc.held.forEach((held, index2) => this.envelopeLine(held, firstHeld + index2));
-    doc.held = [];
-    doc.mode = "plain";
-    this.envelopeLine(line);
-  }
-  startItems(indent) {
-    const doc = this.doc;
-    doc.mode = "items";
-    doc.itemIndent = indent;
-    doc.hasContent = true;
-    this.lists += 1;
-    doc.list = this.lists;
-    const head = doc.segments.length > 0 ? yamlValue(this.segmentText(doc.segments)) : void 0;
-    this.out.push({ kind: "list-start", list: doc.list, envelope: head });
-  }
-  itemsLine(line) {
-    const doc = this.doc;
-    const indent = indentOf(line);
-    if (BLANK_OR_COMMENT.test(line) || indent > doc.itemIndent) {
-      doc.item?.lines.push(line);
-      return;
-    }
-    this.endItem();
-    if (indent === doc.itemIndent && SEQUENCE_ENTRY.test(line)) {
-      doc.item = { firstLine: this.lineNo, lines: [line] };
-      return;
-    }
-    doc.mode = "plain";
-    this.envelopeLine(line);
-  }
-  endItem() {
-    const doc = this.doc;
-    const item = doc.item;
-    if (!item || doc.list === void 0) return;
-    doc.item = void 0;
-    this.out.push(...yamlItemPieces(item.lines.join("\n"), offsetLines(item.firstLine), doc.list));
-  }
-  endDocument() {
-    const doc = this.doc;
-    this.endItem();
-    if (doc.list !== void 0) {
-      const envelope = doc.segments.length > 0 ? this.parseEnvelope(doc.segments) : void 0;
-      this.out.push({ kind: "list-end", list: doc.list, envelope });
-    } else if (doc.hasContent || doc.directives) {
-      const text = this.segmentText(doc.segments);
-      this.out.push(...yamlDocumentPieces(text, this.segmentLines(doc.segments), () => ++this.lists));
-    }
-    this.doc = this.newDocument();
-  }
-  parseEnvelope(segments) {
-    const pieces = yamlDocumentPieces(this.segmentText(segments), this.segmentLines(segments), () => ++this.lists);
-    let envelope;
-    for (const piece of pieces) {
-      if (piece.kind === "problem") this.out.push(piece);
-      else if (piece.kind === "document") envelope = piece.value;
-    }
-    return envelope;
-  }
-  segmentText(segments) {
-    return segments.map((s) => s.lines.join("\n")).join("\n");
-  }
-  segmentLines(segments) {
-    return (textLine) => {
-      let remaining = textLine;
-      for (const segment of segments) {
-        if (remaining <= segment.lines.length) return segment.firstLine + remaining - 1;
-        remaining -= segment.lines.length;
-      }
-      const last = segments[segments.length - 1];
-      return last ? last.firstLine + last.lines.length - 1 : textLine;
-    };
-  }
-};
-
-// src/sources/manifests/stream.ts
-var BINARY_SNIFF_BYTES = 8e3;
-var START = { line: 1, column: 1 };
-function splitterFor(head) {
-  const first = /[^\s\ufeff]/.exec(head);
-  if (!first) return void 0;
-  return first[0] === "{" || first[0] === "[" ? new JsonSplitter() : new YamlSplitter();
-}
-function withoutByteOrderMark(text) {
-  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-}
-async function* streamManifests(chunks) {
-  let decoder3;
-  let sniffed = 0;
-  let head = "";
-  let splitter;
-  const judge2 = new Judge();
-  for await (const chunk of chunks) {
-    let text;
-    if (typeof chunk === "string") {
-      text = chunk;
-    } else {
-      if (sniffed < BINARY_SNIFF_BYTES) {
-        const window2 = chunk.subarray(0, BINARY_SNIFF_BYTES - sniffed);
-        if (sniffed === 0 && chunk[0] === 255 && chunk[1] === 254) decoder3 = new StringDecoder("utf16le");
-        else if (window2.includes(0) && decoder3 === void 0) {
-          yield { type: "skipped", reason: "binary file (contains NUL bytes), not YAML or JSON", at: START };
-          return;
-        }
-        sniffed += window2.length;
-      }
-      decoder3 ??= new StringDecoder("utf8");
-      text = decoder3.write(chunk);
-    }
-    if (!splitter) {
-      head += text;
-      splitter = splitterFor(head);
-      if (!splitter) continue;
-      text = withoutByteOrderMark(head);
-      head = "";
-    }
-    splitter.push(text);
-    for (const piece of splitter.take()) yield* judge2.accept(piece);
-  }
-  let tail = decoder3?.end() ?? "";
-  if (!splitter) {
-    tail = withoutByteOrderMark(head + tail);
-    splitter = splitterFor(tail);
-    if (!splitter) {
-      yield { type: "skipped", reason: "empty file", at: START };
-      return;
-    }
-  }
-  if (tail) splitter.push(tail);
-  splitter.end();
-  for (const piece of splitter.take()) yield* judge2.accept(piece);
-}
-
-// src/sources/manifests/read-file.ts
-var STDIN = "<stdin>";
-function record(event, file, into, origin) {
-  const provenance = { type: "file", file, line: event.at.line, column: event.at.column };
-  switch (event.type) {
-    case "object": {
-      const raw = { object: event.object, provenance };
-      if (origin) raw.origin = origin;
-      into.objects.push(raw);
-      return;
-    }
-    case "version": {
-      const report2 = { provenance };
-      if (event.clientVersion !== void 0) report2.clientVersion = event.clientVersion;
-      if (event.serverVersion !== void 0) report2.serverVersion = event.serverVersion;
-      into.versionReports.push(report2);
-      return;
-    }
-    case "problem":
-      into.problems.push({ provenance, message: event.message });
-      return;
-    case "skipped":
-      into.skipped.push({ provenance, reason: event.reason });
-      return;
-  }
-}
-async function readManifestStream(stream, file, into, origin) {
-  let events = 0;
-  try {
-    for await (const event of streamManifests(stream)) {
-      events += 1;
-      record(event, file, into, origin);
-    }
-    into.scanned.push(file);
-  } catch (err) {
-    if (events > 0) into.scanned.push(file);
-    into.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}` });
-  }
-}
-async function readManifestFile(file, into, options = {}) {
-  const stream = createReadStream(onDisk(file, options.cwd), { highWaterMark: 1 << 20 });
-  try {
-    await readManifestStream(stream, file, into, options.origin);
-  } finally {
-    stream.destroy();
-  }
-}
-
-// src/sources/manifests/index.ts
-var PathReader = class {
-  constructor(options) {
-    this.options = options;
-  }
-  options;
-  inputs = emptyInputs();
-  seen = /* @__PURE__ */ new Set();
-  async path(path6) {
-    if (path6 === "-") return this.stdin();
-    let info;
-    try {
-      info = await stat4(onDisk(path6, this.options.cwd));
-    } catch (err) {
-      const missing = typeof err === "object" && err !== null && "code" in err && err.code === "ENOENT";
-      if (missing && isGlobPattern(path6)) return this.glob(path6);
-      this.inputs.gaps.push({ what: path6, reason: `cannot read: ${describeFsError(err)}` });
-      return;
-    }
-    if (info.isDirectory()) return this.folder(path6, true);
-    return this.file(path6);
-  }
-  async stdin() {
-    if (this.seen.has(STDIN)) return;
-    this.seen.add(STDIN);
-    const stream = this.options.stdin ?? process.stdin;
-    await readManifestStream(stream, STDIN, this.inputs);
-  }
-  async glob(pattern) {
-    const matches3 = await expandGlob(pattern, this.options.cwd);
-    if (matches3.length === 0) {
-      this.inputs.gaps.push({ what: pattern, reason: "no files match this pattern" });
-      return;
-    }
-    for (const match of matches3) {
-      const info = await stat4(onDisk(match, this.options.cwd)).catch(() => void 0);
-      if (info?.isDirectory()) await this.folder(match, false);
-      else await this.file(match);
-    }
-  }
-  async folder(dir, named2) {
-    const { files, gaps: gaps2 } = await findManifestFiles(dir, this.options.cwd);
-    this.inputs.gaps.push(...gaps2);
-    if (files.length === 0 && gaps2.length === 0 && named2) {
-      this.inputs.gaps.push({ what: dir, reason: "no *.yaml, *.yml or *.json files in this folder" });
-    }
-    for (const file of files) await this.file(file);
-  }
-  async file(file) {
-    const real = await realpath2(onDisk(file, this.options.cwd)).catch(() => file);
-    if (this.seen.has(real)) return;
-    this.seen.add(real);
-    const options = this.options.cwd === void 0 ? {} : { cwd: this.options.cwd };
-    await readManifestFile(file, this.inputs, options);
-  }
-};
-async function readPaths(paths, opts = {}) {
-  const reader = new PathReader(opts);
-  for (const path6 of paths) await reader.path(path6);
-  return reader.inputs;
-}
-
-// src/sources/root/index.ts
-import { readdir as readdir4, stat as stat5 } from "node:fs/promises";
-var MANIFESTS = ["etc", "kubernetes", "manifests"];
-var KUBEADM_CONFIGS = [
-  ["etc", "kubernetes", "kubeadm-config.yaml"],
-  ["etc", "kubernetes", "kubeadm.yaml"]
-];
-function under(root, parts) {
-  return parts.reduce(joinDisplay, root);
-}
-function isMissing(err) {
-  return typeof err === "object" && err !== null && "code" in err && err.code === "ENOENT";
-}
-async function readStaticPods(root, inputs) {
-  const folder = under(root, MANIFESTS);
-  let names3;
-  try {
-    names3 = (await readdir4(folder)).filter((name) => !name.startsWith(".")).sort();
-  } catch (err) {
-    const reason2 = isMissing(err) ? `no /etc/kubernetes/manifests under ${root}: is this a control-plane node's root?` : `cannot read the static pod folder: ${describeFsError(err)}`;
-    inputs.gaps.push({ what: folder, reason: reason2, affects: ["controlPlane"] });
-    return;
-  }
-  let read = 0;
-  for (const name of names3) {
-    const file = joinDisplay(folder, name);
-    try {
-      if (!(await stat5(file)).isFile()) continue;
-    } catch (err) {
-      inputs.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["controlPlane"] });
-      continue;
-    }
-    await readManifestFile(file, inputs, { origin: "static-pod-manifest" });
-    read += 1;
-  }
-  if (read === 0) {
-    inputs.gaps.push({
-      what: folder,
-      reason: `no static pod manifests in ${folder}: is this a control-plane node's root, or a worker's?`,
-      affects: ["controlPlane"]
-    });
-  }
-}
-async function readKubeadmConfigs(root, inputs) {
-  for (const parts of KUBEADM_CONFIGS) {
-    const file = under(root, parts);
-    try {
-      if (!(await stat5(file)).isFile()) continue;
-    } catch (err) {
-      if (!isMissing(err)) inputs.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["controlPlane"] });
-      continue;
-    }
-    await readManifestFile(file, inputs, { origin: "kubeadm-config" });
-  }
-}
-async function readRoot(dir) {
-  const inputs = emptyInputs();
-  try {
-    const info = await stat5(dir);
-    if (!info.isDirectory()) {
-      inputs.gaps.push({ what: dir, reason: "--root is not a folder", affects: ["controlPlane", "host"] });
-      return inputs;
-    }
-  } catch (err) {
-    inputs.gaps.push({ what: dir, reason: `cannot read --root: ${describeFsError(err)}`, affects: ["controlPlane", "host"] });
-    return inputs;
-  }
-  await readStaticPods(dir, inputs);
-  await readKubeadmConfigs(dir, inputs);
-  return inputs;
-}
-
-// src/sources/host/certificates.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import { readdir as readdir5, readFile, stat as stat6 } from "node:fs/promises";
-import { posix as posix4 } from "node:path";
-
-// src/sources/host/paths.ts
-import { posix as posix3 } from "node:path";
-function underRoot(root, nodePath) {
-  const inside = posix3.normalize(posix3.join("/", nodePath)).replace(/^\/+/, "");
-  return inside === "" ? root : joinDisplay(root, inside);
-}
-function isMissing2(err) {
-  const code = typeof err === "object" && err !== null && "code" in err ? err.code : void 0;
-  return code === "ENOENT" || code === "ENOTDIR";
-}
-
-// src/sources/host/pem.ts
-import { X509Certificate } from "node:crypto";
-var BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-function readPemCertificates(text) {
-  const certificates = [];
-  const problems = [];
-  let index2 = 0;
-  for (const match of text.matchAll(BLOCK)) {
-    const line = text.slice(0, match.index).split("\n").length;
-    try {
-      const x509 = new X509Certificate(match[0]);
-      const notBefore = new Date(x509.validFrom);
-      const notAfter = new Date(x509.validTo);
-      if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
-        problems.push({ line, message: `certificate ${index2 + 1} has validity dates that cannot be read ("${x509.validFrom}", "${x509.validTo}")` });
-      } else {
-        certificates.push({
-          line,
-          index: index2,
-          subject: oneLine(x509.subject),
-          issuer: oneLine(x509.issuer),
-          notBefore: notBefore.toISOString(),
-          notAfter: notAfter.toISOString(),
-          isCA: x509.ca,
-          fingerprint256: x509.fingerprint256
-        });
-      }
-    } catch (err) {
-      problems.push({ line, message: `certificate ${index2 + 1} is not a valid X.509 certificate: ${err instanceof Error ? err.message : String(err)}` });
-    }
-    index2 += 1;
-  }
-  return { certificates, problems };
-}
-function oneLine(dn) {
-  return dn.split("\n").filter(Boolean).join(", ");
-}
-
-// src/sources/host/certificates.ts
-var PKI2 = "/etc/kubernetes/pki";
-var KUBECONFIG_DIR = "/etc/kubernetes";
-var CERTIFICATE_FILE = /\.(crt|cert|pem)$/;
-async function readCertificates2(root, sink) {
-  const certificates = [];
-  const pki = underRoot(root, PKI2);
-  let pkiFound = false;
-  try {
-    pkiFound = (await stat6(pki)).isDirectory();
-  } catch (err) {
-    if (!isMissing2(err)) sink.gaps.push({ what: pki, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
-  }
-  if (pkiFound) await walkPki(root, PKI2, certificates, sink);
-  await readKubeconfigs(root, certificates, sink);
-  return { pkiFound, certificates };
-}
-async function walkPki(root, dir, into, sink) {
-  const folder = underRoot(root, dir);
-  let names3;
-  try {
-    names3 = (await readdir5(folder)).sort();
-  } catch (err) {
-    sink.gaps.push({ what: folder, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
-    return;
-  }
-  for (const name of names3) {
-    const path6 = posix4.join(dir, name);
-    const file = underRoot(root, path6);
-    let info;
-    try {
-      info = await stat6(file);
-    } catch (err) {
-      sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
-      continue;
-    }
-    if (info.isDirectory()) await walkPki(root, path6, into, sink);
-    else if (info.isFile() && CERTIFICATE_FILE.test(name)) await readCertificateFile(path6, file, into, sink);
-  }
-}
-async function readCertificateFile(path6, file, into, sink) {
-  let text;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
-    return;
-  }
-  const { certificates, problems } = readPemCertificates(text);
-  for (const c of certificates) into.push({ path: path6, file, ...c });
-  for (const p of problems) sink.problems.push({ provenance: { type: "file", file, line: p.line, column: 1 }, message: p.message });
-}
-async function readKubeconfigs(root, into, sink) {
-  const folder = underRoot(root, KUBECONFIG_DIR);
-  let names3;
-  try {
-    names3 = (await readdir5(folder)).filter((n) => n.endsWith(".conf")).sort();
-  } catch (err) {
-    if (!isMissing2(err)) sink.gaps.push({ what: folder, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
-    return;
-  }
-  for (const name of names3) {
-    const path6 = posix4.join(KUBECONFIG_DIR, name);
-    const file = underRoot(root, path6);
-    let text;
-    try {
-      if (!(await stat6(file)).isFile()) continue;
-      text = await readFile(file, "utf8");
-    } catch (err) {
-      sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
-      continue;
-    }
-    readKubeconfig(text, path6, file, into, sink);
-  }
-}
-function readKubeconfig(text, path6, file, into, sink) {
-  const lines3 = new import_yaml6.LineCounter();
-  const doc = (0, import_yaml6.parseDocument)(text, { lineCounter: lines3, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    sink.problems.push({
-      provenance: { type: "file", file, line: lines3.linePos(err.pos[0]).line, column: 1 },
-      message: `kubeconfig is not valid YAML: ${err.message.split("\n")[0]}`
-    });
-    return;
-  }
-  const config = doc.toJS();
-  const entries2 = [
-    { list: "users", inner: "user", field: "client-certificate-data" },
-    { list: "clusters", inner: "cluster", field: "certificate-authority-data" }
-  ];
-  for (const { list, inner, field: field2 } of entries2) {
-    const items2 = Array.isArray(config?.[list]) ? config[list] : [];
-    items2.forEach((item, i) => {
-      const entry = item;
-      const data = entry?.[inner]?.[field2];
-      if (typeof data !== "string") return;
-      const line = lineOf2(doc, lines3, [list, i, inner, field2]);
-      const pem = Buffer.from(data, "base64").toString("utf8");
-      const { certificates, problems } = readPemCertificates(pem);
-      const name = typeof entry.name === "string" ? entry.name : `#${i + 1}`;
-      if (certificates.length === 0 && problems.length === 0) {
-        sink.problems.push({ provenance: { type: "file", file, line, column: 1 }, message: `${list} ${name}: ${field2} holds no PEM certificate` });
-      }
-      for (const c of certificates) into.push({ path: path6, file, ...c, line, embedded: { field: field2, entry: name } });
-      for (const p of problems) sink.problems.push({ provenance: { type: "file", file, line, column: 1 }, message: `${list} ${name}: ${field2}: ${p.message}` });
-    });
-  }
-}
-function lineOf2(doc, lines3, path6) {
-  const node = doc.getIn(path6, true);
-  return (0, import_yaml6.isNode)(node) && node.range ? lines3.linePos(node.range[0]).line : 1;
-}
-
-// src/sources/host/data-dirs.ts
-import { readdir as readdir6, stat as stat7 } from "node:fs/promises";
-import { posix as posix5 } from "node:path";
-
-// src/sources/snapshot/inspect.ts
-import { open as open3 } from "node:fs/promises";
-
-// src/sources/snapshot/fnv1a.ts
-var OFFSET_BASIS = 0xcbf29ce484222325n;
-var PRIME = 0x100000001b3n;
-var MASK = 0xffffffffffffffffn;
-function fnv1a64(bytes) {
-  let h = OFFSET_BASIS;
-  for (const b of bytes) h = (h ^ BigInt(b)) * PRIME & MASK;
-  return h;
-}
-
-// src/sources/snapshot/bbolt-layout.ts
-var PAGE_HEADER_SIZE = 16;
-var ELEMENT_SIZE = 16;
-var BRANCH_PAGE = 1;
-var LEAF_PAGE = 2;
-var META_PAGE = 4;
-var FREELIST_PAGE = 16;
-var BUCKET_LEAF_FLAG = 1;
-var BUCKET_HEADER_SIZE = 16;
-var MAGIC = 3977042669;
-var FORMAT_VERSION = 2;
-var NO_FREELIST = 0xffffffffffffffffn;
-var COMMON_PAGE_SIZES = [4096, 8192, 16384, 32768, 65536, 1024, 2048];
-var META_BYTES = PAGE_HEADER_SIZE + 64;
-function readPageHeader(buf2, at = 0) {
-  return {
-    id: buf2.readBigUInt64LE(at),
-    flags: buf2.readUInt16LE(at + 8),
-    count: buf2.readUInt16LE(at + 10),
-    overflow: buf2.readUInt32LE(at + 12)
-  };
-}
-function readMeta(buf2) {
-  const m = PAGE_HEADER_SIZE;
-  return {
-    magic: buf2.readUInt32LE(m),
-    version: buf2.readUInt32LE(m + 4),
-    pageSize: buf2.readUInt32LE(m + 8),
-    flags: buf2.readUInt32LE(m + 12),
-    rootPage: buf2.readBigUInt64LE(m + 16),
-    freelist: buf2.readBigUInt64LE(m + 32),
-    pageCount: buf2.readBigUInt64LE(m + 40),
-    txid: buf2.readBigUInt64LE(m + 48),
-    checksum: buf2.readBigUInt64LE(m + 56),
-    computedChecksum: fnv1a64(buf2.subarray(m, m + 56))
-  };
-}
-function metaDefect(meta) {
-  if (meta.magic !== MAGIC) return `bad magic 0x${hex32(meta.magic)} (expected 0x${hex32(MAGIC)})`;
-  if (meta.version !== FORMAT_VERSION) return `unsupported format version ${meta.version} (expected ${FORMAT_VERSION})`;
-  if (meta.checksum !== meta.computedChecksum) {
-    return `checksum mismatch (stored 0x${meta.checksum.toString(16)}, computed 0x${meta.computedChecksum.toString(16)})`;
-  }
-  return null;
-}
-function isPlausiblePageSize(n) {
-  return n >= 512 && n <= 1 << 20 && (n & n - 1) === 0;
-}
-function hex32(n) {
-  return (n >>> 0).toString(16).padStart(8, "0");
-}
-function pageFlagsName(flags) {
-  switch (flags) {
-    case BRANCH_PAGE:
-      return "branch";
-    case LEAF_PAGE:
-      return "leaf";
-    case META_PAGE:
-      return "meta";
-    case FREELIST_PAGE:
-      return "freelist";
-    default:
-      return `unknown 0x${flags.toString(16).padStart(2, "0")}`;
-  }
-}
-function compareKeys(a, b) {
-  return Buffer.compare(a, b);
-}
-
-// src/sources/snapshot/crc32c.ts
-var POLY = 2197175160;
-var TABLES = buildTables();
-function buildTables() {
-  const t = new Int32Array(16 * 256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ POLY : c >>> 1;
-    t[i] = c;
-  }
-  for (let i = 0; i < 256; i++) {
-    for (let s = 1; s < 16; s++) {
-      const prev = t[(s - 1) * 256 + i];
-      t[s * 256 + i] = prev >>> 8 ^ t[prev & 255];
-    }
-  }
-  return t;
-}
-var Crc32c = class {
-  crc = ~0;
-  update(bytes) {
-    const t = TABLES;
-    const b = bytes;
-    const n = b.length;
-    const n16 = n - (n & 15);
-    let c = this.crc;
-    let i = 0;
-    for (; i < n16; i += 16) {
-      const a = (b[i] | b[i + 1] << 8 | b[i + 2] << 16 | b[i + 3] << 24) ^ c;
-      c = t[3840 + (a & 255)] ^ t[3584 + (a >>> 8 & 255)] ^ t[3328 + (a >>> 16 & 255)] ^ t[3072 + (a >>> 24)] ^ t[2816 + b[i + 4]] ^ t[2560 + b[i + 5]] ^ t[2304 + b[i + 6]] ^ t[2048 + b[i + 7]] ^ t[1792 + b[i + 8]] ^ t[1536 + b[i + 9]] ^ t[1280 + b[i + 10]] ^ t[1024 + b[i + 11]] ^ t[768 + b[i + 12]] ^ t[512 + b[i + 13]] ^ t[256 + b[i + 14]] ^ t[b[i + 15]];
-    }
-    for (; i < n; i++) c = t[(c ^ b[i]) & 255] ^ c >>> 8;
-    this.crc = c;
-  }
-  value() {
-    return ~this.crc >>> 0;
-  }
-};
-
-// src/sources/snapshot/kubernetes-view.ts
-var REGISTRY_PREFIX = "/registry/";
-var PROTOBUF_PREFIX = Buffer.from("k8s\0", "latin1");
-var ENCRYPTED_PREFIX = Buffer.from("k8s:enc:", "latin1");
-function classifyValue(value) {
-  if (startsWith(value, ENCRYPTED_PREFIX)) {
-    const head = value.subarray(0, 256).toString("latin1").split(":");
-    const [, , provider, version, keyName] = head;
-    return provider && version && keyName !== void 0 && head.length > 5 ? { encoding: "encrypted", encryptionKey: `${provider}:${version}:${keyName}` } : { encoding: "encrypted" };
-  }
-  if (startsWith(value, PROTOBUF_PREFIX)) return { encoding: "protobuf" };
-  for (const b of value.subarray(0, 64)) {
-    if (b === 32 || b === 10 || b === 13 || b === 9) continue;
-    return { encoding: b === 123 || b === 91 ? "json" : "other" };
-  }
-  return { encoding: "other" };
-}
-function parseRegistryKey(key3) {
-  if (!key3.startsWith(REGISTRY_PREFIX)) return null;
-  const parts = key3.slice(REGISTRY_PREFIX.length).split("/");
-  let resourceParts = 1;
-  if (parts[0]?.includes(".") || parts[0] === "services" && (parts[1] === "specs" || parts[1] === "endpoints")) {
-    resourceParts = 2;
-  }
-  const resource = parts.slice(0, resourceParts).join("/");
-  const rest = parts.slice(resourceParts);
-  if (!resource || rest.length === 0) return { resource: resource || "(none)", name: "" };
-  if (rest.length === 1) return { resource, name: rest[0] };
-  return { resource, namespace: rest[0], name: rest.slice(1).join("/") };
-}
-function buildKubernetesView(live) {
-  const resources = /* @__PURE__ */ new Map();
-  const values = { protobuf: 0, encrypted: 0, json: 0, other: 0 };
-  const encryption = /* @__PURE__ */ new Map();
-  const namespaces = [];
-  const nodes = [];
-  let liveKeys = 0;
-  let unencryptedSecrets = 0;
-  for (const [rawKey, value] of live) {
-    if (!rawKey.startsWith(REGISTRY_PREFIX)) continue;
-    const parsed = parseRegistryKey(Buffer.from(rawKey, "latin1").toString("utf8"));
-    if (!parsed) continue;
-    liveKeys++;
-    let count = resources.get(parsed.resource);
-    if (!count) {
-      count = { resource: parsed.resource, total: 0, clusterScoped: 0, byNamespace: {} };
-      resources.set(parsed.resource, count);
-    }
-    count.total++;
-    if (parsed.namespace === void 0) count.clusterScoped++;
-    else count.byNamespace[parsed.namespace] = (count.byNamespace[parsed.namespace] ?? 0) + 1;
-    values[value.encoding]++;
-    if (value.encryptionKey) encryption.set(value.encryptionKey, (encryption.get(value.encryptionKey) ?? 0) + 1);
-    if (parsed.resource === "secrets" && value.encoding !== "encrypted") unencryptedSecrets++;
-    if (parsed.resource === "namespaces" && parsed.namespace === void 0) namespaces.push(parsed.name);
-    if (parsed.resource === "minions" && parsed.namespace === void 0) nodes.push(parsed.name);
-  }
-  const encryptionKeys = [...encryption].map(([id, n]) => {
-    const [provider = "", version = "", ...name] = id.split(":");
-    return { provider, version, keyName: name.join(":"), count: n };
-  }).sort((a, b) => b.count - a.count || a.provider.localeCompare(b.provider) || a.keyName.localeCompare(b.keyName));
-  return {
-    liveKeys,
-    resources: [...resources.values()].sort((a, b) => a.resource.localeCompare(b.resource)),
-    values,
-    encryptionKeys,
-    unencryptedSecrets,
-    namespaces: namespaces.sort(),
-    nodes: nodes.sort()
-  };
-}
-function startsWith(value, prefix) {
-  return value.length >= prefix.length && value.subarray(0, prefix.length).equals(prefix);
-}
-
-// src/sources/snapshot/mvcc.ts
-var REV_BYTES = 17;
-var MARKED_REV_BYTES = 18;
-var TOMBSTONE_MARK = 116;
-function parseRevisionKey(key3) {
-  if (key3.length !== REV_BYTES && key3.length !== MARKED_REV_BYTES) return null;
-  if (key3[8] !== 95) return null;
-  if (key3.length === MARKED_REV_BYTES && key3[17] !== TOMBSTONE_MARK) return null;
-  return {
-    main: Number(key3.readBigUInt64BE(0)),
-    sub: Number(key3.readBigUInt64BE(9)),
-    tombstone: key3.length === MARKED_REV_BYTES
-  };
-}
-var EMPTY = Buffer.alloc(0);
-function decodeKeyValue(buf2) {
-  const kv = { key: EMPTY, createRevision: 0, modRevision: 0, version: 0, value: EMPTY, lease: false };
-  let at = 0;
-  while (at < buf2.length) {
-    const tag = readVarint(buf2, at);
-    if (!tag) return `bad field tag at byte ${at}`;
-    at = tag.next;
-    const field2 = Math.floor(tag.value / 8);
-    const wire = tag.value % 8;
-    if (wire === 0) {
-      const v = readVarint(buf2, at);
-      if (!v) return `bad varint at byte ${at}`;
-      at = v.next;
-      if (field2 === 2) kv.createRevision = v.value;
-      else if (field2 === 3) kv.modRevision = v.value;
-      else if (field2 === 4) kv.version = v.value;
-      else if (field2 === 6) kv.lease = v.value !== 0;
-    } else if (wire === 2) {
-      const len = readVarint(buf2, at);
-      if (!len) return `bad length at byte ${at}`;
-      at = len.next;
-      if (at + len.value > buf2.length) return `field ${field2} runs past the end of the value`;
-      const bytes = buf2.subarray(at, at + len.value);
-      at += len.value;
-      if (field2 === 1) kv.key = bytes;
-      else if (field2 === 5) kv.value = bytes;
-    } else if (wire === 1) {
-      at += 8;
-    } else if (wire === 5) {
-      at += 4;
-    } else {
-      return `unknown wire type ${wire} at byte ${at}`;
-    }
-    if (field2 === 0) return "field number 0";
-  }
-  if (at > buf2.length) return "last field runs past the end of the value";
-  return kv;
-}
-function readVarint(buf2, at) {
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 10; i++) {
-    const b = buf2[at + i];
-    if (b === void 0) return null;
-    value += (b & 127) * scale;
-    if ((b & 128) === 0) return { value, next: at + i + 1 };
-    scale *= 128;
-  }
-  return null;
-}
-
-// src/sources/snapshot/etcd-tally.ts
-var EtcdTally = class {
-  constructor(log) {
-    this.log = log;
-  }
-  log;
-  crc = new Crc32c();
-  buckets = [];
-  live = /* @__PURE__ */ new Map();
-  members = [];
-  revision = 0;
-  totalKeys = 0;
-  keyRevisions = 0;
-  tombstones = 0;
-  consistentIndex;
-  term;
-  compactRevision;
-  scheduledCompactRevision;
-  storageVersion;
-  current = null;
-  currentName = "";
-  startBucket(name) {
-    this.crc.update(name);
-    this.currentName = name.toString("latin1");
-    this.current = { name: name.toString("utf8"), entries: 0 };
-    this.buckets.push(this.current);
-  }
-  entry(key3, value, isBucket) {
-    this.crc.update(key3);
-    if (!isBucket) this.crc.update(value);
-    this.totalKeys++;
-    if (this.current) this.current.entries++;
-    if (isBucket) return;
-    switch (this.currentName) {
-      case "key":
-        this.keyEntry(key3, value);
-        break;
-      case "meta":
-        this.metaEntry(key3, value);
-        break;
-      case "members":
-        this.memberEntry(key3, value);
-        break;
-    }
-  }
-  figures(totalSize, complete) {
-    const figures = {
-      hash: this.crc.value(),
-      revision: this.revision,
-      latestRevision: Math.max(this.revision, this.compactRevision ?? 0),
-      totalKeys: this.totalKeys,
-      liveKeys: this.live.size,
-      totalSize,
-      keyRevisions: this.keyRevisions,
-      tombstones: this.tombstones,
-      members: this.members,
-      buckets: this.buckets,
-      complete
-    };
-    if (this.compactRevision !== void 0) figures.compactRevision = this.compactRevision;
-    if (this.scheduledCompactRevision !== void 0) figures.scheduledCompactRevision = this.scheduledCompactRevision;
-    if (this.consistentIndex !== void 0) figures.consistentIndex = this.consistentIndex;
-    if (this.term !== void 0) figures.term = this.term;
-    if (this.storageVersion !== void 0) figures.storageVersion = this.storageVersion;
-    return figures;
-  }
-  kubernetes() {
-    return buildKubernetesView(this.live);
-  }
-  keyEntry(key3, value) {
-    this.keyRevisions++;
-    if (key3.length >= 17) this.revision = Number(key3.readBigUInt64BE(0));
-    const rev = parseRevisionKey(key3);
-    if (!rev) {
-      this.log.add("etcd", `key bucket: key 0x${key3.subarray(0, 32).toString("hex")} is not a revision (main '_' sub ['t'])`);
-      return;
-    }
-    const kv = decodeKeyValue(value);
-    if (typeof kv === "string") {
-      this.log.add("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds no valid mvccpb.KeyValue (${kv})`);
-      return;
-    }
-    if (kv.modRevision !== 0 && kv.modRevision !== rev.main) {
-      this.log.add("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds a value written at revision ${kv.modRevision}`);
-    }
-    const name = kv.key.toString("latin1");
-    if (rev.tombstone) {
-      this.tombstones++;
-      this.live.delete(name);
-    } else {
-      this.live.set(name, classifyValue(kv.value));
-    }
-  }
-  /** etcd's meta bucket (server/storage/schema/keys.go, cindex.go, version.go). */
-  metaEntry(key3, value) {
-    switch (key3.toString("latin1")) {
-      case "consistent_index":
-        if (value.length === 8) this.consistentIndex = Number(value.readBigUInt64BE(0));
-        break;
-      case "term":
-        if (value.length === 8) this.term = Number(value.readBigUInt64BE(0));
-        break;
-      case "finishedCompactRev":
-        if (value.length >= 8) this.compactRevision = Number(value.readBigUInt64BE(0));
-        break;
-      case "scheduledCompactRev":
-        if (value.length >= 8) this.scheduledCompactRevision = Number(value.readBigUInt64BE(0));
-        break;
-      case "storageVersion":
-        this.storageVersion = value.toString("utf8");
-        break;
-    }
-  }
-  /** members bucket: key is the member id in hex, value the membership.Member JSON. */
-  memberEntry(key3, value) {
-    const member = { id: key3.toString("latin1"), peerURLs: [], clientURLs: [], isLearner: false };
-    try {
-      const parsed = JSON.parse(value.toString("utf8"));
-      if (typeof parsed.name === "string" && parsed.name) member.name = parsed.name;
-      member.peerURLs = stringList(parsed.peerURLs);
-      member.clientURLs = stringList(parsed.clientURLs);
-      member.isLearner = parsed.isLearner === true;
-    } catch {
-      this.log.add("etcd", `members bucket: member ${member.id} is not valid JSON`);
-    }
-    this.members.push(member);
-  }
-};
-function stringList(v) {
-  return Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
-}
-
-// src/sources/snapshot/freelist.ts
-var COUNT_OVERFLOW = 65535;
-var SHOWN_IDS = 10;
-async function readFreelist(store, walker, page, pageCount, log) {
-  if (page < 2 || page >= pageCount) {
-    log.add("freelist", `the meta page names page ${page} as the freelist, outside the database's ${pageCount} pages`, page);
-    return null;
-  }
-  if (page >= store.pagesInFile) {
-    log.add("freelist", `freelist page ${page} lies past the end of the file`, page);
-    return null;
-  }
-  const buf2 = await store.take(page);
-  const flags = buf2.readUInt16LE(8);
-  const overflow = buf2.readUInt32LE(12);
-  if (flags !== FREELIST_PAGE) {
-    log.add("freelist", `page ${page}: page type is ${pageFlagsName(flags)}, but the meta page names it as the freelist`, page);
-    return null;
-  }
-  if (buf2.length < (overflow + 1) * store.pageSize) {
-    log.add("freelist", `freelist page ${page}: its ${overflow} overflow pages run past the end of the file or database`, page);
-    return null;
-  }
-  walker.markReached(page, overflow + 1, "as the freelist");
-  let count = buf2.readUInt16LE(10);
-  let at = PAGE_HEADER_SIZE;
-  if (count === COUNT_OVERFLOW) {
-    count = Number(buf2.readBigUInt64LE(at));
-    at += 8;
-  }
-  if (at + count * 8 > buf2.length) {
-    log.add("freelist", `freelist page ${page}: ${count} free page ids do not fit in the page`, page);
-    return null;
-  }
-  const free = new Uint8Array(walker.reached.length);
-  const twice = [];
-  const outside = [];
-  for (let i = 0; i < count; i++) {
-    const id = Number(buf2.readBigUInt64LE(at + i * 8));
-    if (id < 2 || id >= pageCount) outside.push(id);
-    else if (id < free.length) {
-      if (free[id]) twice.push(id);
-      free[id] = 1;
-    }
-  }
-  if (outside.length > 0) log.add("freelist", `the freelist lists ${describeIds(outside)} outside the database's pages 2..${pageCount - 1}`);
-  if (twice.length > 0) log.add("freelist", `the freelist lists ${describeIds(twice)} twice`);
-  return { page, free };
-}
-function crossCheckFreelist(freelist, walker, pageCount, log) {
-  const bothUsedAndFree = [];
-  const neither = [];
-  let freeCount = 0;
-  const limit = Math.min(pageCount, walker.reached.length);
-  for (let id = 0; id < limit; id++) {
-    const isFree = freelist.free[id] === 1;
-    const isReached = walker.reached[id] === 1;
-    if (isFree) freeCount++;
-    if (isFree && isReached) bothUsedAndFree.push(id);
-    else if (!isFree && !isReached) neither.push(id);
-  }
-  if (bothUsedAndFree.length > 0) log.add("freelist", `${idsAre(bothUsedAndFree)} in use and also on the freelist`);
-  if (neither.length > 0 && !walker.skippedPages) {
-    log.add("freelist", `${idsAre(neither)} neither in use nor on the freelist`);
-  }
-  return freeCount;
-}
-function describeIds(ids) {
-  const shown = ids.slice(0, SHOWN_IDS).join(", ");
-  const more = ids.length > SHOWN_IDS ? `, ... (${ids.length} in all)` : "";
-  return ids.length === 1 ? `page ${shown}` : `pages ${shown}${more}`;
-}
-function idsAre(ids) {
-  return `${describeIds(ids)} ${ids.length === 1 ? "is" : "are"}`;
-}
-
-// src/sources/snapshot/meta-pages.ts
-async function readMetaPages(fh, fileSize) {
-  if (fileSize < META_BYTES) {
-    return { kind: "not-bbolt", problems: [{ part: "file", message: `not a bbolt database: ${fileSize} bytes is too short to hold a meta page` }] };
-  }
-  const first = await readMetaAt(fh, 0, 0);
-  const candidates = first.defect === null || isPlausiblePageSize(first.meta.pageSize) ? [first.meta.pageSize, ...COMMON_PAGE_SIZES.filter((s) => s !== first.meta.pageSize)] : COMMON_PAGE_SIZES;
-  let found = null;
-  let damaged = null;
-  let sawMagicAtMeta1 = false;
-  let meta1Missing = "meta page 1: not found at the page size of meta page 0 or at any usual page size";
-  for (const size of candidates) {
-    if (!isPlausiblePageSize(size)) continue;
-    const namedByMeta0 = size === first.meta.pageSize;
-    if (size + META_BYTES > fileSize) {
-      if (first.defect === null && namedByMeta0) {
-        meta1Missing = `meta page 1: the file ends (${fileSize} bytes) before it (offset ${size})`;
-        break;
-      }
-      continue;
-    }
-    const read = await readMetaAt(fh, 1, size);
-    if (read.meta.magic === MAGIC) sawMagicAtMeta1 = true;
-    const sizeDefect = read.defect === null && read.meta.pageSize !== size ? `records page size ${read.meta.pageSize} but sits at offset ${size}` : null;
-    if (read.defect === null && sizeDefect === null) {
-      found = read;
-      break;
-    }
-    if (!damaged && (namedByMeta0 || read.meta.magic === MAGIC)) damaged = { ...read, defect: read.defect ?? sizeDefect };
-    if (first.defect === null && namedByMeta0) break;
-  }
-  const second = found ?? damaged;
-  if (first.meta.magic !== MAGIC && !sawMagicAtMeta1) {
-    return {
-      kind: "not-bbolt",
-      problems: [{
-        part: "file",
-        message: `not a bbolt database (bytes 16-19 are 0x${hex32(first.meta.magic)}, the bbolt magic is 0x${hex32(MAGIC)}, and no second meta page was found at the usual page sizes)`
-      }]
-    };
-  }
-  const reads = second ? [first, second] : [first];
-  const problems = [];
-  for (const r of reads) {
-    if (r.defect) problems.push({ part: "meta", page: r.index, message: `meta page ${r.index}: ${r.defect}` });
-    if (r.headerDefect) problems.push({ part: "meta", page: r.index, message: `meta page ${r.index}: ${r.headerDefect}` });
-  }
-  if (!second) {
-    problems.push({ part: "meta", page: 1, message: meta1Missing });
-  }
-  const pages = reads.map(toReport);
-  const valid = reads.filter((r) => r.defect === null);
-  if (valid.length === 0) {
-    problems.push({ part: "meta", message: "both meta pages are damaged: bbolt (and etcd) cannot open this database" });
-    return { kind: "unusable", pages, problems };
-  }
-  const active = valid.reduce((best, r) => r.meta.txid > best.meta.txid ? r : best);
-  return { kind: "usable", pageSize: active.meta.pageSize, active: active.meta, activeIndex: active.index, pages, problems };
-}
-async function readMetaAt(fh, index2, offset) {
-  const buf2 = Buffer.alloc(META_BYTES);
-  await fh.read(buf2, 0, META_BYTES, offset);
-  const meta = readMeta(buf2);
-  const header2 = readPageHeader(buf2);
-  let headerDefect = null;
-  if (meta.magic === MAGIC) {
-    if (header2.flags !== META_PAGE) headerDefect = `page type is ${pageFlagsName(header2.flags)} (expected meta)`;
-    else if (header2.id !== BigInt(index2)) headerDefect = `header says it is page ${header2.id}`;
-  }
-  return { index: index2, offset, meta, defect: metaDefect(meta), headerDefect };
-}
-function toReport(r) {
-  const report2 = { index: r.index, offset: r.offset, valid: r.defect === null };
-  if (r.defect) report2.reason = r.defect;
-  if (r.defect === null) {
-    report2.txid = Number(r.meta.txid);
-    report2.pageSize = r.meta.pageSize;
-    report2.pageCount = Number(r.meta.pageCount);
-  }
-  return report2;
-}
-
-// src/sources/snapshot/page-store.ts
-var GAP_PAGES = 2;
-var MAX_READ_BYTES = 8 << 20;
-var OVERFLOW_BUDGET_BYTES = 32 << 20;
-var MAX_PAGE_BYTES = 512 << 20;
-var PageStore = class {
-  constructor(fh, pageSize, dataLength, pageCount) {
-    this.fh = fh;
-    this.pageSize = pageSize;
-    this.dataLength = dataLength;
-    this.pageCount = pageCount;
-  }
-  fh;
-  pageSize;
-  dataLength;
-  pageCount;
-  loaded = /* @__PURE__ */ new Map();
-  pending = /* @__PURE__ */ new Map();
-  /** Whole pages the file holds. */
-  get pagesInFile() {
-    return Math.floor(this.dataLength / this.pageSize);
-  }
-  /** Starts fetching these pages; returns at once. */
-  prefetch(ids) {
-    const wanted = [...new Set(ids)].filter((id) => !this.loaded.has(id) && !this.pending.has(id) && id < this.pagesInFile).sort((a, b) => a - b);
-    if (wanted.length === 0) return;
-    const maxPages = Math.max(1, Math.floor(MAX_READ_BYTES / this.pageSize));
-    const budget = { bytes: OVERFLOW_BUDGET_BYTES };
-    let group = [wanted[0]];
-    const flush = () => {
-      const ids2 = group;
-      const job = this.readGroup(ids2, budget).finally(() => {
-        for (const id of ids2) this.pending.delete(id);
-      });
-      job.catch(() => void 0);
-      for (const id of ids2) this.pending.set(id, job);
-    };
-    for (const id of wanted.slice(1)) {
-      const start = group[0];
-      const last = group[group.length - 1];
-      if (id - last <= GAP_PAGES + 1 && id - start < maxPages) group.push(id);
-      else {
-        flush();
-        group = [id];
-      }
-    }
-    flush();
-  }
-  /**
-   * The page with all its overflow pages. Only the first page comes back when the
-   * overflow runs past the file, past the page count or past MAX_PAGE_BYTES: the
-   * caller compares the length with the header. The caller checks
-   * `id < pagesInFile` first. The page is forgotten once taken.
-   */
-  async take(id) {
-    const job = this.pending.get(id);
-    if (job) await job;
-    let buf2 = this.loaded.get(id);
-    this.loaded.delete(id);
-    if (!buf2) buf2 = await this.readPages(id, 1);
-    const want = this.fullLength(id, buf2);
-    if (buf2.length < want) buf2 = await this.readPages(id, want / this.pageSize);
-    return buf2;
-  }
-  /** Reads `count` pages from `id`, fewer where the file ends. */
-  async readPages(id, count) {
-    const offset = id * this.pageSize;
-    const length = Math.max(0, Math.min(count * this.pageSize, this.dataLength - offset));
-    const buf2 = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await this.fh.read(buf2, done, length - done, offset + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    return done === length ? buf2 : buf2.subarray(0, done);
-  }
-  /** Bytes the page spans with its overflow pages, or just the first page when that cannot be right. */
-  fullLength(id, firstPage) {
-    if (firstPage.length < PAGE_HEADER_SIZE) return firstPage.length;
-    const pages = firstPage.readUInt32LE(12) + 1;
-    const bytes = pages * this.pageSize;
-    const fits = id + pages <= Math.min(this.pageCount, this.pagesInFile) && bytes <= MAX_PAGE_BYTES;
-    return fits ? bytes : firstPage.length;
-  }
-  async readGroup(ids, budget) {
-    const start = ids[0];
-    const end = ids[ids.length - 1];
-    const block = await this.readPages(start, end - start + 1);
-    const followUps = [];
-    for (const id of ids) {
-      const at = (id - start) * this.pageSize;
-      const first = block.subarray(at, at + this.pageSize);
-      const want = this.fullLength(id, first);
-      if (at + want <= block.length) {
-        this.loaded.set(id, block.subarray(at, at + want));
-      } else if (want <= budget.bytes) {
-        budget.bytes -= want;
-        followUps.push(this.readPages(id, want / this.pageSize).then((full) => void this.loaded.set(id, full)));
-      } else {
-        this.loaded.set(id, first);
-      }
-    }
-    await Promise.all(followUps);
-  }
-  /** Drops pages fetched ahead but never walked to (e.g. after damage cut a walk short). */
-  clear() {
-    this.loaded.clear();
-  }
-};
-
-// src/sources/snapshot/problem-log.ts
-var KEEP_PER_PART = 50;
-var ProblemLog = class {
-  kept = [];
-  perPart = /* @__PURE__ */ new Map();
-  add(part, message, page) {
-    const n = (this.perPart.get(part) ?? 0) + 1;
-    this.perPart.set(part, n);
-    if (n > KEEP_PER_PART) return;
-    this.kept.push(page === void 0 ? { part, message } : { part, page, message });
-  }
-  addAll(problems) {
-    for (const p of problems) this.add(p.part, p.message, p.page);
-  }
-  count(part) {
-    if (part) return this.perPart.get(part) ?? 0;
-    let n = 0;
-    for (const v of this.perPart.values()) n += v;
-    return n;
-  }
-  list() {
-    const out = [...this.kept];
-    for (const [part, n] of this.perPart) {
-      if (n > KEEP_PER_PART) out.push({ part, message: `... and ${n - KEEP_PER_PART} more ${part} problems` });
-    }
-    return out;
-  }
-};
-
-// src/sources/snapshot/sha256.ts
-import { createHash as createHash2 } from "node:crypto";
-import { Worker } from "node:worker_threads";
-var CHUNK = 8 << 20;
-function sha256OfPrefix(fh, length, onWorker) {
-  return onWorker ? hashOnWorker(fh.fd, length) : hashHere(fh, length);
-}
-async function hashHere(fh, length) {
-  const hash = createHash2("sha256");
-  const buf2 = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(length, 1)));
-  let pos = 0;
-  while (pos < length) {
-    const { bytesRead } = await fh.read(buf2, 0, Math.min(buf2.length, length - pos), pos);
-    if (bytesRead === 0) throw new Error(`file ended at byte ${pos} while hashing ${length} bytes`);
-    hash.update(buf2.subarray(0, bytesRead));
-    pos += bytesRead;
-  }
-  return hash.digest("hex");
-}
-var WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { readSync } = require('node:fs');
-const { createHash } = require('node:crypto');
-try {
-  const { fd, length, chunk } = workerData;
-  const hash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(chunk);
-  let pos = 0;
-  while (pos < length) {
-    const n = readSync(fd, buf, 0, Math.min(chunk, length - pos), pos);
-    if (n === 0) throw new Error('file ended at byte ' + pos + ' while hashing ' + length + ' bytes');
-    hash.update(buf.subarray(0, n));
-    pos += n;
-  }
-  parentPort.postMessage({ digest: hash.digest('hex') });
-} catch (e) {
-  parentPort.postMessage({ error: String((e && e.message) || e) });
-}
-`;
-function hashOnWorker(fd, length) {
-  return new Promise((resolve2, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, length, chunk: CHUNK } });
-    let settled = false;
-    worker.once("message", (msg) => {
-      settled = true;
-      if (msg.digest) resolve2(msg.digest);
-      else reject(new Error(msg.error ?? "hash worker failed"));
-      void worker.terminate();
-    });
-    worker.once("error", (err) => {
-      if (!settled) reject(err);
-      settled = true;
-    });
-    worker.once("exit", (code) => {
-      if (!settled) reject(new Error(`hash worker exited with code ${code}`));
-      settled = true;
-    });
-  });
-}
-
-// src/sources/snapshot/tree-walk.ts
-var PREFETCH_WINDOW = 256;
-var MAX_DEPTH = 64;
-var TreeWalker = class {
-  constructor(store, pageCount, log) {
-    this.store = store;
-    this.pageCount = pageCount;
-    this.log = log;
-    this.reached = new Uint8Array(Math.min(pageCount, store.pagesInFile));
-  }
-  store;
-  pageCount;
-  log;
-  /** One byte per page of the file: 1 once a tree, meta page or the freelist uses it. */
-  reached;
-  reachedCount = 0;
-  /** Set when damage made the walk skip pages: what it counted is then incomplete. */
-  skippedPages = false;
-  get pagesReached() {
-    return this.reachedCount;
-  }
-  /** Marks `pages` pages from `id` as used; reports and returns false when one already was. */
-  markReached(id, pages, where) {
-    for (let p = id; p < id + pages && p < this.reached.length; p++) {
-      if (this.reached[p]) {
-        this.log.add("tree", `page ${p} reached twice (again ${where})`, p);
-        this.skippedPages = true;
-        return false;
-      }
-    }
-    for (let p = id; p < id + pages && p < this.reached.length; p++) {
-      this.reached[p] = 1;
-      this.reachedCount++;
-    }
-    return true;
-  }
-  async walk(root, bucket, visit) {
-    const frames = [{ refs: [{ id: root, low: null, high: null, parent: null }], next: 0, prefetchedTo: 0 }];
-    const order = { previous: null };
-    while (frames.length > 0) {
-      const frame = frames[frames.length - 1];
-      if (frame.next >= frame.refs.length) {
-        frames.pop();
-        continue;
-      }
-      if (frame.prefetchedTo - frame.next < PREFETCH_WINDOW / 2 && frame.prefetchedTo < frame.refs.length) {
-        const upTo = Math.min(frame.refs.length, frame.next + PREFETCH_WINDOW);
-        this.store.prefetch(frame.refs.slice(frame.prefetchedTo, upTo).map((r) => r.id).filter((id) => id < this.reached.length));
-        frame.prefetchedTo = upTo;
-      }
-      const ref = frame.refs[frame.next++];
-      const children = await this.visitPage(ref, bucket, frames.length, visit, order);
-      if (children) frames.push({ refs: children, next: 0, prefetchedTo: 0 });
-    }
-  }
-  /** An inline bucket: a leaf page stored inside its parent's value (bbolt bucket.go openBucket). */
-  walkInline(value, bucket, visit) {
-    const page = value.subarray(BUCKET_HEADER_SIZE);
-    const where = `inline bucket ${bucket}`;
-    if (page.length < PAGE_HEADER_SIZE) {
-      this.damage(`${where}: value of ${value.length} bytes is too short for its inline page`);
-      return;
-    }
-    const flags = page.readUInt16LE(8);
-    if (flags !== LEAF_PAGE) {
-      this.damage(`${where}: inline page type is ${pageFlagsName(flags)} (expected leaf)`);
-      return;
-    }
-    this.visitLeaf(page, page.readUInt16LE(10), where, null, { previous: null }, visit);
-  }
-  async visitPage(ref, bucket, depth, visit, order) {
-    const { id } = ref;
-    const from2 = ref.parent === null ? `as the root of ${bucket}` : `from page ${ref.parent} of ${bucket}`;
-    if (depth > MAX_DEPTH) return this.damage(`${bucket}: tree deeper than ${MAX_DEPTH} levels at page ${id}`, id);
-    if (id < 2) return this.damage(`page ${id} is a meta page but is referenced ${from2}`, id);
-    if (id >= this.pageCount) {
-      return this.damage(`page ${id} is referenced ${from2} but the database has only ${this.pageCount} pages`, id);
-    }
-    if (id >= this.store.pagesInFile) {
-      return this.damage(`page ${id} (referenced ${from2}) lies past the end of the file, which holds ${this.store.pagesInFile} pages`, id);
-    }
-    const buf2 = await this.store.take(id);
-    const headerId = buf2.readBigUInt64LE(0);
-    const flags = buf2.readUInt16LE(8);
-    const count = buf2.readUInt16LE(10);
-    const overflow = buf2.readUInt32LE(12);
-    if (headerId !== BigInt(id)) return this.damage(`page ${id}: header says it is page ${headerId} (referenced ${from2})`, id);
-    if (flags !== BRANCH_PAGE && flags !== LEAF_PAGE) {
-      return this.damage(`page ${id}: page type is ${pageFlagsName(flags)}, expected branch or leaf (referenced ${from2})`, id);
-    }
-    const pages = overflow + 1;
-    if (id + pages > this.pageCount) {
-      return this.damage(`page ${id}: its ${overflow} overflow pages run past the database's ${this.pageCount} pages`, id);
-    }
-    if (id + pages > this.store.pagesInFile) {
-      return this.damage(`page ${id}: its ${overflow} overflow pages run past the end of the file`, id);
-    }
-    if (pages * this.store.pageSize > MAX_PAGE_BYTES) {
-      return this.damage(`page ${id}: claims ${overflow} overflow pages (${pages * this.store.pageSize} bytes), more than any etcd value`, id);
-    }
-    if (buf2.length < pages * this.store.pageSize) return this.damage(`page ${id}: the file ended while reading its overflow pages`, id);
-    if (!this.markReached(id, pages, from2)) return null;
-    if (PAGE_HEADER_SIZE + count * ELEMENT_SIZE > buf2.length) {
-      return this.damage(`page ${id}: ${count} elements do not fit in the page`, id);
-    }
-    const where = `page ${id}`;
-    if (flags === LEAF_PAGE) {
-      this.visitLeaf(buf2, count, where, ref, order, visit);
-      return null;
-    }
-    if (count === 0) return this.damage(`page ${id}: branch page without elements`, id);
-    return this.branchChildren(buf2, id, count, ref);
-  }
-  branchChildren(buf2, id, count, ref) {
-    const keys = [];
-    const ids = [];
-    for (let i = 0; i < count; i++) {
-      const at = PAGE_HEADER_SIZE + i * ELEMENT_SIZE;
-      const pos = buf2.readUInt32LE(at);
-      const ksize = buf2.readUInt32LE(at + 4);
-      const start = at + pos;
-      if (start + ksize > buf2.length) return this.damage(`page ${id}: element ${i} points past the end of the page`, id);
-      keys.push(buf2.subarray(start, start + ksize));
-      ids.push(Number(buf2.readBigUInt64LE(at + 8)));
-    }
-    this.checkOrder(keys, ref, `page ${id}`, id);
-    return ids.map((child, i) => ({
-      id: child,
-      low: keys[i],
-      high: i + 1 < keys.length ? keys[i + 1] : ref.high,
-      parent: id
-    }));
-  }
-  visitLeaf(buf2, count, where, ref, order, visit) {
-    if (PAGE_HEADER_SIZE + count * ELEMENT_SIZE > buf2.length) {
-      this.damage(`${where}: ${count} elements do not fit in the page`);
-      return;
-    }
-    const keys = [];
-    const values = [];
-    const buckets = [];
-    for (let i = 0; i < count; i++) {
-      const at = PAGE_HEADER_SIZE + i * ELEMENT_SIZE;
-      const flags = buf2.readUInt32LE(at);
-      const pos = buf2.readUInt32LE(at + 4);
-      const ksize = buf2.readUInt32LE(at + 8);
-      const vsize = buf2.readUInt32LE(at + 12);
-      const start = at + pos;
-      if (start + ksize + vsize > buf2.length) {
-        this.damage(`${where}: element ${i} points past the end of the page`, ref?.id);
-        return;
-      }
-      if ((flags & ~BUCKET_LEAF_FLAG) !== 0) {
-        this.damage(`${where}: element ${i} has unknown flags 0x${flags.toString(16)}`, ref?.id);
-        return;
-      }
-      keys.push(buf2.subarray(start, start + ksize));
-      values.push(buf2.subarray(start + ksize, start + ksize + vsize));
-      buckets.push(flags === BUCKET_LEAF_FLAG);
-    }
-    if (ref) this.checkOrder(keys, ref, where, ref.id);
-    const first = keys[0];
-    if (first && order.previous && compareKeys(order.previous, first) >= 0) {
-      this.log.add("tree", `${where}: first key is not after the last key of the previous page`, ref?.id);
-    }
-    if (keys.length > 0) order.previous = keys[keys.length - 1];
-    for (let i = 0; i < keys.length; i++) visit(keys[i], values[i], buckets[i]);
-  }
-  /** Keys strictly ascending and within the range the parent branch gives this page. */
-  checkOrder(keys, ref, where, page) {
-    for (let i = 1; i < keys.length; i++) {
-      if (compareKeys(keys[i - 1], keys[i]) >= 0) {
-        this.log.add("tree", `${where}: keys out of order at element ${i}`, page);
-        return;
-      }
-    }
-    const first = keys[0];
-    const last = keys[keys.length - 1];
-    if (first && ref.low && compareKeys(first, ref.low) < 0) {
-      this.log.add("tree", `${where}: first key sorts before the key its parent page ${ref.parent} gives it`, page);
-    }
-    if (last && ref.high && compareKeys(last, ref.high) >= 0) {
-      this.log.add("tree", `${where}: last key sorts at or after the next key of its parent page ${ref.parent}`, page);
-    }
-  }
-  damage(message, page) {
-    this.log.add("tree", message, page);
-    this.skippedPages = true;
-    return null;
-  }
-};
-
-// src/sources/snapshot/types.ts
-var SnapshotReadError = class extends Error {
-  constructor(file, reason2) {
-    super(`${file}: ${reason2}`);
-    this.file = file;
-    this.reason = reason2;
-    this.name = "SnapshotReadError";
-  }
-  file;
-  reason;
-};
-
-// src/sources/snapshot/inspect.ts
-var TRAILER_SIZE = 32;
-var SECTOR = 512;
-var DEFAULT_WORKER_HASH_THRESHOLD = 64 << 20;
-async function inspectSnapshot(path6, options = {}) {
-  let fh;
-  try {
-    fh = await open3(path6, "r");
-  } catch (err) {
-    throw new SnapshotReadError(path6, fsReason(err));
-  }
-  try {
-    const before = await fh.stat();
-    if (before.isDirectory()) throw new SnapshotReadError(path6, "is a directory, not a snapshot file");
-    if (!before.isFile()) throw new SnapshotReadError(path6, "is not a regular file");
-    const report2 = await inspectOpenFile(fh, path6, before.size, before.mtime, options);
-    const after = await fh.stat();
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-      report2.notes.push("the file changed while it was read (a running etcd may be writing it); copy it or take a snapshot for exact figures");
-    }
-    return report2;
-  } catch (err) {
-    if (err instanceof SnapshotReadError) throw err;
-    throw new SnapshotReadError(path6, `could not be inspected: ${fsReason(err)}`);
-  } finally {
-    await fh.close();
-  }
-}
-async function inspectOpenFile(fh, path6, size, mtime, options) {
-  const report2 = {
-    file: path6,
-    fileSize: size,
-    fileMtime: mtime.toISOString(),
-    verdict: "ok",
-    problems: [],
-    notes: [],
-    trailer: { present: false }
-  };
-  const log = new ProblemLog();
-  if (size === 0) {
-    log.add("file", "file is empty (0 bytes)");
-    return conclude(report2, log, "corrupt");
-  }
-  const hasTrailer = size > TRAILER_SIZE && size % SECTOR === TRAILER_SIZE;
-  const dataLength = hasTrailer ? size - TRAILER_SIZE : size;
-  report2.trailer.present = hasTrailer;
-  const metas = await readMetaPages(fh, dataLength);
-  if (metas.kind === "not-bbolt") {
-    log.addAll(metas.problems);
-    return conclude(report2, log, "not-etcd");
-  }
-  const threshold = options.workerHashThreshold ?? DEFAULT_WORKER_HASH_THRESHOLD;
-  const hashing = hasTrailer ? sha256OfPrefix(fh, dataLength, dataLength >= threshold) : null;
-  hashing?.catch(() => void 0);
-  log.addAll(metas.problems);
-  let notEtcd = false;
-  if (metas.kind === "usable") {
-    const walked = await walkDatabase(fh, metas.active, metas.activeIndex, metas.pages, size, dataLength, hasTrailer, log, report2);
-    notEtcd = walked.notEtcd;
-  }
-  if (hashing) {
-    const stored = Buffer.alloc(TRAILER_SIZE);
-    await fh.read(stored, 0, TRAILER_SIZE, dataLength);
-    const computed = await hashing;
-    report2.trailer.stored = stored.toString("hex");
-    report2.trailer.computed = computed;
-    report2.trailer.matches = report2.trailer.stored === computed;
-    if (!report2.trailer.matches) {
-      log.add("trailer", `sha256 trailer does not match the content: the file changed after etcd wrote it (trailer ${report2.trailer.stored}, content ${computed})`);
-    }
-  } else {
-    report2.notes.push(
-      `no SHA-256 trailer (size ${size} % 512 = ${size % SECTOR}, not 32): a copy of member/snap/db rather than an \`etcdctl snapshot save\` file; nothing proves the copy is whole, and restore needs --skip-hash-check`
-    );
-  }
-  if (notEtcd) return conclude(report2, log, "not-etcd");
-  return conclude(report2, log, log.count() > 0 ? "corrupt" : hasTrailer ? "ok" : "unverifiable");
-}
-async function walkDatabase(fh, meta, activeIndex, metaPages, size, dataLength, hasTrailer, log, report2) {
-  const pageSize = meta.pageSize;
-  const pageCount = Number(meta.pageCount);
-  const databaseSize = pageCount * pageSize;
-  if (dataLength < databaseSize) {
-    const file = hasTrailer ? `file is ${size} bytes (${dataLength} before its trailer)` : `file is ${size} bytes`;
-    log.add("file", `${file} but the database says ${pageCount} pages \xD7 ${pageSize} = ${databaseSize} bytes: truncated`);
-  } else if (dataLength > databaseSize) {
-    report2.notes.push(`${dataLength - databaseSize} bytes follow the database's last page (bbolt grows its file ahead of use)`);
-  }
-  const store = new PageStore(fh, pageSize, dataLength, pageCount);
-  const walker = new TreeWalker(store, pageCount, log);
-  walker.markReached(0, 2, "as the meta pages");
-  let freelist = null;
-  if (meta.freelist !== NO_FREELIST) {
-    freelist = await readFreelist(store, walker, Number(meta.freelist), pageCount, log);
-  }
-  const buckets = [];
-  const plainKeys = [];
-  await walker.walk(Number(meta.rootPage), "the root bucket", (key3, value, isBucket) => {
-    if (isBucket) buckets.push({ name: Buffer.from(key3), value: Buffer.from(value) });
-    else plainKeys.push(key3.toString("utf8"));
-  });
-  const tally = new EtcdTally(log);
-  const nested = [];
-  for (const bucket of buckets) {
-    const label2 = `bucket "${bucket.name.toString("utf8")}"`;
-    tally.startBucket(bucket.name);
-    await walkBucket(walker, bucket.value, label2, log, (key3, value, isBucket) => {
-      if (isBucket) nested.push({ label: `${label2}/"${key3.toString("utf8")}"`, value: Buffer.from(value) });
-      tally.entry(key3, value, isBucket);
-    });
-  }
-  while (nested.length > 0) {
-    const bucket = nested.shift();
-    await walkBucket(walker, bucket.value, bucket.label, log, (key3, value, isBucket) => {
-      if (isBucket) nested.push({ label: `${bucket.label}/"${key3.toString("utf8")}"`, value: Buffer.from(value) });
-    });
-  }
-  store.clear();
-  const reachable = Math.min(pageCount, walker.reached.length);
-  const pagesFree = freelist ? crossCheckFreelist(freelist, walker, pageCount, log) : reachable - walker.pagesReached;
-  const bbolt = {
-    pageSize,
-    pageCount,
-    databaseSize,
-    txid: Number(meta.txid),
-    activeMeta: activeIndex,
-    metaPages,
-    freelistPage: freelist ? freelist.page : meta.freelist === NO_FREELIST ? null : Number(meta.freelist),
-    pagesInUse: walker.pagesReached,
-    pagesFree
-  };
-  report2.bbolt = bbolt;
-  const names3 = buckets.map((b) => b.name.toString("utf8"));
-  if (!names3.includes("key")) {
-    if (walker.skippedPages) return { notEtcd: false };
-    log.add("etcd", `a bbolt database without etcd's "key" bucket (buckets: ${names3.length > 0 ? names3.join(", ") : "none"})`);
-    return { notEtcd: true };
-  }
-  for (const key3 of plainKeys) log.add("etcd", `the root bucket holds a plain key "${key3}" where etcd keeps only buckets`);
-  report2.etcd = tally.figures(databaseSize, !walker.skippedPages);
-  report2.kubernetes = tally.kubernetes();
-  return { notEtcd: false };
-}
-async function walkBucket(walker, value, label2, log, visit) {
-  if (value.length < BUCKET_HEADER_SIZE) {
-    log.add("tree", `${label2}: bucket header is ${value.length} bytes (expected ${BUCKET_HEADER_SIZE})`);
-    walker.skippedPages = true;
-    return;
-  }
-  const root = value.readBigUInt64LE(0);
-  if (root === 0n) walker.walkInline(value, label2, visit);
-  else await walker.walk(Number(root), label2, visit);
-}
-function conclude(report2, log, verdict) {
-  report2.problems = log.list();
-  report2.verdict = verdict;
-  return report2;
-}
-function fsReason(err) {
-  const e2 = err;
-  switch (e2?.code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "is a directory, not a snapshot file";
-    default:
-      return e2 instanceof Error ? e2.message : String(err);
-  }
-}
-
-// src/sources/host/data-dirs.ts
-var DEFAULT_PARENT = "/var/lib";
-async function readEtcdDataDirs(root, wired, gaps2) {
-  const named2 = [...new Set(wired.map((p) => posix5.normalize(p).replace(/(.)\/+$/, "$1")))];
-  const dirs = [];
-  for (const path6 of named2) dirs.push(await readDataDir(root, path6, true, gaps2));
-  const parents = [.../* @__PURE__ */ new Set([...named2.map((p) => posix5.dirname(p)), DEFAULT_PARENT])].sort();
-  for (const parent of parents) {
-    for (const path6 of await etcdSiblings(root, parent, gaps2)) {
-      if (named2.includes(path6) || dirs.some((d) => d.path === path6)) continue;
-      const dir = await readDataDir(root, path6, false, gaps2);
-      if (dir.memberCreated !== void 0) dirs.push(dir);
-    }
-  }
-  return dirs;
-}
-async function etcdSiblings(root, parent, gaps2) {
-  const folder = underRoot(root, parent);
-  let names3;
-  try {
-    names3 = await readdir6(folder);
-  } catch (err) {
-    if (!isMissing2(err)) gaps2.push({ what: folder, reason: `cannot list etcd data dirs: ${describeFsError(err)}`, affects: ["host"] });
-    return [];
-  }
-  const found = [];
-  for (const name of names3.filter((n) => n.startsWith("etcd")).sort()) {
-    const path6 = posix5.join(parent, name);
-    const info = await stat7(underRoot(root, path6)).catch(() => null);
-    if (info?.isDirectory()) found.push(path6);
-  }
-  return found;
-}
-async function readDataDir(root, path6, wired, gaps2) {
-  const file = underRoot(root, path6);
-  const dir = { path: path6, file, exists: false, wired };
-  const info = await statOrGap(file, gaps2);
-  if (!info?.isDirectory()) return dir;
-  dir.exists = true;
-  const member = await statOrGap(underRoot(root, posix5.join(path6, "member")), gaps2);
-  if (member?.isDirectory()) dir.memberCreated = member.mtime.toISOString();
-  const dbFile = underRoot(root, posix5.join(path6, "member", "snap", "db"));
-  const db = await statOrGap(dbFile, gaps2);
-  if (!db?.isFile()) return dir;
-  dir.database = { size: db.size, mtime: db.mtime.toISOString() };
-  if (wired) {
-    try {
-      dir.inspected = await inspectSnapshot(dbFile);
-    } catch (err) {
-      if (!(err instanceof SnapshotReadError)) throw err;
-      gaps2.push({ what: dbFile, reason: `etcd's database cannot be read: ${err.reason}`, affects: ["host"] });
-    }
-  }
-  return dir;
-}
-async function statOrGap(path6, gaps2) {
-  try {
-    return await stat7(path6);
-  } catch (err) {
-    if (!isMissing2(err)) gaps2.push({ what: path6, reason: `cannot read: ${describeFsError(err)}`, affects: ["host"] });
-    return null;
-  }
-}
-
-// src/sources/host/files.ts
-import { stat as stat8 } from "node:fs/promises";
-import { posix as posix6 } from "node:path";
-async function readHostFiles(root, paths, gaps2) {
-  const files = [];
-  for (const path6 of [...new Set(paths.map((p) => posix6.normalize(p)))].sort()) {
-    const file = underRoot(root, path6);
-    try {
-      const info = await stat8(file);
-      files.push({ path: path6, file, kind: info.isFile() ? "file" : info.isDirectory() ? "directory" : "other" });
-    } catch (err) {
-      if (isMissing2(err)) files.push({ path: path6, file, kind: "missing" });
-      else gaps2.push({ what: file, reason: `cannot check: ${describeFsError(err)}`, affects: ["host"] });
-    }
-  }
-  return files;
-}
-
-// src/sources/host/index.ts
-async function readHost(root, questions) {
-  const inputs = emptyInputs();
-  const etcdDataDirs = await readEtcdDataDirs(root, questions.etcdDataDirs, inputs.gaps);
-  const files = await readHostFiles(root, questions.files, inputs.gaps);
-  const { pkiFound, certificates } = await readCertificates2(root, inputs);
-  inputs.host = { root, files, etcdDataDirs, pkiFound, certificates };
-  return inputs;
-}
-
-// src/sources/snapshot/backup-folders.ts
-import { promises as fs3 } from "node:fs";
-import { basename as basename3, dirname as dirname3, join as join3 } from "node:path";
-async function readBackupFolders(dirs, options = {}) {
-  const gaps2 = [];
-  const files = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const dir of dirs) {
-    const st = await fs3.stat(dir).catch(() => null);
-    if (st?.isFile()) files.push(dir);
-    else await collect(dir, files, gaps2, seen);
-  }
-  const snapshots = [];
-  for (const file of [...new Set(files)].sort()) {
-    try {
-      snapshots.push(await inspectSnapshot(file, options));
-    } catch (err) {
-      if (!(err instanceof SnapshotReadError)) throw err;
-      gaps2.push({ what: file, reason: err.reason, affects: ["snapshots"] });
-    }
-  }
-  return { snapshots, gaps: gaps2 };
-}
-function looksLikeSnapshot(path6) {
-  const name = basename3(path6);
-  if (name.endsWith(".db") || name.startsWith("snapshot")) return true;
-  return name === "db" && basename3(dirname3(path6)) === "snap" && basename3(dirname3(dirname3(path6))) === "member";
-}
-async function collect(dir, files, gaps2, seen) {
-  let real;
-  let entries2;
-  try {
-    real = await fs3.realpath(dir);
-    if (seen.has(real)) return;
-    seen.add(real);
-    entries2 = await fs3.readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    gaps2.push({ what: dir, reason: `backup folder cannot be read: ${reason(err)}`, affects: ["snapshots"] });
-    return;
-  }
-  entries2.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries2) {
-    const path6 = join3(dir, entry.name);
-    let isDir = entry.isDirectory();
-    let isFile2 = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      try {
-        const st = await fs3.stat(path6);
-        isDir = st.isDirectory();
-        isFile2 = st.isFile();
-      } catch (err) {
-        const why = err.code === "ENOENT" ? "broken link: its target does not exist" : `cannot be read: ${reason(err)}`;
-        if (looksLikeSnapshot(path6)) gaps2.push({ what: path6, reason: why, affects: ["snapshots"] });
-        continue;
-      }
-    }
-    if (isDir) await collect(path6, files, gaps2, seen);
-    else if (isFile2 && looksLikeSnapshot(path6)) files.push(path6);
-  }
-}
-function reason(err) {
-  const code = err?.code;
-  if (code === "ENOENT") return "no such directory";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "ENOTDIR") return "not a directory";
-  return err instanceof Error ? err.message : String(err);
-}
-
-// src/sources/snapshot/backup-inputs.ts
-async function readBackups2(locations) {
-  const inputs = emptyInputs();
-  const { snapshots, gaps: gaps2 } = await readBackupFolders(locations);
-  inputs.backupLocations = [...locations];
-  inputs.snapshots = snapshots;
-  inputs.gaps.push(...gaps2);
-  return inputs;
-}
-
-// src/sources/live/errors.ts
-var KubeconfigError = class extends UsageError {
-};
-var ClusterReadError = class extends UsageError {
-};
-var NO_KUBECONFIG_HINT = "Point kcheck at a cluster with --kubeconfig FILE or KUBECONFIG, scan manifests or dumps with `kcheck scan PATH...`, or try `kcheck demo`.";
-
-// src/sources/live/transport.ts
-import http from "node:http";
-import https from "node:https";
-import { gunzipSync } from "node:zlib";
-var TransportError = class extends Error {
-  constructor(message, code) {
-    super(message);
-    this.code = code;
-  }
-  code;
-};
-function authConfig(context) {
-  const config = context.config;
-  if (!context.server.startsWith("http:")) return config;
-  config.clusters = config.clusters.map(
-    (c) => c.name === config.getCurrentCluster()?.name ? { ...c, skipTLSVerify: true } : c
-  );
-  return config;
-}
-async function credentials(config) {
-  const options = { headers: {} };
-  await config.applyToHTTPSOptions(options);
-  if (options.auth) {
-    options.headers.Authorization = `Basic ${Buffer.from(options.auth).toString("base64")}`;
-    delete options.auth;
-  }
-  return options;
-}
-function httpTransport(context, maxSockets) {
-  const base = new URL(context.server);
-  const prefix = base.pathname.replace(/\/+$/, "");
-  const plain = base.protocol === "http:";
-  const config = authConfig(context);
-  const proxied = Boolean(config.getCurrentCluster()?.proxyUrl);
-  let agent;
-  const agentFor = (options) => {
-    if (agent) return agent;
-    if (proxied && options.agent) {
-      agent = options.agent;
-    } else if (plain) {
-      agent = new http.Agent({ keepAlive: true, maxSockets });
-    } else {
-      agent = new https.Agent({
-        keepAlive: true,
-        maxSockets,
-        ca: options.ca,
-        cert: options.cert,
-        key: options.key,
-        servername: options.servername,
-        ...options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}
-      });
-    }
-    return agent;
-  };
-  return {
-    async get(path6, timeoutMs, accept = "application/json") {
-      let options;
-      try {
-        options = await credentials(config);
-      } catch (error2) {
-        throw new TransportError(`cannot get credentials from the kubeconfig: ${error2.message}`, "ECREDENTIALS");
-      }
-      const headers2 = {
-        ...options.headers,
-        Accept: accept,
-        "Accept-Encoding": "gzip",
-        "User-Agent": "kcheck"
-      };
-      const request = plain ? http.request : https.request;
-      return new Promise((resolve2, reject) => {
-        let settled = false;
-        const fail = (error2) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          req.destroy();
-          reject(error2);
-        };
-        const req = request(
-          {
-            protocol: base.protocol,
-            hostname: base.hostname.replace(/^\[(.*)\]$/, "$1"),
-            port: base.port || (plain ? 80 : 443),
-            path: prefix + path6,
-            method: "GET",
-            headers: headers2,
-            agent: agentFor(options)
-          },
-          (res) => {
-            const chunks = [];
-            res.on("data", (chunk) => chunks.push(chunk));
-            res.on("error", (error2) => fail(new TransportError(error2.message, error2.code ?? "ERESPONSE")));
-            res.on("aborted", () => fail(new TransportError("connection closed while reading the response", "ECONNRESET")));
-            res.on("end", () => {
-              if (settled) return;
-              let body = Buffer.concat(chunks);
-              try {
-                if (res.headers["content-encoding"] === "gzip") body = gunzipSync(body);
-              } catch (error2) {
-                fail(new TransportError(`response body is not valid gzip: ${error2.message}`, "EBADGZIP"));
-                return;
-              }
-              settled = true;
-              clearTimeout(timer);
-              resolve2({ status: res.statusCode ?? 0, headers: res.headers, body });
-            });
-          }
-        );
-        const timer = setTimeout(
-          () => fail(new TransportError(`no complete answer within ${timeoutMs} ms (--request-timeout)`, "ETIMEDOUT")),
-          timeoutMs
-        );
-        req.on("error", (error2) => fail(new TransportError(error2.message, error2.code ?? "EREQUEST")));
-        req.end();
-      });
-    },
-    close() {
-      agent?.destroy();
-    }
-  };
-}
-
-// src/sources/live/client.ts
-var RETRY_STATUS = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
-var RETRY_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-  "ERESPONSE"
-]);
-var TLS_HINT = "check certificate-authority(-data) and tls-server-name of the cluster in the kubeconfig";
-function retryAfterMs(headers2, now) {
-  const value = headers2["retry-after"];
-  if (typeof value !== "string" || value.trim() === "") return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1e3;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-function statusMessage(body) {
-  if (body && typeof body === "object" && "message" in body && typeof body.message === "string") return body.message;
-  return void 0;
-}
-function parse3(body) {
-  if (body.length === 0) return void 0;
-  try {
-    return JSON.parse(body.toString("utf8"));
-  } catch {
-    return void 0;
-  }
-}
-function describeStatus(status, body) {
-  const message = statusMessage(body);
-  return `HTTP ${status}${message ? `: ${message}` : ""}`;
-}
-var ApiClient = class {
-  constructor(transport, target, options) {
-    this.transport = transport;
-    this.target = target;
-    this.options = options;
-    this.baseBackoffMs = options.baseBackoffMs ?? 250;
-    this.maxBackoffMs = options.maxBackoffMs ?? 8e3;
-    this.random = options.random ?? Math.random;
-  }
-  transport;
-  target;
-  options;
-  baseBackoffMs;
-  maxBackoffMs;
-  random;
-  backoff(retry2) {
-    const cap = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** retry2);
-    return cap / 2 + this.random() * (cap / 2);
-  }
-  giveUp(path6, cause, tries, started) {
-    const seconds = ((Date.now() - started) / 1e3).toFixed(1);
-    throw new ClusterReadError(
-      `cannot read ${this.target}: GET ${path6} failed: ${cause}; gave up after ${tries} attempt${tries === 1 ? "" : "s"} in ${seconds}s (--timeout)`
-    );
-  }
-  /** GET a JSON document (objects, lists, /version). */
-  async get(path6) {
-    const { status, body } = await this.request(path6, "application/json");
-    const parsed = parse3(body);
-    if (status >= 200 && status < 300 && parsed === void 0) {
-      throw new ClusterReadError(`cannot read ${this.target}: the answer to GET ${path6} is not JSON`);
-    }
-    return { status, body: parsed };
-  }
-  /** GET a text document (/metrics). */
-  async getText(path6) {
-    const { status, body } = await this.request(path6, "text/plain");
-    return { status, text: body.toString("utf8") };
-  }
-  async request(path6, accept) {
-    const started = Date.now();
-    let lastCause = "the deadline passed before the request could be sent";
-    for (let tries = 1; ; tries++) {
-      const remaining = this.options.deadline - Date.now();
-      if (remaining <= 0) this.giveUp(path6, lastCause, tries - 1, started);
-      let cause;
-      let wait;
-      try {
-        const response = await this.transport.get(path6, Math.min(this.options.requestTimeoutMs, remaining), accept);
-        if (response.status === 401) {
-          throw new ClusterReadError(
-            `cannot read ${this.target}: the API server rejected the credentials (401 Unauthorized); check the user of this context in the kubeconfig`
-          );
-        }
-        if (!RETRY_STATUS.has(response.status)) return { status: response.status, body: response.body };
-        cause = describeStatus(response.status, parse3(response.body));
-        wait = retryAfterMs(response.headers, Date.now()) ?? this.backoff(tries - 1);
-      } catch (error2) {
-        if (!(error2 instanceof TransportError)) throw error2;
-        if (!RETRY_CODES.has(error2.code)) {
-          const tls = /CERT|SELF_SIGNED|SSL|TLS/.test(error2.code) ? ` (${TLS_HINT})` : "";
-          throw new ClusterReadError(`cannot read ${this.target}: GET ${path6}: ${error2.message}${tls}`);
-        }
-        cause = error2.message;
-        wait = this.backoff(tries - 1);
-      }
-      lastCause = cause;
-      if (Date.now() + wait >= this.options.deadline) this.giveUp(path6, cause, tries, started);
-      await new Promise((resolve2) => setTimeout(resolve2, wait));
-    }
-  }
-};
-
-// src/sources/live/kubeconfig.ts
-import { statSync } from "node:fs";
-import { homedir } from "node:os";
-import { delimiter, join as join4 } from "node:path";
-import { isIPv6 } from "node:net";
-
-// node_modules/@kubernetes/client-node/dist/config.js
-import fs6 from "node:fs";
-import https2 from "node:https";
-import http2 from "node:http";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -57016,17 +55247,17 @@ function requireException() {
   if (hasRequiredException) return exception;
   hasRequiredException = 1;
   function formatError(exception2, compact) {
-    let where = "";
+    let where2 = "";
     const message = exception2.reason || "(unknown reason)";
     if (!exception2.mark) return message;
     if (exception2.mark.name) {
-      where += 'in "' + exception2.mark.name + '" ';
+      where2 += 'in "' + exception2.mark.name + '" ';
     }
-    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    where2 += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
     if (!compact && exception2.mark.snippet) {
-      where += "\n\n" + exception2.mark.snippet;
+      where2 += "\n\n" + exception2.mark.snippet;
     }
-    return message + " " + where;
+    return message + " " + where2;
   }
   function YAMLException2(reason2, mark) {
     Error.call(this);
@@ -60026,7 +58257,2497 @@ var {
   safeDump
 } = yaml;
 
+// src/sources/manifests/yaml-core-schema.ts
+var NULL = /^(?:~|[Nn]ull|NULL)?$/;
+var BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+var INT_OCT = /^0o[0-7]+$/;
+var INT = /^[-+]?[0-9]+$/;
+var INT_HEX = /^0x[0-9a-fA-F]+$/;
+var FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+var FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+var FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+var NOT_RESOLVED = /* @__PURE__ */ Symbol("a string");
+function infinityOrNaN(text) {
+  if (text.slice(-3).toLowerCase() === "nan") return NaN;
+  return text.startsWith("-") ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+}
+function plainValue(text) {
+  switch (text.charCodeAt(0)) {
+    case 126:
+    case 110:
+    case 78:
+      return NULL.test(text) ? null : NOT_RESOLVED;
+    case 116:
+    case 84:
+    case 102:
+    case 70:
+      return BOOL.test(text) ? text.startsWith("t") || text.startsWith("T") : NOT_RESOLVED;
+    case 43:
+    case 45:
+    case 46:
+    case 48:
+    case 49:
+    case 50:
+    case 51:
+    case 52:
+    case 53:
+    case 54:
+    case 55:
+    case 56:
+    case 57:
+      if (INT_OCT.test(text)) return parseInt(text.substring(2), 8);
+      if (INT.test(text)) return parseInt(text, 10);
+      if (INT_HEX.test(text)) return parseInt(text.substring(2), 16);
+      if (FLOAT_NAN.test(text)) return infinityOrNaN(text);
+      if (FLOAT_EXP.test(text) || FLOAT.test(text)) return parseFloat(text);
+      return NOT_RESOLVED;
+    default:
+      return text === "" ? null : NOT_RESOLVED;
+  }
+}
+var YAML_12_CORE = new Schema({
+  implicit: [
+    new Type("tag:kcheck,core:plain", {
+      kind: "scalar",
+      resolve: (text) => plainValue(text ?? "") !== NOT_RESOLVED,
+      construct: (text) => plainValue(text ?? "")
+    })
+  ]
+});
+
+// src/sources/manifests/yaml-quick-items.ts
+var ITEM_START = /^( *)-(?: |$)/;
+var BLOCK_SCALAR = /(?:^( *(?:- +)*)|: +)[|>][+-]?(?: +#.*)? *$/;
+var LONGEST_SAFE_LINE = 1024;
+var SPACE = 32;
+var QUOTE2 = 34;
+var HASH = 35;
+var AMPERSAND = 38;
+var APOSTROPHE = 39;
+var STAR = 42;
+var PLUS = 43;
+var COMMA2 = 44;
+var DASH = 45;
+var COLON2 = 58;
+var GREATER = 62;
+var QUESTION = 63;
+var LEFT_BRACKET = 91;
+var BACKSLASH2 = 92;
+var RIGHT_BRACKET = 93;
+var LEFT_BRACE = 123;
+var PIPE = 124;
+var RIGHT_BRACE = 125;
+var TILDE = 126;
+var BANG = 33;
+var END = -1;
+function spacesEnd(line, from2) {
+  let at2 = from2;
+  while (at2 < line.length && line.charCodeAt(at2) === SPACE) at2++;
+  return at2;
+}
+function spacesStart(line, before) {
+  let at2 = before;
+  while (at2 > 0 && line.charCodeAt(at2 - 1) === SPACE) at2--;
+  return at2;
+}
+function entryStart(line, indent) {
+  let at2 = indent;
+  while (line.charCodeAt(at2) === DASH && line.charCodeAt(at2 + 1) === SPACE) at2 = spacesEnd(line, at2 + 1);
+  return at2;
+}
+function codeAt(line, at2) {
+  return at2 < line.length ? line.charCodeAt(at2) : END;
+}
+function nullWordBefore(line, end) {
+  const last = end >= 1 ? line.charCodeAt(end - 1) : END;
+  if (last === TILDE) return end - 1;
+  if (end < 4 || last !== 108 && last !== 76) return -1;
+  const word = line.slice(end - 4, end);
+  return word === "null" || word === "Null" || word === "NULL" ? end - 4 : -1;
+}
+function keyStartsBefore(line, at2, entry) {
+  const start = spacesStart(line, at2);
+  if (start <= entry) return true;
+  const before = line.charCodeAt(start - 1);
+  return before === LEFT_BRACKET || before === LEFT_BRACE || before === COMMA2;
+}
+function nullKeyBefore(line, colon, entry) {
+  const end = spacesStart(line, colon);
+  const word = nullWordBefore(line, end);
+  return keyStartsBefore(line, word === -1 ? end : word, entry);
+}
+function nullEntryBefore(line, at2, entry) {
+  const word = nullWordBefore(line, spacesStart(line, at2));
+  if (word === -1) return false;
+  const start = spacesStart(line, word);
+  if (start <= entry) return true;
+  const before = line.charCodeAt(start - 1);
+  return before === LEFT_BRACE || before === COMMA2;
+}
+function isWordCharacter(ch) {
+  return ch >= 97 && ch <= 122 || ch >= 65 && ch <= 90 || ch >= 48 && ch <= 57 || ch === 46 || ch === 47 || ch === 95;
+}
+function isFlowEnd(ch) {
+  return ch === END || ch === SPACE || ch === COMMA2 || ch === LEFT_BRACKET || ch === RIGHT_BRACKET || ch === LEFT_BRACE || ch === RIGHT_BRACE;
+}
+function startsNode(before, inFlow) {
+  return before === SPACE || inFlow && (before === LEFT_BRACKET || before === LEFT_BRACE || before === COMMA2 || before === COLON2);
+}
+function screenLine(line, indent, open4) {
+  const entry = entryStart(line, indent);
+  open4.entry = entry;
+  open4.blockIndicator = false;
+  open4.escapedBreak = false;
+  for (let i = indent; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
+    if (isWordCharacter(ch)) continue;
+    const before = i === 0 ? SPACE : line.charCodeAt(i - 1);
+    switch (ch) {
+      case AMPERSAND:
+      case STAR:
+      case BANG:
+        if (before === SPACE || before === LEFT_BRACKET || before === LEFT_BRACE || before === COMMA2 || before === COLON2 || before === QUESTION || before === DASH) return false;
+        break;
+      case QUESTION:
+        if ((before === SPACE || before === LEFT_BRACKET || before === LEFT_BRACE || before === COMMA2) && isFlowEnd(codeAt(line, i + 1))) return false;
+        break;
+      case HASH:
+        if (i > 0 && (before === QUOTE2 || before === APOSTROPHE || before === RIGHT_BRACKET || before === RIGHT_BRACE)) return false;
+        break;
+      case COLON2:
+        if (isFlowEnd(codeAt(line, i + 1)) && nullKeyBefore(line, i, entry)) return false;
+        break;
+      case COMMA2:
+      case RIGHT_BRACE:
+        if (nullEntryBefore(line, i, entry)) return false;
+        break;
+      case PIPE:
+      case GREATER: {
+        const next = codeAt(line, i + 1);
+        const digit = next === PLUS || next === DASH ? codeAt(line, i + 2) : next;
+        if (before === SPACE && digit >= 49 && digit <= 57) return false;
+        if (before === SPACE) open4.blockIndicator = true;
+        break;
+      }
+    }
+    if (open4.quote === QUOTE2) {
+      if (ch === BACKSLASH2 && i === line.length - 1) open4.escapedBreak = true;
+      if (ch === BACKSLASH2) i++;
+      else if (ch === QUOTE2) open4.quote = 0;
+    } else if (open4.quote === APOSTROPHE) {
+      if (ch === APOSTROPHE && codeAt(line, i + 1) === APOSTROPHE) i++;
+      else if (ch === APOSTROPHE) open4.quote = 0;
+    } else if (ch === HASH && before === SPACE) {
+      return open4.depth === 0 || !nullEntryBefore(line, i, entry);
+    } else if ((ch === QUOTE2 || ch === APOSTROPHE) && startsNode(before, open4.depth > 0)) {
+      open4.quote = ch;
+    } else if ((ch === LEFT_BRACKET || ch === LEFT_BRACE) && startsNode(before, open4.depth > 0)) {
+      open4.depth += 1;
+    } else if ((ch === RIGHT_BRACKET || ch === RIGHT_BRACE) && open4.depth > 0) {
+      open4.depth -= 1;
+      if (codeAt(line, spacesEnd(line, i + 1)) === COLON2) return false;
+    }
+  }
+  return open4.depth === 0 || !nullEntryBefore(line, line.length, entry);
+}
+function emptyNestedEntry(line, indent, entry) {
+  let dashes = 0;
+  for (let i = indent; i < entry; i++) if (line.charCodeAt(i) === DASH) dashes++;
+  let rest = entry;
+  if (line.charCodeAt(rest) === DASH && (rest + 1 === line.length || line.charCodeAt(rest + 1) === SPACE)) {
+    dashes++;
+    rest = spacesEnd(line, rest + 1);
+  }
+  return dashes >= 2 && (rest === line.length || line.charCodeAt(rest) === HASH);
+}
+function plainEnough(lines3) {
+  let block;
+  const open4 = { quote: 0, depth: 0, entry: 0, blockIndicator: false, escapedBreak: false };
+  let openedBelow = 0;
+  for (const line of lines3) {
+    const indent = spacesEnd(line, 0);
+    if (block) {
+      if (indent === line.length) {
+        if (block.indent === void 0) block.leadingBlank = Math.max(block.leadingBlank, indent);
+        continue;
+      }
+      if (indent > block.parent) {
+        if (block.indent === void 0) {
+          if (block.leadingBlank > indent) return false;
+          block.indent = indent;
+        }
+        if (indent < block.indent) return false;
+        continue;
+      }
+      block = void 0;
+    }
+    const continued = open4.quote !== 0 || open4.depth > 0;
+    if (continued && indent < line.length && indent <= openedBelow) return false;
+    if (open4.escapedBreak && indent === line.length) return false;
+    if (!continued && line.charCodeAt(indent) === HASH) continue;
+    if (line.length > LONGEST_SAFE_LINE || !screenLine(line, indent, open4)) return false;
+    if (!continued && emptyNestedEntry(line, indent, open4.entry)) return false;
+    if (open4.quote !== 0 || open4.depth > 0) {
+      if (!continued) openedBelow = open4.entry;
+      continue;
+    }
+    const header2 = !continued && open4.blockIndicator ? BLOCK_SCALAR.exec(line) : null;
+    if (header2 && !line.slice(0, header2.index).includes(" #")) {
+      const dash = header2[1]?.lastIndexOf("-") ?? -1;
+      block = { parent: dash === -1 ? open4.entry : dash, indent: void 0, leadingBlank: 0 };
+    }
+  }
+  return open4.quote === 0 && open4.depth === 0;
+}
+function itemPosition(lines3, start, end, itemIndent) {
+  for (let i = start, from2 = itemIndent + 1; i < end; i++, from2 = 0) {
+    const line = lines3[i] ?? "";
+    const at2 = spacesEnd(line, from2);
+    if (at2 < line.length && line.charCodeAt(at2) !== HASH) return { line: i + 1, column: at2 + 1 };
+  }
+  return { line: start + 1, column: spacesEnd(lines3[start] ?? "", itemIndent + 1) + 1 };
+}
+function quickItems(text) {
+  if (text.includes("	") || text.includes("\r")) return void 0;
+  const lines3 = text.split("\n");
+  const first = ITEM_START.exec(lines3[0] ?? "");
+  if (!first) return void 0;
+  const itemIndent = first[1]?.length ?? 0;
+  if (!plainEnough(lines3)) return void 0;
+  const starts = [];
+  lines3.forEach((line, index2) => {
+    if (line.charCodeAt(itemIndent) === DASH && spacesEnd(line, 0) === itemIndent && ITEM_START.test(line)) starts.push(index2);
+  });
+  let values;
+  try {
+    values = load(text, { schema: YAML_12_CORE });
+  } catch {
+    return void 0;
+  }
+  if (!Array.isArray(values) || values.length !== starts.length) return void 0;
+  return values.map((value, i) => ({ value, ...itemPosition(lines3, starts[i], starts[i + 1] ?? lines3.length, itemIndent) }));
+}
+
+// src/sources/manifests/yaml-text.ts
+function offsetLines(firstLine) {
+  return (textLine) => firstLine + textLine - 1;
+}
+function parse2(text, lines3) {
+  const counter = new import_yaml5.LineCounter();
+  const parsed = (0, import_yaml5.parseAllDocuments)(text, { lineCounter: counter, prettyErrors: false });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const at2 = (offset) => {
+    const pos = counter.linePos(offset);
+    return { line: lines3(Math.max(pos.line, 1)), column: Math.max(pos.col, 1) };
+  };
+  return { docs, at: at2 };
+}
+function problem(error2, at2) {
+  return { kind: "problem", message: `invalid YAML: ${error2.message}`, at: at2(error2.pos[0]) };
+}
+function yamlDocumentPieces(text, lines3, nextList) {
+  const { docs, at: at2 } = parse2(text, lines3);
+  const pieces = [];
+  for (const doc of docs) {
+    const error2 = doc.errors[0];
+    if (error2) {
+      pieces.push(problem(error2, at2));
+      continue;
+    }
+    const root = doc.contents;
+    if (root === null || (0, import_yaml5.isScalar)(root) && root.value === null) continue;
+    const value = toJS(doc);
+    if (!value.ok) {
+      pieces.push({ kind: "problem", message: value.message, at: at2(root.range[0]) });
+      continue;
+    }
+    const itemsNode = (0, import_yaml5.isSeq)(root) ? root : (0, import_yaml5.isMap)(root) ? root.get("items", true) : void 0;
+    if (!(0, import_yaml5.isSeq)(itemsNode)) {
+      pieces.push({ kind: "document", value: value.value, at: at2(root.range[0]) });
+      continue;
+    }
+    const list = nextList();
+    const items2 = (0, import_yaml5.isSeq)(root) ? value.value : value.value.items;
+    const envelope = (0, import_yaml5.isSeq)(root) ? void 0 : { ...value.value, items: void 0 };
+    pieces.push({ kind: "list-start", list, envelope });
+    itemsNode.items.forEach((node, index2) => {
+      const position = node && typeof node === "object" && "range" in node && node.range ? at2(node.range[0]) : at2(itemsNode.range[0]);
+      pieces.push({ kind: "list-item", list, value: items2[index2], at: position });
+    });
+    pieces.push({ kind: "list-end", list, envelope });
+  }
+  return pieces;
+}
+function yamlItemPieces(text, lines3, list) {
+  const quick = quickItems(text);
+  if (!quick) return preciseItemPieces(text, lines3, list);
+  return quick.map((item) => ({ kind: "list-item", list, value: item.value, at: { line: lines3(item.line), column: item.column } }));
+}
+function preciseItemPieces(text, lines3, list) {
+  const { docs, at: at2 } = parse2(text, lines3);
+  const pieces = [];
+  for (const doc of docs) {
+    const error2 = doc.errors[0];
+    if (error2) {
+      pieces.push(problem(error2, at2));
+      continue;
+    }
+    const root = doc.contents;
+    if (!(0, import_yaml5.isSeq)(root)) continue;
+    const value = toJS(doc);
+    if (!value.ok) {
+      pieces.push({ kind: "problem", message: value.message, at: at2(root.range[0]) });
+      continue;
+    }
+    const items2 = value.value;
+    root.items.forEach((node, index2) => {
+      const position = node && typeof node === "object" && "range" in node && node.range ? at2(node.range[0]) : at2(root.range[0]);
+      pieces.push({ kind: "list-item", list, value: items2[index2], at: position });
+    });
+  }
+  return pieces;
+}
+function yamlValue(text) {
+  const { docs } = parse2(text, offsetLines(1));
+  const doc = docs[0];
+  if (!doc || doc.errors.length > 0) return void 0;
+  const value = toJS(doc);
+  return value.ok ? value.value : void 0;
+}
+function toJS(doc) {
+  try {
+    return { ok: true, value: doc.toJS() };
+  } catch (err) {
+    return { ok: false, message: `invalid YAML: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+// src/sources/manifests/yaml-splitter.ts
+var DOCUMENT_START = /^---(?:[ \t]|$)/;
+var DOCUMENT_END = /^\.\.\.(?:[ \t]|$)/;
+var ITEMS_KEY = /^items:[ \t]*(?:#.*)?$/;
+var SEQUENCE_ENTRY = /^( *)-(?:[ \t]|$)/;
+var BLANK_OR_COMMENT = /^[ \t]*(?:#.*)?$/;
+function indentOf(line) {
+  let n = 0;
+  while (n < line.length && line.charCodeAt(n) === 32) n++;
+  return n;
+}
+var YamlSplitter = class {
+  out = [];
+  rest = [];
+  lineNo = 0;
+  doc = this.newDocument();
+  lists = 0;
+  push(text) {
+    let nl = text.indexOf("\n");
+    if (nl === -1) {
+      if (text !== "") this.rest.push(text);
+      return;
+    }
+    this.rest.push(text.slice(0, nl));
+    this.line(this.rest.join(""));
+    this.rest = [];
+    let start = nl + 1;
+    for (nl = text.indexOf("\n", start); nl !== -1; nl = text.indexOf("\n", start)) {
+      this.line(text.slice(start, nl));
+      start = nl + 1;
+    }
+    if (start < text.length) this.rest.push(text.slice(start));
+  }
+  end() {
+    if (this.rest.length > 0) this.line(this.rest.join(""));
+    this.rest = [];
+    this.endDocument();
+  }
+  take() {
+    const taken = this.out;
+    this.out = [];
+    return taken;
+  }
+  newDocument() {
+    return { segments: [], hasContent: false, directives: false, mode: "plain", held: [], itemIndent: 0, item: void 0, list: void 0 };
+  }
+  line(raw) {
+    this.lineNo += 1;
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (DOCUMENT_START.test(line) && this.doc.directives && !this.doc.hasContent) {
+      this.envelopeLine(line);
+      return;
+    }
+    if (DOCUMENT_START.test(line) || DOCUMENT_END.test(line)) {
+      this.endDocument();
+      if (line.startsWith("---") && !BLANK_OR_COMMENT.test(line.slice(3))) this.envelopeLine(line);
+      return;
+    }
+    const doc = this.doc;
+    if (doc.mode === "items") this.itemsLine(line);
+    else if (doc.mode === "items-key") this.afterItemsKey(line);
+    else if (!doc.hasContent && SEQUENCE_ENTRY.exec(line)?.[1] === "") {
+      this.startItems(0);
+      this.itemsLine(line);
+    } else {
+      this.envelopeLine(line);
+      if (ITEMS_KEY.test(line)) doc.mode = "items-key";
+    }
+  }
+  envelopeLine(line, lineNo = this.lineNo) {
+    const doc = this.doc;
+    const last = doc.segments[doc.segments.length - 1];
+    if (last && last.firstLine + last.lines.length === lineNo) last.lines.push(line);
+    else doc.segments.push({ firstLine: lineNo, lines: [line] });
+    if (BLANK_OR_COMMENT.test(line)) return;
+    if (!doc.hasContent && line.startsWith("%")) doc.directives = true;
+    else doc.hasContent = true;
+  }
+  afterItemsKey(line) {
+    const doc = this.doc;
+    if (BLANK_OR_COMMENT.test(line)) {
+      doc.held.push(line);
+      return;
+    }
+    const entry = SEQUENCE_ENTRY.exec(line);
+    if (entry) {
+      doc.held = [];
+      this.startItems(entry[1]?.length ?? 0);
+      this.itemsLine(line);
+      return;
+    }
+    const firstHeld = this.lineNo - doc.held.length;
+    doc.held.forEach((held, index2) => this.envelopeLine(held, firstHeld + index2));
+    doc.held = [];
+    doc.mode = "plain";
+    this.envelopeLine(line);
+  }
+  startItems(indent) {
+    const doc = this.doc;
+    doc.mode = "items";
+    doc.itemIndent = indent;
+    doc.hasContent = true;
+    this.lists += 1;
+    doc.list = this.lists;
+    const head = doc.segments.length > 0 ? yamlValue(this.segmentText(doc.segments)) : void 0;
+    this.out.push({ kind: "list-start", list: doc.list, envelope: head });
+  }
+  itemsLine(line) {
+    const doc = this.doc;
+    const indent = indentOf(line);
+    if (BLANK_OR_COMMENT.test(line) || indent > doc.itemIndent) {
+      doc.item?.lines.push(line);
+      return;
+    }
+    this.endItem();
+    if (indent === doc.itemIndent && SEQUENCE_ENTRY.test(line)) {
+      doc.item = { firstLine: this.lineNo, lines: [line] };
+      return;
+    }
+    doc.mode = "plain";
+    this.envelopeLine(line);
+  }
+  endItem() {
+    const doc = this.doc;
+    const item = doc.item;
+    if (!item || doc.list === void 0) return;
+    doc.item = void 0;
+    this.out.push(...yamlItemPieces(item.lines.join("\n"), offsetLines(item.firstLine), doc.list));
+  }
+  endDocument() {
+    const doc = this.doc;
+    this.endItem();
+    if (doc.list !== void 0) {
+      const envelope = doc.segments.length > 0 ? this.parseEnvelope(doc.segments) : void 0;
+      this.out.push({ kind: "list-end", list: doc.list, envelope });
+    } else if (doc.hasContent || doc.directives) {
+      const text = this.segmentText(doc.segments);
+      this.out.push(...yamlDocumentPieces(text, this.segmentLines(doc.segments), () => ++this.lists));
+    }
+    this.doc = this.newDocument();
+  }
+  parseEnvelope(segments) {
+    const pieces = yamlDocumentPieces(this.segmentText(segments), this.segmentLines(segments), () => ++this.lists);
+    let envelope;
+    for (const piece of pieces) {
+      if (piece.kind === "problem") this.out.push(piece);
+      else if (piece.kind === "document") envelope = piece.value;
+    }
+    return envelope;
+  }
+  segmentText(segments) {
+    return segments.map((s) => s.lines.join("\n")).join("\n");
+  }
+  segmentLines(segments) {
+    return (textLine) => {
+      let remaining = textLine;
+      for (const segment of segments) {
+        if (remaining <= segment.lines.length) return segment.firstLine + remaining - 1;
+        remaining -= segment.lines.length;
+      }
+      const last = segments[segments.length - 1];
+      return last ? last.firstLine + last.lines.length - 1 : textLine;
+    };
+  }
+};
+
+// src/sources/manifests/stream.ts
+var BINARY_SNIFF_BYTES = 8e3;
+var START = { line: 1, column: 1 };
+function splitterFor(head) {
+  const first = /[^\s\ufeff]/.exec(head);
+  if (!first) return void 0;
+  return first[0] === "{" || first[0] === "[" ? new JsonSplitter() : new YamlSplitter();
+}
+function withoutByteOrderMark(text) {
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+async function* streamManifests(chunks) {
+  let decoder3;
+  let sniffed = 0;
+  let head = "";
+  let splitter;
+  const judge3 = new Judge();
+  for await (const chunk of chunks) {
+    let text;
+    if (typeof chunk === "string") {
+      text = chunk;
+    } else {
+      if (sniffed < BINARY_SNIFF_BYTES) {
+        const window2 = chunk.subarray(0, BINARY_SNIFF_BYTES - sniffed);
+        if (sniffed === 0 && chunk[0] === 255 && chunk[1] === 254) decoder3 = new StringDecoder("utf16le");
+        else if (window2.includes(0) && decoder3 === void 0) {
+          yield { type: "skipped", reason: "binary file (contains NUL bytes), not YAML or JSON", at: START };
+          return;
+        }
+        sniffed += window2.length;
+      }
+      decoder3 ??= new StringDecoder("utf8");
+      text = decoder3.write(chunk);
+    }
+    if (!splitter) {
+      head += text;
+      splitter = splitterFor(head);
+      if (!splitter) continue;
+      text = withoutByteOrderMark(head);
+      head = "";
+    }
+    splitter.push(text);
+    for (const piece of splitter.take()) yield* judge3.accept(piece);
+  }
+  let tail = decoder3?.end() ?? "";
+  if (!splitter) {
+    tail = withoutByteOrderMark(head + tail);
+    splitter = splitterFor(tail);
+    if (!splitter) {
+      yield { type: "skipped", reason: "empty file", at: START };
+      return;
+    }
+  }
+  if (tail) splitter.push(tail);
+  splitter.end();
+  for (const piece of splitter.take()) yield* judge3.accept(piece);
+}
+
+// src/sources/manifests/read-file.ts
+var STDIN = "<stdin>";
+function record(event, file, into, origin) {
+  const provenance = { type: "file", file, line: event.at.line, column: event.at.column };
+  switch (event.type) {
+    case "object": {
+      const raw = { object: event.object, provenance };
+      if (origin) raw.origin = origin;
+      into.objects.push(raw);
+      return;
+    }
+    case "version": {
+      const report2 = { provenance };
+      if (event.clientVersion !== void 0) report2.clientVersion = event.clientVersion;
+      if (event.serverVersion !== void 0) report2.serverVersion = event.serverVersion;
+      into.versionReports.push(report2);
+      return;
+    }
+    case "problem":
+      into.problems.push({ provenance, message: event.message });
+      return;
+    case "skipped":
+      into.skipped.push({ provenance, reason: event.reason });
+      return;
+  }
+}
+async function readManifestStream(stream, file, into, origin) {
+  let events = 0;
+  try {
+    for await (const event of streamManifests(stream)) {
+      events += 1;
+      record(event, file, into, origin);
+    }
+    into.scanned.push(file);
+  } catch (err) {
+    if (events > 0) into.scanned.push(file);
+    into.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}` });
+  }
+}
+async function readManifestFile(file, into, options = {}) {
+  const stream = createReadStream(onDisk(file, options.cwd), { highWaterMark: 1 << 20 });
+  try {
+    await readManifestStream(stream, file, into, options.origin);
+  } finally {
+    stream.destroy();
+  }
+}
+
+// src/sources/manifests/index.ts
+var PathReader = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  inputs = emptyInputs();
+  seen = /* @__PURE__ */ new Set();
+  async path(path6) {
+    if (path6 === "-") return this.stdin();
+    let info;
+    try {
+      info = await stat4(onDisk(path6, this.options.cwd));
+    } catch (err) {
+      const missing2 = typeof err === "object" && err !== null && "code" in err && err.code === "ENOENT";
+      if (missing2 && isGlobPattern(path6)) return this.glob(path6);
+      this.inputs.gaps.push({ what: path6, reason: `cannot read: ${describeFsError(err)}` });
+      return;
+    }
+    if (info.isDirectory()) return this.folder(path6, true);
+    return this.file(path6);
+  }
+  async stdin() {
+    if (this.seen.has(STDIN)) return;
+    this.seen.add(STDIN);
+    const stream = this.options.stdin ?? process.stdin;
+    await readManifestStream(stream, STDIN, this.inputs);
+  }
+  async glob(pattern) {
+    const matches3 = await expandGlob(pattern, this.options.cwd);
+    if (matches3.length === 0) {
+      this.inputs.gaps.push({ what: pattern, reason: "no files match this pattern" });
+      return;
+    }
+    for (const match of matches3) {
+      const info = await stat4(onDisk(match, this.options.cwd)).catch(() => void 0);
+      if (info?.isDirectory()) await this.folder(match, false);
+      else await this.file(match);
+    }
+  }
+  async folder(dir, named2) {
+    const { files, gaps: gaps2 } = await findManifestFiles(dir, this.options.cwd);
+    this.inputs.gaps.push(...gaps2);
+    if (files.length === 0 && gaps2.length === 0 && named2) {
+      this.inputs.gaps.push({ what: dir, reason: "no *.yaml, *.yml or *.json files in this folder" });
+    }
+    for (const file of files) await this.file(file);
+  }
+  async file(file) {
+    const real = await realpath2(onDisk(file, this.options.cwd)).catch(() => file);
+    if (this.seen.has(real)) return;
+    this.seen.add(real);
+    const options = this.options.cwd === void 0 ? {} : { cwd: this.options.cwd };
+    await readManifestFile(file, this.inputs, options);
+  }
+};
+async function readPaths(paths, opts = {}) {
+  const reader = new PathReader(opts);
+  for (const path6 of paths) await reader.path(path6);
+  return reader.inputs;
+}
+
+// src/sources/root/index.ts
+import { readdir as readdir4, stat as stat5 } from "node:fs/promises";
+var MANIFESTS = ["etc", "kubernetes", "manifests"];
+var KUBEADM_CONFIGS = [
+  ["etc", "kubernetes", "kubeadm-config.yaml"],
+  ["etc", "kubernetes", "kubeadm.yaml"]
+];
+function under(root, parts) {
+  return parts.reduce(joinDisplay, root);
+}
+function isMissing(err) {
+  return typeof err === "object" && err !== null && "code" in err && err.code === "ENOENT";
+}
+async function readStaticPods(root, inputs) {
+  const folder = under(root, MANIFESTS);
+  let names3;
+  try {
+    names3 = (await readdir4(folder)).filter((name) => !name.startsWith(".")).sort();
+  } catch (err) {
+    const reason2 = isMissing(err) ? `no /etc/kubernetes/manifests under ${root}: is this a control-plane node's root?` : `cannot read the static pod folder: ${describeFsError(err)}`;
+    inputs.gaps.push({ what: folder, reason: reason2, affects: ["controlPlane"] });
+    return;
+  }
+  let read = 0;
+  for (const name of names3) {
+    const file = joinDisplay(folder, name);
+    try {
+      if (!(await stat5(file)).isFile()) continue;
+    } catch (err) {
+      inputs.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["controlPlane"] });
+      continue;
+    }
+    await readManifestFile(file, inputs, { origin: "static-pod-manifest" });
+    read += 1;
+  }
+  if (read === 0) {
+    inputs.gaps.push({
+      what: folder,
+      reason: `no static pod manifests in ${folder}: is this a control-plane node's root, or a worker's?`,
+      affects: ["controlPlane"]
+    });
+  }
+}
+async function readKubeadmConfigs(root, inputs) {
+  for (const parts of KUBEADM_CONFIGS) {
+    const file = under(root, parts);
+    try {
+      if (!(await stat5(file)).isFile()) continue;
+    } catch (err) {
+      if (!isMissing(err)) inputs.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["controlPlane"] });
+      continue;
+    }
+    await readManifestFile(file, inputs, { origin: "kubeadm-config" });
+  }
+}
+async function readRoot(dir) {
+  const inputs = emptyInputs();
+  try {
+    const info = await stat5(dir);
+    if (!info.isDirectory()) {
+      inputs.gaps.push({ what: dir, reason: "--root is not a folder", affects: ["controlPlane", "host"] });
+      return inputs;
+    }
+  } catch (err) {
+    inputs.gaps.push({ what: dir, reason: `cannot read --root: ${describeFsError(err)}`, affects: ["controlPlane", "host"] });
+    return inputs;
+  }
+  await readStaticPods(dir, inputs);
+  await readKubeadmConfigs(dir, inputs);
+  return inputs;
+}
+
+// src/sources/host/certificates.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+import { readdir as readdir5, readFile, stat as stat6 } from "node:fs/promises";
+import { posix as posix4 } from "node:path";
+
+// src/sources/host/paths.ts
+import { posix as posix3 } from "node:path";
+function underRoot(root, nodePath) {
+  const inside = posix3.normalize(posix3.join("/", nodePath)).replace(/^\/+/, "");
+  return inside === "" ? root : joinDisplay(root, inside);
+}
+function isMissing2(err) {
+  const code = typeof err === "object" && err !== null && "code" in err ? err.code : void 0;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+// src/sources/host/pem.ts
+import { X509Certificate } from "node:crypto";
+var BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+function readPemCertificates(text) {
+  const certificates = [];
+  const problems = [];
+  let index2 = 0;
+  for (const match of text.matchAll(BLOCK)) {
+    const line = text.slice(0, match.index).split("\n").length;
+    try {
+      const x509 = new X509Certificate(match[0]);
+      const notBefore = new Date(x509.validFrom);
+      const notAfter = new Date(x509.validTo);
+      if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
+        problems.push({ line, message: `certificate ${index2 + 1} has validity dates that cannot be read ("${x509.validFrom}", "${x509.validTo}")` });
+      } else {
+        certificates.push({
+          line,
+          index: index2,
+          subject: oneLine(x509.subject),
+          issuer: oneLine(x509.issuer),
+          notBefore: notBefore.toISOString(),
+          notAfter: notAfter.toISOString(),
+          isCA: x509.ca,
+          fingerprint256: x509.fingerprint256
+        });
+      }
+    } catch (err) {
+      problems.push({ line, message: `certificate ${index2 + 1} is not a valid X.509 certificate: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    index2 += 1;
+  }
+  return { certificates, problems };
+}
+function oneLine(dn) {
+  return dn.split("\n").filter(Boolean).join(", ");
+}
+
+// src/sources/host/certificates.ts
+var PKI2 = "/etc/kubernetes/pki";
+var KUBECONFIG_DIR = "/etc/kubernetes";
+var CERTIFICATE_FILE = /\.(crt|cert|pem)$/;
+async function readCertificates2(root, sink) {
+  const certificates = [];
+  const pki = underRoot(root, PKI2);
+  let pkiFound = false;
+  try {
+    pkiFound = (await stat6(pki)).isDirectory();
+  } catch (err) {
+    if (!isMissing2(err)) sink.gaps.push({ what: pki, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+  }
+  if (pkiFound) await walkPki(root, PKI2, certificates, sink);
+  await readKubeconfigs(root, certificates, sink);
+  return { pkiFound, certificates };
+}
+async function walkPki(root, dir, into, sink) {
+  const folder = underRoot(root, dir);
+  let names3;
+  try {
+    names3 = (await readdir5(folder)).sort();
+  } catch (err) {
+    sink.gaps.push({ what: folder, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+    return;
+  }
+  for (const name of names3) {
+    const path6 = posix4.join(dir, name);
+    const file = underRoot(root, path6);
+    let info;
+    try {
+      info = await stat6(file);
+    } catch (err) {
+      sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+      continue;
+    }
+    if (info.isDirectory()) await walkPki(root, path6, into, sink);
+    else if (info.isFile() && CERTIFICATE_FILE.test(name)) await readCertificateFile(path6, file, into, sink);
+  }
+}
+async function readCertificateFile(path6, file, into, sink) {
+  let text;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+    return;
+  }
+  const { certificates, problems } = readPemCertificates(text);
+  for (const c of certificates) into.push({ path: path6, file, ...c });
+  for (const p of problems) sink.problems.push({ provenance: { type: "file", file, line: p.line, column: 1 }, message: p.message });
+}
+async function readKubeconfigs(root, into, sink) {
+  const folder = underRoot(root, KUBECONFIG_DIR);
+  let names3;
+  try {
+    names3 = (await readdir5(folder)).filter((n) => n.endsWith(".conf")).sort();
+  } catch (err) {
+    if (!isMissing2(err)) sink.gaps.push({ what: folder, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+    return;
+  }
+  for (const name of names3) {
+    const path6 = posix4.join(KUBECONFIG_DIR, name);
+    const file = underRoot(root, path6);
+    let text;
+    try {
+      if (!(await stat6(file)).isFile()) continue;
+      text = await readFile(file, "utf8");
+    } catch (err) {
+      sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ["certificates"] });
+      continue;
+    }
+    readKubeconfig(text, path6, file, into, sink);
+  }
+}
+function readKubeconfig(text, path6, file, into, sink) {
+  const lines3 = new import_yaml6.LineCounter();
+  const doc = (0, import_yaml6.parseDocument)(text, { lineCounter: lines3, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    sink.problems.push({
+      provenance: { type: "file", file, line: lines3.linePos(err.pos[0]).line, column: 1 },
+      message: `kubeconfig is not valid YAML: ${err.message.split("\n")[0]}`
+    });
+    return;
+  }
+  const config = doc.toJS();
+  const entries2 = [
+    { list: "users", inner: "user", field: "client-certificate-data" },
+    { list: "clusters", inner: "cluster", field: "certificate-authority-data" }
+  ];
+  for (const { list, inner, field: field2 } of entries2) {
+    const items2 = Array.isArray(config?.[list]) ? config[list] : [];
+    items2.forEach((item, i) => {
+      const entry = item;
+      const data = entry?.[inner]?.[field2];
+      if (typeof data !== "string") return;
+      const line = lineOf2(doc, lines3, [list, i, inner, field2]);
+      const pem = Buffer.from(data, "base64").toString("utf8");
+      const { certificates, problems } = readPemCertificates(pem);
+      const name = typeof entry.name === "string" ? entry.name : `#${i + 1}`;
+      if (certificates.length === 0 && problems.length === 0) {
+        sink.problems.push({ provenance: { type: "file", file, line, column: 1 }, message: `${list} ${name}: ${field2} holds no PEM certificate` });
+      }
+      for (const c of certificates) into.push({ path: path6, file, ...c, line, embedded: { field: field2, entry: name } });
+      for (const p of problems) sink.problems.push({ provenance: { type: "file", file, line, column: 1 }, message: `${list} ${name}: ${field2}: ${p.message}` });
+    });
+  }
+}
+function lineOf2(doc, lines3, path6) {
+  const node = doc.getIn(path6, true);
+  return (0, import_yaml6.isNode)(node) && node.range ? lines3.linePos(node.range[0]).line : 1;
+}
+
+// src/sources/host/data-dirs.ts
+import { readdir as readdir6, stat as stat7 } from "node:fs/promises";
+import { posix as posix5 } from "node:path";
+
+// src/sources/snapshot/inspect.ts
+import { open as open3 } from "node:fs/promises";
+
+// src/sources/snapshot/fnv1a.ts
+var OFFSET_BASIS = 0xcbf29ce484222325n;
+var PRIME = 0x100000001b3n;
+var MASK = 0xffffffffffffffffn;
+function fnv1a64(bytes) {
+  let h = OFFSET_BASIS;
+  for (const b of bytes) h = (h ^ BigInt(b)) * PRIME & MASK;
+  return h;
+}
+
+// src/sources/snapshot/bbolt-layout.ts
+var PAGE_HEADER_SIZE = 16;
+var ELEMENT_SIZE = 16;
+var BRANCH_PAGE = 1;
+var LEAF_PAGE = 2;
+var META_PAGE = 4;
+var FREELIST_PAGE = 16;
+var BUCKET_LEAF_FLAG = 1;
+var BUCKET_HEADER_SIZE = 16;
+var MAGIC = 3977042669;
+var FORMAT_VERSION = 2;
+var NO_FREELIST = 0xffffffffffffffffn;
+var COMMON_PAGE_SIZES = [4096, 8192, 16384, 32768, 65536, 1024, 2048];
+var META_BYTES = PAGE_HEADER_SIZE + 64;
+function readPageHeader(buf2, at2 = 0) {
+  return {
+    id: buf2.readBigUInt64LE(at2),
+    flags: buf2.readUInt16LE(at2 + 8),
+    count: buf2.readUInt16LE(at2 + 10),
+    overflow: buf2.readUInt32LE(at2 + 12)
+  };
+}
+function readMeta(buf2) {
+  const m = PAGE_HEADER_SIZE;
+  return {
+    magic: buf2.readUInt32LE(m),
+    version: buf2.readUInt32LE(m + 4),
+    pageSize: buf2.readUInt32LE(m + 8),
+    flags: buf2.readUInt32LE(m + 12),
+    rootPage: buf2.readBigUInt64LE(m + 16),
+    freelist: buf2.readBigUInt64LE(m + 32),
+    pageCount: buf2.readBigUInt64LE(m + 40),
+    txid: buf2.readBigUInt64LE(m + 48),
+    checksum: buf2.readBigUInt64LE(m + 56),
+    computedChecksum: fnv1a64(buf2.subarray(m, m + 56))
+  };
+}
+function metaDefect(meta) {
+  if (meta.magic !== MAGIC) return `bad magic 0x${hex32(meta.magic)} (expected 0x${hex32(MAGIC)})`;
+  if (meta.version !== FORMAT_VERSION) return `unsupported format version ${meta.version} (expected ${FORMAT_VERSION})`;
+  if (meta.checksum !== meta.computedChecksum) {
+    return `checksum mismatch (stored 0x${meta.checksum.toString(16)}, computed 0x${meta.computedChecksum.toString(16)})`;
+  }
+  return null;
+}
+function isPlausiblePageSize(n) {
+  return n >= 512 && n <= 1 << 20 && (n & n - 1) === 0;
+}
+function hex32(n) {
+  return (n >>> 0).toString(16).padStart(8, "0");
+}
+function pageFlagsName(flags) {
+  switch (flags) {
+    case BRANCH_PAGE:
+      return "branch";
+    case LEAF_PAGE:
+      return "leaf";
+    case META_PAGE:
+      return "meta";
+    case FREELIST_PAGE:
+      return "freelist";
+    default:
+      return `unknown 0x${flags.toString(16).padStart(2, "0")}`;
+  }
+}
+function compareKeys(a, b) {
+  return Buffer.compare(a, b);
+}
+
+// src/sources/snapshot/crc32c.ts
+var POLY = 2197175160;
+var TABLES = buildTables();
+function buildTables() {
+  const t = new Int32Array(16 * 256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ POLY : c >>> 1;
+    t[i] = c;
+  }
+  for (let i = 0; i < 256; i++) {
+    for (let s = 1; s < 16; s++) {
+      const prev = t[(s - 1) * 256 + i];
+      t[s * 256 + i] = prev >>> 8 ^ t[prev & 255];
+    }
+  }
+  return t;
+}
+var Crc32c = class {
+  crc = ~0;
+  update(bytes) {
+    const t = TABLES;
+    const b = bytes;
+    const n = b.length;
+    const n16 = n - (n & 15);
+    let c = this.crc;
+    let i = 0;
+    for (; i < n16; i += 16) {
+      const a = (b[i] | b[i + 1] << 8 | b[i + 2] << 16 | b[i + 3] << 24) ^ c;
+      c = t[3840 + (a & 255)] ^ t[3584 + (a >>> 8 & 255)] ^ t[3328 + (a >>> 16 & 255)] ^ t[3072 + (a >>> 24)] ^ t[2816 + b[i + 4]] ^ t[2560 + b[i + 5]] ^ t[2304 + b[i + 6]] ^ t[2048 + b[i + 7]] ^ t[1792 + b[i + 8]] ^ t[1536 + b[i + 9]] ^ t[1280 + b[i + 10]] ^ t[1024 + b[i + 11]] ^ t[768 + b[i + 12]] ^ t[512 + b[i + 13]] ^ t[256 + b[i + 14]] ^ t[b[i + 15]];
+    }
+    for (; i < n; i++) c = t[(c ^ b[i]) & 255] ^ c >>> 8;
+    this.crc = c;
+  }
+  value() {
+    return ~this.crc >>> 0;
+  }
+};
+
+// src/sources/snapshot/kubernetes-view.ts
+var REGISTRY_PREFIX = "/registry/";
+var PROTOBUF_PREFIX = Buffer.from("k8s\0", "latin1");
+var ENCRYPTED_PREFIX = Buffer.from("k8s:enc:", "latin1");
+function classifyValue(value) {
+  if (startsWith(value, ENCRYPTED_PREFIX)) {
+    const head = value.subarray(0, 256).toString("latin1").split(":");
+    const [, , provider, version, keyName] = head;
+    return provider && version && keyName !== void 0 && head.length > 5 ? { encoding: "encrypted", encryptionKey: `${provider}:${version}:${keyName}` } : { encoding: "encrypted" };
+  }
+  if (startsWith(value, PROTOBUF_PREFIX)) return { encoding: "protobuf" };
+  for (const b of value.subarray(0, 64)) {
+    if (b === 32 || b === 10 || b === 13 || b === 9) continue;
+    return { encoding: b === 123 || b === 91 ? "json" : "other" };
+  }
+  return { encoding: "other" };
+}
+function parseRegistryKey(key3) {
+  if (!key3.startsWith(REGISTRY_PREFIX)) return null;
+  const parts = key3.slice(REGISTRY_PREFIX.length).split("/");
+  let resourceParts = 1;
+  if (parts[0]?.includes(".") || parts[0] === "services" && (parts[1] === "specs" || parts[1] === "endpoints")) {
+    resourceParts = 2;
+  }
+  const resource = parts.slice(0, resourceParts).join("/");
+  const rest = parts.slice(resourceParts);
+  if (!resource || rest.length === 0) return { resource: resource || "(none)", name: "" };
+  if (rest.length === 1) return { resource, name: rest[0] };
+  return { resource, namespace: rest[0], name: rest.slice(1).join("/") };
+}
+function buildKubernetesView(live) {
+  const resources = /* @__PURE__ */ new Map();
+  const values = { protobuf: 0, encrypted: 0, json: 0, other: 0 };
+  const encryption = /* @__PURE__ */ new Map();
+  const namespaces = [];
+  const nodes = [];
+  let liveKeys = 0;
+  let unencryptedSecrets = 0;
+  for (const [rawKey, value] of live) {
+    if (!rawKey.startsWith(REGISTRY_PREFIX)) continue;
+    const parsed = parseRegistryKey(Buffer.from(rawKey, "latin1").toString("utf8"));
+    if (!parsed) continue;
+    liveKeys++;
+    let count = resources.get(parsed.resource);
+    if (!count) {
+      count = { resource: parsed.resource, total: 0, clusterScoped: 0, byNamespace: {} };
+      resources.set(parsed.resource, count);
+    }
+    count.total++;
+    if (parsed.namespace === void 0) count.clusterScoped++;
+    else count.byNamespace[parsed.namespace] = (count.byNamespace[parsed.namespace] ?? 0) + 1;
+    values[value.encoding]++;
+    if (value.encryptionKey) encryption.set(value.encryptionKey, (encryption.get(value.encryptionKey) ?? 0) + 1);
+    if (parsed.resource === "secrets" && value.encoding !== "encrypted") unencryptedSecrets++;
+    if (parsed.resource === "namespaces" && parsed.namespace === void 0) namespaces.push(parsed.name);
+    if (parsed.resource === "minions" && parsed.namespace === void 0) nodes.push(parsed.name);
+  }
+  const encryptionKeys = [...encryption].map(([id, n]) => {
+    const [provider = "", version = "", ...name] = id.split(":");
+    return { provider, version, keyName: name.join(":"), count: n };
+  }).sort((a, b) => b.count - a.count || a.provider.localeCompare(b.provider) || a.keyName.localeCompare(b.keyName));
+  return {
+    liveKeys,
+    resources: [...resources.values()].sort((a, b) => a.resource.localeCompare(b.resource)),
+    values,
+    encryptionKeys,
+    unencryptedSecrets,
+    namespaces: namespaces.sort(),
+    nodes: nodes.sort()
+  };
+}
+function startsWith(value, prefix) {
+  return value.length >= prefix.length && value.subarray(0, prefix.length).equals(prefix);
+}
+
+// src/sources/snapshot/mvcc.ts
+var REV_BYTES = 17;
+var MARKED_REV_BYTES = 18;
+var TOMBSTONE_MARK = 116;
+function parseRevisionKey(key3) {
+  if (key3.length !== REV_BYTES && key3.length !== MARKED_REV_BYTES) return null;
+  if (key3[8] !== 95) return null;
+  if (key3.length === MARKED_REV_BYTES && key3[17] !== TOMBSTONE_MARK) return null;
+  return {
+    main: Number(key3.readBigUInt64BE(0)),
+    sub: Number(key3.readBigUInt64BE(9)),
+    tombstone: key3.length === MARKED_REV_BYTES
+  };
+}
+var EMPTY = Buffer.alloc(0);
+function decodeKeyValue(buf2) {
+  const kv = { key: EMPTY, createRevision: 0, modRevision: 0, version: 0, value: EMPTY, lease: false };
+  let at2 = 0;
+  while (at2 < buf2.length) {
+    const tag = readVarint(buf2, at2);
+    if (!tag) return `bad field tag at byte ${at2}`;
+    at2 = tag.next;
+    const field2 = Math.floor(tag.value / 8);
+    const wire = tag.value % 8;
+    if (wire === 0) {
+      const v = readVarint(buf2, at2);
+      if (!v) return `bad varint at byte ${at2}`;
+      at2 = v.next;
+      if (field2 === 2) kv.createRevision = v.value;
+      else if (field2 === 3) kv.modRevision = v.value;
+      else if (field2 === 4) kv.version = v.value;
+      else if (field2 === 6) kv.lease = v.value !== 0;
+    } else if (wire === 2) {
+      const len = readVarint(buf2, at2);
+      if (!len) return `bad length at byte ${at2}`;
+      at2 = len.next;
+      if (at2 + len.value > buf2.length) return `field ${field2} runs past the end of the value`;
+      const bytes = buf2.subarray(at2, at2 + len.value);
+      at2 += len.value;
+      if (field2 === 1) kv.key = bytes;
+      else if (field2 === 5) kv.value = bytes;
+    } else if (wire === 1) {
+      at2 += 8;
+    } else if (wire === 5) {
+      at2 += 4;
+    } else {
+      return `unknown wire type ${wire} at byte ${at2}`;
+    }
+    if (field2 === 0) return "field number 0";
+  }
+  if (at2 > buf2.length) return "last field runs past the end of the value";
+  return kv;
+}
+function readVarint(buf2, at2) {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    const b = buf2[at2 + i];
+    if (b === void 0) return null;
+    value += (b & 127) * scale;
+    if ((b & 128) === 0) return { value, next: at2 + i + 1 };
+    scale *= 128;
+  }
+  return null;
+}
+
+// src/sources/snapshot/etcd-tally.ts
+var EtcdTally = class {
+  constructor(log) {
+    this.log = log;
+  }
+  log;
+  crc = new Crc32c();
+  buckets = [];
+  live = /* @__PURE__ */ new Map();
+  members = [];
+  revision = 0;
+  totalKeys = 0;
+  keyRevisions = 0;
+  tombstones = 0;
+  consistentIndex;
+  term;
+  compactRevision;
+  scheduledCompactRevision;
+  storageVersion;
+  current = null;
+  currentName = "";
+  startBucket(name) {
+    this.crc.update(name);
+    this.currentName = name.toString("latin1");
+    this.current = { name: name.toString("utf8"), entries: 0 };
+    this.buckets.push(this.current);
+  }
+  entry(key3, value, isBucket) {
+    this.crc.update(key3);
+    if (!isBucket) this.crc.update(value);
+    this.totalKeys++;
+    if (this.current) this.current.entries++;
+    if (isBucket) return;
+    switch (this.currentName) {
+      case "key":
+        this.keyEntry(key3, value);
+        break;
+      case "meta":
+        this.metaEntry(key3, value);
+        break;
+      case "members":
+        this.memberEntry(key3, value);
+        break;
+    }
+  }
+  figures(totalSize, complete) {
+    const figures = {
+      hash: this.crc.value(),
+      revision: this.revision,
+      latestRevision: Math.max(this.revision, this.compactRevision ?? 0),
+      totalKeys: this.totalKeys,
+      liveKeys: this.live.size,
+      totalSize,
+      keyRevisions: this.keyRevisions,
+      tombstones: this.tombstones,
+      members: this.members,
+      buckets: this.buckets,
+      complete
+    };
+    if (this.compactRevision !== void 0) figures.compactRevision = this.compactRevision;
+    if (this.scheduledCompactRevision !== void 0) figures.scheduledCompactRevision = this.scheduledCompactRevision;
+    if (this.consistentIndex !== void 0) figures.consistentIndex = this.consistentIndex;
+    if (this.term !== void 0) figures.term = this.term;
+    if (this.storageVersion !== void 0) figures.storageVersion = this.storageVersion;
+    return figures;
+  }
+  kubernetes() {
+    return buildKubernetesView(this.live);
+  }
+  keyEntry(key3, value) {
+    this.keyRevisions++;
+    if (key3.length >= 17) this.revision = Number(key3.readBigUInt64BE(0));
+    const rev = parseRevisionKey(key3);
+    if (!rev) {
+      this.log.add("etcd", `key bucket: key 0x${key3.subarray(0, 32).toString("hex")} is not a revision (main '_' sub ['t'])`);
+      return;
+    }
+    const kv = decodeKeyValue(value);
+    if (typeof kv === "string") {
+      this.log.add("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds no valid mvccpb.KeyValue (${kv})`);
+      return;
+    }
+    if (kv.modRevision !== 0 && kv.modRevision !== rev.main) {
+      this.log.add("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds a value written at revision ${kv.modRevision}`);
+    }
+    const name = kv.key.toString("latin1");
+    if (rev.tombstone) {
+      this.tombstones++;
+      this.live.delete(name);
+    } else {
+      this.live.set(name, classifyValue(kv.value));
+    }
+  }
+  /** etcd's meta bucket (server/storage/schema/keys.go, cindex.go, version.go). */
+  metaEntry(key3, value) {
+    switch (key3.toString("latin1")) {
+      case "consistent_index":
+        if (value.length === 8) this.consistentIndex = Number(value.readBigUInt64BE(0));
+        break;
+      case "term":
+        if (value.length === 8) this.term = Number(value.readBigUInt64BE(0));
+        break;
+      case "finishedCompactRev":
+        if (value.length >= 8) this.compactRevision = Number(value.readBigUInt64BE(0));
+        break;
+      case "scheduledCompactRev":
+        if (value.length >= 8) this.scheduledCompactRevision = Number(value.readBigUInt64BE(0));
+        break;
+      case "storageVersion":
+        this.storageVersion = value.toString("utf8");
+        break;
+    }
+  }
+  /** members bucket: key is the member id in hex, value the membership.Member JSON. */
+  memberEntry(key3, value) {
+    const member = { id: key3.toString("latin1"), peerURLs: [], clientURLs: [], isLearner: false };
+    try {
+      const parsed = JSON.parse(value.toString("utf8"));
+      if (typeof parsed.name === "string" && parsed.name) member.name = parsed.name;
+      member.peerURLs = stringList(parsed.peerURLs);
+      member.clientURLs = stringList(parsed.clientURLs);
+      member.isLearner = parsed.isLearner === true;
+    } catch {
+      this.log.add("etcd", `members bucket: member ${member.id} is not valid JSON`);
+    }
+    this.members.push(member);
+  }
+};
+function stringList(v) {
+  return Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+}
+
+// src/sources/snapshot/freelist.ts
+var COUNT_OVERFLOW = 65535;
+var SHOWN_IDS = 10;
+async function readFreelist(store, walker, page, pageCount, log) {
+  if (page < 2 || page >= pageCount) {
+    log.add("freelist", `the meta page names page ${page} as the freelist, outside the database's ${pageCount} pages`, page);
+    return null;
+  }
+  if (page >= store.pagesInFile) {
+    log.add("freelist", `freelist page ${page} lies past the end of the file`, page);
+    return null;
+  }
+  const buf2 = await store.take(page);
+  const flags = buf2.readUInt16LE(8);
+  const overflow = buf2.readUInt32LE(12);
+  if (flags !== FREELIST_PAGE) {
+    log.add("freelist", `page ${page}: page type is ${pageFlagsName(flags)}, but the meta page names it as the freelist`, page);
+    return null;
+  }
+  if (buf2.length < (overflow + 1) * store.pageSize) {
+    log.add("freelist", `freelist page ${page}: its ${overflow} overflow pages run past the end of the file or database`, page);
+    return null;
+  }
+  walker.markReached(page, overflow + 1, "as the freelist");
+  let count = buf2.readUInt16LE(10);
+  let at2 = PAGE_HEADER_SIZE;
+  if (count === COUNT_OVERFLOW) {
+    count = Number(buf2.readBigUInt64LE(at2));
+    at2 += 8;
+  }
+  if (at2 + count * 8 > buf2.length) {
+    log.add("freelist", `freelist page ${page}: ${count} free page ids do not fit in the page`, page);
+    return null;
+  }
+  const free = new Uint8Array(walker.reached.length);
+  const twice = [];
+  const outside = [];
+  for (let i = 0; i < count; i++) {
+    const id = Number(buf2.readBigUInt64LE(at2 + i * 8));
+    if (id < 2 || id >= pageCount) outside.push(id);
+    else if (id < free.length) {
+      if (free[id]) twice.push(id);
+      free[id] = 1;
+    }
+  }
+  if (outside.length > 0) log.add("freelist", `the freelist lists ${describeIds(outside)} outside the database's pages 2..${pageCount - 1}`);
+  if (twice.length > 0) log.add("freelist", `the freelist lists ${describeIds(twice)} twice`);
+  return { page, free };
+}
+function crossCheckFreelist(freelist, walker, pageCount, log) {
+  const bothUsedAndFree = [];
+  const neither = [];
+  let freeCount = 0;
+  const limit = Math.min(pageCount, walker.reached.length);
+  for (let id = 0; id < limit; id++) {
+    const isFree = freelist.free[id] === 1;
+    const isReached = walker.reached[id] === 1;
+    if (isFree) freeCount++;
+    if (isFree && isReached) bothUsedAndFree.push(id);
+    else if (!isFree && !isReached) neither.push(id);
+  }
+  if (bothUsedAndFree.length > 0) log.add("freelist", `${idsAre(bothUsedAndFree)} in use and also on the freelist`);
+  if (neither.length > 0 && !walker.skippedPages) {
+    log.add("freelist", `${idsAre(neither)} neither in use nor on the freelist`);
+  }
+  return freeCount;
+}
+function describeIds(ids) {
+  const shown = ids.slice(0, SHOWN_IDS).join(", ");
+  const more = ids.length > SHOWN_IDS ? `, ... (${ids.length} in all)` : "";
+  return ids.length === 1 ? `page ${shown}` : `pages ${shown}${more}`;
+}
+function idsAre(ids) {
+  return `${describeIds(ids)} ${ids.length === 1 ? "is" : "are"}`;
+}
+
+// src/sources/snapshot/meta-pages.ts
+async function readMetaPages(fh, fileSize) {
+  if (fileSize < META_BYTES) {
+    return { kind: "not-bbolt", problems: [{ part: "file", message: `not a bbolt database: ${fileSize} bytes is too short to hold a meta page` }] };
+  }
+  const first = await readMetaAt(fh, 0, 0);
+  const candidates = first.defect === null || isPlausiblePageSize(first.meta.pageSize) ? [first.meta.pageSize, ...COMMON_PAGE_SIZES.filter((s) => s !== first.meta.pageSize)] : COMMON_PAGE_SIZES;
+  let found = null;
+  let damaged = null;
+  let sawMagicAtMeta1 = false;
+  let meta1Missing = "meta page 1: not found at the page size of meta page 0 or at any usual page size";
+  for (const size of candidates) {
+    if (!isPlausiblePageSize(size)) continue;
+    const namedByMeta0 = size === first.meta.pageSize;
+    if (size + META_BYTES > fileSize) {
+      if (first.defect === null && namedByMeta0) {
+        meta1Missing = `meta page 1: the file ends (${fileSize} bytes) before it (offset ${size})`;
+        break;
+      }
+      continue;
+    }
+    const read = await readMetaAt(fh, 1, size);
+    if (read.meta.magic === MAGIC) sawMagicAtMeta1 = true;
+    const sizeDefect = read.defect === null && read.meta.pageSize !== size ? `records page size ${read.meta.pageSize} but sits at offset ${size}` : null;
+    if (read.defect === null && sizeDefect === null) {
+      found = read;
+      break;
+    }
+    if (!damaged && (namedByMeta0 || read.meta.magic === MAGIC)) damaged = { ...read, defect: read.defect ?? sizeDefect };
+    if (first.defect === null && namedByMeta0) break;
+  }
+  const second = found ?? damaged;
+  if (first.meta.magic !== MAGIC && !sawMagicAtMeta1) {
+    return {
+      kind: "not-bbolt",
+      problems: [{
+        part: "file",
+        message: `not a bbolt database (bytes 16-19 are 0x${hex32(first.meta.magic)}, the bbolt magic is 0x${hex32(MAGIC)}, and no second meta page was found at the usual page sizes)`
+      }]
+    };
+  }
+  const reads = second ? [first, second] : [first];
+  const problems = [];
+  for (const r of reads) {
+    if (r.defect) problems.push({ part: "meta", page: r.index, message: `meta page ${r.index}: ${r.defect}` });
+    if (r.headerDefect) problems.push({ part: "meta", page: r.index, message: `meta page ${r.index}: ${r.headerDefect}` });
+  }
+  if (!second) {
+    problems.push({ part: "meta", page: 1, message: meta1Missing });
+  }
+  const pages = reads.map(toReport);
+  const valid = reads.filter((r) => r.defect === null);
+  if (valid.length === 0) {
+    problems.push({ part: "meta", message: "both meta pages are damaged: bbolt (and etcd) cannot open this database" });
+    return { kind: "unusable", pages, problems };
+  }
+  const active = valid.reduce((best, r) => r.meta.txid > best.meta.txid ? r : best);
+  return { kind: "usable", pageSize: active.meta.pageSize, active: active.meta, activeIndex: active.index, pages, problems };
+}
+async function readMetaAt(fh, index2, offset) {
+  const buf2 = Buffer.alloc(META_BYTES);
+  await fh.read(buf2, 0, META_BYTES, offset);
+  const meta = readMeta(buf2);
+  const header2 = readPageHeader(buf2);
+  let headerDefect = null;
+  if (meta.magic === MAGIC) {
+    if (header2.flags !== META_PAGE) headerDefect = `page type is ${pageFlagsName(header2.flags)} (expected meta)`;
+    else if (header2.id !== BigInt(index2)) headerDefect = `header says it is page ${header2.id}`;
+  }
+  return { index: index2, offset, meta, defect: metaDefect(meta), headerDefect };
+}
+function toReport(r) {
+  const report2 = { index: r.index, offset: r.offset, valid: r.defect === null };
+  if (r.defect) report2.reason = r.defect;
+  if (r.defect === null) {
+    report2.txid = Number(r.meta.txid);
+    report2.pageSize = r.meta.pageSize;
+    report2.pageCount = Number(r.meta.pageCount);
+  }
+  return report2;
+}
+
+// src/sources/snapshot/page-store.ts
+var GAP_PAGES = 2;
+var MAX_READ_BYTES = 8 << 20;
+var OVERFLOW_BUDGET_BYTES = 32 << 20;
+var MAX_PAGE_BYTES = 512 << 20;
+var PageStore = class {
+  constructor(fh, pageSize, dataLength, pageCount) {
+    this.fh = fh;
+    this.pageSize = pageSize;
+    this.dataLength = dataLength;
+    this.pageCount = pageCount;
+  }
+  fh;
+  pageSize;
+  dataLength;
+  pageCount;
+  loaded = /* @__PURE__ */ new Map();
+  pending = /* @__PURE__ */ new Map();
+  /** Whole pages the file holds. */
+  get pagesInFile() {
+    return Math.floor(this.dataLength / this.pageSize);
+  }
+  /** Starts fetching these pages; returns at once. */
+  prefetch(ids) {
+    const wanted = [...new Set(ids)].filter((id) => !this.loaded.has(id) && !this.pending.has(id) && id < this.pagesInFile).sort((a, b) => a - b);
+    if (wanted.length === 0) return;
+    const maxPages = Math.max(1, Math.floor(MAX_READ_BYTES / this.pageSize));
+    const budget = { bytes: OVERFLOW_BUDGET_BYTES };
+    let group = [wanted[0]];
+    const flush = () => {
+      const ids2 = group;
+      const job = this.readGroup(ids2, budget).finally(() => {
+        for (const id of ids2) this.pending.delete(id);
+      });
+      job.catch(() => void 0);
+      for (const id of ids2) this.pending.set(id, job);
+    };
+    for (const id of wanted.slice(1)) {
+      const start = group[0];
+      const last = group[group.length - 1];
+      if (id - last <= GAP_PAGES + 1 && id - start < maxPages) group.push(id);
+      else {
+        flush();
+        group = [id];
+      }
+    }
+    flush();
+  }
+  /**
+   * The page with all its overflow pages. Only the first page comes back when the
+   * overflow runs past the file, past the page count or past MAX_PAGE_BYTES: the
+   * caller compares the length with the header. The caller checks
+   * `id < pagesInFile` first. The page is forgotten once taken.
+   */
+  async take(id) {
+    const job = this.pending.get(id);
+    if (job) await job;
+    let buf2 = this.loaded.get(id);
+    this.loaded.delete(id);
+    if (!buf2) buf2 = await this.readPages(id, 1);
+    const want = this.fullLength(id, buf2);
+    if (buf2.length < want) buf2 = await this.readPages(id, want / this.pageSize);
+    return buf2;
+  }
+  /** Reads `count` pages from `id`, fewer where the file ends. */
+  async readPages(id, count) {
+    const offset = id * this.pageSize;
+    const length = Math.max(0, Math.min(count * this.pageSize, this.dataLength - offset));
+    const buf2 = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.fh.read(buf2, done, length - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done === length ? buf2 : buf2.subarray(0, done);
+  }
+  /** Bytes the page spans with its overflow pages, or just the first page when that cannot be right. */
+  fullLength(id, firstPage) {
+    if (firstPage.length < PAGE_HEADER_SIZE) return firstPage.length;
+    const pages = firstPage.readUInt32LE(12) + 1;
+    const bytes = pages * this.pageSize;
+    const fits = id + pages <= Math.min(this.pageCount, this.pagesInFile) && bytes <= MAX_PAGE_BYTES;
+    return fits ? bytes : firstPage.length;
+  }
+  async readGroup(ids, budget) {
+    const start = ids[0];
+    const end = ids[ids.length - 1];
+    const block = await this.readPages(start, end - start + 1);
+    const followUps = [];
+    for (const id of ids) {
+      const at2 = (id - start) * this.pageSize;
+      const first = block.subarray(at2, at2 + this.pageSize);
+      const want = this.fullLength(id, first);
+      if (at2 + want <= block.length) {
+        this.loaded.set(id, block.subarray(at2, at2 + want));
+      } else if (want <= budget.bytes) {
+        budget.bytes -= want;
+        followUps.push(this.readPages(id, want / this.pageSize).then((full) => void this.loaded.set(id, full)));
+      } else {
+        this.loaded.set(id, first);
+      }
+    }
+    await Promise.all(followUps);
+  }
+  /** Drops pages fetched ahead but never walked to (e.g. after damage cut a walk short). */
+  clear() {
+    this.loaded.clear();
+  }
+};
+
+// src/sources/snapshot/problem-log.ts
+var KEEP_PER_PART = 50;
+var ProblemLog = class {
+  kept = [];
+  perPart = /* @__PURE__ */ new Map();
+  add(part, message, page) {
+    const n = (this.perPart.get(part) ?? 0) + 1;
+    this.perPart.set(part, n);
+    if (n > KEEP_PER_PART) return;
+    this.kept.push(page === void 0 ? { part, message } : { part, page, message });
+  }
+  addAll(problems) {
+    for (const p of problems) this.add(p.part, p.message, p.page);
+  }
+  count(part) {
+    if (part) return this.perPart.get(part) ?? 0;
+    let n = 0;
+    for (const v of this.perPart.values()) n += v;
+    return n;
+  }
+  list() {
+    const out = [...this.kept];
+    for (const [part, n] of this.perPart) {
+      if (n > KEEP_PER_PART) out.push({ part, message: `... and ${n - KEEP_PER_PART} more ${part} problems` });
+    }
+    return out;
+  }
+};
+
+// src/sources/snapshot/sha256.ts
+import { createHash as createHash2 } from "node:crypto";
+import { Worker } from "node:worker_threads";
+var CHUNK = 8 << 20;
+function sha256OfPrefix(fh, length, onWorker) {
+  return onWorker ? hashOnWorker(fh.fd, length) : hashHere(fh, length);
+}
+async function hashHere(fh, length) {
+  const hash = createHash2("sha256");
+  const buf2 = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(length, 1)));
+  let pos = 0;
+  while (pos < length) {
+    const { bytesRead } = await fh.read(buf2, 0, Math.min(buf2.length, length - pos), pos);
+    if (bytesRead === 0) throw new Error(`file ended at byte ${pos} while hashing ${length} bytes`);
+    hash.update(buf2.subarray(0, bytesRead));
+    pos += bytesRead;
+  }
+  return hash.digest("hex");
+}
+var WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { readSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+try {
+  const { fd, length, chunk } = workerData;
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(chunk);
+  let pos = 0;
+  while (pos < length) {
+    const n = readSync(fd, buf, 0, Math.min(chunk, length - pos), pos);
+    if (n === 0) throw new Error('file ended at byte ' + pos + ' while hashing ' + length + ' bytes');
+    hash.update(buf.subarray(0, n));
+    pos += n;
+  }
+  parentPort.postMessage({ digest: hash.digest('hex') });
+} catch (e) {
+  parentPort.postMessage({ error: String((e && e.message) || e) });
+}
+`;
+function hashOnWorker(fd, length) {
+  return new Promise((resolve2, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, length, chunk: CHUNK } });
+    let settled = false;
+    worker.once("message", (msg) => {
+      settled = true;
+      if (msg.digest) resolve2(msg.digest);
+      else reject(new Error(msg.error ?? "hash worker failed"));
+      void worker.terminate();
+    });
+    worker.once("error", (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+    worker.once("exit", (code) => {
+      if (!settled) reject(new Error(`hash worker exited with code ${code}`));
+      settled = true;
+    });
+  });
+}
+
+// src/sources/snapshot/tree-walk.ts
+var PREFETCH_WINDOW = 256;
+var MAX_DEPTH = 64;
+var TreeWalker = class {
+  constructor(store, pageCount, log) {
+    this.store = store;
+    this.pageCount = pageCount;
+    this.log = log;
+    this.reached = new Uint8Array(Math.min(pageCount, store.pagesInFile));
+  }
+  store;
+  pageCount;
+  log;
+  /** One byte per page of the file: 1 once a tree, meta page or the freelist uses it. */
+  reached;
+  reachedCount = 0;
+  /** Set when damage made the walk skip pages: what it counted is then incomplete. */
+  skippedPages = false;
+  get pagesReached() {
+    return this.reachedCount;
+  }
+  /** Marks `pages` pages from `id` as used; reports and returns false when one already was. */
+  markReached(id, pages, where2) {
+    for (let p = id; p < id + pages && p < this.reached.length; p++) {
+      if (this.reached[p]) {
+        this.log.add("tree", `page ${p} reached twice (again ${where2})`, p);
+        this.skippedPages = true;
+        return false;
+      }
+    }
+    for (let p = id; p < id + pages && p < this.reached.length; p++) {
+      this.reached[p] = 1;
+      this.reachedCount++;
+    }
+    return true;
+  }
+  async walk(root, bucket, visit) {
+    const frames = [{ refs: [{ id: root, low: null, high: null, parent: null }], next: 0, prefetchedTo: 0 }];
+    const order = { previous: null };
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      if (frame.next >= frame.refs.length) {
+        frames.pop();
+        continue;
+      }
+      if (frame.prefetchedTo - frame.next < PREFETCH_WINDOW / 2 && frame.prefetchedTo < frame.refs.length) {
+        const upTo = Math.min(frame.refs.length, frame.next + PREFETCH_WINDOW);
+        this.store.prefetch(frame.refs.slice(frame.prefetchedTo, upTo).map((r) => r.id).filter((id) => id < this.reached.length));
+        frame.prefetchedTo = upTo;
+      }
+      const ref = frame.refs[frame.next++];
+      const children = await this.visitPage(ref, bucket, frames.length, visit, order);
+      if (children) frames.push({ refs: children, next: 0, prefetchedTo: 0 });
+    }
+  }
+  /** An inline bucket: a leaf page stored inside its parent's value (bbolt bucket.go openBucket). */
+  walkInline(value, bucket, visit) {
+    const page = value.subarray(BUCKET_HEADER_SIZE);
+    const where2 = `inline bucket ${bucket}`;
+    if (page.length < PAGE_HEADER_SIZE) {
+      this.damage(`${where2}: value of ${value.length} bytes is too short for its inline page`);
+      return;
+    }
+    const flags = page.readUInt16LE(8);
+    if (flags !== LEAF_PAGE) {
+      this.damage(`${where2}: inline page type is ${pageFlagsName(flags)} (expected leaf)`);
+      return;
+    }
+    this.visitLeaf(page, page.readUInt16LE(10), where2, null, { previous: null }, visit);
+  }
+  async visitPage(ref, bucket, depth, visit, order) {
+    const { id } = ref;
+    const from2 = ref.parent === null ? `as the root of ${bucket}` : `from page ${ref.parent} of ${bucket}`;
+    if (depth > MAX_DEPTH) return this.damage(`${bucket}: tree deeper than ${MAX_DEPTH} levels at page ${id}`, id);
+    if (id < 2) return this.damage(`page ${id} is a meta page but is referenced ${from2}`, id);
+    if (id >= this.pageCount) {
+      return this.damage(`page ${id} is referenced ${from2} but the database has only ${this.pageCount} pages`, id);
+    }
+    if (id >= this.store.pagesInFile) {
+      return this.damage(`page ${id} (referenced ${from2}) lies past the end of the file, which holds ${this.store.pagesInFile} pages`, id);
+    }
+    const buf2 = await this.store.take(id);
+    const headerId = buf2.readBigUInt64LE(0);
+    const flags = buf2.readUInt16LE(8);
+    const count = buf2.readUInt16LE(10);
+    const overflow = buf2.readUInt32LE(12);
+    if (headerId !== BigInt(id)) return this.damage(`page ${id}: header says it is page ${headerId} (referenced ${from2})`, id);
+    if (flags !== BRANCH_PAGE && flags !== LEAF_PAGE) {
+      return this.damage(`page ${id}: page type is ${pageFlagsName(flags)}, expected branch or leaf (referenced ${from2})`, id);
+    }
+    const pages = overflow + 1;
+    if (id + pages > this.pageCount) {
+      return this.damage(`page ${id}: its ${overflow} overflow pages run past the database's ${this.pageCount} pages`, id);
+    }
+    if (id + pages > this.store.pagesInFile) {
+      return this.damage(`page ${id}: its ${overflow} overflow pages run past the end of the file`, id);
+    }
+    if (pages * this.store.pageSize > MAX_PAGE_BYTES) {
+      return this.damage(`page ${id}: claims ${overflow} overflow pages (${pages * this.store.pageSize} bytes), more than any etcd value`, id);
+    }
+    if (buf2.length < pages * this.store.pageSize) return this.damage(`page ${id}: the file ended while reading its overflow pages`, id);
+    if (!this.markReached(id, pages, from2)) return null;
+    if (PAGE_HEADER_SIZE + count * ELEMENT_SIZE > buf2.length) {
+      return this.damage(`page ${id}: ${count} elements do not fit in the page`, id);
+    }
+    const where2 = `page ${id}`;
+    if (flags === LEAF_PAGE) {
+      this.visitLeaf(buf2, count, where2, ref, order, visit);
+      return null;
+    }
+    if (count === 0) return this.damage(`page ${id}: branch page without elements`, id);
+    return this.branchChildren(buf2, id, count, ref);
+  }
+  branchChildren(buf2, id, count, ref) {
+    const keys = [];
+    const ids = [];
+    for (let i = 0; i < count; i++) {
+      const at2 = PAGE_HEADER_SIZE + i * ELEMENT_SIZE;
+      const pos = buf2.readUInt32LE(at2);
+      const ksize = buf2.readUInt32LE(at2 + 4);
+      const start = at2 + pos;
+      if (start + ksize > buf2.length) return this.damage(`page ${id}: element ${i} points past the end of the page`, id);
+      keys.push(buf2.subarray(start, start + ksize));
+      ids.push(Number(buf2.readBigUInt64LE(at2 + 8)));
+    }
+    this.checkOrder(keys, ref, `page ${id}`, id);
+    return ids.map((child, i) => ({
+      id: child,
+      low: keys[i],
+      high: i + 1 < keys.length ? keys[i + 1] : ref.high,
+      parent: id
+    }));
+  }
+  visitLeaf(buf2, count, where2, ref, order, visit) {
+    if (PAGE_HEADER_SIZE + count * ELEMENT_SIZE > buf2.length) {
+      this.damage(`${where2}: ${count} elements do not fit in the page`);
+      return;
+    }
+    const keys = [];
+    const values = [];
+    const buckets = [];
+    for (let i = 0; i < count; i++) {
+      const at2 = PAGE_HEADER_SIZE + i * ELEMENT_SIZE;
+      const flags = buf2.readUInt32LE(at2);
+      const pos = buf2.readUInt32LE(at2 + 4);
+      const ksize = buf2.readUInt32LE(at2 + 8);
+      const vsize = buf2.readUInt32LE(at2 + 12);
+      const start = at2 + pos;
+      if (start + ksize + vsize > buf2.length) {
+        this.damage(`${where2}: element ${i} points past the end of the page`, ref?.id);
+        return;
+      }
+      if ((flags & ~BUCKET_LEAF_FLAG) !== 0) {
+        this.damage(`${where2}: element ${i} has unknown flags 0x${flags.toString(16)}`, ref?.id);
+        return;
+      }
+      keys.push(buf2.subarray(start, start + ksize));
+      values.push(buf2.subarray(start + ksize, start + ksize + vsize));
+      buckets.push(flags === BUCKET_LEAF_FLAG);
+    }
+    if (ref) this.checkOrder(keys, ref, where2, ref.id);
+    const first = keys[0];
+    if (first && order.previous && compareKeys(order.previous, first) >= 0) {
+      this.log.add("tree", `${where2}: first key is not after the last key of the previous page`, ref?.id);
+    }
+    if (keys.length > 0) order.previous = keys[keys.length - 1];
+    for (let i = 0; i < keys.length; i++) visit(keys[i], values[i], buckets[i]);
+  }
+  /** Keys strictly ascending and within the range the parent branch gives this page. */
+  checkOrder(keys, ref, where2, page) {
+    for (let i = 1; i < keys.length; i++) {
+      if (compareKeys(keys[i - 1], keys[i]) >= 0) {
+        this.log.add("tree", `${where2}: keys out of order at element ${i}`, page);
+        return;
+      }
+    }
+    const first = keys[0];
+    const last = keys[keys.length - 1];
+    if (first && ref.low && compareKeys(first, ref.low) < 0) {
+      this.log.add("tree", `${where2}: first key sorts before the key its parent page ${ref.parent} gives it`, page);
+    }
+    if (last && ref.high && compareKeys(last, ref.high) >= 0) {
+      this.log.add("tree", `${where2}: last key sorts at or after the next key of its parent page ${ref.parent}`, page);
+    }
+  }
+  damage(message, page) {
+    this.log.add("tree", message, page);
+    this.skippedPages = true;
+    return null;
+  }
+};
+
+// src/sources/snapshot/types.ts
+var SnapshotReadError = class extends Error {
+  constructor(file, reason2) {
+    super(`${file}: ${reason2}`);
+    this.file = file;
+    this.reason = reason2;
+    this.name = "SnapshotReadError";
+  }
+  file;
+  reason;
+};
+
+// src/sources/snapshot/inspect.ts
+var TRAILER_SIZE = 32;
+var SECTOR = 512;
+var DEFAULT_WORKER_HASH_THRESHOLD = 64 << 20;
+async function inspectSnapshot(path6, options = {}) {
+  let fh;
+  try {
+    fh = await open3(path6, "r");
+  } catch (err) {
+    throw new SnapshotReadError(path6, fsReason(err));
+  }
+  try {
+    const before = await fh.stat();
+    if (before.isDirectory()) throw new SnapshotReadError(path6, "is a directory, not a snapshot file");
+    if (!before.isFile()) throw new SnapshotReadError(path6, "is not a regular file");
+    const report2 = await inspectOpenFile(fh, path6, before.size, before.mtime, options);
+    const after = await fh.stat();
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      report2.notes.push("the file changed while it was read (a running etcd may be writing it); copy it or take a snapshot for exact figures");
+    }
+    return report2;
+  } catch (err) {
+    if (err instanceof SnapshotReadError) throw err;
+    throw new SnapshotReadError(path6, `could not be inspected: ${fsReason(err)}`);
+  } finally {
+    await fh.close();
+  }
+}
+async function inspectOpenFile(fh, path6, size, mtime, options) {
+  const report2 = {
+    file: path6,
+    fileSize: size,
+    fileMtime: mtime.toISOString(),
+    verdict: "ok",
+    problems: [],
+    notes: [],
+    trailer: { present: false }
+  };
+  const log = new ProblemLog();
+  if (size === 0) {
+    log.add("file", "file is empty (0 bytes)");
+    return conclude(report2, log, "corrupt");
+  }
+  const hasTrailer = size > TRAILER_SIZE && size % SECTOR === TRAILER_SIZE;
+  const dataLength = hasTrailer ? size - TRAILER_SIZE : size;
+  report2.trailer.present = hasTrailer;
+  const metas = await readMetaPages(fh, dataLength);
+  if (metas.kind === "not-bbolt") {
+    log.addAll(metas.problems);
+    return conclude(report2, log, "not-etcd");
+  }
+  const threshold = options.workerHashThreshold ?? DEFAULT_WORKER_HASH_THRESHOLD;
+  const hashing = hasTrailer ? sha256OfPrefix(fh, dataLength, dataLength >= threshold) : null;
+  hashing?.catch(() => void 0);
+  log.addAll(metas.problems);
+  let notEtcd = false;
+  if (metas.kind === "usable") {
+    const walked = await walkDatabase(fh, metas.active, metas.activeIndex, metas.pages, size, dataLength, hasTrailer, log, report2);
+    notEtcd = walked.notEtcd;
+  }
+  if (hashing) {
+    const stored = Buffer.alloc(TRAILER_SIZE);
+    await fh.read(stored, 0, TRAILER_SIZE, dataLength);
+    const computed = await hashing;
+    report2.trailer.stored = stored.toString("hex");
+    report2.trailer.computed = computed;
+    report2.trailer.matches = report2.trailer.stored === computed;
+    if (!report2.trailer.matches) {
+      log.add("trailer", `sha256 trailer does not match the content: the file changed after etcd wrote it (trailer ${report2.trailer.stored}, content ${computed})`);
+    }
+  } else {
+    report2.notes.push(
+      `no SHA-256 trailer (size ${size} % 512 = ${size % SECTOR}, not 32): a copy of member/snap/db rather than an \`etcdctl snapshot save\` file; nothing proves the copy is whole, and restore needs --skip-hash-check`
+    );
+  }
+  if (notEtcd) return conclude(report2, log, "not-etcd");
+  return conclude(report2, log, log.count() > 0 ? "corrupt" : hasTrailer ? "ok" : "unverifiable");
+}
+async function walkDatabase(fh, meta, activeIndex, metaPages, size, dataLength, hasTrailer, log, report2) {
+  const pageSize = meta.pageSize;
+  const pageCount = Number(meta.pageCount);
+  const databaseSize = pageCount * pageSize;
+  if (dataLength < databaseSize) {
+    const file = hasTrailer ? `file is ${size} bytes (${dataLength} before its trailer)` : `file is ${size} bytes`;
+    log.add("file", `${file} but the database says ${pageCount} pages \xD7 ${pageSize} = ${databaseSize} bytes: truncated`);
+  } else if (dataLength > databaseSize) {
+    report2.notes.push(`${dataLength - databaseSize} bytes follow the database's last page (bbolt grows its file ahead of use)`);
+  }
+  const store = new PageStore(fh, pageSize, dataLength, pageCount);
+  const walker = new TreeWalker(store, pageCount, log);
+  walker.markReached(0, 2, "as the meta pages");
+  let freelist = null;
+  if (meta.freelist !== NO_FREELIST) {
+    freelist = await readFreelist(store, walker, Number(meta.freelist), pageCount, log);
+  }
+  const buckets = [];
+  const plainKeys = [];
+  await walker.walk(Number(meta.rootPage), "the root bucket", (key3, value, isBucket) => {
+    if (isBucket) buckets.push({ name: Buffer.from(key3), value: Buffer.from(value) });
+    else plainKeys.push(key3.toString("utf8"));
+  });
+  const tally2 = new EtcdTally(log);
+  const nested = [];
+  for (const bucket of buckets) {
+    const label2 = `bucket "${bucket.name.toString("utf8")}"`;
+    tally2.startBucket(bucket.name);
+    await walkBucket(walker, bucket.value, label2, log, (key3, value, isBucket) => {
+      if (isBucket) nested.push({ label: `${label2}/"${key3.toString("utf8")}"`, value: Buffer.from(value) });
+      tally2.entry(key3, value, isBucket);
+    });
+  }
+  while (nested.length > 0) {
+    const bucket = nested.shift();
+    await walkBucket(walker, bucket.value, bucket.label, log, (key3, value, isBucket) => {
+      if (isBucket) nested.push({ label: `${bucket.label}/"${key3.toString("utf8")}"`, value: Buffer.from(value) });
+    });
+  }
+  store.clear();
+  const reachable = Math.min(pageCount, walker.reached.length);
+  const pagesFree = freelist ? crossCheckFreelist(freelist, walker, pageCount, log) : reachable - walker.pagesReached;
+  const bbolt = {
+    pageSize,
+    pageCount,
+    databaseSize,
+    txid: Number(meta.txid),
+    activeMeta: activeIndex,
+    metaPages,
+    freelistPage: freelist ? freelist.page : meta.freelist === NO_FREELIST ? null : Number(meta.freelist),
+    pagesInUse: walker.pagesReached,
+    pagesFree
+  };
+  report2.bbolt = bbolt;
+  const names3 = buckets.map((b) => b.name.toString("utf8"));
+  if (!names3.includes("key")) {
+    if (walker.skippedPages) return { notEtcd: false };
+    log.add("etcd", `a bbolt database without etcd's "key" bucket (buckets: ${names3.length > 0 ? names3.join(", ") : "none"})`);
+    return { notEtcd: true };
+  }
+  for (const key3 of plainKeys) log.add("etcd", `the root bucket holds a plain key "${key3}" where etcd keeps only buckets`);
+  report2.etcd = tally2.figures(databaseSize, !walker.skippedPages);
+  report2.kubernetes = tally2.kubernetes();
+  return { notEtcd: false };
+}
+async function walkBucket(walker, value, label2, log, visit) {
+  if (value.length < BUCKET_HEADER_SIZE) {
+    log.add("tree", `${label2}: bucket header is ${value.length} bytes (expected ${BUCKET_HEADER_SIZE})`);
+    walker.skippedPages = true;
+    return;
+  }
+  const root = value.readBigUInt64LE(0);
+  if (root === 0n) walker.walkInline(value, label2, visit);
+  else await walker.walk(Number(root), label2, visit);
+}
+function conclude(report2, log, verdict) {
+  report2.problems = log.list();
+  report2.verdict = verdict;
+  return report2;
+}
+function fsReason(err) {
+  const e2 = err;
+  switch (e2?.code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a directory, not a snapshot file";
+    default:
+      return e2 instanceof Error ? e2.message : String(err);
+  }
+}
+
+// src/sources/host/data-dirs.ts
+var DEFAULT_PARENT = "/var/lib";
+async function readEtcdDataDirs(root, wired, gaps2) {
+  const named2 = [...new Set(wired.map((p) => posix5.normalize(p).replace(/(.)\/+$/, "$1")))];
+  const dirs = [];
+  for (const path6 of named2) dirs.push(await readDataDir(root, path6, true, gaps2));
+  const parents = [.../* @__PURE__ */ new Set([...named2.map((p) => posix5.dirname(p)), DEFAULT_PARENT])].sort();
+  for (const parent of parents) {
+    for (const path6 of await etcdSiblings(root, parent, gaps2)) {
+      if (named2.includes(path6) || dirs.some((d) => d.path === path6)) continue;
+      const dir = await readDataDir(root, path6, false, gaps2);
+      if (dir.memberCreated !== void 0) dirs.push(dir);
+    }
+  }
+  return dirs;
+}
+async function etcdSiblings(root, parent, gaps2) {
+  const folder = underRoot(root, parent);
+  let names3;
+  try {
+    names3 = await readdir6(folder);
+  } catch (err) {
+    if (!isMissing2(err)) gaps2.push({ what: folder, reason: `cannot list etcd data dirs: ${describeFsError(err)}`, affects: ["host"] });
+    return [];
+  }
+  const found = [];
+  for (const name of names3.filter((n) => n.startsWith("etcd")).sort()) {
+    const path6 = posix5.join(parent, name);
+    const info = await stat7(underRoot(root, path6)).catch(() => null);
+    if (info?.isDirectory()) found.push(path6);
+  }
+  return found;
+}
+async function readDataDir(root, path6, wired, gaps2) {
+  const file = underRoot(root, path6);
+  const dir = { path: path6, file, exists: false, wired };
+  const info = await statOrGap(file, gaps2);
+  if (!info?.isDirectory()) return dir;
+  dir.exists = true;
+  const member = await statOrGap(underRoot(root, posix5.join(path6, "member")), gaps2);
+  if (member?.isDirectory()) dir.memberCreated = member.mtime.toISOString();
+  const dbFile = underRoot(root, posix5.join(path6, "member", "snap", "db"));
+  const db = await statOrGap(dbFile, gaps2);
+  if (!db?.isFile()) return dir;
+  dir.database = { size: db.size, mtime: db.mtime.toISOString() };
+  if (wired) {
+    try {
+      dir.inspected = await inspectSnapshot(dbFile);
+    } catch (err) {
+      if (!(err instanceof SnapshotReadError)) throw err;
+      gaps2.push({ what: dbFile, reason: `etcd's database cannot be read: ${err.reason}`, affects: ["host"] });
+    }
+  }
+  return dir;
+}
+async function statOrGap(path6, gaps2) {
+  try {
+    return await stat7(path6);
+  } catch (err) {
+    if (!isMissing2(err)) gaps2.push({ what: path6, reason: `cannot read: ${describeFsError(err)}`, affects: ["host"] });
+    return null;
+  }
+}
+
+// src/sources/host/files.ts
+import { stat as stat8 } from "node:fs/promises";
+import { posix as posix6 } from "node:path";
+async function readHostFiles(root, paths, gaps2) {
+  const files = [];
+  for (const path6 of [...new Set(paths.map((p) => posix6.normalize(p)))].sort()) {
+    const file = underRoot(root, path6);
+    try {
+      const info = await stat8(file);
+      files.push({ path: path6, file, kind: info.isFile() ? "file" : info.isDirectory() ? "directory" : "other" });
+    } catch (err) {
+      if (isMissing2(err)) files.push({ path: path6, file, kind: "missing" });
+      else gaps2.push({ what: file, reason: `cannot check: ${describeFsError(err)}`, affects: ["host"] });
+    }
+  }
+  return files;
+}
+
+// src/sources/host/index.ts
+async function readHost(root, questions) {
+  const inputs = emptyInputs();
+  const etcdDataDirs = await readEtcdDataDirs(root, questions.etcdDataDirs, inputs.gaps);
+  const files = await readHostFiles(root, questions.files, inputs.gaps);
+  const { pkiFound, certificates } = await readCertificates2(root, inputs);
+  inputs.host = { root, files, etcdDataDirs, pkiFound, certificates };
+  return inputs;
+}
+
+// src/sources/snapshot/backup-folders.ts
+import { promises as fs3 } from "node:fs";
+import { basename as basename3, dirname as dirname3, join as join3 } from "node:path";
+async function readBackupFolders(dirs, options = {}) {
+  const gaps2 = [];
+  const files = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const dir of dirs) {
+    const st = await fs3.stat(dir).catch(() => null);
+    if (st?.isFile()) files.push(dir);
+    else await collect(dir, files, gaps2, seen);
+  }
+  const snapshots = [];
+  for (const file of [...new Set(files)].sort()) {
+    try {
+      snapshots.push(await inspectSnapshot(file, options));
+    } catch (err) {
+      if (!(err instanceof SnapshotReadError)) throw err;
+      gaps2.push({ what: file, reason: err.reason, affects: ["snapshots"] });
+    }
+  }
+  return { snapshots, gaps: gaps2 };
+}
+function looksLikeSnapshot(path6) {
+  const name = basename3(path6);
+  if (name.endsWith(".db") || name.startsWith("snapshot")) return true;
+  return name === "db" && basename3(dirname3(path6)) === "snap" && basename3(dirname3(dirname3(path6))) === "member";
+}
+async function collect(dir, files, gaps2, seen) {
+  let real;
+  let entries2;
+  try {
+    real = await fs3.realpath(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    entries2 = await fs3.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    gaps2.push({ what: dir, reason: `backup folder cannot be read: ${reason(err)}`, affects: ["snapshots"] });
+    return;
+  }
+  entries2.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries2) {
+    const path6 = join3(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile2 = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = await fs3.stat(path6);
+        isDir = st.isDirectory();
+        isFile2 = st.isFile();
+      } catch (err) {
+        const why = err.code === "ENOENT" ? "broken link: its target does not exist" : `cannot be read: ${reason(err)}`;
+        if (looksLikeSnapshot(path6)) gaps2.push({ what: path6, reason: why, affects: ["snapshots"] });
+        continue;
+      }
+    }
+    if (isDir) await collect(path6, files, gaps2, seen);
+    else if (isFile2 && looksLikeSnapshot(path6)) files.push(path6);
+  }
+}
+function reason(err) {
+  const code = err?.code;
+  if (code === "ENOENT") return "no such directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOTDIR") return "not a directory";
+  return err instanceof Error ? err.message : String(err);
+}
+
+// src/sources/snapshot/backup-inputs.ts
+async function readBackups2(locations) {
+  const inputs = emptyInputs();
+  const { snapshots, gaps: gaps2 } = await readBackupFolders(locations);
+  inputs.backupLocations = [...locations];
+  inputs.snapshots = snapshots;
+  inputs.gaps.push(...gaps2);
+  return inputs;
+}
+
+// src/sources/live/errors.ts
+var KubeconfigError = class extends UsageError {
+};
+var ClusterReadError = class extends UsageError {
+};
+var NO_KUBECONFIG_HINT = "Point kcheck at a cluster with --kubeconfig FILE or KUBECONFIG, scan manifests or dumps with `kcheck scan PATH...`, or try `kcheck demo`.";
+
+// src/sources/live/transport.ts
+import http from "node:http";
+import https from "node:https";
+import { gunzipSync } from "node:zlib";
+var TransportError = class extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+  code;
+};
+function authConfig(context) {
+  const config = context.config;
+  if (!context.server.startsWith("http:")) return config;
+  config.clusters = config.clusters.map(
+    (c) => c.name === config.getCurrentCluster()?.name ? { ...c, skipTLSVerify: true } : c
+  );
+  return config;
+}
+async function credentials(config) {
+  const options = { headers: {} };
+  await config.applyToHTTPSOptions(options);
+  if (options.auth) {
+    options.headers.Authorization = `Basic ${Buffer.from(options.auth).toString("base64")}`;
+    delete options.auth;
+  }
+  return options;
+}
+function httpTransport(context, maxSockets) {
+  const base = new URL(context.server);
+  const prefix = base.pathname.replace(/\/+$/, "");
+  const plain = base.protocol === "http:";
+  const config = authConfig(context);
+  const proxied = Boolean(config.getCurrentCluster()?.proxyUrl);
+  let agent;
+  const agentFor = (options) => {
+    if (agent) return agent;
+    if (proxied && options.agent) {
+      agent = options.agent;
+    } else if (plain) {
+      agent = new http.Agent({ keepAlive: true, maxSockets });
+    } else {
+      agent = new https.Agent({
+        keepAlive: true,
+        maxSockets,
+        ca: options.ca,
+        cert: options.cert,
+        key: options.key,
+        servername: options.servername,
+        ...options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}
+      });
+    }
+    return agent;
+  };
+  return {
+    async get(path6, timeoutMs, accept = "application/json") {
+      let options;
+      try {
+        options = await credentials(config);
+      } catch (error2) {
+        throw new TransportError(`cannot get credentials from the kubeconfig: ${error2.message}`, "ECREDENTIALS");
+      }
+      const headers2 = {
+        ...options.headers,
+        Accept: accept,
+        "Accept-Encoding": "gzip",
+        "User-Agent": "kcheck"
+      };
+      const request = plain ? http.request : https.request;
+      return new Promise((resolve2, reject) => {
+        let settled = false;
+        const fail = (error2) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          req.destroy();
+          reject(error2);
+        };
+        const req = request(
+          {
+            protocol: base.protocol,
+            hostname: base.hostname.replace(/^\[(.*)\]$/, "$1"),
+            port: base.port || (plain ? 80 : 443),
+            path: prefix + path6,
+            method: "GET",
+            headers: headers2,
+            agent: agentFor(options)
+          },
+          (res) => {
+            const chunks = [];
+            res.on("data", (chunk) => chunks.push(chunk));
+            res.on("error", (error2) => fail(new TransportError(error2.message, error2.code ?? "ERESPONSE")));
+            res.on("aborted", () => fail(new TransportError("connection closed while reading the response", "ECONNRESET")));
+            res.on("end", () => {
+              if (settled) return;
+              let body = Buffer.concat(chunks);
+              try {
+                if (res.headers["content-encoding"] === "gzip") body = gunzipSync(body);
+              } catch (error2) {
+                fail(new TransportError(`response body is not valid gzip: ${error2.message}`, "EBADGZIP"));
+                return;
+              }
+              settled = true;
+              clearTimeout(timer);
+              resolve2({ status: res.statusCode ?? 0, headers: res.headers, body });
+            });
+          }
+        );
+        const timer = setTimeout(
+          () => fail(new TransportError(`no complete answer within ${timeoutMs} ms (--request-timeout)`, "ETIMEDOUT")),
+          timeoutMs
+        );
+        req.on("error", (error2) => fail(new TransportError(error2.message, error2.code ?? "EREQUEST")));
+        req.end();
+      });
+    },
+    close() {
+      agent?.destroy();
+    }
+  };
+}
+
+// src/sources/live/client.ts
+var RETRY_STATUS = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
+var RETRY_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ERESPONSE"
+]);
+var TLS_HINT = "check certificate-authority(-data) and tls-server-name of the cluster in the kubeconfig";
+function retryAfterMs(headers2, now) {
+  const value = headers2["retry-after"];
+  if (typeof value !== "string" || value.trim() === "") return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1e3;
+  const at2 = Date.parse(value);
+  return Number.isNaN(at2) ? null : Math.max(0, at2 - now);
+}
+function statusMessage(body) {
+  if (body && typeof body === "object" && "message" in body && typeof body.message === "string") return body.message;
+  return void 0;
+}
+function parse3(body) {
+  if (body.length === 0) return void 0;
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function describeStatus(status, body) {
+  const message = statusMessage(body);
+  return `HTTP ${status}${message ? `: ${message}` : ""}`;
+}
+var ApiClient = class {
+  constructor(transport, target, options) {
+    this.transport = transport;
+    this.target = target;
+    this.options = options;
+    this.baseBackoffMs = options.baseBackoffMs ?? 250;
+    this.maxBackoffMs = options.maxBackoffMs ?? 8e3;
+    this.random = options.random ?? Math.random;
+  }
+  transport;
+  target;
+  options;
+  baseBackoffMs;
+  maxBackoffMs;
+  random;
+  backoff(retry2) {
+    const cap = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** retry2);
+    return cap / 2 + this.random() * (cap / 2);
+  }
+  giveUp(path6, cause, tries, started) {
+    const seconds = ((Date.now() - started) / 1e3).toFixed(1);
+    throw new ClusterReadError(
+      `cannot read ${this.target}: GET ${path6} failed: ${cause}; gave up after ${tries} attempt${tries === 1 ? "" : "s"} in ${seconds}s (--timeout)`
+    );
+  }
+  /** GET a JSON document (objects, lists, /version). */
+  async get(path6) {
+    const { status, body } = await this.request(path6, "application/json");
+    const parsed = parse3(body);
+    if (status >= 200 && status < 300 && parsed === void 0) {
+      throw new ClusterReadError(`cannot read ${this.target}: the answer to GET ${path6} is not JSON`);
+    }
+    return { status, body: parsed };
+  }
+  /** GET a text document (/metrics). */
+  async getText(path6) {
+    const { status, body } = await this.request(path6, "text/plain");
+    return { status, text: body.toString("utf8") };
+  }
+  async request(path6, accept) {
+    const started = Date.now();
+    let lastCause = "the deadline passed before the request could be sent";
+    for (let tries = 1; ; tries++) {
+      const remaining = this.options.deadline - Date.now();
+      if (remaining <= 0) this.giveUp(path6, lastCause, tries - 1, started);
+      let cause;
+      let wait;
+      try {
+        const response = await this.transport.get(path6, Math.min(this.options.requestTimeoutMs, remaining), accept);
+        if (response.status === 401) {
+          throw new ClusterReadError(
+            `cannot read ${this.target}: the API server rejected the credentials (401 Unauthorized); check the user of this context in the kubeconfig`
+          );
+        }
+        if (!RETRY_STATUS.has(response.status)) return { status: response.status, body: response.body };
+        cause = describeStatus(response.status, parse3(response.body));
+        wait = retryAfterMs(response.headers, Date.now()) ?? this.backoff(tries - 1);
+      } catch (error2) {
+        if (!(error2 instanceof TransportError)) throw error2;
+        if (!RETRY_CODES.has(error2.code)) {
+          const tls = /CERT|SELF_SIGNED|SSL|TLS/.test(error2.code) ? ` (${TLS_HINT})` : "";
+          throw new ClusterReadError(`cannot read ${this.target}: GET ${path6}: ${error2.message}${tls}`);
+        }
+        cause = error2.message;
+        wait = this.backoff(tries - 1);
+      }
+      lastCause = cause;
+      if (Date.now() + wait >= this.options.deadline) this.giveUp(path6, cause, tries, started);
+      await new Promise((resolve2) => setTimeout(resolve2, wait));
+    }
+  }
+};
+
+// src/sources/live/kubeconfig.ts
+import { statSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join as join4 } from "node:path";
+import { isIPv6 } from "node:net";
+
 // node_modules/@kubernetes/client-node/dist/config.js
+import fs6 from "node:fs";
+import https2 from "node:https";
+import http2 from "node:http";
 var import_node_fetch2 = __toESM(require_lib2(), 1);
 import net from "node:net";
 import path3 from "node:path";
@@ -93644,7 +94365,7 @@ function withConfigBackups(request, config) {
   const fromConfig = config.backups.map((dir) => isAbsolute2(dir) ? dir : join6(base, dir));
   return { ...request, backups: [...request.backups ?? [], ...fromConfig] };
 }
-function judge(inputs, request, config, rules2 = rules) {
+function judge2(inputs, request, config, rules2 = rules) {
   const failOn = parseFailOn(request.failOn, config);
   const target = request.target !== void 0 ? parseTarget(request.target, "--target") : parseTarget(config.target, `${config.file}: target`);
   const model = buildModel(inputs, {
@@ -93675,14 +94396,14 @@ async function scanClusters(asked) {
   parseNow(request.now);
   if (request.target !== void 0) parseTarget(request.target, "--target");
   const files = hasFileInputs(request) ? await collectInputs(request) : emptyInputs();
-  if (request.live === void 0 && hasFileInputs(request)) return [judge(files, request, config)];
+  if (request.live === void 0 && hasFileInputs(request)) return [judge2(files, request, config)];
   const live = request.live ?? {};
   const options = liveOptions(live);
   const contexts = live.allContexts ? listContexts(options) : live.contexts ?? [];
   const clusters = contexts.length <= 1 ? [await readLive({ ...options, ...contexts[0] !== void 0 ? { context: contexts[0] } : {} })] : await readLiveClusters(contexts, options);
   return clusters.map((inputs) => {
     const combined = mergeInputs(mergeInputs(emptyInputs(), files), inputs);
-    return judge(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config);
+    return judge2(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config);
   });
 }
 async function scan(request) {

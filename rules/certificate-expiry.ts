@@ -12,14 +12,16 @@ const TLS_FAILS = 'TLS connections that use it fail with "x509: certificate has 
 /** kubeadm's manual renewal (https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/#manual-certificate-renewal). */
 function renewal(c: Certificate): string {
   if (c.authority) {
+    // https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/
     return (
       `kubeadm certs renew cannot renew a CA (kubeadm makes them valid for 10 years). Rotate ${c.name} by hand ` +
-      '(https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/), then renew what it signed: sudo kubeadm certs renew all.'
+      '(Manual Rotation of CA Certificates in the Kubernetes docs), then renew what it signed: sudo kubeadm certs renew all.'
     );
   }
   if (c.name.startsWith('kubelet.conf')) {
-    return 'The kubelet rotates its own client certificate; point kubelet.conf at /var/lib/kubelet/pki/kubelet-client-current.pem ' +
-      '(https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/#kubelet-client-cert).';
+    // https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/#kubelet-client-cert
+    return 'The kubelet rotates its own client certificate; point kubelet.conf\'s client-certificate and client-key at ' +
+      '/var/lib/kubelet/pki/kubelet-client-current.pem and restart the kubelet.';
   }
   if (!c.renewable) return `kubeadm does not manage ${c.path}: reissue it from the CA that signed it (${c.issuer}) and restart what uses it.`;
   const steps = [`sudo kubeadm certs renew ${c.name}`];

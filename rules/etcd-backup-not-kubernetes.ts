@@ -8,7 +8,7 @@ export default defineRule({
   severity: 'warning',
   needs: ['snapshots'],
   remediation:
-    'Point the backup job at the etcd the kube-apiserver uses (its --etcd-servers flag; https://127.0.0.1:2379 on a ' +
+    'Point the backup job at the etcd the kube-apiserver uses (its --etcd-servers flag; 127.0.0.1:2379 on a ' +
     'kubeadm node) with the client certificates from /etc/kubernetes/pki/etcd, and check the result with kcheck snapshot FILE.',
   skipIf: noBackupLocation,
   check(model) {

@@ -2,10 +2,10 @@ import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import type { EtcdStaticPod } from '../src/model/etcd.js';
 
+/** https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#restoring-an-etcd-cluster */
 const DOCUMENTED_RESTORE =
-  'The documented restore (https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#restoring-an-etcd-cluster) ' +
-  'keeps --data-dir and the etcd-data mountPath as kubeadm wrote them and changes only the etcd-data volume\'s hostPath.path ' +
-  'to the restored directory.';
+  'The documented restore keeps --data-dir and the etcd-data mountPath as kubeadm wrote them and changes only the etcd-data ' +
+  'volume\'s hostPath.path to the restored directory (kcheck explain etcd-data-dir-mismatch).';
 
 function dataDirText(pod: EtcdStaticPod): string {
   if (pod.dataDirFrom === 'flag') return `--data-dir=${pod.dataDir}`;

@@ -32,7 +32,7 @@ function fix(pod: EtcdStaticPod, dir: string): string {
   return (
     `Set the ${pod.data.volume!.name} volume's hostPath.path in /etc/kubernetes/manifests/etcd.yaml to ${dir} (keep --data-dir and ` +
     'the mountPath as they are); the kubelet restarts etcd on it within a minute. Check with: kubectl get nodes; ' +
-    'etcdctl endpoint status -w table.'
+    'sudo etcdctl endpoint status -w table (with the certificates under /etc/kubernetes/pki/etcd).'
   );
 }
 

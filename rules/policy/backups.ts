@@ -14,6 +14,6 @@ export function noBackupLocation(model: ClusterModel): string | null {
 /** How to take a snapshot on a kubeadm node (its client certificates under
  * /etc/kubernetes/pki/etcd), named so kcheck reads its time from the name. */
 export const SNAPSHOT_COMMAND =
-  'sudo ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt ' +
+  'sudo ETCDCTL_API=3 etcdctl --endpoints 127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt ' +
   '--cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key ' +
   'snapshot save /var/backups/etcd/etcd-snapshot-$(date -u +%Y-%m-%dT%H%M%SZ).db';

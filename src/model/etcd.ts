@@ -1,4 +1,4 @@
-import type { EtcdDataDir, HostFacts, HostQuestions } from '../sources/host/types.js';
+import type { EtcdDataDir, HostFacts } from '../sources/host/types.js';
 import type { RawObject } from '../sources/types.js';
 import { MIRROR_ANNOTATION } from './components.js';
 import {
@@ -89,6 +89,8 @@ function wiringOf(raw: RawObject): Omit<EtcdStaticPod, 'hostData'> | null {
   const container = etcdContainer(raw);
   if (container === undefined) return null;
   const argv = argvOf(container);
+  // Without a command line the flags are the image's own: nothing to judge (abbreviated dumps look like this too).
+  if (argv.length === 0) return null;
   // etcd reads every flag from ETCD_<FLAG> too; a flag on the command line wins.
   const setting = (flag: string) => flagValue(argv, flag) ?? envValue(container, `ETCD_${flag.toUpperCase().replace(/-/g, '_')}`);
   const memberName = setting('name') ?? null;
@@ -133,5 +135,3 @@ export function etcdDataDirsNamed(raws: RawObject[]): string[] {
     .map(wiringOf)
     .flatMap((pod) => (pod?.data.hostPath ? [pod.data.hostPath] : []));
 }
-
-export type { HostQuestions };

@@ -44,7 +44,7 @@ describe('html format', () => {
     expect(html).toContain('<span class="target" title="upgrade target">1.33 ◆</span>');
     const backups = html.split('id="backups"')[1]!.split('</section>')[0]!;
     expect(backups).toContain('etcd 3.5.15 is older than etcd 3.5.24');
-    expect(backups).toContain('<span class="chip warning">look before the upgrade</span>');
+    expect(backups).toContain('<span class="chip error">needs action before the upgrade</span>');
     for (const step of demo.plan!.steps) expect(html).toContain(`<b>${step.number}. ${escapeHtml(step.title)}</b>`);
     const withoutModel = formatHtml(scan.result, { ...demo, model: undefined, plan: undefined });
     expect(withoutModel).not.toContain('id="skew"');

@@ -15,7 +15,8 @@ export function demoRequest(cwd = process.cwd()) {
   return {
     paths: [join(dir, 'cluster')],
     root: join(dir, 'node-root'),
-    backups: [join(dir, 'backups')],
+    // The control-plane node's own snapshot folder, and the off-node copy the nightly job should fill.
+    backups: [join(dir, 'backups'), join(dir, 'offsite-backups')],
     config: join(dir, 'kcheck.yaml'),
     now: DEMO_CAPTURED_AT,
     // As `kubeadm version -o short` printed it on the demo's control-plane node.

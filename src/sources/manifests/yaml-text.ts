@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import type { Piece, Position } from './pieces.js';
+import { quickItems } from './yaml-quick-items.js';
 
 /** Maps a line of a parsed text (1-based) back to its line in the file. */
 export type LineMap = (textLine: number) => number;
@@ -70,8 +71,18 @@ export function yamlDocumentPieces(text: string, lines: LineMap, nextList: () =>
 /**
  * Pieces of one or more items of a block sequence, cut out of a larger list
  * (the text keeps the items' own indentation, so columns are the file's).
+ * js-yaml reads plain items; `yaml` reads the others, and anything js-yaml
+ * cannot read, so values, positions and error messages do not depend on which
+ * parser read an item.
  */
 export function yamlItemPieces(text: string, lines: LineMap, list: number): Piece[] {
+  const quick = quickItems(text);
+  if (!quick) return preciseItemPieces(text, lines, list);
+  return quick.map((item) => ({ kind: 'list-item', list, value: item.value, at: { line: lines(item.line), column: item.column } }));
+}
+
+/** yamlItemPieces, always read by the `yaml` package. */
+export function preciseItemPieces(text: string, lines: LineMap, list: number): Piece[] {
   const { docs, at } = parse(text, lines);
   const pieces: Piece[] = [];
   for (const doc of docs) {

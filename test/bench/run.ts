@@ -1,0 +1,135 @@
+/**
+ * Runs every benchmark in this folder, one child process each, prints what
+ * each prints, then one table of ratios:
+ * - manifests: throughput in MB of file per second, peak RSS over file size,
+ *   and RSS growth over file size;
+ * - etcd snapshot: kcheck's verification time over `sha256sum`'s on the same file.
+ *
+ *   npm run build && npm run bench [-- --json-mb 100 --yaml-mb 50 --size-mb 200 --runs 3]
+ *
+ * The sizes are moderate so the whole run takes a few minutes; each
+ * benchmark also runs alone with larger ones. A benchmark that fails, or
+ * prints no figures this runner knows, makes the run exit 1.
+ */
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** A benchmark still running after this long is stopped. */
+const TIME_LIMIT_MS = 20 * 60 * 1000;
+
+interface Options {
+  jsonMb: number;
+  yamlMb: number;
+  sizeMb: number;
+  runs: number;
+}
+
+interface Row {
+  bench: string;
+  what: string;
+  figures: string[];
+}
+
+interface Bench {
+  args: (options: Options) => string[];
+  /** The ratio rows of its output; none when it printed no figures. */
+  rows: (output: string) => Row[];
+}
+
+const MANIFEST_ROW = /^(json|yaml)\s+(\S+)\s+(\d+) MB\s+(\d+)\s+([\d.]+) MB\/s\s+(\d+) MB\s+(\d+) MB\s+([\d.]+)\s+(-?[\d.]+)$/gm;
+
+const BENCHES: Record<string, Bench> = {
+  'manifests-stream': {
+    args: (o) => ['--json-mb', String(o.jsonMb), '--yaml-mb', String(o.yamlMb)],
+    rows: (output) =>
+      [...output.matchAll(MANIFEST_ROW)].map(([, format, mode, fileMb, , mbPerSecond, peakMb, , rssPerFile, growthPerFile]) => ({
+        bench: 'manifests-stream',
+        what: `${format} ${mode}, ${fileMb} MB`,
+        figures: [`${mbPerSecond} MB/s`, `RSS/file ${rssPerFile}`, `growth/file ${growthPerFile}`, `peak RSS ${peakMb} MB`],
+      })),
+  },
+  'snapshot-verify': {
+    args: (o) => ['--size-mb', String(o.sizeMb), '--runs', String(o.runs)],
+    rows: (output) => {
+      const size = /^snapshot: .*, (\d+) MB;/m.exec(output);
+      const sha = /^sha256sum:\s+([\d.]+) s \(([\d.]+) GB\/s\)/m.exec(output);
+      const ours = /^kcheck verification:\s+([\d.]+) s \(([\d.]+) GB\/s\)/m.exec(output);
+      const ratio = /^ratio kcheck\/sha256sum: ([\d.]+)/m.exec(output);
+      if (!size || !sha || !ours || !ratio) return [];
+      return [
+        {
+          bench: 'snapshot-verify',
+          what: `etcd snapshot, ${size[1]} MB`,
+          figures: [`kcheck/sha256sum ${ratio[1]}`, `kcheck ${ours[1]} s (${ours[2]} GB/s)`, `sha256sum ${sha[1]} s (${sha[2]} GB/s)`],
+        },
+      ];
+    },
+  },
+};
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at === -1 ? Number.NaN : Number(process.argv[at + 1]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** Runs one benchmark, passing its output through as it comes, and gives back what it printed. */
+function runBench(file: string, args: string[]): Promise<{ code: number | null; output: string; seconds: number }> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: string[] = [];
+    const timer = setTimeout(() => child.kill('SIGTERM'), TIME_LIMIT_MS);
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      chunks.push(text);
+      process.stdout.write(text);
+    });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => process.stderr.write(text));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: chunks.join(''), seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    });
+  });
+}
+
+function table(rows: Row[]): string[] {
+  const cells = rows.map((row) => [row.bench, row.what, ...row.figures]);
+  const widths: number[] = [];
+  for (const line of cells) line.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+}
+
+async function main(): Promise<void> {
+  const options: Options = { jsonMb: option('--json-mb', 100), yamlMb: option('--yaml-mb', 50), sizeMb: option('--size-mb', 200), runs: option('--runs', 3) };
+  const self = basename(fileURLToPath(import.meta.url));
+  const files = (await readdir(HERE)).filter((name) => name.endsWith('.js') && name !== self).sort();
+  const rows: Row[] = [];
+  const failed: string[] = [];
+  for (const name of files) {
+    const bench = name.slice(0, -'.js'.length);
+    const known = BENCHES[bench];
+    const args = known?.args(options) ?? [];
+    console.log(`== ${bench} ${args.join(' ')}`.trimEnd());
+    const result = await runBench(join(HERE, name), args);
+    console.log(`== ${bench}: ${result.code === 0 ? 'done' : `failed (exit ${result.code ?? 'killed'})`} in ${result.seconds.toFixed(0)} s\n`);
+    const found = known?.rows(result.output) ?? [];
+    if (result.code !== 0) failed.push(`${bench} exited ${result.code ?? 'killed'}`);
+    else if (known && found.length === 0) failed.push(`${bench} printed none of the figures the runner reads`);
+    rows.push(...found);
+  }
+  console.log('== ratios');
+  for (const line of table(rows)) console.log(line);
+  if (failed.length > 0) {
+    console.error(`\nfailed: ${failed.join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
