@@ -14,7 +14,11 @@ node24="$(bash scripts/node24.sh | tail -n 1)"
 
 npm run build --silent
 
+reports="$(mktemp -d)"
+status=0
 echo "== tests on Node $(node --version)"
-node node_modules/vitest/vitest.mjs run "$@"
+node node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$reports/node20.json" "$@" || status=$?
 echo "== tests on Node $("$node24" --version)"
-"$node24" node_modules/vitest/vitest.mjs run "$@"
+"$node24" node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$reports/node24.json" "$@" || status=$?
+node scripts/test-summary.mjs "$reports"/*.json || true
+exit "$status"
