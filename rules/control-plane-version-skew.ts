@@ -1,8 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange, componentsNamed } from '../src/model/control-plane.js';
 import type { ComponentName } from '../src/model/types.js';
-import { controlPlaneWindow, describeWindow, inWindow, measuredAgainst, versionsOf } from './policy/skew.js';
-import { distance, show } from './policy/messages.js';
+import { controlPlaneWindow, outsideWindow, versionsOf } from './policy/skew.js';
 
 const CONTROLLERS: ComponentName[] = ['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager'];
 
@@ -22,16 +21,6 @@ export default defineRule({
     if (!range) return [];
     const api = versionsOf(range);
     const window = controlPlaneWindow(api);
-    return CONTROLLERS.flatMap((name) => componentsNamed(model, name))
-      .filter((c) => !inWindow(c.version, window))
-      .map((c) => {
-        const against = measuredAgainst(c.version, api);
-        return {
-          subject: c.subject,
-          message:
-            `${c.component} ${show(c.version)}${c.node ? ` on node ${c.node}` : ''} is ${distance(c.version, against)} ` +
-            `kube-apiserver ${show(against)}; allowed ${c.component} minors: ${describeWindow(window)}`,
-        };
-      });
+    return outsideWindow(CONTROLLERS.flatMap((name) => componentsNamed(model, name)), window, api);
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange, componentsNamed } from '../src/model/control-plane.js';
-import { describeWindow, inWindow, kubectlWindow, measuredAgainst, versionsOf } from './policy/skew.js';
-import { distance, show } from './policy/messages.js';
+import { kubectlWindow, outsideWindow, versionsOf } from './policy/skew.js';
 import { installCommands } from './policy/packages.js';
 
 export default defineRule({
@@ -16,17 +15,7 @@ export default defineRule({
     if (!range) return [];
     const api = versionsOf(range);
     const window = kubectlWindow(api);
-    return componentsNamed(model, 'kubectl')
-      .filter((c) => !inWindow(c.version, window))
-      .map((c) => {
-        const against = measuredAgainst(c.version, api);
-        return {
-          subject: c.subject,
-          message:
-            `kubectl ${show(c.version)} is ${distance(c.version, against)} kube-apiserver ${show(against)}; ` +
-            `allowed kubectl minors: ${describeWindow(window)}`,
-          remediation: installCommands(['kubectl'], api.oldest),
-        };
-      });
+    const remediation = installCommands(['kubectl'], api.oldest);
+    return outsideWindow(componentsNamed(model, 'kubectl'), window, api).map((report) => ({ ...report, remediation }));
   },
 });

@@ -1,4 +1,6 @@
-import type { ApiserverRange } from '../../src/model/control-plane.js';
+import type { ApiserverRange, KnownComponentVersion } from '../../src/model/control-plane.js';
+import type { Report } from '../../src/engine/types.js';
+import { distance, show } from './messages.js';
 import type { Version } from '../../src/model/version.js';
 import { minorDistance, minorOf, addMinors } from '../../src/model/version.js';
 
@@ -83,4 +85,23 @@ export function versionsOf(range: ApiserverRange): { oldest: Version; newest: Ve
  */
 export function measuredAgainst(v: Version, api: { oldest: Version; newest: Version }): Version {
   return minorDistance(v, api.oldest) > 0 ? api.oldest : api.newest;
+}
+
+/** A finding for each component outside its window, naming both versions and the allowed minors. */
+export function outsideWindow(
+  components: KnownComponentVersion[],
+  window: AllowedWindow,
+  api: { oldest: Version; newest: Version },
+): Report[] {
+  return components
+    .filter((c) => !inWindow(c.version, window))
+    .map((c) => {
+      const against = measuredAgainst(c.version, api);
+      return {
+        subject: c.subject,
+        message:
+          `${c.component} ${show(c.version)}${c.node ? ` on node ${c.node}` : ''} is ${distance(c.version, against)} ` +
+          `kube-apiserver ${show(against)}; allowed ${c.component} minors: ${describeWindow(window)}`,
+      };
+    });
 }

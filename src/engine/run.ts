@@ -25,7 +25,7 @@ function skipReason(rule: Rule<any>, model: ClusterModel): string | null {
   return rule.skipIf?.(model) ?? null;
 }
 
-function summarize(findings: Finding[]): Summary {
+export function summarize(findings: Finding[]): Summary {
   const summary: Summary = { error: 0, warning: 0, info: 0, suppressed: 0 };
   for (const f of findings) {
     if (f.suppressed) summary.suppressed += 1;

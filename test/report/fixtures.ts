@@ -1,5 +1,6 @@
+import { summarize } from '../../src/engine/run.js';
 import { docsUrl } from '../../src/engine/docs-url.js';
-import type { Finding, RuleMeta, RunResult, Severity, Summary } from '../../src/engine/types.js';
+import type { Finding, RuleMeta, RunResult, Severity } from '../../src/engine/types.js';
 import type { ReportContext } from '../../src/report/types.js';
 
 /** Rules as the report sees them; the real registry is tested elsewhere. */
@@ -71,14 +72,6 @@ export function finding(input: FindingInput): Finding {
   };
 }
 
-function summarize(findings: Finding[]): Summary {
-  const summary: Summary = { error: 0, warning: 0, info: 0, suppressed: 0 };
-  for (const f of findings) {
-    if (f.suppressed) summary.suppressed += 1;
-    else summary[f.severity] += 1;
-  }
-  return summary;
-}
 
 export function runResult(input: Partial<Omit<RunResult, 'summary'>> = {}): RunResult {
   const findings = input.findings ?? [];

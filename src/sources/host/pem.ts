@@ -1,11 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 
 export interface PemCertificate {
-  /** 1-based line of `-----BEGIN CERTIFICATE-----` in the text. */
+  /** 1-based line of `-----BEGIN CERTIFICATE-----` in the text (or of the kubeconfig field holding it). */
   line: number;
+  /** Position in a bundle holding several certificates (0 for the first). */
   index: number;
   subject: string;
   issuer: string;
+  /** ISO 8601. */
   notBefore: string;
   notAfter: string;
   isCA: boolean;

@@ -1,3 +1,4 @@
+import type { PemCertificate } from './pem.js';
 import type { SnapshotReport } from '../snapshot/types.js';
 
 /**
@@ -41,24 +42,13 @@ export interface EtcdDataDir {
 }
 
 /** One X.509 certificate found in the PKI folder or embedded in a kubeconfig. */
-export interface CertificateFile {
+export interface CertificateFile extends PemCertificate {
   /** As on the node: `/etc/kubernetes/pki/apiserver.crt`, `/etc/kubernetes/admin.conf`. */
   path: string;
   /** Under `--root`. */
   file: string;
-  /** Line of the PEM block, or of the kubeconfig field holding it. */
-  line: number;
-  /** Position in a bundle holding several certificates (0 for the first). */
-  index: number;
   /** For a kubeconfig: the field that held it and the user or cluster entry's name. */
   embedded?: { field: 'client-certificate-data' | 'certificate-authority-data'; entry: string };
-  subject: string;
-  issuer: string;
-  /** ISO 8601. */
-  notBefore: string;
-  notAfter: string;
-  isCA: boolean;
-  fingerprint256: string;
 }
 
 /** A control-plane node's files under `--root`, beyond its static pod manifests. */
