@@ -50430,6 +50430,15 @@ var HTML_SCRIPT = `
 `;
 var HTML_ERROR_HOOK = `window.addEventListener('error', function (e) { document.documentElement.setAttribute('data-script-error', String(e.message)); });`;
 
+// rules/policy/messages.ts
+var show = (v) => formatVersion(v);
+function distance(a, b) {
+  const d = minorDistance(a, b);
+  if (d === 0) return "the same minor as";
+  const n = Math.abs(d);
+  return `${n} minor${n === 1 ? "" : "s"} ${d < 0 ? "older" : "newer"} than`;
+}
+
 // rules/policy/skew.ts
 function describeWindow(w) {
   if (minorDistance(w.max, w.min) < 0) return "none (the kube-apiservers are too far apart)";
@@ -50472,6 +50481,15 @@ function versionsOf(range) {
 }
 function measuredAgainst(v, api) {
   return minorDistance(v, api.oldest) > 0 ? api.oldest : api.newest;
+}
+function outsideWindow(components, window2, api) {
+  return components.filter((c) => !inWindow(c.version, window2)).map((c) => {
+    const against = measuredAgainst(c.version, api);
+    return {
+      subject: c.subject,
+      message: `${c.component} ${show(c.version)}${c.node ? ` on node ${c.node}` : ""} is ${distance(c.version, against)} kube-apiserver ${show(against)}; allowed ${c.component} minors: ${describeWindow(window2)}`
+    };
+  });
 }
 
 // src/model/control-plane.ts
@@ -50941,15 +50959,6 @@ function defineRule(rule) {
   };
 }
 
-// rules/policy/messages.ts
-var show = (v) => formatVersion(v);
-function distance(a, b) {
-  const d = minorDistance(a, b);
-  if (d === 0) return "the same minor as";
-  const n = Math.abs(d);
-  return `${n} minor${n === 1 ? "" : "s"} ${d < 0 ? "older" : "newer"} than`;
-}
-
 // rules/apiserver-version-skew.ts
 var apiserver_version_skew_default = defineRule({
   id: "apiserver-version-skew",
@@ -51062,13 +51071,7 @@ var control_plane_version_skew_default = defineRule({
     if (!range) return [];
     const api = versionsOf(range);
     const window2 = controlPlaneWindow(api);
-    return CONTROLLERS.flatMap((name) => componentsNamed(model, name)).filter((c) => !inWindow(c.version, window2)).map((c) => {
-      const against = measuredAgainst(c.version, api);
-      return {
-        subject: c.subject,
-        message: `${c.component} ${show(c.version)}${c.node ? ` on node ${c.node}` : ""} is ${distance(c.version, against)} kube-apiserver ${show(against)}; allowed ${c.component} minors: ${describeWindow(window2)}`
-      };
-    });
+    return outsideWindow(CONTROLLERS.flatMap((name) => componentsNamed(model, name)), window2, api);
   }
 });
 
@@ -52152,14 +52155,8 @@ var kubectl_version_skew_default = defineRule({
     if (!range) return [];
     const api = versionsOf(range);
     const window2 = kubectlWindow(api);
-    return componentsNamed(model, "kubectl").filter((c) => !inWindow(c.version, window2)).map((c) => {
-      const against = measuredAgainst(c.version, api);
-      return {
-        subject: c.subject,
-        message: `kubectl ${show(c.version)} is ${distance(c.version, against)} kube-apiserver ${show(against)}; allowed kubectl minors: ${describeWindow(window2)}`,
-        remediation: installCommands(["kubectl"], api.oldest)
-      };
-    });
+    const remediation = installCommands(["kubectl"], api.oldest);
+    return outsideWindow(componentsNamed(model, "kubectl"), window2, api).map((report2) => ({ ...report2, remediation }));
   }
 });
 
@@ -58318,6 +58315,7 @@ var YAML_12_CORE = new Schema({
 // src/sources/manifests/yaml-quick-items.ts
 var ITEM_START = /^( *)-(?: |$)/;
 var BLOCK_SCALAR = /(?:^( *(?:- +)*)|: +)[|>][+-]?(?: +#.*)? *$/;
+var DOCUMENT_MARKER = /^(?:---|\.\.\.|%)/m;
 var LONGEST_SAFE_LINE = 1024;
 var SPACE = 32;
 var QUOTE2 = 34;
@@ -58385,7 +58383,7 @@ function nullEntryBefore(line, at2, entry) {
   return before === LEFT_BRACE || before === COMMA2;
 }
 function isWordCharacter(ch) {
-  return ch >= 97 && ch <= 122 || ch >= 65 && ch <= 90 || ch >= 48 && ch <= 57 || ch === 46 || ch === 47 || ch === 95;
+  return ch >= 97 && ch <= 122 || ch >= 65 && ch <= 90 || ch >= 45 && ch <= 57 || ch === SPACE || ch === 95;
 }
 function isFlowEnd(ch) {
   return ch === END || ch === SPACE || ch === COMMA2 || ch === LEFT_BRACKET || ch === RIGHT_BRACKET || ch === LEFT_BRACE || ch === RIGHT_BRACE;
@@ -58398,6 +58396,7 @@ function screenLine(line, indent, open4) {
   open4.entry = entry;
   open4.blockIndicator = false;
   open4.escapedBreak = false;
+  open4.contentEnd = line.length;
   for (let i = indent; i < line.length; i++) {
     const ch = line.charCodeAt(i);
     if (isWordCharacter(ch)) continue;
@@ -58438,6 +58437,7 @@ function screenLine(line, indent, open4) {
       if (ch === APOSTROPHE && codeAt(line, i + 1) === APOSTROPHE) i++;
       else if (ch === APOSTROPHE) open4.quote = 0;
     } else if (ch === HASH && before === SPACE) {
+      open4.contentEnd = i;
       return open4.depth === 0 || !nullEntryBefore(line, i, entry);
     } else if ((ch === QUOTE2 || ch === APOSTROPHE) && startsNode(before, open4.depth > 0)) {
       open4.quote = ch;
@@ -58450,7 +58450,7 @@ function screenLine(line, indent, open4) {
   }
   return open4.depth === 0 || !nullEntryBefore(line, line.length, entry);
 }
-function emptyNestedEntry(line, indent, entry) {
+function emptyNestedEntry(line, indent, entry, itemIndent) {
   let dashes = 0;
   for (let i = indent; i < entry; i++) if (line.charCodeAt(i) === DASH) dashes++;
   let rest = entry;
@@ -58458,12 +58458,28 @@ function emptyNestedEntry(line, indent, entry) {
     dashes++;
     rest = spacesEnd(line, rest + 1);
   }
-  return dashes >= 2 && (rest === line.length || line.charCodeAt(rest) === HASH);
+  const empty = rest === line.length || line.charCodeAt(rest) === HASH;
+  return empty && (dashes >= 2 || dashes === 1 && indent !== itemIndent);
 }
-function plainEnough(lines3) {
+function emptyValueColumn(line, indent, entry, contentEnd) {
+  const end = spacesStart(line, contentEnd);
+  if (end <= indent) return void 0;
+  const last = line.charCodeAt(end - 1);
+  if (last === COLON2) return entry;
+  if (last === DASH && (end - 1 === indent || line.charCodeAt(end - 2) === SPACE)) return end - 1;
+  return void 0;
+}
+function startsCollectionOrQuoted(line, at2) {
+  const ch = line.charCodeAt(at2);
+  if (ch === DASH) return codeAt(line, at2 + 1) === SPACE || at2 + 1 === line.length;
+  return ch === QUOTE2 || ch === APOSTROPHE || ch === LEFT_BRACKET || ch === LEFT_BRACE || ch === PIPE || ch === GREATER;
+}
+function plainEnough(lines3, itemIndent) {
   let block;
-  const open4 = { quote: 0, depth: 0, entry: 0, blockIndicator: false, escapedBreak: false };
+  const open4 = { quote: 0, depth: 0, entry: 0, blockIndicator: false, escapedBreak: false, contentEnd: 0 };
   let openedBelow = 0;
+  let valueBelow;
+  let commentLeftOfValue = false;
   for (const line of lines3) {
     const indent = spacesEnd(line, 0);
     if (block) {
@@ -58479,25 +58495,39 @@ function plainEnough(lines3) {
         if (indent < block.indent) return false;
         continue;
       }
+      if (blankOnly(block)) return false;
       block = void 0;
     }
     const continued = open4.quote !== 0 || open4.depth > 0;
     if (continued && indent < line.length && indent <= openedBelow) return false;
+    if (indent < itemIndent && indent < line.length && line.charCodeAt(indent) !== HASH) return false;
     if (open4.escapedBreak && indent === line.length) return false;
-    if (!continued && line.charCodeAt(indent) === HASH) continue;
+    if (!continued && line.charCodeAt(indent) === HASH) {
+      if (valueBelow !== void 0 && indent <= valueBelow) commentLeftOfValue = true;
+      continue;
+    }
+    if (!continued && indent < line.length) {
+      if (commentLeftOfValue && valueBelow !== void 0 && indent > valueBelow && !startsCollectionOrQuoted(line, indent)) return false;
+      valueBelow = void 0;
+      commentLeftOfValue = false;
+    }
     if (line.length > LONGEST_SAFE_LINE || !screenLine(line, indent, open4)) return false;
-    if (!continued && emptyNestedEntry(line, indent, open4.entry)) return false;
+    if (!continued && emptyNestedEntry(line, indent, open4.entry, itemIndent)) return false;
     if (open4.quote !== 0 || open4.depth > 0) {
       if (!continued) openedBelow = open4.entry;
       continue;
     }
+    if (!continued && indent < line.length) valueBelow = emptyValueColumn(line, indent, open4.entry, open4.contentEnd);
     const header2 = !continued && open4.blockIndicator ? BLOCK_SCALAR.exec(line) : null;
     if (header2 && !line.slice(0, header2.index).includes(" #")) {
       const dash = header2[1]?.lastIndexOf("-") ?? -1;
       block = { parent: dash === -1 ? open4.entry : dash, indent: void 0, leadingBlank: 0 };
     }
   }
-  return open4.quote === 0 && open4.depth === 0;
+  return open4.quote === 0 && open4.depth === 0 && !(block && blankOnly(block));
+}
+function blankOnly(block) {
+  return block.indent === void 0 && block.leadingBlank > 0;
 }
 function itemPosition(lines3, start, end, itemIndent) {
   for (let i = start, from2 = itemIndent + 1; i < end; i++, from2 = 0) {
@@ -58508,12 +58538,12 @@ function itemPosition(lines3, start, end, itemIndent) {
   return { line: start + 1, column: spacesEnd(lines3[start] ?? "", itemIndent + 1) + 1 };
 }
 function quickItems(text) {
-  if (text.includes("	") || text.includes("\r")) return void 0;
+  if (text.includes("	") || text.includes("\r") || DOCUMENT_MARKER.test(text)) return void 0;
   const lines3 = text.split("\n");
   const first = ITEM_START.exec(lines3[0] ?? "");
   if (!first) return void 0;
   const itemIndent = first[1]?.length ?? 0;
-  if (!plainEnough(lines3)) return void 0;
+  if (!plainEnough(lines3, itemIndent)) return void 0;
   const starts = [];
   lines3.forEach((line, index2) => {
     if (line.charCodeAt(itemIndent) === DASH && spacesEnd(line, 0) === itemIndent && ITEM_START.test(line)) starts.push(index2);

@@ -70,10 +70,11 @@ const BENCHES: Record<string, Bench> = {
   },
 };
 
-function option(name: string, fallback: number): number {
+/** A number given as `--name N`, at least `least`; 0 MB leaves a format out of manifests-stream. */
+function option(name: string, fallback: number, least: number): number {
   const at = process.argv.indexOf(name);
   const value = at === -1 ? Number.NaN : Number(process.argv[at + 1]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
+  return Number.isFinite(value) && value >= least ? value : fallback;
 }
 
 /** Runs one benchmark, passing its output through as it comes, and gives back what it printed. */
@@ -104,7 +105,12 @@ function table(rows: Row[]): string[] {
 }
 
 async function main(): Promise<void> {
-  const options: Options = { jsonMb: option('--json-mb', 100), yamlMb: option('--yaml-mb', 50), sizeMb: option('--size-mb', 200), runs: option('--runs', 3) };
+  const options: Options = {
+    jsonMb: option('--json-mb', 100, 0),
+    yamlMb: option('--yaml-mb', 50, 0),
+    sizeMb: option('--size-mb', 200, 1),
+    runs: option('--runs', 3, 1),
+  };
   const self = basename(fileURLToPath(import.meta.url));
   const files = (await readdir(HERE)).filter((name) => name.endsWith('.js') && name !== self).sort();
   const rows: Row[] = [];

@@ -11,6 +11,8 @@ export interface QuickItem {
 const ITEM_START = /^( *)-(?: |$)/;
 /** `key: |`, `- >-`: the lines after it that are more indented are the scalar's text. */
 const BLOCK_SCALAR = /(?:^( *(?:- +)*)|: +)[|>][+-]?(?: +#.*)? *$/;
+/** `---`, `...` and `%` directives at the start of a line end or start documents. */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.|%)/m;
 /** `yaml` refuses an implicit key whose `:` is more than 1024 characters after its start; js-yaml has no such limit. */
 const LONGEST_SAFE_LINE = 1024;
 
@@ -94,9 +96,9 @@ function nullEntryBefore(line: string, at: number, entry: number): boolean {
   return before === LEFT_BRACE || before === COMMA;
 }
 
-/** Letters, digits, `.`, `/` and `_`: most of a manifest, and nothing the screen looks for. */
+/** Letters, digits, spaces, `-`, `.`, `/` and `_`: most of a manifest, and nothing screenLine acts on. */
 function isWordCharacter(ch: number): boolean {
-  return (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x30 && ch <= 0x39) || ch === 0x2e || ch === 0x2f || ch === 0x5f;
+  return (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x2d && ch <= 0x39) || ch === SPACE || ch === 0x5f;
 }
 
 function isFlowEnd(ch: number): boolean {
@@ -112,6 +114,8 @@ interface LineState {
   blockIndicator: boolean;
   /** The line ends inside a double-quoted scalar with `\`, an escaped line break. */
   escapedBreak: boolean;
+  /** Where the line's comment starts, or its length. */
+  contentEnd: number;
 }
 
 /**
@@ -140,6 +144,7 @@ function screenLine(line: string, indent: number, open: LineState): boolean {
   open.entry = entry;
   open.blockIndicator = false;
   open.escapedBreak = false;
+  open.contentEnd = line.length;
   for (let i = indent; i < line.length; i++) {
     const ch = line.charCodeAt(i);
     if (isWordCharacter(ch)) continue;
@@ -180,6 +185,7 @@ function screenLine(line: string, indent: number, open: LineState): boolean {
       if (ch === APOSTROPHE && codeAt(line, i + 1) === APOSTROPHE) i++;
       else if (ch === APOSTROPHE) open.quote = 0;
     } else if (ch === HASH && before === SPACE) {
+      open.contentEnd = i;
       return open.depth === 0 || !nullEntryBefore(line, i, entry);
     } else if ((ch === QUOTE || ch === APOSTROPHE) && startsNode(before, open.depth > 0)) {
       open.quote = ch;
@@ -194,10 +200,11 @@ function screenLine(line: string, indent: number, open: LineState): boolean {
 }
 
 /**
- * `- - ` or `- -` with nothing after it: js-yaml puts the entries that
- * follow into the wrong sequence.
+ * An empty entry (`-` with nothing after it) of a sequence inside the item,
+ * as in `- - `: js-yaml can put the entries that follow into the wrong
+ * sequence. The items' own empty entries are read right.
  */
-function emptyNestedEntry(line: string, indent: number, entry: number): boolean {
+function emptyNestedEntry(line: string, indent: number, entry: number, itemIndent: number): boolean {
   let dashes = 0;
   for (let i = indent; i < entry; i++) if (line.charCodeAt(i) === DASH) dashes++;
   let rest = entry;
@@ -205,7 +212,27 @@ function emptyNestedEntry(line: string, indent: number, entry: number): boolean 
     dashes++;
     rest = spacesEnd(line, rest + 1);
   }
-  return dashes >= 2 && (rest === line.length || line.charCodeAt(rest) === HASH);
+  const empty = rest === line.length || line.charCodeAt(rest) === HASH;
+  return empty && (dashes >= 2 || (dashes === 1 && indent !== itemIndent));
+}
+
+/**
+ * A line that ends with `key:` or `-` has its value below: the column of
+ * the key or the `-`.
+ */
+function emptyValueColumn(line: string, indent: number, entry: number, contentEnd: number): number | undefined {
+  const end = spacesStart(line, contentEnd);
+  if (end <= indent) return undefined;
+  const last = line.charCodeAt(end - 1);
+  if (last === COLON) return entry;
+  if (last === DASH && (end - 1 === indent || line.charCodeAt(end - 2) === SPACE)) return end - 1;
+  return undefined;
+}
+
+function startsCollectionOrQuoted(line: string, at: number): boolean {
+  const ch = line.charCodeAt(at);
+  if (ch === DASH) return codeAt(line, at + 1) === SPACE || at + 1 === line.length;
+  return ch === QUOTE || ch === APOSTROPHE || ch === LEFT_BRACKET || ch === LEFT_BRACE || ch === PIPE || ch === GREATER;
 }
 
 interface BlockScalar {
@@ -225,10 +252,12 @@ interface BlockScalar {
  * lines of a block scalar indented past its text), `yaml` must read the text
  * and report it.
  */
-function plainEnough(lines: string[]): boolean {
+function plainEnough(lines: string[], itemIndent: number): boolean {
   let block: BlockScalar | undefined;
-  const open: LineState = { quote: 0, depth: 0, entry: 0, blockIndicator: false, escapedBreak: false };
+  const open: LineState = { quote: 0, depth: 0, entry: 0, blockIndicator: false, escapedBreak: false, contentEnd: 0 };
   let openedBelow = 0;
+  let valueBelow: number | undefined;
+  let commentLeftOfValue = false;
   for (const line of lines) {
     const indent = spacesEnd(line, 0);
     if (block) {
@@ -244,19 +273,32 @@ function plainEnough(lines: string[]): boolean {
         if (indent < block.indent) return false;
         continue;
       }
+      if (blankOnly(block)) return false;
       block = undefined;
     }
     const continued = open.quote !== 0 || open.depth > 0;
     if (continued && indent < line.length && indent <= openedBelow) return false;
+    // Left of the items' `-`: js-yaml may read on where `yaml` sees the end of the sequence.
+    if (indent < itemIndent && indent < line.length && line.charCodeAt(indent) !== HASH) return false;
     // `"a\` then a blank line: js-yaml and `yaml` fold it differently.
     if (open.escapedBreak && indent === line.length) return false;
-    if (!continued && line.charCodeAt(indent) === HASH) continue;
+    if (!continued && line.charCodeAt(indent) === HASH) {
+      if (valueBelow !== undefined && indent <= valueBelow) commentLeftOfValue = true;
+      continue;
+    }
+    if (!continued && indent < line.length) {
+      // `key:`, a comment left of the key, then a plain scalar below: `yaml` reads it as a key.
+      if (commentLeftOfValue && valueBelow !== undefined && indent > valueBelow && !startsCollectionOrQuoted(line, indent)) return false;
+      valueBelow = undefined;
+      commentLeftOfValue = false;
+    }
     if (line.length > LONGEST_SAFE_LINE || !screenLine(line, indent, open)) return false;
-    if (!continued && emptyNestedEntry(line, indent, open.entry)) return false;
+    if (!continued && emptyNestedEntry(line, indent, open.entry, itemIndent)) return false;
     if (open.quote !== 0 || open.depth > 0) {
       if (!continued) openedBelow = open.entry;
       continue;
     }
+    if (!continued && indent < line.length) valueBelow = emptyValueColumn(line, indent, open.entry, open.contentEnd);
     const header = !continued && open.blockIndicator ? BLOCK_SCALAR.exec(line) : null;
     if (header && !line.slice(0, header.index).includes(' #')) {
       // The text of `key: |` is indented past the key; that of `- |`, past the `-`.
@@ -264,7 +306,12 @@ function plainEnough(lines: string[]): boolean {
       block = { parent: dash === -1 ? open.entry : dash, indent: undefined, leadingBlank: 0 };
     }
   }
-  return open.quote === 0 && open.depth === 0;
+  return open.quote === 0 && open.depth === 0 && !(block && blankOnly(block));
+}
+
+/** A block scalar of blank lines with spaces: `yaml` may count those spaces as its indentation and refuse it. */
+function blankOnly(block: BlockScalar): boolean {
+  return block.indent === undefined && block.leadingBlank > 0;
 }
 
 /**
@@ -288,12 +335,12 @@ function itemPosition(lines: string[], start: number, end: number, itemIndent: n
  * values and its error messages.
  */
 export function quickItems(text: string): QuickItem[] | undefined {
-  if (text.includes('\t') || text.includes('\r')) return undefined;
+  if (text.includes('\t') || text.includes('\r') || DOCUMENT_MARKER.test(text)) return undefined;
   const lines = text.split('\n');
   const first = ITEM_START.exec(lines[0] ?? '');
   if (!first) return undefined;
   const itemIndent = first[1]?.length ?? 0;
-  if (!plainEnough(lines)) return undefined;
+  if (!plainEnough(lines, itemIndent)) return undefined;
 
   const starts: number[] = [];
   lines.forEach((line, index) => {

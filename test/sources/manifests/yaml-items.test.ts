@@ -209,7 +209,13 @@ const YAML_ONLY_ITEMS: Record<string, string> = {
   'an escaped line break before a blank line': '- note: "a\\\n\n    b"',
   'a block scalar with an indentation indicator': '- note: |2\n     indented text',
   'more-indented blank lines before a block scalar': '- note: |\n        \n    text',
+  'a block scalar of blank lines': '- note: >\n       \n  # comment',
   'an empty nested entry': '- - a\n  - - \n  - b: c',
+  'an empty entry inside the item': '- - - true\n    - \n  - false',
+  'a line left of the items': '  - a: 1\n- - b',
+  'a document end marker': '- a: 1\n...\n- b',
+  'a comment left of a key, then its plain value below': '- a:\n  # c\n\n    v\n  c: 1',
+  'a comment left of an empty item, then its plain value below': '-\n# c\n  v\n- c',
   'a tab': '- a:\t1',
   'an unterminated quote': '- metadata:\n    name: "web',
   'a reserved character': '- name: @web',
@@ -274,6 +280,19 @@ describe('reading YAML list items fast', () => {
     }
     expect(compared).toBeGreaterThan(1000);
     expect(quick).toBeGreaterThan(compared / 3);
+  });
+
+  it('gives the same values and positions as the yaml package on items of random lines', () => {
+    const random = seeded(1024);
+    let quick = 0;
+    for (let i = 0; i < 20000; i++) {
+      const text = randomLines(random);
+      const items = quickItems(text);
+      if (!items) continue;
+      quick++;
+      expect(items, text).toEqual(precise(text));
+    }
+    expect(quick).toBeGreaterThan(500);
   });
 });
 
@@ -365,6 +384,29 @@ function generatedItems(random: () => number): string {
   const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => generatedValue(random, 0));
   const text = stringify(items, { ...pick(random, STYLES), ...(random() < 0.5 ? pick(random, STYLES) : {}) });
   return random() < 0.3 ? text.replace(/\n(?=.)/g, '\n  ').replace(/^/, '  ') : text;
+}
+
+const LINE_KEYS = ['a', 'b', '"q"', "'s'", 'k:{"x":1}', 'x y', '1', 'true'];
+const LINE_VALUES = ['v', '1', '"d q"', "'s q'", '[x, y]', '{m: 1}', '[]', '{}', '|', '>', '|-', '', '"multi', "'multi", '[x,', '{m: 1,', 'a b', '#c', '- x', 'null', '~', '0x1F', 'on'];
+const LINE_CONTINUATIONS = ['cont', 'line"', "line'", 'x]', 'n: 2}', 'z', '', '  '];
+
+/** An item of lines with random indentation, entries, keys and values: mostly invalid, some valid in odd ways. */
+function randomLines(random: () => number): string {
+  const lines = [`- ${random() < 0.7 ? `${pick(random, LINE_KEYS)}: ` : ''}${pick(random, LINE_VALUES)}`];
+  for (let n = 2 + Math.floor(random() * 8); n > 0; n--) {
+    const indent = ' '.repeat(random() < 0.8 ? pick(random, [2, 4, 6, 8]) : Math.floor(random() * 9));
+    const r = random();
+    if (r < 0.06) lines.push(indent + pick(random, LINE_CONTINUATIONS));
+    else if (r < 0.11) lines.push(`${indent}# comment`);
+    else if (r < 0.16) lines.push('');
+    else {
+      let line = indent;
+      for (let d = random() < 0.4 ? Math.floor(random() * 3) : 0; d > 0; d--) line += `-${' '.repeat(1 + Math.floor(random() * 2))}`;
+      line += random() < 0.75 ? `${pick(random, LINE_KEYS)}:${random() < 0.8 ? ` ${pick(random, LINE_VALUES)}` : ''}` : pick(random, LINE_VALUES);
+      lines.push(line);
+    }
+  }
+  return lines.join('\n');
 }
 
 const DAMAGE = ['null', '~', ': ', '- ', '\\', '\n\n', '- - ', '  ', ' ', '\n', ':', '-', '#', '"', "'", '[', ']', '{', '}', ',', '|', '>', '&', '*', '!', '?', 'a', '0'];
