@@ -58575,30 +58575,38 @@ function parse2(text, lines3) {
 function problem(error2, at2) {
   return { kind: "problem", message: `invalid YAML: ${error2.message}`, at: at2(error2.pos[0]) };
 }
-function yamlDocumentPieces(text, lines3, nextList) {
+function* readDocuments(text, lines3) {
   const { docs, at: at2 } = parse2(text, lines3);
-  const pieces = [];
   for (const doc of docs) {
     const error2 = doc.errors[0];
     if (error2) {
-      pieces.push(problem(error2, at2));
+      yield { problem: problem(error2, at2) };
       continue;
     }
     const root = doc.contents;
-    if (root === null || (0, import_yaml5.isScalar)(root) && root.value === null) continue;
+    if (root === null) continue;
     const value = toJS(doc);
-    if (!value.ok) {
-      pieces.push({ kind: "problem", message: value.message, at: at2(root.range[0]) });
+    if (!value.ok) yield { problem: { kind: "problem", message: value.message, at: at2(root.range[0]) } };
+    else yield { root, value: value.value, at: at2 };
+  }
+}
+function yamlDocumentPieces(text, lines3, nextList) {
+  const pieces = [];
+  for (const read of readDocuments(text, lines3)) {
+    if (read.problem) {
+      pieces.push(read.problem);
       continue;
     }
+    const { root, at: at2, value } = read;
+    if ((0, import_yaml5.isScalar)(root) && root.value === null) continue;
     const itemsNode = (0, import_yaml5.isSeq)(root) ? root : (0, import_yaml5.isMap)(root) ? root.get("items", true) : void 0;
     if (!(0, import_yaml5.isSeq)(itemsNode)) {
-      pieces.push({ kind: "document", value: value.value, at: at2(root.range[0]) });
+      pieces.push({ kind: "document", value, at: at2(root.range[0]) });
       continue;
     }
     const list = nextList();
-    const items2 = (0, import_yaml5.isSeq)(root) ? value.value : value.value.items;
-    const envelope = (0, import_yaml5.isSeq)(root) ? void 0 : { ...value.value, items: void 0 };
+    const items2 = (0, import_yaml5.isSeq)(root) ? value : value.items;
+    const envelope = (0, import_yaml5.isSeq)(root) ? void 0 : { ...value, items: void 0 };
     pieces.push({ kind: "list-start", list, envelope });
     itemsNode.items.forEach((node, index2) => {
       const position = node && typeof node === "object" && "range" in node && node.range ? at2(node.range[0]) : at2(itemsNode.range[0]);
@@ -58614,22 +58622,15 @@ function yamlItemPieces(text, lines3, list) {
   return quick.map((item) => ({ kind: "list-item", list, value: item.value, at: { line: lines3(item.line), column: item.column } }));
 }
 function preciseItemPieces(text, lines3, list) {
-  const { docs, at: at2 } = parse2(text, lines3);
   const pieces = [];
-  for (const doc of docs) {
-    const error2 = doc.errors[0];
-    if (error2) {
-      pieces.push(problem(error2, at2));
+  for (const read of readDocuments(text, lines3)) {
+    if (read.problem) {
+      pieces.push(read.problem);
       continue;
     }
-    const root = doc.contents;
+    const { root, at: at2, value } = read;
     if (!(0, import_yaml5.isSeq)(root)) continue;
-    const value = toJS(doc);
-    if (!value.ok) {
-      pieces.push({ kind: "problem", message: value.message, at: at2(root.range[0]) });
-      continue;
-    }
-    const items2 = value.value;
+    const items2 = value;
     root.items.forEach((node, index2) => {
       const position = node && typeof node === "object" && "range" in node && node.range ? at2(node.range[0]) : at2(root.range[0]);
       pieces.push({ kind: "list-item", list, value: items2[index2], at: position });

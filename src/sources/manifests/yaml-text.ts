@@ -30,34 +30,49 @@ function problem(error: YAMLError, at: (offset: number) => Position): Piece {
 }
 
 /**
+ * Each document of a text with its root node and value, or the problem
+ * piece that stands for it when it does not parse.
+ */
+function* readDocuments(text: string, lines: LineMap): Generator<
+  { problem: Piece } | { problem?: undefined; root: NonNullable<Document.Parsed['contents']>; value: unknown; at: (offset: number) => Position }
+> {
+  const { docs, at } = parse(text, lines);
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error) {
+      yield { problem: problem(error, at) };
+      continue;
+    }
+    const root = doc.contents;
+    if (root === null) continue;
+    const value = toJS(doc);
+    if (!value.ok) yield { problem: { kind: 'problem', message: value.message, at: at(root.range[0]) } };
+    else yield { root, value: value.value, at };
+  }
+}
+
+/**
  * Pieces of a text holding whole YAML documents. A document whose root is a
  * sequence, or a mapping with an `items` sequence, is a list: its items come
  * out one by one at their own positions.
  */
 export function yamlDocumentPieces(text: string, lines: LineMap, nextList: () => number): Piece[] {
-  const { docs, at } = parse(text, lines);
   const pieces: Piece[] = [];
-  for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error) {
-      pieces.push(problem(error, at));
+  for (const read of readDocuments(text, lines)) {
+    if (read.problem) {
+      pieces.push(read.problem);
       continue;
     }
-    const root = doc.contents;
-    if (root === null || (isScalar(root) && root.value === null)) continue;
-    const value = toJS(doc);
-    if (!value.ok) {
-      pieces.push({ kind: 'problem', message: value.message, at: at(root.range[0]) });
-      continue;
-    }
+    const { root, at, value } = read;
+    if (isScalar(root) && root.value === null) continue;
     const itemsNode = isSeq(root) ? root : isMap(root) ? root.get('items', true) : undefined;
     if (!isSeq(itemsNode)) {
-      pieces.push({ kind: 'document', value: value.value, at: at(root.range[0]) });
+      pieces.push({ kind: 'document', value, at: at(root.range[0]) });
       continue;
     }
     const list = nextList();
-    const items = (isSeq(root) ? value.value : (value.value as { items: unknown }).items) as unknown[];
-    const envelope = isSeq(root) ? undefined : { ...(value.value as object), items: undefined };
+    const items = (isSeq(root) ? value : (value as { items: unknown }).items) as unknown[];
+    const envelope = isSeq(root) ? undefined : { ...(value as object), items: undefined };
     pieces.push({ kind: 'list-start', list, envelope });
     itemsNode.items.forEach((node, index) => {
       const position = node && typeof node === 'object' && 'range' in node && node.range ? at(node.range[0]) : at(itemsNode.range[0]);
@@ -83,22 +98,15 @@ export function yamlItemPieces(text: string, lines: LineMap, list: number): Piec
 
 /** yamlItemPieces, always read by the `yaml` package. */
 export function preciseItemPieces(text: string, lines: LineMap, list: number): Piece[] {
-  const { docs, at } = parse(text, lines);
   const pieces: Piece[] = [];
-  for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error) {
-      pieces.push(problem(error, at));
+  for (const read of readDocuments(text, lines)) {
+    if (read.problem) {
+      pieces.push(read.problem);
       continue;
     }
-    const root = doc.contents;
+    const { root, at, value } = read;
     if (!isSeq(root)) continue;
-    const value = toJS(doc);
-    if (!value.ok) {
-      pieces.push({ kind: 'problem', message: value.message, at: at(root.range[0]) });
-      continue;
-    }
-    const items = value.value as unknown[];
+    const items = value as unknown[];
     root.items.forEach((node, index) => {
       const position = node && typeof node === 'object' && 'range' in node && node.range ? at(node.range[0]) : at(root.range[0]);
       pieces.push({ kind: 'list-item', list, value: items[index], at: position });
