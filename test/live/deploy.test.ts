@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -6,6 +5,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { PolicyReport } from '../../src/report/policyreport.js';
 import { REPO_ROOT } from '../cluster/binaries.js';
 import { useTestCluster } from '../cluster/use-cluster.js';
+import { runKubectl, type KubectlRun } from '../cluster/kubectl-run.js';
 import { CRDS_FILE, CRONJOB_FILE, RBAC_FILE, SERVICE_ACCOUNT, cronJob, manifests, objectKey, type Manifest } from '../deploy/manifests.js';
 import { runCli } from '../helpers/run-cli.js';
 import { kubeconfigWith, tempDir } from './helpers.js';
@@ -13,22 +13,8 @@ import { kubeconfigWith, tempDir } from './helpers.js';
 const cluster = useTestCluster();
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The test cluster's kubectl, as the admin unless args say --as. */
-function kubectl(args: string[], input?: string): Run {
-  const c = cluster();
-  const run = spawnSync(c.kubectl, ['--kubeconfig', c.kubeconfigPath, ...args], {
-    encoding: 'utf8',
-    input: input ?? '',
-    timeout: 120_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+function kubectl(args: string[], input?: string): KubectlRun {
+  return runKubectl(cluster(), args, input);
 }
 
 function mustKubectl(args: string[], input?: string): string {

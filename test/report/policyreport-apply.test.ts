@@ -1,25 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { Finding } from '../../src/engine/types.js';
 import { formatPolicyReport, policyReports, type PolicyReport } from '../../src/report/policyreport.js';
 import { useTestCluster } from '../cluster/use-cluster.js';
+import { runKubectl, type KubectlRun } from '../cluster/kubectl-run.js';
 import { context, finding, runResult } from './fixtures.js';
 import { demoContext, repoRoot } from './demo-scan.js';
 
 const cluster = useTestCluster();
 const CRDS = `${repoRoot}deploy/policy-report-crds.yaml`;
 
-function kubectl(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const info = cluster();
-  const run = spawnSync(info.kubectl, ['--kubeconfig', info.kubeconfigPath, ...args], {
-    encoding: 'utf8',
-    input: input ?? '',
-    timeout: 120_000,
-    maxBuffer: 128 * 1024 * 1024,
-  });
-  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+function kubectl(args: string[], input?: string): KubectlRun {
+  return runKubectl(cluster(), args, input);
 }
 
 function ensureNamespaces(reports: PolicyReport[]): void {
