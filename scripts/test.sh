@@ -14,6 +14,14 @@ node24="$(bash scripts/node24.sh | tail -n 1)"
 
 npm run build --silent
 
+# Tests must leave the checkout as they found it: no file changed, added,
+# removed or re-timed (a fixture's file time is part of what a rule judges).
+checkout_state() {
+  git rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 0
+  { git status --porcelain --untracked-files=all; git ls-files -z | xargs -0 stat --format '%n %s %Y' 2>/dev/null; } | sha256sum
+}
+before="$(checkout_state)"
+
 reports="$(mktemp -d)"
 status=0
 echo "== tests on Node $(node --version)"
@@ -21,4 +29,9 @@ node node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --out
 echo "== tests on Node $("$node24" --version)"
 "$node24" node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$reports/node24.json" "$@" || status=$?
 node scripts/test-summary.mjs "$reports"/*.json || true
+if [[ "$(checkout_state)" != "$before" ]]; then
+  echo "the tests changed files in the checkout (git status and file times differ from before the run):" >&2
+  git status --porcelain --untracked-files=all >&2
+  status=1
+fi
 exit "$status"

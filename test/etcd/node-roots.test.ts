@@ -147,13 +147,15 @@ describe('member/ keeps the time its data was created', () => {
     const running = await TestEtcd.start();
     try {
       const member = join(running.dataDir, 'member');
-      const before = statSync(member).mtimeMs;
-      const dbBefore = statSync(join(member, 'snap', 'db')).mtimeMs;
-      await new Promise((r) => setTimeout(r, 50));
+      const db = join(member, 'snap', 'db');
+      // Both times set to the past, so any write etcd makes moves them forward.
+      const past = new Date('2026-01-01T00:00:00Z');
+      utimesSync(member, past, past);
+      utimesSync(db, past, past);
       for (let i = 0; i < 200; i++) await running.put(`/registry/leases/kube-node-lease/node-${i % 5}`, proto(`renew ${i}`));
-      await new Promise((r) => setTimeout(r, 300));
-      expect(statSync(member).mtimeMs).toBe(before);
-      expect(statSync(join(member, 'snap', 'db')).mtimeMs).toBeGreaterThan(dbBefore);
+      await running.commit();
+      expect(statSync(member).mtimeMs).toBe(past.getTime());
+      expect(statSync(db).mtimeMs).toBeGreaterThan(past.getTime());
     } finally {
       await running.cleanup();
     }
@@ -229,8 +231,8 @@ describe('backup age on a node where etcd is running', () => {
       mkdirSync(backups);
       await live.snapshot(join(backups, 'etcd-snapshot-2026-11-20T0800Z.db'));
       for (let i = 0; i < 60; i++) await live.put('/registry/leases/kube-node-lease/node01', proto(`renew ${i}`));
-      // etcd commits its backend every 100 ms (--backend-batch-interval): let the last writes reach the file.
-      await new Promise((r) => setTimeout(r, 500));
+      // etcd commits its backend every 100 ms (--backend-batch-interval): make the last writes reach the file now.
+      await live.commit();
       const config = join(work, 'behind.yaml');
       writeFileSync(config, 'rules:\n  etcd-backup-stale:\n    options:\n      maxRevisionsBehind: 50\n');
       const started = Date.now();

@@ -1,5 +1,6 @@
-import { readFileSync, statSync, existsSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { ScanRequest } from '../../src/cli/pipeline.js';
 
 /** Capture time fixtures are judged at unless they say otherwise. */
@@ -31,13 +32,24 @@ export function requestFromArgs(args: string[], paths: string[]): ScanRequest {
   return request;
 }
 
+/** Copies of fixture folders made for this test process, removed when it exits. */
+const copies: string[] = [];
+process.once('exit', () => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
 /**
  * A checkout gives every file and folder the time of the checkout, so a node
  * root fixture whose rules judge file times sets them in `kcheck.args`:
  * `--mtime backups/kubernetes.db=2026-11-18T00:00:00Z` (path relative to the
- * fixture folder). Applies them and returns the other flags.
+ * fixture folder). The times are set on a copy of the folder, never on the
+ * checkout itself; returns the folder to scan and the other flags.
  */
-export function applyMtimes(dir: string, args: string[]): string[] {
+export function applyMtimes(dir: string, args: string[]): { dir: string; args: string[] } {
+  if (!args.includes('--mtime')) return { dir, args };
+  const copy = join(mkdtempSync(join(tmpdir(), 'kcheck-fixture-')), basename(dir));
+  copies.push(join(copy, '..'));
+  cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
   const rest: string[] = [];
   for (let i = 0; i < args.length; i += 1) {
     if (args[i] !== '--mtime') {
@@ -48,16 +60,18 @@ export function applyMtimes(dir: string, args: string[]): string[] {
     const at = spec.lastIndexOf('=');
     const time = new Date(spec.slice(at + 1));
     if (at < 1 || Number.isNaN(time.getTime())) throw new Error(`${dir}/kcheck.args: --mtime wants PATH=ISO-TIME, got "${spec}"`);
-    utimesSync(join(dir, spec.slice(0, at)), time, time);
+    utimesSync(join(copy, spec.slice(0, at)), time, time);
   }
-  return rest;
+  return { dir: copy, args: rest };
 }
 
 /** The scan request for one fixture file or node-root folder. */
 export function fixtureRequest(path: string): ScanRequest {
   if (statSync(path).isDirectory()) {
     const argsFile = join(path, 'kcheck.args');
-    const args = existsSync(argsFile) ? applyMtimes(path, argsLine(`# kcheck: ${readFileSync(argsFile, 'utf8').trim().replace(/\s+/g, ' ')}`)) : [];
+    const flags = existsSync(argsFile) ? argsLine(`# kcheck: ${readFileSync(argsFile, 'utf8').trim().replace(/\s+/g, ' ')}`) : [];
+    const { dir, args } = applyMtimes(path, flags);
+    path = dir;
     const manifests = join(path, 'cluster');
     const request = requestFromArgs(args, existsSync(manifests) ? [manifests] : []);
     if (existsSync(join(path, 'etc')) || existsSync(join(path, 'var'))) request.root = path;

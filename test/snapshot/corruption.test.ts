@@ -58,6 +58,18 @@ async function inspectBytes(name: string, bytes: Buffer): Promise<{ report: Snap
 
 const messages = (r: SnapshotReport) => r.problems.map((p) => p.message);
 
+/*
+ * etcdctl is the oracle for whether etcd can use a file, and what matters is
+ * whether it accepts it (exit 0) or refuses it (any other exit). Which
+ * non-zero code it uses is incidental: a reported error exits 1 and a Go panic
+ * exits 2, and which of the two a damaged page meets depends on where bbolt
+ * first trips over it (etcdctl 3.4 `snapshot status` runs bbolt's tx.Check()
+ * before it walks the keys: etcdctl/ctlv3/command/snapshot_command.go), which
+ * moves with the page layout of each freshly written snapshot.
+ */
+const accepts = (code: number | null) => code === 0;
+const refuses = (code: number | null) => code !== null && code !== 0;
+
 describe('damaged snapshots', () => {
   it('starts from a snapshot that passes', async () => {
     const r = await inspectSnapshot(originalPath);
@@ -70,7 +82,7 @@ describe('damaged snapshots', () => {
     expect(report.verdict).toBe('corrupt');
     expect(messages(report)).toEqual([expect.stringMatching(/^sha256 trailer does not match the content/)]);
     // etcdctl snapshot status passes it silently, with a different hash.
-    expect(etcdctlCode).toBe(0);
+    expect(accepts(etcdctlCode)).toBe(true);
     expect((JSON.parse(etcdctlOut) as EtcdctlStatus).hash).toBe(report.etcd!.hash);
     expect(report.etcd!.hash).not.toBe(reference.hash);
   });
@@ -89,7 +101,7 @@ describe('damaged snapshots', () => {
     expect(report.trailer.matches).toBe(false);
     expect(report.etcd!.hash).toBe(reference.hash);
     // etcdctl snapshot status never reads the trailer: it passes silently.
-    expect(etcdctlCode).toBe(0);
+    expect(accepts(etcdctlCode)).toBe(true);
   });
 
   it('catches a damaged meta page and still reads the database through the other one', async () => {
@@ -100,7 +112,7 @@ describe('damaged snapshots', () => {
     expect(report.bbolt!.activeMeta).toBe(1);
     expect(report.etcd!.hash).toBe(reference.hash);
     // bbolt falls back to meta page 1: etcdctl snapshot status passes silently.
-    expect(etcdctlCode).toBe(0);
+    expect(accepts(etcdctlCode)).toBe(true);
   });
 
   it('finds meta page 1 by itself when meta page 0 is wiped', async () => {
@@ -124,7 +136,7 @@ describe('damaged snapshots', () => {
       ]),
     );
     expect(report.etcd).toBeUndefined();
-    expect(etcdctlCode).toBe(1);
+    expect(refuses(etcdctlCode)).toBe(true);
     expect(etcdctlOut).toMatch(/checksum error/);
   });
 
@@ -136,9 +148,9 @@ describe('damaged snapshots', () => {
       expect.stringMatching(new RegExp(`^page ${leaf.id}: page type is freelist, expected branch or leaf \\(referenced from page \\d+ of bucket "key"\\)$`)),
     );
     expect(report.etcd!.complete).toBe(false);
-    // etcdctl snapshot status panics (Go stack trace, exit 2).
-    expect(etcdctlCode).toBe(2);
-    expect(etcdctlOut).toMatch(/panic: .*invalid type/);
+    // bbolt's consistency check names the page type (as an error or a panic).
+    expect(refuses(etcdctlCode)).toBe(true);
+    expect(etcdctlOut).toMatch(/invalid (page )?type/);
   });
 
   it('catches a page header that names another page', async () => {
@@ -146,7 +158,7 @@ describe('damaged snapshots', () => {
     const { report, etcdctlCode } = await inspectBytes('page-id.db', damage.setPageId(original, leaf.id, leaf.id + 1));
     expect(messages(report)).toContainEqual(expect.stringMatching(new RegExp(`^page ${leaf.id}: header says it is page ${leaf.id + 1} `)));
     expect(report.verdict).toBe('corrupt');
-    expect(etcdctlCode).toBe(2);
+    expect(refuses(etcdctlCode)).toBe(true);
   });
 
   it('catches a page reached twice', async () => {
@@ -154,12 +166,12 @@ describe('damaged snapshots', () => {
     for (const branch of branches(original, 2)) {
       const { copy, child } = damage.duplicateBranchChild(original, branch.id);
       const { report, etcdctlCode, etcdctlOut } = await inspectBytes('reached-twice.db', copy);
-      if (etcdctlCode === 0) continue;
+      // A stale copy in a free page: etcdctl never reaches it.
+      if (accepts(etcdctlCode)) continue;
       expect(messages(report)).toContainEqual(`page ${child} reached twice (again from page ${branch.id} of bucket "key")`);
       expect(report.verdict).toBe('corrupt');
-      // etcdctl snapshot status panics.
-      expect(etcdctlCode).toBe(2);
-      expect(etcdctlOut).toMatch(/panic: .*multiple references/);
+      // bbolt's tx.Check() finds the second reference (reported as an error or a panic).
+      expect(etcdctlOut).toMatch(/multiple references/);
       return;
     }
     throw new Error('no live branch page with two children in the snapshot');
@@ -171,24 +183,22 @@ describe('damaged snapshots', () => {
     const pages = original.length >> 12;
     expect(report.verdict).toBe('corrupt');
     expect(messages(report)[0]).toBe(`file is ${half.length} bytes but the database says ${pages} pages × 4096 = ${pages * 4096} bytes: truncated`);
-    expect(etcdctlCode).toBe(2);
+    expect(refuses(etcdctlCode)).toBe(true);
   });
 
   it('catches an empty file', async () => {
-    const { report, etcdctlCode, etcdctlOut } = await inspectBytes('empty.db', Buffer.alloc(0));
+    const { report, etcdctlCode } = await inspectBytes('empty.db', Buffer.alloc(0));
     expect(report.verdict).toBe('corrupt');
     expect(messages(report)).toEqual(['file is empty (0 bytes)']);
     expect(report.fileSize).toBe(0);
-    // etcdctl answers with an unrelated message.
-    expect(etcdctlCode).toBe(1);
-    expect(etcdctlOut).toMatch(/bad file descriptor/);
+    expect(refuses(etcdctlCode)).toBe(true);
   });
 
   it('calls a text file not an etcd database', async () => {
     const { report, etcdctlCode, etcdctlOut } = await inspectBytes('notes.db', Buffer.from('restore steps:\n1. stop the apiserver\n'.repeat(400)));
     expect(report.verdict).toBe('not-etcd');
     expect(messages(report)[0]).toMatch(/^not a bbolt database \(bytes 16-19 are 0x[0-9a-f]{8}, the bbolt magic is 0xed0cdaed/);
-    expect(etcdctlCode).toBe(1);
+    expect(refuses(etcdctlCode)).toBe(true);
     expect(etcdctlOut).toMatch(/invalid database/);
   });
 

@@ -105,6 +105,18 @@ export class TestEtcd {
     await etcdctl(['--endpoints', this.clientUrl, 'snapshot', 'save', file]);
   }
 
+  /**
+   * Makes etcd write its pending backend transaction to member/snap/db now,
+   * instead of at the next --backend-batch-interval tick (100 ms): a snapshot
+   * request commits the batch first (etcd mvcc/backend/backend.go, Snapshot:
+   * `b.batchTx.Commit()`). The snapshot itself is thrown away.
+   */
+  async commit(): Promise<void> {
+    const file = join(this.dir, 'commit.db');
+    await this.snapshot(file);
+    await rm(file, { force: true });
+  }
+
   private async call(path: string, body: unknown): Promise<Record<string, unknown>> {
     const res = await fetch(`${this.clientUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
     const json = (await res.json()) as Record<string, unknown>;

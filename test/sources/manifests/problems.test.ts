@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPaths } from '../../../src/sources/manifests/index.js';
 import { filePosition, fixture, placed, withTempDir } from '../helpers.js';
+import { kcheckAsNobody, runsAsRoot } from '../../helpers/unprivileged.js';
 
-const runsAsRoot = process.getuid?.() === 0;
 
 describe('documents that are not what they should be', () => {
   it('reports a malformed YAML document at its line and still reads the documents around it', async () => {
@@ -141,7 +141,7 @@ describe('documents that are not what they should be', () => {
     expect(inputs.scanned).toEqual([]);
   });
 
-  it.skipIf(runsAsRoot)('makes an unreadable file and an unreadable folder scan gaps', async () => {
+  it('makes an unreadable file and an unreadable folder scan gaps', async () => {
     await withTempDir(async (dir) => {
       const file = join(dir, 'secret.yaml');
       await writeFile(file, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n');
@@ -149,11 +149,20 @@ describe('documents that are not what they should be', () => {
       const folder = join(dir, 'locked');
       await mkdir(folder);
       await chmod(folder, 0o000);
-      const inputs = await readPaths([file, folder]);
-      expect(inputs.gaps).toEqual([
+      const expected = [
         { what: file, reason: 'cannot read: permission denied' },
         { what: folder, reason: 'cannot read folder: permission denied' },
-      ]);
+      ];
+      if (runsAsRoot) {
+        // Root reads anything: the CLI runs as nobody, from a folder nobody may enter.
+        await chmod(dir, 0o755);
+        const run = kcheckAsNobody(['scan', file, folder, '--format', 'json', '--now', '2026-11-20T00:00:00Z', '--config', '/dev/null']);
+        expect(run.stderr).not.toMatch(/\n\s+at /);
+        expect(run.code).toBe(2);
+        expect((JSON.parse(run.stdout) as { incomplete: { gaps: unknown[] } }).incomplete.gaps).toEqual(expected);
+      } else {
+        expect((await readPaths([file, folder])).gaps).toEqual(expected);
+      }
       await chmod(folder, 0o700);
     });
   });

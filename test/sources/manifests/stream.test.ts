@@ -19,16 +19,32 @@ async function* inPieces(bytes: Buffer, size: (i: number) => number): AsyncGener
   }
 }
 
-/** Watches a manifest stream: `next(ms)` is the next event, or 'pending' if none comes within `ms`. */
+/**
+ * Watches a manifest stream. `next()` is the next event (a stream that never
+ * yields it fails the test by its timeout); `pending()` says whether no event
+ * is ready once the reader has had every turn of the event loop it needs to
+ * take in what was written so far: it counts turns, it does not wait for time.
+ */
 function watch(input: PassThrough) {
   const events = streamManifests(input)[Symbol.asyncIterator]();
   let waiting: Promise<IteratorResult<ManifestEvent>> | undefined;
+  let ready = false;
+  const take = () => {
+    if (!waiting) {
+      ready = false;
+      waiting = events.next();
+      void waiting.then(() => (ready = true), () => (ready = true));
+    }
+    return waiting;
+  };
   return {
-    async next(ms: number): Promise<ManifestEvent | 'pending' | 'done'> {
-      waiting ??= events.next();
-      const timeout = new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms));
-      const result = await Promise.race([waiting, timeout]);
-      if (result === 'pending') return result;
+    async pending(): Promise<boolean> {
+      take();
+      for (let turn = 0; turn < 20 && !ready; turn++) await new Promise((r) => setImmediate(r));
+      return !ready;
+    },
+    async next(): Promise<ManifestEvent | 'done'> {
+      const result = await take();
       waiting = undefined;
       return result.done ? 'done' : result.value;
     },
@@ -71,35 +87,35 @@ describe('streaming', () => {
     const input = new PassThrough();
     const events = watch(input);
     input.write('{"apiVersion": "v1", "items": [\n  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "first"}}');
-    expect(await events.next(100)).toBe('pending');
+    expect(await events.pending()).toBe(true);
     input.write(',\n  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "second"}}');
-    const first = await events.next(2000);
+    const first = await events.next();
     expect(first).toMatchObject({ type: 'object', object: { metadata: { name: 'first' } }, at: { line: 2, column: 3 } });
     input.end('\n], "kind": "List"}\n');
-    expect(await events.next(2000)).toMatchObject({ object: { metadata: { name: 'second' } } });
-    expect(await events.next(2000)).toBe('done');
+    expect(await events.next()).toMatchObject({ object: { metadata: { name: 'second' } } });
+    expect(await events.next()).toBe('done');
   });
 
   it('yields each YAML list item before the rest of a slow stream has arrived', async () => {
     const input = new PassThrough();
     const events = watch(input);
     input.write('apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: first\n');
-    expect(await events.next(100)).toBe('pending');
+    expect(await events.pending()).toBe(true);
     input.write('- apiVersion: v1\n');
-    expect(await events.next(2000)).toMatchObject({ object: { metadata: { name: 'first' } }, at: { line: 3, column: 3 } });
+    expect(await events.next()).toMatchObject({ object: { metadata: { name: 'first' } }, at: { line: 3, column: 3 } });
     input.end('  kind: Pod\n  metadata:\n    name: second\nkind: List\n');
-    expect(await events.next(2000)).toMatchObject({ object: { metadata: { name: 'second' } }, at: { line: 7, column: 3 } });
-    expect(await events.next(2000)).toBe('done');
+    expect(await events.next()).toMatchObject({ object: { metadata: { name: 'second' } }, at: { line: 7, column: 3 } });
+    expect(await events.next()).toBe('done');
   });
 
   it('yields each YAML document as soon as the next separator arrives', async () => {
     const input = new PassThrough();
     const events = watch(input);
     input.write('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n');
-    expect(await events.next(100)).toBe('pending');
+    expect(await events.pending()).toBe(true);
     input.write('---\n');
-    expect(await events.next(2000)).toMatchObject({ object: { metadata: { name: 'a' } } });
+    expect(await events.next()).toMatchObject({ object: { metadata: { name: 'a' } } });
     input.end();
-    expect(await events.next(2000)).toBe('done');
+    expect(await events.next()).toBe('done');
   });
 });
