@@ -1,13 +1,14 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange } from '../src/model/control-plane.js';
 import { minorDistance, minorOf } from '../src/model/version.js';
-import { MAX_APISERVER_SPREAD } from './policy/skew.js';
-import { show } from './policy/messages.js';
+import { MAX_APISERVER_SPREAD } from '../src/facts/skew-policy.js';
+import { show } from '../src/facts/wording.js';
 
 export default defineRule({
   id: 'apiserver-version-skew',
   description: 'The kube-apiserver instances of an HA control plane are more than one minor apart.',
   category: 'versions',
+  judges: 'cluster',
   severity: 'error',
   needs: ['controlPlane'],
   remediation:

@@ -1,7 +1,8 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
-import type { Certificate } from '../src/model/certificates.js';
-import { describeAge, DURATION_PATTERN, parseDuration, showTime } from './policy/duration.js';
+import type { Certificate } from '../src/model/types.js';
+import { DURATION_PATTERN, parseDuration } from '../src/model/duration.js';
+import { describeAge, showTime } from '../src/facts/wording.js';
 
 interface Options {
   warnWithin: string;
@@ -58,6 +59,7 @@ export default defineRule<Options>({
   id: 'certificate-expiry',
   description: 'A certificate under /etc/kubernetes (pki folder or kubeconfig) has expired, is not yet valid, or expires within 30 days.',
   category: 'certificates',
+  judges: 'cluster',
   severity: 'warning',
   needs: ['certificates'],
   defaultOptions: { warnWithin: '30d' },

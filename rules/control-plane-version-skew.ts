@@ -1,7 +1,8 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange, componentsNamed } from '../src/model/control-plane.js';
 import type { ComponentName } from '../src/model/types.js';
-import { controlPlaneWindow, outsideWindow, versionsOf } from './policy/skew.js';
+import { controlPlaneWindow, versionsOf } from '../src/facts/skew-policy.js';
+import { outsideWindow } from './shared/outside-window.js';
 
 const CONTROLLERS: ComponentName[] = ['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager'];
 
@@ -10,6 +11,7 @@ export default defineRule({
   description:
     'kube-controller-manager, kube-scheduler or cloud-controller-manager is newer than the oldest kube-apiserver or more than one minor older than the newest.',
   category: 'versions',
+  judges: 'cluster',
   severity: 'error',
   needs: ['controlPlane'],
   remediation:

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { minorOf } from '../src/model/version.js';
-import { apiReport, apiTarget, apiUses, isDeprecatedAt, type ApiUse } from './policy/api-versions.js';
+import { apiReport, apiTarget, apiUses, isDeprecatedAt, type ApiUse } from './shared/api-uses.js';
 
 function lifespan(use: ApiUse): string {
   const since = use.deprecatedIn ? `deprecated since ${minorOf(use.deprecatedIn)}` : 'deprecated';
@@ -13,6 +13,7 @@ export default defineRule({
   id: 'deprecated-api',
   description: 'An object, or a client, uses an API version that the target Kubernetes release still serves but has deprecated.',
   category: 'apis',
+  judges: 'cluster',
   severity: 'warning',
   remediation:
     'Move manifests, charts and clients to the replacement apiVersion while both are served, so the upgrade that ' +

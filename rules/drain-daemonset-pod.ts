@@ -1,13 +1,14 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { controllerPresence, isFinished, podsOnNode } from '../src/model/walks.js';
-import { KUBECTL } from '../src/simulate/drain-filters.js';
-import { podName } from '../src/simulate/describe.js';
-import { drainFlags, drainScope } from '../src/simulate/scope.js';
+import { KUBECTL } from '../src/predict/drain-filters.js';
+import { podName } from '../src/predict/describe.js';
+import { drainFlags, drainScope } from '../src/predict/scope.js';
 
 export default defineRule({
   id: 'drain-daemonset-pod',
   description: 'A DaemonSet pod makes kubectl drain stop unless --ignore-daemonsets is given (--force when its DaemonSet is gone).',
   category: 'drain',
+  judges: 'drain',
   severity: 'info',
   needs: ['nodes', 'pods'],
   remediation:

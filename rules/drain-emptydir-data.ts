@@ -1,13 +1,14 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { podsOnNode } from '../src/model/walks.js';
-import { drainFilter, KUBECTL } from '../src/simulate/drain-filters.js';
-import { podName } from '../src/simulate/describe.js';
-import { drainFlags, drainScope, PERMISSIVE_FLAGS } from '../src/simulate/scope.js';
+import { drainFilter, KUBECTL } from '../src/predict/drain-filters.js';
+import { podName } from '../src/predict/describe.js';
+import { drainFlags, drainScope, PERMISSIVE_FLAGS } from '../src/predict/scope.js';
 
 export default defineRule({
   id: 'drain-emptydir-data',
   description: 'A pod keeps data in an emptyDir volume: drain needs --delete-emptydir-data, and the data is deleted.',
   category: 'drain',
+  judges: 'drain',
   severity: 'warning',
   needs: ['nodes', 'pods'],
   remediation:

@@ -2,9 +2,9 @@ import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import type { ClusterModel } from '../src/model/types.js';
 import { pdbSelectsPod } from '../src/model/walks.js';
-import { podName } from '../src/simulate/describe.js';
-import { predictDrain } from '../src/simulate/drain.js';
-import { drainFlags, drainScope, PERMISSIVE_FLAGS, scanningEveryNode } from '../src/simulate/scope.js';
+import { podName } from '../src/predict/describe.js';
+import { predictDrain } from '../src/predict/drain.js';
+import { drainFlags, drainScope, PERMISSIVE_FLAGS, scanningEveryNode } from '../src/predict/scope.js';
 
 const names = (pdbs: { namespace: string; name: string }[]): string => pdbs.map((p) => `${p.namespace}/${p.name}`).join(', ');
 
@@ -53,6 +53,7 @@ export default defineRule({
   id: 'drain-multiple-pdbs',
   description: 'A pod is selected by more than one PodDisruptionBudget: the Eviction API cannot evict it (500) and drain fails.',
   category: 'drain',
+  judges: 'drain',
   severity: 'error',
   needs: ['nodes', 'pods', 'pdbs'],
   remediation: 'Keep exactly one PodDisruptionBudget per pod: delete the extra ones or make their selectors disjoint.',

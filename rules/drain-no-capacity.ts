@@ -1,12 +1,13 @@
 import { defineRule } from '../src/engine/define-rule.js';
-import { formatRequests, podName } from '../src/simulate/describe.js';
-import { predictDrain } from '../src/simulate/drain.js';
-import { drainScope, PERMISSIVE_FLAGS } from '../src/simulate/scope.js';
+import { formatRequests, podName } from '../src/predict/describe.js';
+import { predictDrain } from '../src/predict/drain.js';
+import { drainScope, PERMISSIVE_FLAGS } from '../src/predict/scope.js';
 
 export default defineRule({
   id: 'drain-no-capacity',
   description: 'Pods evicted from a drained node fit on no other node: they stay Pending.',
   category: 'drain',
+  judges: 'drain',
   severity: 'error',
   needs: ['nodes', 'pods'],
   remediation:

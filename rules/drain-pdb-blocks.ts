@@ -2,9 +2,9 @@ import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import type { ClusterModel, Pod, PodDisruptionBudget } from '../src/model/types.js';
 import { controllerOf, isEmptySelector, topControllerOf } from '../src/model/walks.js';
-import { podName } from '../src/simulate/describe.js';
-import { pdbTerms, predictDrain } from '../src/simulate/drain.js';
-import { drainFlags, drainScope, PERMISSIVE_FLAGS, scanningEveryNode } from '../src/simulate/scope.js';
+import { podName } from '../src/predict/describe.js';
+import { pdbTerms, predictDrain } from '../src/predict/drain.js';
+import { drainFlags, drainScope, PERMISSIVE_FLAGS, scanningEveryNode } from '../src/predict/scope.js';
 
 const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
@@ -30,6 +30,21 @@ function fromPods(model: ClusterModel): Report[] {
       const answer = fate.eviction;
       if (answer?.result !== 'refused' || answer.code !== 429) return [];
       const pdb = answer.pdbs[0]!;
+      if (answer.reason === 'stale-budget') {
+        // checkAndDecrement answers 429 with Retry-After 10 while status.observedGeneration < metadata.generation:
+        // https://github.com/kubernetes/kubernetes/blob/v1.35.4/pkg/registry/core/pod/storage/eviction.go#L423-L428
+        return [{
+          subject: fate.pod.subject,
+          message:
+            `evicting pod ${podName(fate.pod)} from node ${node.name} is refused with 429: PodDisruptionBudget ${pdb.namespace}/${pdb.name} ` +
+            `is still being processed by the server (status.observedGeneration ${pdb.observedGeneration ?? 'unset'} < metadata.generation ${pdb.generation}); ` +
+            `client-go retries it 10 times 10 s apart inside each eviction call, so kubectl drain ${node.name} takes about 100 s per attempt and retries until --timeout (forever by default)`,
+          remediation:
+            `kubectl get pdb ${pdb.name} -n ${pdb.namespace} -o jsonpath='{.metadata.generation} {.status.observedGeneration}'   # equal once the disruption controller caught up
+` +
+            'kubectl -n kube-system logs -l component=kube-controller-manager | grep -i disruption   # is the disruption controller running?',
+        }];
+      }
       return [{
         subject: fate.pod.subject,
         message:
@@ -65,6 +80,7 @@ export default defineRule({
   id: 'drain-pdb-blocks',
   description: 'A PodDisruptionBudget allows no disruption: evictions are refused with 429 and kubectl drain retries until its timeout.',
   category: 'drain',
+  judges: 'drain',
   severity: 'error',
   needs: ['nodes', 'pods', 'pdbs'],
   remediation:

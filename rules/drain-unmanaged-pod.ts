@@ -1,9 +1,9 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Pod } from '../src/model/types.js';
 import { podsOnNode } from '../src/model/walks.js';
-import { drainFilter, KUBECTL } from '../src/simulate/drain-filters.js';
-import { podName } from '../src/simulate/describe.js';
-import { drainFlags, drainScope, PERMISSIVE_FLAGS } from '../src/simulate/scope.js';
+import { drainFilter, KUBECTL } from '../src/predict/drain-filters.js';
+import { podName } from '../src/predict/describe.js';
+import { drainFlags, drainScope, PERMISSIVE_FLAGS } from '../src/predict/scope.js';
 
 function fix(pod: Pod, node: string): string {
   const single = pod.images.length === 1 ? pod.images[0] : undefined;
@@ -22,6 +22,7 @@ export default defineRule({
   id: 'drain-unmanaged-pod',
   description: 'A running pod has no controller: kubectl drain refuses it, and --force deletes it for good.',
   category: 'drain',
+  judges: 'drain',
   severity: 'error',
   needs: ['nodes', 'pods'],
   remediation:

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/define-rule.js';
-import { noBackupLocation } from './policy/backups.js';
+import { noBackupLocation } from './shared/backups.js';
 
 /** Problems named in one finding; the rest are counted (kcheck snapshot FILE lists them all). */
 const SHOWN = 3;
@@ -8,6 +8,7 @@ export default defineRule({
   id: 'etcd-backup-corrupt',
   description: 'An etcd snapshot is damaged (meta pages, truncation, SHA-256 trailer, page tree) or is not an etcd database at all.',
   category: 'etcd',
+  judges: 'cluster',
   severity: 'error',
   needs: ['snapshots'],
   remediation:

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
-import type { BackupSnapshot } from '../src/model/snapshots.js';
+import type { BackupSnapshot } from '../src/model/types.js';
 import { flagSubject } from '../src/model/subject.js';
-import { noBackupLocation, SNAPSHOT_COMMAND } from './policy/backups.js';
+import { noBackupLocation, SNAPSHOT_COMMAND } from './shared/backups.js';
 
 function whyNotRestorable(s: BackupSnapshot): string {
   if (s.report.verdict === 'corrupt') return 'corrupt';
@@ -19,6 +19,7 @@ export default defineRule({
   id: 'etcd-backup-missing',
   description: 'A backup location holds no etcd snapshot that could bring the cluster back.',
   category: 'etcd',
+  judges: 'cluster',
   severity: 'error',
   needs: ['snapshots'],
   remediation:

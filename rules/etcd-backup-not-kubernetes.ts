@@ -1,10 +1,11 @@
 import { defineRule } from '../src/engine/define-rule.js';
-import { noBackupLocation } from './policy/backups.js';
+import { noBackupLocation } from './shared/backups.js';
 
 export default defineRule({
   id: 'etcd-backup-not-kubernetes',
   description: 'A sound etcd snapshot holds no /registry/ keys: it is not a backup of a Kubernetes cluster.',
   category: 'etcd',
+  judges: 'cluster',
   severity: 'warning',
   needs: ['snapshots'],
   remediation:

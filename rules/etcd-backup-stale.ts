@@ -1,9 +1,11 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
-import { newestRestorable, type BackupSnapshot } from '../src/model/snapshots.js';
+import { newestRestorable } from '../src/model/snapshots.js';
+import type { BackupSnapshot } from '../src/model/types.js';
 import type { ClusterModel } from '../src/model/types.js';
-import { noBackupLocation, SNAPSHOT_COMMAND } from './policy/backups.js';
-import { describeAge, DURATION_PATTERN, parseDuration, showTime } from './policy/duration.js';
+import { noBackupLocation, SNAPSHOT_COMMAND } from './shared/backups.js';
+import { DURATION_PATTERN, parseDuration } from '../src/model/duration.js';
+import { describeAge, showTime } from '../src/facts/wording.js';
 
 interface Options {
   maxAge: string;
@@ -31,6 +33,7 @@ export default defineRule<Options>({
   id: 'etcd-backup-stale',
   description: 'The newest etcd snapshot is older than maxAge (default 24h), or far behind the data etcd holds now.',
   category: 'etcd',
+  judges: 'cluster',
   severity: 'warning',
   needs: ['snapshots'],
   defaultOptions: { maxAge: '24h', maxRevisionsBehind: 100_000 },

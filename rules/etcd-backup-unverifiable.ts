@@ -1,10 +1,11 @@
 import { defineRule } from '../src/engine/define-rule.js';
-import { noBackupLocation } from './policy/backups.js';
+import { noBackupLocation } from './shared/backups.js';
 
 export default defineRule({
   id: 'etcd-backup-unverifiable',
   description: 'A backup is a raw copy of member/snap/db without the SHA-256 trailer of etcdctl snapshot save: nothing proves it is whole.',
   category: 'etcd',
+  judges: 'cluster',
   severity: 'warning',
   needs: ['snapshots'],
   remediation:

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
-import type { EtcdStaticPod } from '../src/model/etcd.js';
+import type { EtcdStaticPod } from '../src/model/types.js';
 
 /** https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#restoring-an-etcd-cluster */
 const DOCUMENTED_RESTORE =
@@ -63,6 +63,7 @@ export default defineRule({
   id: 'etcd-data-dir-mismatch',
   description: 'etcd.yaml\'s --data-dir is on no volume mount, or the etcd-data mount is read-only or not on a host path.',
   category: 'etcd',
+  judges: 'cluster',
   severity: 'error',
   needs: ['controlPlane'],
   remediation: DOCUMENTED_RESTORE,

@@ -1,8 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
-import type { EtcdStaticPod } from '../src/model/etcd.js';
-import type { EtcdDataDir } from '../src/sources/host/types.js';
-import { showTime } from './policy/duration.js';
+import type { EtcdDataDir, EtcdStaticPod } from '../src/model/types.js';
+import { showTime } from '../src/facts/wording.js';
 
 const at = (iso: string) => showTime(new Date(iso));
 
@@ -90,6 +89,7 @@ export default defineRule({
   id: 'etcd-restore-not-wired',
   description: 'With --root: the host directory etcd uses holds no database, or a restored /var/lib/etcd-* directory is newer than it.',
   category: 'etcd',
+  judges: 'cluster',
   severity: 'error',
   needs: ['controlPlane', 'host'],
   remediation:

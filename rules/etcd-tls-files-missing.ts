@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/define-rule.js';
-import type { TlsFile } from '../src/model/etcd-tls.js';
+import type { TlsFile } from '../src/model/types.js';
 
 /**
  * The kubeadm phase that writes each file kubeadm puts there
@@ -50,7 +50,8 @@ function missing(f: TlsFile): { message: string; remediation: string } | null {
     return { message: `${onNode} does not exist (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
   }
   if (host.kind !== 'file') {
-    return { message: `${onNode} is a ${host.kind}, not a file (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
+    const what = host.kind === 'directory' ? 'a directory, not a file' : 'a device, FIFO or socket, not a regular file';
+    return { message: `${onNode} is ${what} (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
   }
   return null;
 }
@@ -59,6 +60,7 @@ export default defineRule({
   id: 'etcd-tls-files-missing',
   description: 'A certificate, key or CA file named in etcd.yaml or in the kube-apiserver\'s --etcd-* flags does not exist on the node.',
   category: 'etcd',
+  judges: 'cluster',
   severity: 'error',
   needs: ['controlPlane', 'host'],
   remediation: 'Restore the file from a backup of /etc/kubernetes/pki, or regenerate it with kubeadm init phase certs.',

@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import { componentsNamed } from '../src/model/control-plane.js';
 import { compareVersions, minorOf } from '../src/model/version.js';
-import { kubeadmEtcdFor, minimumEtcdBefore36 } from './data/kubeadm-etcd.js';
+import { kubeadmEtcdFor, minimumEtcdBefore36 } from '../src/facts/kubeadm-etcd.js';
 
 const etcdShow = (v: { major: number; minor: number; patch: number }) => `${v.major}.${v.minor}.${v.patch}`;
 
@@ -10,6 +10,7 @@ export default defineRule({
   id: 'etcd-version-mismatch',
   description: 'etcd is older than the version kubeadm ships for the upgrade target, or a 3.5 member is too old to move to 3.6.',
   category: 'upgrade',
+  judges: 'cluster',
   severity: 'warning',
   needsTarget: true,
   needs: ['controlPlane'],

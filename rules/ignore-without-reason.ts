@@ -5,6 +5,7 @@ export default defineRule({
   id: 'ignore-without-reason',
   description: 'An ignore.kcheck.io/<rule> annotation gives no reason; the next operator cannot tell why the check is off.',
   category: 'input',
+  judges: 'input',
   severity: 'warning',
   remediation: 'Write the reason as the annotation value: kubectl annotate KIND NAME ignore.kcheck.io/RULE="why this is safe" --overwrite',
   check(model) {

@@ -3,8 +3,10 @@ import apiserverVersionSkew from './apiserver-version-skew.js';
 import certificateExpiry from './certificate-expiry.js';
 import controlPlaneVersionSkew from './control-plane-version-skew.js';
 import deprecatedApi from './deprecated-api.js';
+import drainBreaksWebhook from './drain-breaks-webhook.js';
 import drainDaemonsetPod from './drain-daemonset-pod.js';
 import drainEmptydirData from './drain-emptydir-data.js';
+import drainInputAssumed from './drain-input-assumed.js';
 import drainMultiplePdbs from './drain-multiple-pdbs.js';
 import drainNoCapacity from './drain-no-capacity.js';
 import drainPdbBlocks from './drain-pdb-blocks.js';
@@ -39,8 +41,10 @@ export const rules: Rule<any>[] = [
   certificateExpiry,
   controlPlaneVersionSkew,
   deprecatedApi,
+  drainBreaksWebhook,
   drainDaemonsetPod,
   drainEmptydirData,
+  drainInputAssumed,
   drainMultiplePdbs,
   drainNoCapacity,
   drainPdbBlocks,

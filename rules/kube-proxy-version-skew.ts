@@ -1,13 +1,14 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange, componentsNamed } from '../src/model/control-plane.js';
 import type { Report } from '../src/engine/types.js';
-import { describeWindow, inWindow, kubeProxyKubeletWindow, kubeProxyWindow, measuredAgainst, versionsOf } from './policy/skew.js';
-import { distance, show } from './policy/messages.js';
+import { describeWindow, inWindow, kubeProxyKubeletWindow, kubeProxyWindow, measuredAgainst, versionsOf } from '../src/facts/skew-policy.js';
+import { distance, show } from '../src/facts/wording.js';
 
 export default defineRule({
   id: 'kube-proxy-version-skew',
   description: 'kube-proxy is newer than the kube-apiserver, too old for it, or too far from the kubelet on its node.',
   category: 'versions',
+  judges: 'cluster',
   severity: 'error',
   needs: ['nodes', 'pods', 'controlPlane'],
   remediation:

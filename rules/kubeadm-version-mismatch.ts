@@ -2,13 +2,14 @@ import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import { componentsNamed } from '../src/model/control-plane.js';
 import { minorDistance, minorOf } from '../src/model/version.js';
-import { show } from './policy/messages.js';
-import { installCommands } from './policy/packages.js';
+import { show } from '../src/facts/wording.js';
+import { installCommands } from '../src/facts/packages.js';
 
 export default defineRule({
   id: 'kubeadm-version-mismatch',
   description: 'kubeadm cannot take the cluster to the upgrade target: it is older than the target, or too new to deploy it.',
   category: 'upgrade',
+  judges: 'cluster',
   severity: 'error',
   needsTarget: true,
   remediation: 'Upgrade kubeadm on the control-plane node first, then run sudo kubeadm upgrade plan.',

@@ -1,14 +1,15 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange } from '../src/model/control-plane.js';
 import { minorDistance } from '../src/model/version.js';
-import { describeWindow, inWindow, kubeletWindow, versionsOf } from './policy/skew.js';
-import { distance, show } from './policy/messages.js';
-import { installCommands } from './policy/packages.js';
+import { describeWindow, inWindow, kubeletWindow, versionsOf } from '../src/facts/skew-policy.js';
+import { distance, show } from '../src/facts/wording.js';
+import { installCommands } from '../src/facts/packages.js';
 
 export default defineRule({
   id: 'kubelet-version-skew',
   description: 'A kubelet is newer than the oldest kube-apiserver, or older than the version skew policy allows.',
   category: 'versions',
+  judges: 'cluster',
   severity: 'error',
   needs: ['nodes', 'controlPlane'],
   remediation:

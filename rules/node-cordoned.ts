@@ -4,6 +4,7 @@ export default defineRule({
   id: 'node-cordoned',
   description: 'A node is left unschedulable: a maintenance that nobody finished with kubectl uncordon.',
   category: 'drain',
+  judges: 'cluster',
   severity: 'warning',
   needs: ['nodes'],
   remediation:

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { clusterSubject } from '../src/model/subject.js';
-import { newestKnownRelease, releaseTable } from './data/releases.js';
+import { newestKnownRelease, releaseTable } from '../src/facts/releases.js';
 
 const DAY = 86_400_000;
 
@@ -12,6 +12,7 @@ export default defineRule<Options>({
   id: 'release-data-outdated',
   description: 'kcheck\'s table of Kubernetes releases is older than the capture time allows; newer releases may be missing.',
   category: 'versions',
+  judges: 'cluster',
   severity: 'info',
   defaultOptions: { maxDays: 180 },
   optionsSchema: {

@@ -1,11 +1,12 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { minorOf } from '../src/model/version.js';
-import { apiReport, apiTarget, apiUses, isRemovedAt } from './policy/api-versions.js';
+import { apiReport, apiTarget, apiUses, isRemovedAt } from './shared/api-uses.js';
 
 export default defineRule({
   id: 'removed-api',
   description: 'An object, or a client, uses an API version that the target Kubernetes release no longer serves.',
   category: 'apis',
+  judges: 'cluster',
   severity: 'error',
   remediation:
     'Move manifests, charts and clients to the replacement apiVersion before upgrading (kubectl-convert -f FILE ' +

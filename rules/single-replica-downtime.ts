@@ -2,9 +2,9 @@ import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import type { ClusterModel } from '../src/model/types.js';
 import { workloadKeyOf } from '../src/model/walks.js';
-import { SERVING_KINDS, workloadsOnlyOn } from '../src/simulate/availability.js';
-import { plural } from '../src/simulate/describe.js';
-import { drainScope, scanningEveryNode } from '../src/simulate/scope.js';
+import { SERVING_KINDS, workloadsOnlyOn } from '../src/predict/availability.js';
+import { plural } from '../src/predict/describe.js';
+import { drainScope, scanningEveryNode } from '../src/predict/scope.js';
 
 function fix(kind: string, namespace: string, name: string): string {
   return [
@@ -43,6 +43,7 @@ export default defineRule({
   id: 'single-replica-downtime',
   description: 'A workload has all of its ready replicas on one node: draining that node takes it down.',
   category: 'drain',
+  judges: 'drain',
   severity: 'warning',
   needs: ['nodes', 'pods', 'workloads'],
   remediation:

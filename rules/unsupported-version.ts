@@ -2,8 +2,8 @@ import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import { apiserverRange } from '../src/model/control-plane.js';
 import { minorDistance, minorOf, parseVersion, type Version } from '../src/model/version.js';
-import { oldestKnownRelease, releaseOf } from './data/releases.js';
-import { show } from './policy/messages.js';
+import { oldestKnownRelease, releaseOf } from '../src/facts/releases.js';
+import { show } from '../src/facts/wording.js';
 
 const DAY = 86_400_000;
 
@@ -29,6 +29,7 @@ export default defineRule<Options>({
   id: 'unsupported-version',
   description: 'The cluster runs a Kubernetes minor past (or close to) its end of life, or a node\'s kubelet does.',
   category: 'versions',
+  judges: 'cluster',
   severity: 'error',
   needs: ['controlPlane', 'nodes'],
   defaultOptions: { warnDays: 90 },

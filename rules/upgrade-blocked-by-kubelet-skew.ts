@@ -1,12 +1,13 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { minorDistance, minorOf } from '../src/model/version.js';
-import { describeWindow, inWindow, kubeletWindow } from './policy/skew.js';
-import { show } from './policy/messages.js';
+import { describeWindow, inWindow, kubeletWindow } from '../src/facts/skew-policy.js';
+import { show } from '../src/facts/wording.js';
 
 export default defineRule({
   id: 'upgrade-blocked-by-kubelet-skew',
   description: 'Kubelets that would fall outside the allowed skew once the control plane reaches the upgrade target.',
   category: 'upgrade',
+  judges: 'cluster',
   severity: 'error',
   needs: ['nodes'],
   needsTarget: true,

@@ -1,12 +1,13 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { apiserverRange } from '../src/model/control-plane.js';
 import { addMinors, minorDistance, minorOf } from '../src/model/version.js';
-import { show } from './policy/messages.js';
+import { show } from '../src/facts/wording.js';
 
 export default defineRule({
   id: 'upgrade-skips-minor',
   description: 'The upgrade target is more than one minor above the current control plane, or below it.',
   category: 'upgrade',
+  judges: 'cluster',
   severity: 'error',
   needs: ['controlPlane'],
   needsTarget: true,

@@ -4,6 +4,7 @@ export default defineRule({
   id: 'version-unknown',
   description: 'A component\'s version cannot be known (an image without a version tag, a digest only, an unparsable string).',
   category: 'versions',
+  judges: 'cluster',
   severity: 'info',
   remediation:
     'Pin control-plane images to version tags (registry.k8s.io/kube-apiserver:v1.33.4, optionally @sha256:...) so skew ' +

@@ -24,6 +24,9 @@ before="$(checkout_state)"
 
 reports="$(mktemp -d)"
 status=0
+# Nothing exported that nothing uses, no file nothing imports, no dependency nothing needs (knip.json).
+echo "== unused code (knip)"
+node node_modules/knip/bin/knip.js --no-progress || status=$?
 echo "== tests on Node $(node --version)"
 node node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$reports/node20.json" "$@" || status=$?
 echo "== tests on Node $("$node24" --version)"

@@ -13,7 +13,7 @@ export interface ActionInputs {
   category?: string;
 }
 
-export const DEFAULT_SARIF_FILE = 'kcheck.sarif';
+const DEFAULT_SARIF_FILE = 'kcheck.sarif';
 
 /** One entry per line; blank lines and surrounding spaces are dropped. */
 function lines(value: string): string[] {

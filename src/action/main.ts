@@ -1,13 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import * as core from '@actions/core';
-import { renderReport } from '../cli/output.js';
+import { renderReport, writeOutputFile } from '../cli/output.js';
 import { scan, type Scan, type ScanRequest } from '../cli/pipeline.js';
-import { UsageError } from '../engine/errors.js';
-import { SEVERITY_RANK } from '../engine/types.js';
+import { reachesFailOn } from '../engine/run.js';
 import { plural } from '../report/describe.js';
+import { annotationText } from '../report/escape-workflow.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { kubeconfigFile } from './kubeconfig.js';
+import { couldNotCheck } from '../cli/could-not-check.js';
 
 /**
  * The scan the inputs ask for, as `kcheck scan` takes it: a live cluster when
@@ -35,20 +34,14 @@ function failure(result: Scan): string {
     const gaps = result.result.gaps.map((g) => `${g.what}: ${g.reason}`).join('; ');
     return `kcheck: the scan is incomplete, so it cannot say the cluster is ready: ${gaps}`;
   }
-  const threshold = result.failOn === 'never' ? Infinity : SEVERITY_RANK[result.failOn];
-  const over = result.result.findings.filter((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold).length;
+
+  const over = result.result.findings.filter((f) => !f.suppressed && reachesFailOn(f.severity, result.failOn)).length;
   return `kcheck: ${plural(over, 'finding')} at or above fail-on (${result.failOn}); the job summary lists them`;
 }
 
 function writeSarif(result: Scan, inputs: ActionInputs, cwd: string): string {
   const text = renderReport(result, { format: 'sarif', cwd, ...(inputs.category ? { sarifCategory: inputs.category } : {}) });
-  const file = path.resolve(cwd, inputs.sarifFile);
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  } catch (error) {
-    throw new UsageError(`cannot write ${inputs.sarifFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+  writeOutputFile(inputs.sarifFile, text, { cwd, makeFolders: true });
   return inputs.sarifFile;
 }
 
@@ -74,15 +67,18 @@ export async function run(): Promise<void> {
     try {
       core.setOutput('sarif-file', writeSarif(result, inputs, cwd));
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
+      if (!couldNotCheck(error)) throw error;
       problems.push(`kcheck: ${error.message}`);
     }
     process.stdout.write(renderReport(result, { format: 'github', cwd }));
-    if (process.env['GITHUB_STEP_SUMMARY']) {
+    // The runner gives each step its summary file (GITHUB_STEP_SUMMARY) and shows what the step appended to it.
+    const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
+    if (summaryFile) {
       try {
-        await core.summary.addRaw(renderReport(result, { format: 'markdown', cwd })).write();
+        writeOutputFile(summaryFile, renderReport(result, { format: 'markdown', cwd }), { cwd, append: true });
       } catch (error) {
-        problems.push(`kcheck: cannot write the job summary: ${(error as Error).message}`);
+        if (!couldNotCheck(error)) throw error;
+        problems.push(`kcheck: job summary: ${error.message}`);
       }
     }
     const { error, warning, info } = result.result.summary;
@@ -91,15 +87,15 @@ export async function run(): Promise<void> {
     core.setOutput('warnings', String(warning));
 
     if (problems.length > 0) {
-      core.setFailed(problems.join('\n'));
+      core.setFailed(annotationText(problems.join('\n')));
       process.exitCode = 2;
     } else if (result.exitCode !== 0) {
-      core.setFailed(failure(result));
+      core.setFailed(annotationText(failure(result)));
       process.exitCode = result.exitCode;
     }
   } catch (error) {
-    const message = error instanceof UsageError ? `kcheck: ${error.message}` : `kcheck: internal error: ${(error as Error).stack ?? String(error)}`;
-    core.setFailed(message);
+    const message = couldNotCheck(error) ? `kcheck: ${error.message}` : `kcheck: internal error: ${(error as Error).stack ?? String(error)}`;
+    core.setFailed(annotationText(message));
     process.exitCode = 2;
   }
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../engine/errors.js';
+import { terminalLines } from '../report/escape-terminal.js';
 import { packageVersion } from '../sources/package-files.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDrain } from './commands/drain.js';
@@ -7,6 +7,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerRules } from './commands/rules.js';
 import { registerScan } from './commands/scan.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { couldNotCheck } from './could-not-check.js';
 
 /** Runs kcheck with process.argv-style arguments and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -21,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(packageVersion(), '-v, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(terminalLines(s)) });
   registerScan(program, setExit);
   registerDemo(program, setExit);
   registerDrain(program, setExit);
@@ -43,13 +44,14 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could 
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UsageError) {
-      process.stderr.write(`kcheck: ${error.message}\n`);
+    // Messages quote paths, config keys and file content: written so they cannot act on the terminal or the CI log.
+    if (couldNotCheck(error)) {
+      process.stderr.write(`kcheck: ${terminalLines(error.message)}\n`);
       return 2;
     }
     const err = error as Error;
-    process.stderr.write(`kcheck: internal error: ${err.message}\n`);
-    if (process.env['KCHECK_DEBUG']) process.stderr.write(`${err.stack ?? ''}\n`);
+    process.stderr.write(`kcheck: internal error: ${terminalLines(err.message)}\n`);
+    if (process.env['KCHECK_DEBUG']) process.stderr.write(`${terminalLines(err.stack ?? '')}\n`);
     else process.stderr.write('kcheck: set KCHECK_DEBUG=1 to see where, and report it\n');
     return 2;
   }

@@ -1,14 +1,16 @@
-import { writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, writeFileSync } from 'node:fs';
+import path, { relative } from 'node:path';
 import { formatNames, formatters, type FormatName, type ReportContext } from '../report/index.js';
 import { severityFor } from '../engine/config.js';
 import { UsageError } from '../engine/errors.js';
-import { planUpgrade, type UpgradePlan } from '../simulate/plan.js';
+import { planUpgrade, type UpgradePlan } from '../plan/plan.js';
 import { packageVersion, readRuleDocs } from '../sources/package-files.js';
 import type { Scan } from './pipeline.js';
 import { combineResults } from '../report/combine.js';
+import { jsonText } from '../report/escape-json.js';
 import { sarifLog } from '../report/sarif.js';
 import { wantsColor } from './terminal.js';
+import { couldNotCheck } from './could-not-check.js';
 
 export interface OutputOptions {
   format?: string;
@@ -18,7 +20,7 @@ export interface OutputOptions {
   cwd?: string;
 }
 
-export function checkFormat(format: string | undefined): FormatName {
+function checkFormat(format: string | undefined): FormatName {
   const name = format ?? 'text';
   if (!(formatNames as string[]).includes(name)) {
     throw new UsageError(`--format: "${name}" is not one of ${formatNames.join(', ')}`);
@@ -46,7 +48,7 @@ function plannedUpgrade(scan: Scan): { plan?: UpgradePlan } {
   try {
     return { plan: planUpgrade(scan.model, target, scan.config, scan.rules) };
   } catch (error) {
-    if (error instanceof UsageError) return {};
+    if (couldNotCheck(error)) return {};
     throw error;
   }
 }
@@ -81,7 +83,7 @@ export function renderReport(scan: Scan | Scan[], options: OutputOptions, color 
   if (scans.length === 1) return formatters[format](first.result, reportContext(first, options, color));
   if (format === 'sarif') {
     const logs = scans.map((s) => sarifLog(s.result, reportContext(s, options, color)));
-    return `${JSON.stringify({ ...logs[0], runs: logs.flatMap((l) => l.runs) }, null, 2)}\n`;
+    return `${jsonText({ ...logs[0], runs: logs.flatMap((l) => l.runs) })}\n`;
   }
   return formatters[format](combineResults(scans.map((s) => s.result)), reportContext(first, options, color));
 }
@@ -106,9 +108,81 @@ export function writeText(text: string, output: string | undefined): void {
     process.stdout.write(ended);
     return;
   }
+  writeOutputFile(output, ended);
+}
+
+export interface OutputFileOptions {
+  /** Where relative paths start, and below which no directory on the way may be a link; default the working directory. */
+  cwd?: string;
+  /** Add to the end of the file (a job summary) instead of replacing it. */
+  append?: boolean;
+  /** Create the folders on the way. */
+  makeFolders?: boolean;
+}
+
+/** The first symbolic link met on the way to `file`: each folder below `cwd`, and the file itself. */
+function linkOnTheWay(absolute: string, cwd: string): string | null {
+  const inside = path.relative(cwd, absolute);
+  const below = inside !== '' && inside !== '..' && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside);
+  const steps = below ? inside.split(path.sep).map((_, i, parts) => path.join(cwd, ...parts.slice(0, i + 1))) : [absolute];
+  for (const step of steps) {
+    let info;
+    try {
+      info = lstatSync(step);
+    } catch {
+      return null;
+    }
+    if (info.isSymbolicLink()) return step;
+  }
+  return null;
+}
+
+function linkError(shown: string, link: string, cwd: string): UsageError {
+  let target = '';
   try {
-    writeFileSync(output, ended);
+    target = ` (to ${readlinkSync(link)})`;
+  } catch {
+    // Gone since: the message still names the link.
+  }
+  const where = path.relative(cwd, link) || link;
+  return new UsageError(
+    `cannot write ${shown}: ${where} is a symbolic link${target}, and kcheck never writes through a link it did not make; remove the link or choose another path`,
+  );
+}
+
+/**
+ * Writes a report file without following symbolic links: a repository can
+ * commit a link (`kcheck.sarif -> ~/.bashrc`), and a workflow that checks it
+ * out and runs kcheck would otherwise overwrite whatever the link points at.
+ * Each folder below the working directory and the file itself are checked,
+ * and the file is opened with O_NOFOLLOW, so a link put there after the check
+ * is refused too (open(2): ELOOP). Paths under /dev (/dev/stdout, /dev/null)
+ * are the system's own links and are written as given.
+ */
+export function writeOutputFile(file: string, text: string, options: OutputFileOptions = {}): void {
+  const cwd = options.cwd ?? process.cwd();
+  const absolute = path.resolve(cwd, file);
+  const fail = (error: unknown): UsageError =>
+    new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  const system = absolute.startsWith('/dev/');
+  if (!system) {
+    const link = linkOnTheWay(absolute, cwd);
+    if (link) throw linkError(file, link, cwd);
+  }
+  let fd: number;
+  try {
+    if (options.makeFolders) mkdirSync(path.dirname(absolute), { recursive: true });
+    const how = constants.O_WRONLY | constants.O_CREAT | (options.append ? constants.O_APPEND : constants.O_TRUNC) | (system ? 0 : constants.O_NOFOLLOW);
+    fd = openSync(absolute, how, 0o666);
   } catch (error) {
-    throw new UsageError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw linkError(file, absolute, cwd);
+    throw fail(error);
+  }
+  try {
+    writeFileSync(fd, text);
+  } catch (error) {
+    throw fail(error);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -4,7 +4,7 @@ import { rules as allRules } from '../../rules/index.js';
 import type { Config } from '../engine/config.js';
 import { UsageError } from '../engine/errors.js';
 import { exitCode, run } from '../engine/run.js';
-import type { FailOn, Rule, RunResult } from '../engine/types.js';
+import { FAIL_ON_CHOICES, type FailOn, type Rule, type RunResult } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
 import { hostQuestions } from '../model/host-questions.js';
 import type { ClusterModel, DrainIntent } from '../model/types.js';
@@ -38,6 +38,15 @@ export interface ScanRequest {
   drain?: DrainIntent;
   stdin?: Readable;
   cwd?: string;
+  /** Refuse to start without a target (flag or config), with this message: `kcheck plan` needs one. */
+  targetRequired?: string;
+}
+
+/** How the request asks to judge, parsed once at the edge into types, for the CLI and the Action alike. */
+export interface Judging {
+  failOn: FailOn;
+  target: Version | null;
+  now: Date;
 }
 
 export interface Scan {
@@ -58,11 +67,12 @@ export interface LiveRequest {
   allContexts?: boolean;
   requestTimeoutMs?: number;
   timeoutMs?: number;
+  /** Largest API answer read (`--max-response-size`). */
+  maxResponseBytes?: number;
 }
 
-const FAIL_ON = ['error', 'warning', 'info', 'never'];
 
-export function parseNow(text: string | undefined): Date {
+function parseNow(text: string | undefined): Date {
   if (text === undefined) return new Date();
   const date = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
@@ -71,21 +81,32 @@ export function parseNow(text: string | undefined): Date {
   return date;
 }
 
-export function parseTarget(text: string | undefined, from: string): Version | null {
+function parseTarget(text: string | undefined, from: string): Version | null {
   if (text === undefined) return null;
   const v = parseMinor(text);
   if (!v) throw new UsageError(`${from}: "${text}" is not a Kubernetes version (e.g. 1.33 or v1.33.2)`);
   return v;
 }
 
-export function parseFailOn(text: string | undefined, config: Config): FailOn {
+function parseFailOn(text: string | undefined, config: Config): FailOn {
   const value = text ?? config.failOn ?? 'error';
-  if (!FAIL_ON.includes(value)) throw new UsageError(`--fail-on: "${value}" is not one of ${FAIL_ON.join(', ')}`);
+  if (!(FAIL_ON_CHOICES as readonly string[]).includes(value)) throw new UsageError(`--fail-on: "${value}" is not one of ${FAIL_ON_CHOICES.join(', ')}`);
   return value as FailOn;
 }
 
+/** The request's flags over the config's settings, checked before anything large is read. */
+function parseJudging(request: ScanRequest, config: Config): Judging {
+  const judging = {
+    failOn: parseFailOn(request.failOn, config),
+    target: request.target !== undefined ? parseTarget(request.target, '--target') : parseTarget(config.target, `${config.file}: target`),
+    now: parseNow(request.now),
+  };
+  if (request.targetRequired !== undefined && judging.target === null) throw new UsageError(request.targetRequired);
+  return judging;
+}
+
 /** Reads every input the request names. */
-export async function collectInputs(request: ScanRequest): Promise<Inputs> {
+async function collectInputs(request: ScanRequest): Promise<Inputs> {
   const inputs = emptyInputs();
   if (request.paths.length > 0) {
     mergeInputs(inputs, await readPaths(request.paths, request.stdin ? { stdin: request.stdin } : {}));
@@ -101,7 +122,7 @@ export async function collectInputs(request: ScanRequest): Promise<Inputs> {
 }
 
 /** Adds the config's `backups:` folders (relative to the config file) to those given with --backups. */
-export function withConfigBackups(request: ScanRequest, config: Config): ScanRequest {
+function withConfigBackups(request: ScanRequest, config: Config): ScanRequest {
   if (config.backups.length === 0) return request;
   const base = config.file ? dirname(config.file) : '.';
   const fromConfig = config.backups.map((dir) => (isAbsolute(dir) ? dir : join(base, dir)));
@@ -109,13 +130,10 @@ export function withConfigBackups(request: ScanRequest, config: Config): ScanReq
 }
 
 /** Judges what was read: model, rules, exit code. */
-export function judge(inputs: Inputs, request: ScanRequest, config: Config, rules: Rule<any>[] = allRules): Scan {
-  const failOn = parseFailOn(request.failOn, config);
-  const target = request.target !== undefined
-    ? parseTarget(request.target, '--target')
-    : parseTarget(config.target, `${config.file}: target`);
+export function judge(inputs: Inputs, request: ScanRequest, config: Config, rules: Rule<any>[] = allRules, judging = parseJudging(request, config)): Scan {
+  const { failOn, target, now } = judging;
   const model = buildModel(inputs, {
-    now: parseNow(request.now),
+    now,
     target,
     cluster: request.cluster ?? null,
     ...(request.kubectlVersion ? { kubectlVersion: request.kubectlVersion } : {}),
@@ -135,6 +153,7 @@ function liveOptions(live: LiveRequest): LiveOptions {
     ...(live.kubeconfig !== undefined ? { kubeconfig: live.kubeconfig } : {}),
     ...(live.requestTimeoutMs !== undefined ? { requestTimeoutMs: live.requestTimeoutMs } : {}),
     ...(live.timeoutMs !== undefined ? { timeoutMs: live.timeoutMs } : {}),
+    ...(live.maxResponseBytes !== undefined ? { maxResponseBytes: live.maxResponseBytes } : {}),
   };
 }
 
@@ -146,12 +165,9 @@ function liveOptions(live: LiveRequest): LiveOptions {
 export async function scanClusters(asked: ScanRequest): Promise<Scan[]> {
   const config = loadConfig(asked.config, allRules, asked.cwd);
   const request = withConfigBackups(asked, config);
-  // Validate flags before reading anything large.
-  parseFailOn(request.failOn, config);
-  parseNow(request.now);
-  if (request.target !== undefined) parseTarget(request.target, '--target');
+  const judging = parseJudging(request, config);
   const files = hasFileInputs(request) ? await collectInputs(request) : emptyInputs();
-  if (request.live === undefined && hasFileInputs(request)) return [judge(files, request, config)];
+  if (request.live === undefined && hasFileInputs(request)) return [judge(files, request, config, allRules, judging)];
 
   const live = request.live ?? {};
   const options = liveOptions(live);
@@ -161,7 +177,7 @@ export async function scanClusters(asked: ScanRequest): Promise<Scan[]> {
     : await readLiveClusters(contexts, options);
   return clusters.map((inputs) => {
     const combined = mergeInputs(mergeInputs(emptyInputs(), files), inputs);
-    return judge(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config);
+    return judge(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config, allRules, judging);
   });
 }
 

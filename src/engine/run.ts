@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { optionsFor, severityFor } from './config.js';
 import { docsUrl } from './docs-url.js';
 import { suppression } from './suppress.js';
-import type { Finding, Location, Rule, RunResult, Severity, SkippedRule, Summary } from './types.js';
+import type { FailOn, Finding, Location, Rule, RunResult, Severity, SkippedRule, Summary } from './types.js';
 import { SEVERITY_RANK } from './types.js';
 import { minorOf } from '../model/version.js';
 
@@ -92,10 +92,13 @@ export function run(model: ClusterModel, rules: Rule<any>[], config: Config): Ru
   };
 }
 
+/** Whether a finding of this severity fails the run under `--fail-on`. */
+export function reachesFailOn(severity: Severity, failOn: FailOn): boolean {
+  return failOn !== 'never' && SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
+}
+
 /** 0: nothing at or above failOn; 1: findings at or above it; 2: the scan could not see everything. */
-export function exitCode(result: RunResult, failOn: Severity | 'never', allowIncomplete = false): 0 | 1 | 2 {
+export function exitCode(result: RunResult, failOn: FailOn, allowIncomplete = false): 0 | 1 | 2 {
   if (result.gaps.length > 0 && !allowIncomplete) return 2;
-  if (failOn === 'never') return 0;
-  const threshold = SEVERITY_RANK[failOn];
-  return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+  return result.findings.some((f) => !f.suppressed && reachesFailOn(f.severity, failOn)) ? 1 : 0;
 }

@@ -20,13 +20,25 @@ function configMatch(entry: IgnoreEntry, finding: Finding): boolean {
   return globMatch(entry.kind, object.kind) && globMatch(entry.namespace, object.namespace) && globMatch(entry.name, object.name);
 }
 
+/**
+ * An annotation's value. The model hands over annotations as strings
+ * (a null value is "", as the API server reads it); anything else a rule
+ * passes is no annotation.
+ */
+function annotationValue(annotations: Record<string, string> | undefined, key: string): string | undefined {
+  if (!annotations || !Object.hasOwn(annotations, key)) return undefined;
+  const value: unknown = annotations[key];
+  if (value === null) return '';
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** Why a finding is suppressed, if it is: the object's annotation first, then the config. */
 export function suppression(
   finding: Finding,
   annotations: Record<string, string> | undefined,
   ignores: IgnoreEntry[],
 ): Finding['suppressed'] {
-  const reason = annotations?.[IGNORE_ANNOTATION_PREFIX + finding.ruleId] ?? annotations?.[`${IGNORE_ANNOTATION_PREFIX}all`];
+  const reason = annotationValue(annotations, IGNORE_ANNOTATION_PREFIX + finding.ruleId) ?? annotationValue(annotations, `${IGNORE_ANNOTATION_PREFIX}all`);
   // An empty reason still suppresses; the ignore-without-reason rule reports it.
   if (reason !== undefined) return { kind: 'annotation', reason: reason.trim() || '(no reason given)' };
   const entry = ignores.find((e) => configMatch(e, finding));

@@ -1,9 +1,10 @@
-import type { ClusterModel, ObjectRef, Subject } from '../model/types.js';
-import type { ModelPart } from '../sources/types.js';
+import type { ClusterModel, ModelPart, ObjectRef, Subject } from '../model/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
-export type FailOn = Severity | 'never';
+/** `--fail-on` and `failOn:`: the lowest severity that makes the exit code 1, or never. */
+export const FAIL_ON_CHOICES = ['error', 'warning', 'info', 'never'] as const;
+export type FailOn = (typeof FAIL_ON_CHOICES)[number];
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
@@ -19,10 +20,20 @@ export interface Report {
   remediation?: string;
 }
 
+/**
+ * What a rule judges, which tells the upgrade planner when to ask it:
+ * `input` rules judge what was read (parse errors, suppressions) and are asked
+ * once; `cluster` rules judge the cluster's state and are asked again after
+ * each step of a plan; `drain` rules judge one drain of one node and are asked
+ * at each drain the plan makes.
+ */
+type RuleJudges = 'input' | 'cluster' | 'drain';
+
 export interface RuleMeta<Options> {
   id: string;
   description: string;
   category: RuleCategory;
+  judges: RuleJudges;
   severity: Severity;
   remediation: string;
   /** JSON schema of the options object (validated with the config). */

@@ -12,6 +12,8 @@ import { readCertificates } from './certificates.js';
 import { readEtcdPods } from './etcd.js';
 import { readTlsFiles } from './etcd-tls.js';
 import { readBackups } from './snapshots.js';
+import { admitObjects, Rejections } from './admit.js';
+import { readDrainInputs } from './drain-inputs.js';
 
 export interface ModelOptions extends VersionFlags {
   now: Date;
@@ -21,31 +23,45 @@ export interface ModelOptions extends VersionFlags {
   drain?: DrainIntent;
 }
 
-/** Turns what the sources read into the one typed model every rule sees. */
+/**
+ * Turns what the sources read into the one typed model every rule sees.
+ * Objects are checked where they enter (admitObjects) and each is read on
+ * its own: one that cannot be read is a problem at its file and line (a gap,
+ * for a cluster's object), and the others are still read.
+ */
 export function buildModel(inputs: Inputs, options: ModelOptions): ClusterModel {
-  const raws = inputs.objects;
-  const nodes = readNodes(raws);
-  const pods = readPods(raws);
-  const workloads = readWorkloads(raws);
+  const rejections = new Rejections();
+  const raws = admitObjects(inputs.objects, rejections);
+  const nodes = readNodes(raws, rejections);
+  const pods = readPods(raws, rejections);
+  const workloads = readWorkloads(raws, rejections);
+  const components = readComponents(raws, nodes, inputs.versionReports, options, rejections);
+  const pdbs = readPdbs(raws, pods, workloads, rejections);
+  const objects = readObjects(raws, rejections);
+  const etcd = readEtcdPods(raws, inputs.host, rejections);
+  const etcdTlsFiles = readTlsFiles(raws, inputs.host, rejections);
+  const drainInputs = readDrainInputs(raws, rejections);
+  const gaps = [...inputs.gaps, ...rejections.gaps];
   return {
     capturedAt: options.now,
     target: options.target ?? null,
     cluster: options.cluster ?? null,
-    components: readComponents(raws, nodes, inputs.versionReports, options),
+    components,
     nodes,
     pods,
     workloads,
-    pdbs: readPdbs(raws, pods, workloads),
-    objects: readObjects(raws),
+    pdbs,
+    objects,
     requestedDeprecatedApis: readRequestedDeprecatedApis(inputs.metrics),
-    problems: inputs.problems,
+    problems: [...inputs.problems, ...rejections.problems],
     skipped: inputs.skipped,
-    gaps: inputs.gaps,
-    incomplete: new Set(inputs.gaps.flatMap((g) => g.affects ?? [])),
+    gaps,
+    incomplete: new Set(gaps.flatMap((g) => g.affects ?? [])),
     scanned: inputs.scanned,
+    ...drainInputs,
     ...(options.drain ? { drain: options.drain } : {}),
-    etcd: readEtcdPods(raws, inputs.host),
-    etcdTlsFiles: readTlsFiles(raws, inputs.host),
+    etcd,
+    etcdTlsFiles,
     backups: readBackups(inputs),
     certificates: readCertificates(inputs.host),
     nodeRoot: inputs.host?.root ?? null,

@@ -1,34 +1,6 @@
 import { posix } from 'node:path';
 import type { CertificateFile, HostFacts } from '../sources/host/types.js';
-import type { Subject } from './types.js';
-
-export interface Certificate {
-  /**
-   * As `kubeadm certs check-expiration` names it (apiserver, etcd-server,
-   * admin.conf, ca, ...), else its path on the node for a certificate kubeadm
-   * does not manage.
-   */
-  name: string;
-  /** `kubeadm certs renew <name>` renews it. */
-  renewable: boolean;
-  /** A certificate authority (basicConstraints CA:TRUE). */
-  authority: boolean;
-  /** As on the node: /etc/kubernetes/pki/apiserver.crt, /etc/kubernetes/admin.conf. */
-  path: string;
-  notBefore: Date;
-  notAfter: Date;
-  subjectName: string;
-  issuer: string;
-  /** Static pods that read it only at start and must be restarted after a renewal. */
-  restart: string[];
-  subject: Subject;
-}
-
-export interface Certificates {
-  /** Whether /etc/kubernetes/pki exists under the root. */
-  pkiFound: boolean;
-  list: Certificate[];
-}
+import type { Certificate, Certificates } from './types.js';
 
 interface Known {
   name: string;

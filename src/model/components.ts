@@ -1,5 +1,6 @@
-import { parse as parseYaml } from 'yaml';
 import type { RawObject, VersionReport } from '../sources/types.js';
+import { clusterConfigurationText, eachObject, type Rejections } from './admit.js';
+import { isClusterConfiguration, isKubeadmConfigMap, isPod } from './kinds.js';
 import type { ComponentName, ComponentVersion, Node } from './types.js';
 import { arrayField, stringField } from './objects.js';
 import { flagSubject, subjectOf } from './subject.js';
@@ -56,17 +57,13 @@ function fromPod(raw: RawObject): ComponentVersion[] {
 /** kubeadm's ClusterConfiguration, standalone or inside the kube-system/kubeadm-config ConfigMap. */
 function fromKubeadmConfig(raw: RawObject): ComponentVersion[] {
   const o = raw.object;
-  let config: unknown = o;
-  if (o.kind === 'ConfigMap') {
+  let version: string | undefined;
+  if (isKubeadmConfigMap(raw)) {
     const text = stringField(o, 'data', 'ClusterConfiguration');
-    if (!text) return [];
-    try {
-      config = parseYaml(text);
-    } catch {
-      return [];
-    }
+    version = text === undefined ? undefined : clusterConfigurationText(text).kubernetesVersion;
+  } else {
+    version = stringField(o, 'kubernetesVersion');
   }
-  const version = stringField(config, 'kubernetesVersion');
   if (!version) return [];
   return [{
     component: 'kube-apiserver',
@@ -78,9 +75,7 @@ function fromKubeadmConfig(raw: RawObject): ComponentVersion[] {
 }
 
 function isKubeadmConfig(raw: RawObject): boolean {
-  const o = raw.object;
-  if (o.kind === 'ClusterConfiguration' && o.apiVersion?.startsWith('kubeadm.k8s.io/')) return true;
-  return o.kind === 'ConfigMap' && o.metadata?.name === 'kubeadm-config' && o.metadata?.namespace === 'kube-system';
+  return isClusterConfiguration(raw) || isKubeadmConfigMap(raw);
 }
 
 function fromNode(node: Node): ComponentVersion[] {
@@ -132,10 +127,10 @@ function preferPodKubeProxy(components: ComponentVersion[]): ComponentVersion[] 
   return components.filter((c) => !(c.component === 'kube-proxy' && c.source === 'node-info' && podNodes.has(c.node)));
 }
 
-export function readComponents(raws: RawObject[], nodes: Node[], reports: VersionReport[], flags: VersionFlags): ComponentVersion[] {
+export function readComponents(raws: RawObject[], nodes: Node[], reports: VersionReport[], flags: VersionFlags, rejections?: Rejections): ComponentVersion[] {
   const components = [
-    ...raws.filter((r) => r.object.kind === 'Pod').flatMap(fromPod),
-    ...raws.filter(isKubeadmConfig).flatMap(fromKubeadmConfig),
+    ...eachObject(raws.filter(isPod), fromPod, rejections),
+    ...eachObject(raws.filter(isKubeadmConfig), fromKubeadmConfig, rejections),
     ...nodes.flatMap(fromNode),
     ...reports.flatMap(fromVersionReport),
     ...fromFlags(flags),

@@ -1,33 +1,6 @@
 import { posix } from 'node:path';
 import { arrayField, field, stringField } from './objects.js';
-
-export interface VolumeMountView {
-  name: string;
-  mountPath: string;
-  readOnly: boolean;
-  subPath?: string;
-}
-
-export interface VolumeView {
-  name: string;
-  kind: 'hostPath' | 'emptyDir' | 'other';
-  /** hostPath.path. */
-  hostPath?: string;
-  /** hostPath.type: DirectoryOrCreate, Directory, File, ... ('' when unset). */
-  hostPathType?: string;
-}
-
-/** Where a path inside a container lives: which mount holds it, and where that is on the node. */
-export interface ContainerPath {
-  /** The path inside the container. */
-  path: string;
-  /** The deepest volume mount holding the path; null when none does (the path is in the container's own layer). */
-  mount: VolumeMountView | null;
-  /** The volume the mount names; null when the pod declares no such volume. */
-  volume: VolumeView | null;
-  /** The path on the node, when a hostPath volume holds it. */
-  hostPath: string | null;
-}
+import type { ContainerPath, VolumeMountView, VolumeView } from './types.js';
 
 /**
  * A container's command line flag, read as etcd (Go's flag package) and the
@@ -78,13 +51,13 @@ export function volumesOf(pod: unknown): VolumeView[] {
 }
 
 /** `/var/lib/etcd/` and `/var/lib//etcd` are `/var/lib/etcd`. */
-export function clean(path: string): string {
+function clean(path: string): string {
   const normal = posix.normalize(path);
   return normal.length > 1 ? normal.replace(/\/+$/, '') : normal;
 }
 
 /** Whether `path` is `dir` or inside it, segment by segment (`/var/lib/etcd-2` is not inside `/var/lib/etcd`). */
-export function isWithin(path: string, dir: string): boolean {
+function isWithin(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
 }
 

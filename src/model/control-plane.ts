@@ -13,7 +13,7 @@ export function componentsNamed(model: ClusterModel, name: ComponentName): Known
  * instances (static pod images) are best; the version the server reports is
  * next; kubeadm's declared kubernetesVersion is the last resort.
  */
-export function apiserverInstances(model: ClusterModel): KnownComponentVersion[] {
+function apiserverInstances(model: ClusterModel): KnownComponentVersion[] {
   const all = componentsNamed(model, 'kube-apiserver');
   for (const sources of [['static-pod-image', 'pod-image'], ['server-version'], ['kubeadm-config']]) {
     const found = all.filter((c) => sources.includes(c.source));

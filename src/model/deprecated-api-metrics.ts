@@ -1,4 +1,5 @@
 import type { MetricsText, Provenance } from '../sources/types.js';
+import type { RequestedDeprecatedApi } from './types.js';
 
 /**
  * The gauge kube-apiserver sets to 1 the first time a client requests a
@@ -8,20 +9,7 @@ import type { MetricsText, Provenance } from '../sources/types.js';
  * restarts, and each apiserver of an HA control plane has its own.
  * https://kubernetes.io/blog/2020/09/03/warnings/#metrics
  */
-export const DEPRECATED_API_METRIC = 'apiserver_requested_deprecated_apis';
-
-/** A deprecated group/version/resource that clients still request, read from the metric. */
-export interface RequestedDeprecatedApi {
-  group: string;
-  version: string;
-  resource: string;
-  /** e.g. `status`; empty for the resource itself. */
-  subresource: string;
-  /** `1.25`, or null when the server plans no removal. */
-  removedRelease: string | null;
-  /** The apiserver whose /metrics said so. */
-  provenance: Provenance;
-}
+const DEPRECATED_API_METRIC = 'apiserver_requested_deprecated_apis';
 
 /** `name{a="1",b="x\"y"} 1` → name, labels, value; null for comments, blank and malformed lines. */
 function parseSample(line: string): { name: string; labels: Record<string, string>; value: number } | null {

@@ -1,14 +1,20 @@
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /**
- * Durations as operators write them (and kubectl's --request-timeout takes
- * them): `500ms`, `30s`, `5m`, `24h`, `7d`, combined as `1h30m`; a bare number is seconds.
- * Returns milliseconds, or null when the text is not a duration.
+ * The one duration grammar of kcheck, for flags (`--timeout`, `--max-age`)
+ * and config options (`maxAge`) alike: a number and a unit, `ms`, `s`, `m`,
+ * `h`, `d` or `w`, repeated as in `1d12h` or `1h30m` (kubectl's
+ * --request-timeout takes the same units up to `h`). A bare number is refused:
+ * `maxAge: 24` could mean hours as well as seconds. The JSON schema of rule
+ * options uses the same pattern.
  */
+export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d|w))+$';
+
+/** Milliseconds of a duration such as `500ms`, `24h`, `2d`, `1w` or `1d12h`; null when it is not one. */
 export function parseDuration(text: string): number | null {
   const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) return null;
-  return parts.reduce((total, p) => total + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
+  if (!new RegExp(DURATION_PATTERN).test(trimmed)) return null;
+  let ms = 0;
+  for (const m of trimmed.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d|w)/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return ms;
 }

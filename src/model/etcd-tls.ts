@@ -1,27 +1,16 @@
-import type { HostFacts, HostFile } from '../sources/host/types.js';
+import type { HostFacts } from '../sources/host/types.js';
 import type { RawObject } from '../sources/types.js';
-import { argvOf, envValue, flagValue, mountsOf, resolveContainerPath, volumesOf, type ContainerPath } from './container-paths.js';
+import { argvOf, envValue, flagValue, mountsOf, resolveContainerPath, volumesOf } from './container-paths.js';
+import type { TlsFile } from './types.js';
 import { etcdContainer, isStaticPod } from './etcd.js';
 import { arrayField, stringField } from './objects.js';
 import { subjectOf } from './subject.js';
-import type { Subject } from './types.js';
+import { eachObject, type Rejections } from './admit.js';
 
 /** etcd's TLS flags (etcd.io/docs/v3.5/op-guide/configuration) as kubeadm sets them. */
 const ETCD_TLS_FLAGS = ['cert-file', 'key-file', 'trusted-ca-file', 'peer-cert-file', 'peer-key-file', 'peer-trusted-ca-file'];
 /** The kube-apiserver's client credentials for etcd. */
 const APISERVER_ETCD_FLAGS = ['etcd-cafile', 'etcd-certfile', 'etcd-keyfile'];
-
-/** A certificate, key or CA file a static pod's flag names. */
-export interface TlsFile {
-  component: 'etcd' | 'kube-apiserver';
-  /** `--cert-file`, `--etcd-keyfile`, ... */
-  flag: string;
-  /** The path inside the container and where it is on the node. */
-  at: ContainerPath;
-  /** What the node root holds there; null when the path is on no hostPath volume. */
-  onHost: HostFile | null;
-  subject: Subject;
-}
 
 function apiserverContainer(raw: RawObject): unknown {
   return arrayField(raw.object, 'spec', 'containers').find((c) => {
@@ -51,8 +40,7 @@ function filesOf(raw: RawObject, host: HostFacts | undefined): Omit<TlsFile, 'su
 }
 
 /** The TLS files the node root's etcd and kube-apiserver static pods name. */
-export function readTlsFiles(raws: RawObject[], host: HostFacts | undefined): TlsFile[] {
-  return raws
-    .filter((r) => r.origin === 'static-pod-manifest' && isStaticPod(r))
-    .flatMap((raw) => filesOf(raw, host).map((f) => ({ ...f, subject: subjectOf(raw) })));
+export function readTlsFiles(raws: RawObject[], host: HostFacts | undefined, rejections?: Rejections): TlsFile[] {
+  const staticPods = raws.filter((r) => r.origin === 'static-pod-manifest' && isStaticPod(r));
+  return eachObject(staticPods, (raw) => filesOf(raw, host).map((f) => ({ ...f, subject: subjectOf(raw) })), rejections);
 }

@@ -1,60 +1,15 @@
-import type { EtcdDataDir, HostFacts } from '../sources/host/types.js';
+import type { HostFacts } from '../sources/host/types.js';
 import type { RawObject } from '../sources/types.js';
 import { MIRROR_ANNOTATION } from './components.js';
-import {
-  argvOf,
-  envValue,
-  flagValue,
-  mountsOf,
-  resolveContainerPath,
-  volumesOf,
-  type ContainerPath,
-  type VolumeMountView,
-} from './container-paths.js';
+import { argvOf, envValue, flagValue, mountsOf, resolveContainerPath, volumesOf } from './container-paths.js';
+import type { EtcdHostData, EtcdPodOrigin, EtcdStaticPod } from './types.js';
 import { arrayField, stringField } from './objects.js';
 import { subjectOf } from './subject.js';
-import type { Subject } from './types.js';
+import { eachObject, type Rejections } from './admit.js';
+import { isPod } from './kinds.js';
 
 /** kubeadm's name for the volume and mount holding etcd's data (phases/etcd/local.go). */
-export const ETCD_DATA_VOLUME = 'etcd-data';
-
-/** Where an etcd pod spec came from, which decides what can be checked about it. */
-export type EtcdPodOrigin =
-  /** `--root`'s /etc/kubernetes/manifests: the node's files can be checked too. */
-  | 'node-root'
-  /** A manifest file given as a path. */
-  | 'manifest'
-  /** The mirror pod the kubelet posts for a static pod (`kubectl get pods -o yaml`). */
-  | 'mirror-pod';
-
-/** What `--root` shows of the host directory etcd uses and of restored copies beside it. */
-export interface EtcdHostData {
-  /** The directory etcd uses (null when its data dir is on no hostPath). */
-  inUse: EtcdDataDir | null;
-  /** Other `etcd*` directories beside it holding `member/`: where restores land. */
-  restored: EtcdDataDir[];
-}
-
-export interface EtcdStaticPod {
-  subject: Subject;
-  origin: EtcdPodOrigin;
-  /** spec.nodeName of a mirror pod. */
-  node?: string;
-  /** The data dir etcd is told to use, inside the container. */
-  dataDir: string;
-  /** `--data-dir`, the ETCD_DATA_DIR variable, or etcd's default `<name>.etcd` in its working directory. */
-  dataDirFrom: 'flag' | 'env' | 'default';
-  /** Where the data dir is: its mount, volume and the host directory etcd really uses (hostPath.path + the data dir's place under its mountPath). */
-  data: ContainerPath;
-  /** The mount named etcd-data, wherever it points. */
-  etcdDataMount: VolumeMountView | null;
-  /** `--name`, `--initial-cluster`, `--initial-advertise-peer-urls`, when given. */
-  memberName: string | null;
-  initialCluster: string | null;
-  advertisePeerUrls: string | null;
-  /** Only for pods read from `--root`. */
-  hostData: EtcdHostData | null;
-}
+const ETCD_DATA_VOLUME = 'etcd-data';
 
 /** A static pod's container that runs etcd: by image, container name or command. */
 export function etcdContainer(raw: RawObject): unknown {
@@ -74,7 +29,7 @@ export function etcdContainer(raw: RawObject): unknown {
  */
 export function isStaticPod(raw: RawObject): boolean {
   const o = raw.object;
-  if (o.kind !== 'Pod') return false;
+  if (!isPod(raw)) return false;
   if (raw.origin === 'static-pod-manifest' || MIRROR_ANNOTATION in (o.metadata?.annotations ?? {})) return true;
   const namespace = o.metadata?.namespace;
   return raw.provenance.type === 'file' && (o.metadata?.ownerReferences ?? []).length === 0 && (namespace === undefined || namespace === 'kube-system');
@@ -120,18 +75,19 @@ function hostDataOf(pod: Omit<EtcdStaticPod, 'hostData'>, host: HostFacts): Etcd
 }
 
 /** Every etcd static pod read, with how its data dir is wired, and what `--root` shows of it. */
-export function readEtcdPods(raws: RawObject[], host: HostFacts | undefined): EtcdStaticPod[] {
-  return raws.filter(isStaticPod).flatMap((raw): EtcdStaticPod[] => {
+export function readEtcdPods(raws: RawObject[], host: HostFacts | undefined, rejections?: Rejections): EtcdStaticPod[] {
+  return eachObject(raws.filter(isStaticPod), (raw): EtcdStaticPod[] => {
     const pod = wiringOf(raw);
     if (!pod) return [];
     return [{ ...pod, hostData: pod.origin === 'node-root' && host ? hostDataOf(pod, host) : null }];
-  });
+  }, rejections);
 }
 
 /** The etcd data directories the node root's static pods point at, for the host source to look at. */
-export function etcdDataDirsNamed(raws: RawObject[]): string[] {
-  return raws
-    .filter((r) => r.origin === 'static-pod-manifest' && isStaticPod(r))
-    .map(wiringOf)
-    .flatMap((pod) => (pod?.data.hostPath ? [pod.data.hostPath] : []));
+export function etcdDataDirsNamed(raws: RawObject[], rejections?: Rejections): string[] {
+  const staticPods = raws.filter((r) => r.origin === 'static-pod-manifest' && isStaticPod(r));
+  return eachObject(staticPods, (raw) => {
+    const pod = wiringOf(raw);
+    return pod?.data.hostPath ? [pod.data.hostPath] : [];
+  }, rejections);
 }

@@ -4,6 +4,8 @@ import { arrayField, field, recordField, stringField } from './objects.js';
 import { parseVersion } from './version.js';
 import { subjectOf } from './subject.js';
 import { parseQuantity } from './quantity.js';
+import { eachObject, type Rejections } from './admit.js';
+import { isNode } from './kinds.js';
 
 /**
  * kubeadm labels control-plane nodes `node-role.kubernetes.io/control-plane`
@@ -24,7 +26,7 @@ function readReady(object: unknown): boolean | null {
   return ready ? stringField(ready, 'status') === 'True' : null;
 }
 
-export function readNode(raw: RawObject): Node {
+function readNode(raw: RawObject): Node {
   const o = raw.object;
   const labels = recordField(o, 'metadata', 'labels');
   const kubelet = stringField(o, 'status', 'nodeInfo', 'kubeletVersion');
@@ -50,6 +52,6 @@ export function readNode(raw: RawObject): Node {
   };
 }
 
-export function readNodes(raws: RawObject[]): Node[] {
-  return raws.filter((r) => r.object.kind === 'Node').map(readNode);
+export function readNodes(raws: RawObject[], rejections?: Rejections): Node[] {
+  return eachObject(raws.filter(isNode), (raw) => [readNode(raw)], rejections);
 }

@@ -1,13 +1,10 @@
 import type { RawObject } from '../sources/types.js';
 import type { ObjectRecord } from './types.js';
 import { subjectOf } from './subject.js';
+import { eachObject, type Rejections } from './admit.js';
 
-export function readObjects(raws: RawObject[]): ObjectRecord[] {
-  return raws.map((raw) => ({
-    apiVersion: raw.object.apiVersion ?? '',
-    kind: raw.object.kind ?? '',
-    subject: subjectOf(raw),
-  }));
+export function readObjects(raws: RawObject[], rejections?: Rejections): ObjectRecord[] {
+  return eachObject(raws, (raw) => [{ apiVersion: raw.object.apiVersion ?? '', kind: raw.object.kind ?? '', subject: subjectOf(raw) }], rejections);
 }
 
 /** A nested field of an untyped object, or undefined. */

@@ -4,6 +4,8 @@ import { field, stringField } from './objects.js';
 import { subjectOf } from './subject.js';
 import { readLabelSelector } from './workloads.js';
 import { pdbSelectsPod, podKey } from './walks.js';
+import { eachObject, type Rejections } from './admit.js';
+import { isPdb } from './kinds.js';
 
 function intOrPercent(value: unknown): number | string | undefined {
   if (typeof value === 'number') return value;
@@ -81,7 +83,7 @@ function blockingSpec(pdb: PodDisruptionBudget, replicas: number | null): string
   return null;
 }
 
-export function readPdb(raw: RawObject, pods: Pod[], workloads: Workload[]): PodDisruptionBudget {
+function readPdb(raw: RawObject, pods: Pod[], workloads: Workload[]): PodDisruptionBudget {
   const o = raw.object;
   const selector = readLabelSelector(field(o, 'spec', 'selector'));
   const minAvailable = intOrPercent(field(o, 'spec', 'minAvailable'));
@@ -99,6 +101,8 @@ export function readPdb(raw: RawObject, pods: Pod[], workloads: Workload[]): Pod
     ...(maxUnavailable !== undefined ? { maxUnavailable } : {}),
     ...(status('disruptionsAllowed') !== undefined ? { disruptionsAllowed: status('disruptionsAllowed') } : {}),
     ...(policy ? { unhealthyPodEvictionPolicy: policy } : {}),
+    ...(typeof o.metadata?.generation === 'number' ? { generation: o.metadata.generation } : {}),
+    ...(status('observedGeneration') !== undefined ? { observedGeneration: status('observedGeneration') } : {}),
     subject: subjectOf(raw),
   };
 
@@ -127,8 +131,6 @@ export function readPdb(raw: RawObject, pods: Pod[], workloads: Workload[]): Pod
 }
 
 /** PodDisruptionBudgets (policy/v1 and policy/v1beta1) with the pods they select and what they allow now. */
-export function readPdbs(raws: RawObject[], pods: Pod[], workloads: Workload[]): PodDisruptionBudget[] {
-  return raws
-    .filter((r) => r.object.kind === 'PodDisruptionBudget' && (r.object.apiVersion ?? 'policy/v1').startsWith('policy/'))
-    .map((r) => readPdb(r, pods, workloads));
+export function readPdbs(raws: RawObject[], pods: Pod[], workloads: Workload[], rejections?: Rejections): PodDisruptionBudget[] {
+  return eachObject(raws.filter(isPdb), (raw) => [readPdb(raw, pods, workloads)], rejections);
 }

@@ -2,34 +2,7 @@ import { basename, normalize, sep } from 'node:path';
 import type { SnapshotReport } from '../sources/snapshot/types.js';
 import type { Inputs } from '../sources/types.js';
 import { timeInName } from './snapshot-time.js';
-import type { Subject } from './types.js';
-
-export interface BackupSnapshot {
-  file: string;
-  report: SnapshotReport;
-  /** When it was taken: the time in its file name when there is one, else its modification time. */
-  takenAt: Date;
-  takenAtFrom: 'file name' | 'file time';
-  /**
-   * `etcdctl snapshot restore` can bring the cluster back from it: a sound
-   * database (with a matching trailer, or a raw copy restored with
-   * --skip-hash-check) that holds Kubernetes objects.
-   */
-  restorable: boolean;
-  subject: Subject;
-}
-
-export interface BackupLocation {
-  /** As given (`--backups DIR`, or the config's `backups:` entry relative to the config file). */
-  path: string;
-  snapshots: BackupSnapshot[];
-}
-
-/** The backup locations a scan was asked to check and the snapshots in them. */
-export interface Backups {
-  locations: BackupLocation[];
-  snapshots: BackupSnapshot[];
-}
+import type { BackupSnapshot, Backups } from './types.js';
 
 function snapshotOf(report: SnapshotReport): BackupSnapshot {
   const named = timeInName(basename(report.file));

@@ -1,7 +1,7 @@
 import type { KubeObject, Provenance, RawObject } from '../sources/types.js';
 import type { ObjectRef, Subject } from './types.js';
 
-export function refOf(object: KubeObject): ObjectRef {
+function refOf(object: KubeObject): ObjectRef {
   const meta = object.metadata ?? {};
   return {
     apiVersion: object.apiVersion,

@@ -1,10 +1,12 @@
+import type { EtcdDataDir, HostFile } from '../sources/host/types.js';
+import type { SnapshotReport } from '../sources/snapshot/types.js';
 import type { ModelPart, ParseProblem, Provenance, ScanGap, SkippedDocument } from '../sources/types.js';
+
+/** Where an object came from, what could not be read and which parts of the model that leaves unseen: the sources' words, carried by the model. */
+export type { ModelPart };
+/** A data dir on the node and a snapshot file, as the sources measured them: the model's words for them too. */
+export type { EtcdDataDir };
 import type { Version } from './version.js';
-import type { RequestedDeprecatedApi } from './deprecated-api-metrics.js';
-import type { Certificates } from './certificates.js';
-import type { EtcdStaticPod } from './etcd.js';
-import type { TlsFile } from './etcd-tls.js';
-import type { Backups } from './snapshots.js';
 
 /** How an object is named in findings and reports. */
 export interface ObjectRef {
@@ -36,7 +38,7 @@ export type ComponentName =
   | 'kubeadm';
 
 /** Where a component version was learned. */
-export type VersionSource =
+type VersionSource =
   | 'static-pod-image'
   | 'pod-image'
   | 'server-version'
@@ -97,8 +99,34 @@ export interface ControllerRef {
 
 export interface PodVolume {
   name: string;
-  type: 'emptyDir' | 'hostPath' | 'persistentVolumeClaim' | 'configMap' | 'secret' | 'projected' | 'other';
+  type: 'emptyDir' | 'hostPath' | 'persistentVolumeClaim' | 'ephemeral' | 'configMap' | 'secret' | 'projected' | 'other';
   hostPath?: string;
+  /** The PersistentVolumeClaim it mounts: persistentVolumeClaim.claimName, or `<pod>-<volume>` for a generic ephemeral volume. */
+  claimName?: string;
+}
+
+/** A required pod (anti-)affinity term: pods matching the selector, in these namespaces, within the same topologyKey domain. */
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  /** Empty with no namespaceSelector: the pod's own namespace. */
+  namespaces: string[];
+  /** `{}` selects every namespace. */
+  namespaceSelector?: LabelSelector;
+  topologyKey: string;
+}
+
+/** A topologySpreadConstraint (only whenUnsatisfiable: DoNotSchedule ones keep a pod off a node). */
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: string;
+  labelSelector?: LabelSelector;
+  minDomains?: number;
+  /** Honor (default) or Ignore. */
+  nodeAffinityPolicy: string;
+  /** Ignore (default) or Honor. */
+  nodeTaintsPolicy: string;
+  matchLabelKeys: string[];
 }
 
 /** A required node-affinity term: all expressions must match (terms are ORed). */
@@ -119,6 +147,12 @@ export interface Pod {
   phase?: string;
   /** True when the pod has a deletionTimestamp (already terminating). */
   deleting: boolean;
+  /** metadata.deletionTimestamp: when the pod's grace period ends. */
+  deletionTimestamp?: string;
+  /** metadata.finalizers: the pod object stays until each is removed. */
+  finalizers?: string[];
+  /** spec.terminationGracePeriodSeconds (the API server defaults it to 30). */
+  terminationGracePeriodSeconds?: number;
   /** Static pod mirror (annotation kubernetes.io/config.mirror). */
   mirror: boolean;
   /** The ownerReference with controller: true, if any. */
@@ -133,6 +167,10 @@ export interface Pod {
   nodeSelector: Record<string, string>;
   requiredNodeAffinity: NodeSelectorRequirement[][];
   hostPorts: number[];
+  /** Required pod affinity and anti-affinity terms (requiredDuringSchedulingIgnoredDuringExecution). */
+  podAffinity?: PodAffinityTerm[];
+  podAntiAffinity?: PodAffinityTerm[];
+  topologySpread?: TopologySpreadConstraint[];
   images: string[];
   subject: Subject;
 }
@@ -175,6 +213,10 @@ export interface PodDisruptionBudget {
   desiredHealthy?: number;
   /** spec.unhealthyPodEvictionPolicy: IfHealthyBudget (default) or AlwaysAllow. */
   unhealthyPodEvictionPolicy?: string;
+  /** metadata.generation, set by the API server (absent in a manifest that was never applied). */
+  generation?: number;
+  /** status.observedGeneration: the generation the disruption controller last processed. */
+  observedGeneration?: number;
   /** Why the spec alone blocks every eviction (`maxUnavailable: 0`, `minAvailable: 100%`, ...), or null. */
   blocksEveryEviction?: string | null;
   subject: Subject;
@@ -186,12 +228,85 @@ export interface DrainFlags {
   deleteEmptydirData: boolean;
   force: boolean;
   disableEviction: boolean;
+  /** --grace-period in seconds; absent or negative: each pod's terminationGracePeriodSeconds. */
+  gracePeriodSeconds?: number;
+  /** --timeout in seconds; absent or 0: no timeout. */
+  timeoutSeconds?: number;
+  /** --pod-selector: only the node's pods with these labels are drained. */
+  podSelector?: string;
+  /** --skip-wait-for-delete-timeout in seconds; absent or 0: wait for every pod. */
+  skipWaitForDeleteTimeoutSeconds?: number;
+  /** --dry-run: server (the API server answers, nothing changes) or client (nothing is sent). */
+  dryRun?: 'server' | 'client';
 }
 
 /** A drain about to happen (`kcheck drain NODE`, or one step of a plan). */
 export interface DrainIntent {
   nodes: string[];
   flags: DrainFlags;
+  /** Kinds the input lists in full, so that none read means none exist (a live read lists its kinds even when empty). */
+  listedKinds?: string[];
+}
+
+/** A namespace; objects cannot be created in one that is Terminating (NamespaceLifecycle admission). */
+export interface Namespace {
+  name: string;
+  labels: Record<string, string>;
+  /** status.phase is Terminating. */
+  terminating: boolean;
+  subject: Subject;
+}
+
+/** A PersistentVolumeClaim and the volume bound to it. */
+export interface VolumeClaim {
+  namespace: string;
+  name: string;
+  /** spec.volumeName, once bound. */
+  volumeName?: string;
+  subject: Subject;
+}
+
+/** A PersistentVolume's node affinity: the nodes a pod using it can run on (terms ORed, requirements ANDed). */
+export interface PersistentVolume {
+  name: string;
+  nodeAffinity: NodeSelectorRequirement[][];
+  subject: Subject;
+}
+
+/** A Service named by a webhook or an APIService. */
+export interface ServiceRef {
+  namespace: string;
+  name: string;
+}
+
+/** One webhook of a Validating- or MutatingWebhookConfiguration. */
+export interface AdmissionWebhook {
+  configuration: string;
+  kind: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration';
+  name: string;
+  /** Fail (the default in admissionregistration.k8s.io/v1) or Ignore. */
+  failurePolicy: string;
+  /** clientConfig.service; absent for a webhook reached by URL. */
+  service?: ServiceRef;
+  rules: { operations: string[]; apiGroups: string[]; resources: string[] }[];
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
+  subject: Subject;
+}
+
+/** An APIService served by a Service in the cluster (spec.service); local ones have none. */
+export interface ApiService {
+  name: string;
+  service?: ServiceRef;
+  subject: Subject;
+}
+
+export interface Service {
+  namespace: string;
+  name: string;
+  /** spec.selector; absent for a Service whose endpoints are managed by hand. */
+  selector?: Record<string, string>;
+  subject: Subject;
 }
 
 /** Any object read, for rules that look at every object (apiVersion, annotations). */
@@ -223,6 +338,13 @@ export interface ClusterModel {
   incomplete: Set<ModelPart>;
   /** Paths and contexts that were read. */
   scanned: string[];
+  /** Namespaces, PVs and their claims, webhooks, APIServices and Services, as far as the input has them. */
+  namespaces?: Namespace[];
+  volumeClaims?: VolumeClaim[];
+  persistentVolumes?: PersistentVolume[];
+  webhooks?: AdmissionWebhook[];
+  apiServices?: ApiService[];
+  services?: Service[];
   /** Set for `kcheck drain NODE` and plan steps: drain rules then look at these nodes only, not every node. */
   drain?: DrainIntent;
   /** etcd static pods (from `--root`, manifest paths or mirror pods) and how their data dir is wired. */
@@ -235,4 +357,150 @@ export interface ClusterModel {
   certificates: Certificates | null;
   /** The node root read with `--root`, when one was. */
   nodeRoot: string | null;
+}
+
+export interface Certificate {
+  /**
+   * As `kubeadm certs check-expiration` names it (apiserver, etcd-server,
+   * admin.conf, ca, ...), else its path on the node for a certificate kubeadm
+   * does not manage.
+   */
+  name: string;
+  /** `kubeadm certs renew <name>` renews it. */
+  renewable: boolean;
+  /** A certificate authority (basicConstraints CA:TRUE). */
+  authority: boolean;
+  /** As on the node: /etc/kubernetes/pki/apiserver.crt, /etc/kubernetes/admin.conf. */
+  path: string;
+  notBefore: Date;
+  notAfter: Date;
+  subjectName: string;
+  issuer: string;
+  /** Static pods that read it only at start and must be restarted after a renewal. */
+  restart: string[];
+  subject: Subject;
+}
+
+export interface Certificates {
+  /** Whether /etc/kubernetes/pki exists under the root. */
+  pkiFound: boolean;
+  list: Certificate[];
+}
+
+/** Where an etcd pod spec came from, which decides what can be checked about it. */
+export type EtcdPodOrigin =
+  /** `--root`'s /etc/kubernetes/manifests: the node's files can be checked too. */
+  | 'node-root'
+  /** A manifest file given as a path. */
+  | 'manifest'
+  /** The mirror pod the kubelet posts for a static pod (`kubectl get pods -o yaml`). */
+  | 'mirror-pod';
+
+/** What `--root` shows of the host directory etcd uses and of restored copies beside it. */
+export interface EtcdHostData {
+  /** The directory etcd uses (null when its data dir is on no hostPath). */
+  inUse: EtcdDataDir | null;
+  /** Other `etcd*` directories beside it holding `member/`: where restores land. */
+  restored: EtcdDataDir[];
+}
+
+export interface EtcdStaticPod {
+  subject: Subject;
+  origin: EtcdPodOrigin;
+  /** spec.nodeName of a mirror pod. */
+  node?: string;
+  /** The data dir etcd is told to use, inside the container. */
+  dataDir: string;
+  /** `--data-dir`, the ETCD_DATA_DIR variable, or etcd's default `<name>.etcd` in its working directory. */
+  dataDirFrom: 'flag' | 'env' | 'default';
+  /** Where the data dir is: its mount, volume and the host directory etcd really uses (hostPath.path + the data dir's place under its mountPath). */
+  data: ContainerPath;
+  /** The mount named etcd-data, wherever it points. */
+  etcdDataMount: VolumeMountView | null;
+  /** `--name`, `--initial-cluster`, `--initial-advertise-peer-urls`, when given. */
+  memberName: string | null;
+  initialCluster: string | null;
+  advertisePeerUrls: string | null;
+  /** Only for pods read from `--root`. */
+  hostData: EtcdHostData | null;
+}
+
+/** A certificate, key or CA file a static pod's flag names. */
+export interface TlsFile {
+  component: 'etcd' | 'kube-apiserver';
+  /** `--cert-file`, `--etcd-keyfile`, ... */
+  flag: string;
+  /** The path inside the container and where it is on the node. */
+  at: ContainerPath;
+  /** What the node root holds there; null when the path is on no hostPath volume. */
+  onHost: HostFile | null;
+  subject: Subject;
+}
+
+export interface BackupSnapshot {
+  file: string;
+  report: SnapshotReport;
+  /** When it was taken: the time in its file name when there is one, else its modification time. */
+  takenAt: Date;
+  takenAtFrom: 'file name' | 'file time';
+  /**
+   * `etcdctl snapshot restore` can bring the cluster back from it: a sound
+   * database (with a matching trailer, or a raw copy restored with
+   * --skip-hash-check) that holds Kubernetes objects.
+   */
+  restorable: boolean;
+  subject: Subject;
+}
+
+interface BackupLocation {
+  /** As given (`--backups DIR`, or the config's `backups:` entry relative to the config file). */
+  path: string;
+  snapshots: BackupSnapshot[];
+}
+
+/** The backup locations a scan was asked to check and the snapshots in them. */
+export interface Backups {
+  locations: BackupLocation[];
+  snapshots: BackupSnapshot[];
+}
+
+/** A deprecated group/version/resource that clients still request, read from the metric. */
+export interface RequestedDeprecatedApi {
+  group: string;
+  version: string;
+  resource: string;
+  /** e.g. `status`; empty for the resource itself. */
+  subresource: string;
+  /** `1.25`, or null when the server plans no removal. */
+  removedRelease: string | null;
+  /** The apiserver whose /metrics said so. */
+  provenance: Provenance;
+}
+
+export interface VolumeMountView {
+  name: string;
+  mountPath: string;
+  readOnly: boolean;
+  subPath?: string;
+}
+
+export interface VolumeView {
+  name: string;
+  kind: 'hostPath' | 'emptyDir' | 'other';
+  /** hostPath.path. */
+  hostPath?: string;
+  /** hostPath.type: DirectoryOrCreate, Directory, File, ... ('' when unset). */
+  hostPathType?: string;
+}
+
+/** Where a path inside a container lives: which mount holds it, and where that is on the node. */
+export interface ContainerPath {
+  /** The path inside the container. */
+  path: string;
+  /** The deepest volume mount holding the path; null when none does (the path is in the container's own layer). */
+  mount: VolumeMountView | null;
+  /** The volume the mount names; null when the pod declares no such volume. */
+  volume: VolumeView | null;
+  /** The path on the node, when a hostPath volume holds it. */
+  hostPath: string | null;
 }

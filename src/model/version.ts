@@ -34,10 +34,13 @@ export function parseVersion(text: string | undefined | null): Version | null {
   if (!candidate) return null;
   const m = VERSION.exec(candidate);
   if (!m) return null;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), m[3] === undefined ? 0 : Number(m[3])];
+  // v1.9999999999999999999.0 is past what a number holds exactly: it would compare as equal to its neighbours.
+  if (![major, minor, patch].every(Number.isSafeInteger)) return null;
   return {
-    major: Number(m[1]),
-    minor: Number(m[2]),
-    patch: m[3] === undefined ? 0 : Number(m[3]),
+    major,
+    minor,
+    patch,
     suffix: m[4] ?? '',
     raw: trimmed,
   };
@@ -76,10 +79,3 @@ export function addMinors(v: Version, n: number): Version {
   return { major: v.major, minor, patch: 0, suffix: '', raw: `${v.major}.${minor}` };
 }
 
-export function oldest(versions: Version[]): Version | undefined {
-  return [...versions].sort(compareVersions)[0];
-}
-
-export function newest(versions: Version[]): Version | undefined {
-  return [...versions].sort(compareVersions).at(-1);
-}

@@ -157,10 +157,6 @@ export function untoleratedTaint(pod: { tolerations: Toleration[] }, taints: Tai
   );
 }
 
-export function podToleratesTaints(pod: { tolerations: Toleration[] }, taints: Taint[]): boolean {
-  return untoleratedTaint(pod, taints) === undefined;
-}
-
 /**
  * spec.nodeSelector and required node affinity: every nodeSelector label, and
  * at least one term whose expressions all match (a term with none matches

@@ -3,28 +3,8 @@ import type { LabelSelector, NodeSelectorRequirement, Workload } from './types.j
 import { field, recordField, arrayField, stringField } from './objects.js';
 import { controllerRefOf } from './owners.js';
 import { subjectOf } from './subject.js';
-
-export const WORKLOAD_KINDS: readonly Workload['kind'][] = [
-  'Deployment',
-  'ReplicaSet',
-  'StatefulSet',
-  'DaemonSet',
-  'Job',
-  'CronJob',
-  'ReplicationController',
-];
-
-/** API groups the built-in workload kinds are served from, old beta groups included (a CRD may reuse a kind name). */
-const WORKLOAD_GROUPS = /^(apps|extensions|batch)\/|^v1$/;
-
-export function isWorkload(raw: RawObject): boolean {
-  const { kind, apiVersion } = raw.object;
-  return (
-    raw.origin !== 'static-pod-manifest' &&
-    WORKLOAD_KINDS.includes(kind as Workload['kind']) &&
-    (apiVersion === undefined || WORKLOAD_GROUPS.test(apiVersion))
-  );
-}
+import { eachObject, type Rejections } from './admit.js';
+import { isWorkload } from './kinds.js';
 
 /** Deployments, ReplicaSets, StatefulSets and ReplicationControllers default spec.replicas to 1. */
 const SCALED_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'ReplicationController']);
@@ -58,7 +38,7 @@ function podTemplatePath(kind: string): string[] {
   return kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
 }
 
-export function readWorkload(raw: RawObject): Workload {
+function readWorkload(raw: RawObject): Workload {
   const o = raw.object;
   const kind = o.kind as Workload['kind'];
   const replicas = field(o, 'spec', 'replicas');
@@ -78,6 +58,6 @@ export function readWorkload(raw: RawObject): Workload {
   };
 }
 
-export function readWorkloads(raws: RawObject[]): Workload[] {
-  return raws.filter(isWorkload).map(readWorkload);
+export function readWorkloads(raws: RawObject[], rejections?: Rejections): Workload[] {
+  return eachObject(raws.filter(isWorkload), (raw) => [readWorkload(raw)], rejections);
 }

@@ -8,7 +8,7 @@ const CODES = {
   blue: [34, 39],
 } as const;
 
-export type Style = keyof typeof CODES;
+type Style = keyof typeof CODES;
 export type Paint = Record<Style, (text: string) => string>;
 
 /** Terminal styles that turn into plain text when colour is off. */

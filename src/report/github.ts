@@ -1,10 +1,11 @@
 import type { Finding, RunResult } from '../engine/types.js';
 import { objectLabel, plural } from './describe.js';
+import { annotationText, escapeData, escapeProperty } from './escape-workflow.js';
 import { findingsByImportance } from './importance.js';
 import { repoPath } from './repo-path.js';
 import type { ReportContext } from './types.js';
 
-export type AnnotationLevel = 'error' | 'warning' | 'notice';
+type AnnotationLevel = 'error' | 'warning' | 'notice';
 
 export interface Annotation {
   level: AnnotationLevel;
@@ -20,32 +21,21 @@ export interface Annotation {
  * many notices) and drops the rest without a word.
  * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-error-message
  */
-export const GITHUB_ANNOTATIONS_PER_LEVEL = 10;
+const GITHUB_ANNOTATIONS_PER_LEVEL = 10;
 
 const LEVEL: Record<Finding['severity'], AnnotationLevel> = { error: 'error', warning: 'warning', info: 'notice' };
 
-/**
- * Workflow command escaping, as @actions/core does it (toolkit
- * packages/core/src/command.ts): the message escapes `%`, CR and LF; property
- * values also escape `:` and `,`, which separate properties.
- */
-export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-export function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
+export { escapeData, escapeProperty };
 
 /** `::error file=F,line=L,col=C,title=T::message`, one line. */
 export function annotationCommand(annotation: Annotation): string {
   const properties: string[] = [];
-  if (annotation.file !== undefined) properties.push(`file=${escapeProperty(annotation.file)}`);
+  if (annotation.file !== undefined) properties.push(`file=${escapeProperty(annotationText(annotation.file))}`);
   if (annotation.line !== undefined) properties.push(`line=${annotation.line}`);
   if (annotation.col !== undefined) properties.push(`col=${annotation.col}`);
-  if (annotation.title !== undefined) properties.push(`title=${escapeProperty(annotation.title)}`);
+  if (annotation.title !== undefined) properties.push(`title=${escapeProperty(annotationText(annotation.title))}`);
   const head = properties.length > 0 ? `::${annotation.level} ${properties.join(',')}` : `::${annotation.level}`;
-  return `${head}::${escapeData(annotation.message)}`;
+  return `${head}::${escapeData(annotationText(annotation.message))}`;
 }
 
 function findingAnnotation(finding: Finding, context: ReportContext): Annotation {

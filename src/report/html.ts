@@ -1,6 +1,6 @@
 import type { Finding, RuleMeta, RunResult, Severity } from '../engine/types.js';
 import { formatVersion, minorDistance, minorOf, type Version } from '../model/version.js';
-import type { PlanStep, UpgradePlan } from '../simulate/plan.js';
+import type { PlanStep, UpgradePlan } from '../plan/plan.js';
 import { plural } from './describe.js';
 import { drainVerdict } from './drain.js';
 import { drainReadiness, type NodeDrainReadiness } from './drain-readiness.js';
@@ -10,9 +10,9 @@ import { repoPath } from './repo-path.js';
 import { skewPicture, type SkewGroup, type SkewPicture, type SkewRow } from './skew-picture.js';
 import type { ReportContext } from './types.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+import { escapeHtml } from './escape-html.js';
+
+export { escapeHtml };
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 

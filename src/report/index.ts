@@ -24,5 +24,5 @@ export type FormatName = keyof typeof formatters;
 
 export const formatNames = Object.keys(formatters) as FormatName[];
 
-export { MissingSarifAnchorError } from './sarif-anchor.js';
+
 export type { Formatter, ReportContext } from './types.js';

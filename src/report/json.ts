@@ -1,4 +1,5 @@
 import type { Finding, RunResult } from '../engine/types.js';
+import { jsonText } from './escape-json.js';
 import type { ReportContext } from './types.js';
 
 /** Version of the JSON document's shape (docs/json-format.md); raised only on breaking changes. */
@@ -43,9 +44,8 @@ export function jsonReport(result: RunResult, context: ReportContext) {
   };
 }
 
-export type JsonReport = ReturnType<typeof jsonReport>;
 
 /** The JSON report: every finding, suppressed ones included, 2-space indented. */
 export function formatJson(result: RunResult, context: ReportContext): string {
-  return `${JSON.stringify(jsonReport(result, context), null, 2)}\n`;
+  return `${jsonText(jsonReport(result, context))}\n`;
 }

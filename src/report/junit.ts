@@ -2,7 +2,7 @@ import type { Finding, RuleMeta, RunResult } from '../engine/types.js';
 import { objectLabel } from './describe.js';
 import { repoPath } from './repo-path.js';
 import type { ReportContext } from './types.js';
-import { xmlAttributes, xmlText } from './xml.js';
+import { xmlAttributes, xmlText } from './escape-xml.js';
 
 interface TestCase {
   name: string;

@@ -1,9 +1,10 @@
 import type { Finding, RunResult, Severity } from '../engine/types.js';
 import { minorOf } from '../model/version.js';
-import type { UpgradePlan } from '../simulate/plan.js';
+import type { UpgradePlan } from '../plan/plan.js';
 import { plural } from './describe.js';
 import { findingPlace, findingsByImportance } from './importance.js';
 import { formatPlanMarkdown, planMermaid } from './plan.js';
+import { markdownCode, markdownText } from './escape-markdown.js';
 import { repoPath } from './repo-path.js';
 import type { ReportContext } from './types.js';
 
@@ -15,7 +16,7 @@ import type { ReportContext } from './types.js';
 export const JOB_SUMMARY_MAX_BYTES = 1024 * 1024;
 
 /** Rows of the findings table; past this a table is read by nobody. */
-export const MARKDOWN_MAX_ROWS = 100;
+const MARKDOWN_MAX_ROWS = 100;
 
 export interface MarkdownLimits {
   maxBytes?: number;
@@ -24,14 +25,9 @@ export interface MarkdownLimits {
 
 const SEVERITY_BADGE: Record<Severity, string> = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info' };
 
-/** Text that stays inside one table cell: no pipes, no line breaks, no HTML. */
+/** Text that stays inside one table cell: no pipes, no line breaks (they become `<br>`), no HTML or links. */
 export function tableCell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>');
+  return markdownText(text, '<br>');
 }
 
 /** The first paragraph of a message (parse errors go on with a code frame). */
@@ -92,7 +88,7 @@ function findingRow(finding: Finding, context: ReportContext): string {
   const place = finding.location
     ? findingPlace({ ...finding, location: { ...finding.location, file: repoPath(finding.location.file, context.cwd) } })
     : findingPlace(finding);
-  return `| ${SEVERITY_BADGE[finding.severity]} | ${ruleLink(finding)} | \`${place.replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${tableCell(firstParagraph(finding.message))} |`;
+  return `| ${SEVERITY_BADGE[finding.severity]} | ${ruleLink(finding)} | ${markdownCode(place)} | ${tableCell(firstParagraph(finding.message))} |`;
 }
 
 const TABLE_HEAD = ['### Findings that matter most', '', '| severity | rule | where | message |', '|---|---|---|---|'];

@@ -3,8 +3,14 @@ import { formatVersion, minorOf } from '../model/version.js';
 import { drainVerdict } from './drain.js';
 import { paint } from './ansi.js';
 import { objectLabel, plural } from './describe.js';
-import { stepFindings, type PlanStep, type UpgradePlan } from '../simulate/plan.js';
+import { stepFindings, type PlanStep, type UpgradePlan } from '../plan/plan.js';
 import { SEVERITY_RANK, type Severity } from '../engine/types.js';
+import { jsonText } from './escape-json.js';
+import { markdownFence, markdownText, mermaidLabel } from './escape-markdown.js';
+import { terminalText } from './escape-terminal.js';
+
+/** How a value from the cluster is written in the format at hand. */
+type Escape = (text: string) => string;
 
 const SYMBOL: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ' };
 
@@ -19,53 +25,55 @@ function worst(step: PlanStep): Severity | null {
 const until = ({ lifetime }: StepFinding): string =>
   lifetime.clearedAt === null ? '' : lifetime.transient ? ` (passing: step ${lifetime.clearedAt} clears it)` : ` (until step ${lifetime.clearedAt})`;
 
-function headline(plan: UpgradePlan): string {
+function headline(plan: UpgradePlan, esc: Escape): string {
   const minors = plan.rounds.filter((r) => !r.catchUp).map((r) => r.minor);
   return (
-    `Upgrade plan: ${formatVersion(plan.from)} → ${minorOf(plan.to)}` +
+    `Upgrade plan: ${esc(formatVersion(plan.from))} → ${minorOf(plan.to)}` +
     (minors.length > 0 ? ` (${plural(minors.length, 'minor')}: ${minors.join(', ')})` : '') +
-    `; control plane: ${plan.controlPlaneNodes.join(', ') || 'unknown nodes'}; workers: ${plan.workers.join(', ') || 'none'}`
+    `; control plane: ${plan.controlPlaneNodes.map(esc).join(', ') || 'unknown nodes'}; workers: ${plan.workers.map(esc).join(', ') || 'none'}`
   );
 }
 
-function orderLines(plan: UpgradePlan): string[] {
+function orderLines(plan: UpgradePlan, esc: Escape): string[] {
   return plan.rounds.flatMap((r) => {
     const o = r.workerOrder;
     if (!o || o.order.length === 0) return [];
     const label = r.catchUp ? `catch-up to ${r.minor}` : r.minor;
     const verdict = o.keepsEveryWorkloadAvailable
       ? 'keeps every workload available'
-      : `no order keeps every workload available (${o.searched}); best found still loses: ${o.losses.join('; ')}`;
-    return [`Worker order for ${label}: ${o.order.join(' → ')} — ${verdict}`];
+      : `no order keeps every workload available (${o.searched}); best found still loses: ${o.losses.map(esc).join('; ')}`;
+    return [`Worker order for ${label}: ${o.order.map(esc).join(' → ')} — ${verdict}`];
   });
 }
 
-const findingLine = ({ finding: f }: StepFinding): string => `${SYMBOL[f.severity]} ${f.severity} ${f.ruleId}: ${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}`;
+const findingLine = ({ finding: f }: StepFinding): string =>
+  `${SYMBOL[f.severity]} ${f.severity} ${f.ruleId}: ${terminalText(`${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}`)}`;
 
 function stepBlock(step: PlanStep, color: boolean): string[] {
   const c = paint(color);
-  const out = [c.bold(`${String(step.number).padStart(2)}. ${step.title}`)];
+  const out = [c.bold(`${String(step.number).padStart(2)}. ${terminalText(step.title)}`)];
   for (const block of step.blocks) {
-    out.push(`    on ${block.on}:`);
-    for (const command of block.commands) out.push(`      ${command}`);
+    out.push(`    on ${terminalText(block.on)}:`);
+    for (const command of block.commands) out.push(`      ${terminalText(command)}`);
   }
   if (step.drain) {
-    out.push(`    drain: ${drainVerdict(step.drain)}`);
+    out.push(`    drain: ${terminalText(drainVerdict(step.drain))}`);
     if (step.drain.lostByCommand.length > 0) {
-      out.push(`    ${c.red(`deletes for good: ${step.drain.lostByCommand.map((p) => `${p.namespace}/${p.name}`).join(', ')}`)}; safe instead: ${step.drain.safeAlternative ?? ''}`);
+      const lost = step.drain.lostByCommand.map((p) => terminalText(`${p.namespace}/${p.name}`)).join(', ');
+      out.push(`    ${c.red(`deletes for good: ${lost}`)}; safe instead: ${terminalText(step.drain.safeAlternative ?? '')}`);
     }
   }
   for (const f of stepFindings(step)) {
     const style = f.lifetime.transient ? c.dim : f.finding.severity === 'error' ? c.red : f.finding.severity === 'warning' ? c.yellow : c.blue;
     out.push(`    ${style(findingLine(f) + until(f))}`);
   }
-  for (const f of step.resolved) out.push(`    ${c.green(`✔ clears ${f.ruleId}: ${f.message}`)}`);
+  for (const f of step.resolved) out.push(`    ${c.green(`✔ clears ${f.ruleId}: ${terminalText(f.message)}`)}`);
   return out;
 }
 
 /** The plan as text: each minor's steps with their commands and what each would trigger. */
 export function formatPlanText(plan: UpgradePlan, color = false): string {
-  const out = [headline(plan), ...orderLines(plan), ...plan.notes.map((n) => `Note: ${n}`)];
+  const out = [headline(plan, terminalText), ...orderLines(plan, terminalText), ...plan.notes.map((n) => `Note: ${terminalText(n)}`)];
   let minor: string | null = null;
   for (const step of plan.steps) {
     if (step.minor !== minor && step.kind !== 'preflight') {
@@ -88,7 +96,7 @@ function stepRoundLabel(plan: UpgradePlan, step: PlanStep): string {
 }
 
 /** Findings the steps trigger, by severity; passing states kubeadm's procedure clears within the round are not counted. */
-export function summary(plan: UpgradePlan): Record<Severity, number> {
+function summary(plan: UpgradePlan): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const step of plan.steps) for (const f of stepFindings(step)) if (!f.lifetime.transient) counts[f.finding.severity] += 1;
   return counts;
@@ -105,7 +113,7 @@ const jsonFinding = (f: Finding) => ({
 });
 
 /** The plan as plain data. */
-export function planJson(plan: UpgradePlan) {
+function planJson(plan: UpgradePlan) {
   return {
     from: formatVersion(plan.from),
     to: minorOf(plan.to),
@@ -135,11 +143,10 @@ export function planJson(plan: UpgradePlan) {
 }
 
 export function formatPlanJson(plan: UpgradePlan): string {
-  return `${JSON.stringify(planJson(plan), null, 2)}\n`;
+  return `${jsonText(planJson(plan))}\n`;
 }
 
-/** Mermaid labels: quotes and brackets would end the label. */
-const label = (text: string): string => text.replace(/"/g, '#quot;').replace(/[[\]{}<>]/g, ' ');
+const label = mermaidLabel;
 
 /** A Mermaid flowchart of the steps, one subgraph per minor; steps with errors red, with warnings amber. */
 export function planMermaid(plan: UpgradePlan): string {
@@ -169,20 +176,21 @@ export function planMermaid(plan: UpgradePlan): string {
 
 /** Markdown for a job summary or a change ticket: the diagram, then each step with its commands and findings. */
 export function formatPlanMarkdown(plan: UpgradePlan): string {
-  const out = [`## ${headline(plan).replace(/^Upgrade plan: /, 'Upgrade plan ')}`, ''];
-  for (const line of [...orderLines(plan), ...plan.notes.map((n) => `Note: ${n}`)]) out.push(`- ${line}`);
+  const md = (text: string): string => markdownText(text);
+  const out = [`## ${headline(plan, md).replace(/^Upgrade plan: /, 'Upgrade plan ')}`, ''];
+  for (const line of [...orderLines(plan, md), ...plan.notes.map((n) => `Note: ${md(n)}`)]) out.push(`- ${line}`);
   out.push('', '```mermaid', planMermaid(plan), '```', '');
   for (const step of plan.steps) {
-    out.push(`### ${step.number}. ${step.title}`, '');
+    out.push(`### ${step.number}. ${md(step.title)}`, '');
     for (const block of step.blocks) {
-      out.push(`On ${block.on}:`, '', '```sh', ...block.commands, '```', '');
+      out.push(`On ${md(block.on)}:`, '', ...markdownFence(block.commands, 'sh'), '');
     }
-    if (step.drain) out.push(`Drain: ${drainVerdict(step.drain)}`, '');
+    if (step.drain) out.push(`Drain: ${md(drainVerdict(step.drain))}`, '');
     for (const item of stepFindings(step)) {
       const f = item.finding;
-      out.push(`- ${SYMBOL[f.severity]} **${f.severity}** \`${f.ruleId}\`: ${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}${until(item)}`);
+      out.push(`- ${SYMBOL[f.severity]} **${f.severity}** \`${f.ruleId}\`: ${md(`${f.object ? `${objectLabel(f.object)}: ` : ''}${f.message}`)}${until(item)}`);
     }
-    for (const f of step.resolved) out.push(`- ✔ clears \`${f.ruleId}\`: ${f.message}`);
+    for (const f of step.resolved) out.push(`- ✔ clears \`${f.ruleId}\`: ${md(f.message)}`);
     if (step.findings.length + step.resolved.length > 0) out.push('');
   }
   const counts = summary(plan);

@@ -1,6 +1,6 @@
-import { stringify } from 'yaml';
 import type { Finding, RuleMeta, RunResult, Severity } from '../engine/types.js';
 import { objectLabel } from './describe.js';
+import { yamlDocument } from './escape-yaml.js';
 import { repoPath } from './repo-path.js';
 import type { ReportContext } from './types.js';
 
@@ -9,7 +9,7 @@ import type { ReportContext } from './types.js';
  * which Kyverno, Trivy and kube-bench also write and Policy Reporter shows.
  * https://github.com/kubernetes-sigs/wg-policy-prototypes/tree/master/policy-report
  */
-export const POLICY_REPORT_API = 'wgpolicyk8s.io/v1alpha2';
+const POLICY_REPORT_API = 'wgpolicyk8s.io/v1alpha2';
 
 /**
  * Largest report kcheck writes, as JSON. `kubectl apply` without
@@ -20,8 +20,8 @@ export const POLICY_REPORT_API = 'wgpolicyk8s.io/v1alpha2';
  */
 export const POLICY_REPORT_MAX_BYTES = 200 * 1024;
 
-export type PolicyResultStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
-export type PolicySeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+type PolicyResultStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
+type PolicySeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
 interface ObjectReference {
   apiVersion?: string;
@@ -30,7 +30,7 @@ interface ObjectReference {
   name: string;
 }
 
-export interface PolicyReportResult {
+interface PolicyReportResult {
   source: 'kcheck';
   policy: string;
   category?: string;
@@ -54,7 +54,7 @@ export interface PolicyReport {
 const SEVERITY: Record<Severity, PolicySeverity> = { error: 'high', warning: 'medium', info: 'info' };
 const STATUS: Record<Severity, PolicyResultStatus> = { error: 'fail', warning: 'warn', info: 'warn' };
 
-export const REPORT_NAME = 'kcheck';
+const REPORT_NAME = 'kcheck';
 const LABELS = { 'app.kubernetes.io/managed-by': 'kcheck', 'app.kubernetes.io/name': 'kcheck' };
 
 function timestamp(date: Date): PolicyReportResult['timestamp'] {
@@ -188,6 +188,6 @@ export function policyReports(result: RunResult, context: ReportContext, maxByte
 /** `--format policyreport`: the reports as one multi-document YAML stream for `kubectl apply -f -`. */
 export function formatPolicyReport(result: RunResult, context: ReportContext): string {
   return policyReports(result, context)
-    .map((r) => `---\n${stringify(r, { lineWidth: 0 })}`)
+    .map((r) => `---\n${yamlDocument(r)}`)
     .join('');
 }

@@ -2,6 +2,8 @@ import type * as Sarif from 'sarif';
 import { REPOSITORY_URL } from '../engine/docs-url.js';
 import type { Finding, RunResult } from '../engine/types.js';
 import { SEVERITY_RANK } from '../engine/types.js';
+import { jsonText } from './escape-json.js';
+import { sarifText } from './escape-sarif.js';
 import { MissingSarifAnchorError, anchoredFingerprints } from './sarif-anchor.js';
 import { SARIF_LEVEL, ruleDescriptor } from './sarif-rules.js';
 import { artifactUri } from './sarif-uri.js';
@@ -49,7 +51,7 @@ const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text
 function invocation(result: RunResult, ruleIndex: Map<string, number>, dropped: number, max: number): Sarif.Invocation {
   const notifications: Sarif.Notification[] = result.gaps.map((gap) => ({
     level: 'error',
-    message: { text: sentence(`The scan is incomplete: ${gap.what}: ${gap.reason}`) },
+    message: { text: sarifText(sentence(`The scan is incomplete: ${gap.what}: ${gap.reason}`)) },
   }));
   if (dropped > 0) {
     notifications.push({
@@ -61,7 +63,7 @@ function invocation(result: RunResult, ruleIndex: Map<string, number>, dropped: 
   }
   const skipped: Sarif.Notification[] = result.skippedRules.map((skip) => ({
     level: 'note',
-    message: { text: sentence(`Rule ${skip.ruleId} was skipped: ${skip.reason}`) },
+    message: { text: sarifText(sentence(`Rule ${skip.ruleId} was skipped: ${skip.reason}`)) },
     associatedRule: ruleIndex.has(skip.ruleId) ? { id: skip.ruleId, index: ruleIndex.get(skip.ruleId) } : { id: skip.ruleId },
   }));
   return {
@@ -116,7 +118,7 @@ export function sarifLog(result: RunResult, context: ReportContext, maxResults =
       ruleId: finding.ruleId,
       ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
       level: SARIF_LEVEL[finding.severity],
-      message: { text: finding.message },
+      message: { text: sarifText(finding.message) },
       locations: [{ physicalLocation, ...(logicalLocations ? { logicalLocations } : {}) }],
       ...(location ? {} : { partialFingerprints: { primaryLocationLineHash: fingerprint(finding) } }),
       ...(suppressed ? { suppressions: suppressed } : {}),
@@ -147,5 +149,5 @@ export function sarifLog(result: RunResult, context: ReportContext, maxResults =
 }
 
 export function formatSarif(result: RunResult, context: ReportContext): string {
-  return `${JSON.stringify(sarifLog(result, context), null, 2)}\n`;
+  return `${jsonText(sarifLog(result, context))}\n`;
 }

@@ -6,7 +6,7 @@ import {
   kubeProxyWindow,
   MAX_APISERVER_SPREAD,
   type AllowedWindow,
-} from '../../rules/policy/skew.js';
+} from '../facts/skew-policy.js';
 import { apiserverRange, componentsNamed } from '../model/control-plane.js';
 import type { ClusterModel, ComponentName, ComponentVersion } from '../model/types.js';
 import { addMinors, compareMinor, minorDistance, type Version } from '../model/version.js';

@@ -1,3 +1,5 @@
+import { jsonText } from './escape-json.js';
+import { terminalText } from './escape-terminal.js';
 import type { ResourceCount, SnapshotReport } from '../sources/snapshot/types.js';
 
 /** Namespaces named per resource in the Kubernetes view; the rest are counted. */
@@ -15,7 +17,7 @@ export function formatSnapshotTable(reports: readonly SnapshotReport[]): string 
 
 /** `kcheck snapshot --format json`: `status` has exactly the keys of `etcdctl snapshot status -w json`. */
 export function snapshotJson(reports: readonly SnapshotReport[]): string {
-  return `${JSON.stringify(reports.map(jsonOne), null, 2)}\n`;
+  return `${jsonText(reports.map(jsonOne))}\n`;
 }
 
 function jsonOne(r: SnapshotReport) {
@@ -49,11 +51,11 @@ function formatOne(r: SnapshotReport): string {
   const row = e ? [e.hash.toString(16), String(e.revision), String(e.totalKeys), humanizeBytes(e.totalSize)] : ['-', '-', '-', '-'];
   if (e?.storageVersion) {
     header.push('version');
-    row.push(e.storageVersion);
+    row.push(terminalText(e.storageVersion));
   }
   header.push('verdict');
   row.push(r.verdict);
-  const lines = [r.file, ...renderTable(header, [row])];
+  const lines = [terminalText(r.file), ...renderTable(header, [row])];
 
   lines.push(`  file: ${r.fileSize} bytes, modified ${r.fileMtime}`);
   if (r.bbolt || r.trailer.present) lines.push(`  sha256 trailer: ${describeTrailer(r)}`);
@@ -65,15 +67,15 @@ function formatOne(r: SnapshotReport): string {
     if (e.term !== undefined) facts.push(`term ${e.term}`);
     lines.push(`  etcd: ${facts.join(', ')}`);
     for (const m of e.members) {
-      lines.push(`  member ${m.name ?? '(unnamed)'} ${m.id}: peers ${m.peerURLs.join(',') || '-'}${m.isLearner ? ' (learner)' : ''}`);
+      lines.push(`  member ${terminalText(m.name ?? '(unnamed)')} ${m.id}: peers ${terminalText(m.peerURLs.join(',')) || '-'}${m.isLearner ? ' (learner)' : ''}`);
     }
     if (!e.complete) lines.push('  figures cover only the readable part of the database');
   }
   if (r.problems.length > 0) {
     lines.push('  problems:');
-    for (const p of r.problems) lines.push(`    - ${p.message}`);
+    for (const p of r.problems) lines.push(`    - ${terminalText(p.message)}`);
   }
-  for (const note of r.notes) lines.push(`  note: ${note}`);
+  for (const note of r.notes) lines.push(`  note: ${terminalText(note)}`);
   if (r.kubernetes) lines.push(...formatKubernetes(r));
   return `${lines.join('\n')}\n`;
 }
@@ -93,10 +95,10 @@ function formatKubernetes(r: SnapshotReport): string[] {
     `  kubernetes: ${k.liveKeys} live objects under /registry/ (${v.protobuf} protobuf, ${v.encrypted} encrypted at rest, ${v.json} JSON, ${v.other} other)`,
   ];
   if (k.encryptionKeys.length > 0) {
-    lines.push(`    encryption keys: ${k.encryptionKeys.map((x) => `${x.provider}:${x.version}:${x.keyName} (${x.count})`).join(', ')}`);
+    lines.push(`    encryption keys: ${k.encryptionKeys.map((x) => terminalText(`${x.provider}:${x.version}:${x.keyName} (${x.count})`)).join(', ')}`);
   }
   if (k.unencryptedSecrets > 0) lines.push(`    secrets stored without encryption at rest: ${k.unencryptedSecrets}`);
-  const rows = k.resources.map((res) => [res.resource, String(res.total), String(res.clusterScoped), namespaceSummary(res)]);
+  const rows = k.resources.map((res) => [terminalText(res.resource), String(res.total), String(res.clusterScoped), namespaceSummary(res)]);
   lines.push(...renderTable(['resource', 'total', 'cluster-scoped', 'by namespace'], rows, ['left', 'right', 'right', 'left']).map((l) => `    ${l}`));
   return lines;
 }
@@ -104,7 +106,7 @@ function formatKubernetes(r: SnapshotReport): string[] {
 function namespaceSummary(res: ResourceCount): string {
   const entries = Object.entries(res.byNamespace).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (entries.length === 0) return '-';
-  const shown = entries.slice(0, SHOWN_NAMESPACES).map(([ns, n]) => `${ns}=${n}`);
+  const shown = entries.slice(0, SHOWN_NAMESPACES).map(([ns, n]) => `${terminalText(ns)}=${n}`);
   if (entries.length > SHOWN_NAMESPACES) shown.push(`+${entries.length - SHOWN_NAMESPACES} more`);
   return shown.join(', ');
 }
@@ -115,7 +117,7 @@ type Align = 'left' | 'right';
  * The table etcdctl draws with olekukonko/tablewriter: upper-case headers
  * centred (the odd space goes right), cells right-aligned, one space of padding.
  */
-export function renderTable(header: string[], rows: string[][], align?: Align[]): string[] {
+function renderTable(header: string[], rows: string[][], align?: Align[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const border = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const line = (cells: string[]) => `|${cells.map((c) => ` ${c} `).join('|')}|`;

@@ -1,6 +1,7 @@
 import type { Finding, RunResult, Severity } from '../engine/types.js';
 import { paint, type Paint } from './ansi.js';
 import { objectLabel, plural } from './describe.js';
+import { terminalText } from './escape-terminal.js';
 import type { ReportContext } from './types.js';
 
 type GroupKind = 'file' | 'cluster' | 'other';
@@ -22,8 +23,8 @@ const OTHER_HEADER = '(no file)';
 const SEVERITY_STYLE: Record<Severity, 'red' | 'yellow' | 'blue'> = { error: 'red', warning: 'yellow', info: 'blue' };
 
 function groupOf(finding: Finding): Omit<Group, 'findings'> {
-  if (finding.location) return { kind: 'file', header: finding.location.file };
-  if (finding.cluster !== null) return { kind: 'cluster', header: `cluster ${finding.cluster}` };
+  if (finding.location) return { kind: 'file', header: terminalText(finding.location.file) };
+  if (finding.cluster !== null) return { kind: 'cluster', header: `cluster ${terminalText(finding.cluster)}` };
   return { kind: 'other', header: OTHER_HEADER };
 }
 
@@ -55,7 +56,7 @@ function filePositions(findings: Finding[], p: Paint): string[] {
 }
 
 function objectPositions(findings: Finding[]): string[] {
-  const labels = findings.map((f) => (f.object ? objectLabel(f.object) : '-'));
+  const labels = findings.map((f) => (f.object ? terminalText(objectLabel(f.object)) : '-'));
   const width = widest(labels);
   return labels.map((label) => label.padEnd(width));
 }
@@ -63,11 +64,12 @@ function objectPositions(findings: Finding[]): string[] {
 /**
  * One line per finding: the first paragraph (YAML parse errors go on with a
  * code frame the position already points at), lines folded, no closing
- * period or colon (ESLint's stylish drops the period too).
+ * period or colon (ESLint's stylish drops the period too), and nothing in it
+ * that a terminal or the GitHub runner would obey.
  */
 function rowMessage(message: string): string {
   const [first = ''] = message.trim().split(/\n\s*\n/);
-  return first.replace(/\s*\n\s*/g, ' ').trim().replace(/([^ ])[.:]$/, '$1');
+  return terminalText(first.replace(/\s*\n\s*/g, ' ').trim().replace(/([^ ])[.:]$/, '$1'));
 }
 
 function formatGroup(group: Group, p: Paint): string[] {
@@ -98,7 +100,7 @@ function cleanLine(result: RunResult, p: Paint): string {
     return p.bold(p.yellow(`\u26a0 no problems found, but the scan is incomplete${hidden}`));
   }
   const scanned = result.scanned;
-  const where = scanned.length === 0 ? '' : scanned.length === 1 ? ` in ${scanned[0]}` : ` in ${plural(scanned.length, 'input')}`;
+  const where = scanned.length === 0 ? '' : scanned.length === 1 ? ` in ${terminalText(scanned[0]!)}` : ` in ${plural(scanned.length, 'input')}`;
   return p.bold(p.green(`\u2714 no problems${where}${hidden}`));
 }
 
@@ -106,7 +108,7 @@ function cleanLine(result: RunResult, p: Paint): string {
 function skippedLine(result: RunResult, p: Paint): string | null {
   const byReason = new Map<string, number>();
   for (const skipped of result.skippedRules) byReason.set(skipped.reason, (byReason.get(skipped.reason) ?? 0) + 1);
-  const parts = [...byReason].map(([reason, count]) => `${plural(count, 'rule')} skipped: ${reason}`);
+  const parts = [...byReason].map(([reason, count]) => `${plural(count, 'rule')} skipped: ${terminalText(reason)}`);
   if (result.skippedDocuments > 0) {
     parts.push(`${plural(result.skippedDocuments, 'non-Kubernetes document')} skipped`);
   }
@@ -130,7 +132,7 @@ export function formatText(result: RunResult, context: ReportContext): string {
   const lines: string[] = [];
   for (const group of groupFindings(listed)) lines.push(...formatGroup(group, p));
   lines.push(listed.length > 0 ? problemsLine(result, p) : cleanLine(result, p));
-  for (const gap of result.gaps) lines.push(`${p.bold(p.red('incomplete:'))} ${gap.what}: ${gap.reason}`);
+  for (const gap of result.gaps) lines.push(`${p.bold(p.red('incomplete:'))} ${terminalText(gap.what)}: ${terminalText(gap.reason.replace(/\s*\n\s*/g, ' '))}`);
   const skipped = skippedLine(result, p);
   if (skipped) lines.push(skipped);
   if (listed.length > 0) lines.push('', explainHint(listed));

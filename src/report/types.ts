@@ -1,6 +1,6 @@
 import type { RuleMeta, RunResult } from '../engine/types.js';
 import type { ClusterModel } from '../model/types.js';
-import type { UpgradePlan } from '../simulate/plan.js';
+import type { UpgradePlan } from '../plan/plan.js';
 
 /** What a formatter knows besides the result; the CLI builds it. */
 export interface ReportContext {

@@ -6,7 +6,7 @@ import type { SnapshotReport } from './snapshot/types.js';
  * came from, plus everything it could not read (never silently dropped).
  */
 
-export interface OwnerReference {
+interface OwnerReference {
   apiVersion?: string;
   kind: string;
   name: string;
@@ -49,7 +49,7 @@ export interface LiveProvenance {
 }
 
 /** Flags such as --kubectl-version: no file, no cluster object. */
-export interface FlagProvenance {
+interface FlagProvenance {
   type: 'flag';
   flag: string;
 }

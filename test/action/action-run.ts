@@ -27,7 +27,7 @@ export function annotations(stdout: string): Annotation[] {
 }
 
 /** Outputs as the runner's file command writes them: `name<<DELIMITER`, value lines, `DELIMITER`. */
-export function fileCommandOutputs(file: string): Record<string, string> {
+function fileCommandOutputs(file: string): Record<string, string> {
   const lines = readFileSync(file, 'utf8').split('\n');
   const outputs: Record<string, string> = {};
   for (let i = 0; i < lines.length; i += 1) {
@@ -61,14 +61,18 @@ export interface StepRun {
 
 let step = 0;
 
-/** Runs dist/index.js the way the runner does: INPUT_* variables, file commands, the workspace as working directory. */
-export function runStep(node: string, cwd: string, inputs: Record<string, string>, dir: string): StepRun {
+/**
+ * Runs dist/index.js the way the runner does: INPUT_* variables, file
+ * commands, the workspace as working directory; `env` overrides the runner's
+ * variables.
+ */
+export function runStep(node: string, cwd: string, inputs: Record<string, string>, dir: string, env: NodeJS.ProcessEnv = {}): StepRun {
   step += 1;
   const outputFile = path.join(dir, `output-${step}`);
   const summaryFile = path.join(dir, `summary-${step}`);
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
-  const env: NodeJS.ProcessEnv = {
+  const variables: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     // A runner's home: no ~/.kube/config.
     HOME: dir,
@@ -78,10 +82,11 @@ export function runStep(node: string, cwd: string, inputs: Record<string, string
     RUNNER_TEMP: dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    ...env,
   };
   // The runner keeps hyphens in input names: INPUT_FAIL-ON.
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const run = spawnSync(node, [path.join(root, 'dist/index.js')], { cwd, env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  for (const [name, value] of Object.entries(inputs)) variables[`INPUT_${name.toUpperCase()}`] = value;
+  const run = spawnSync(node, [path.join(root, 'dist/index.js')], { cwd, env: variables, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
   return {
     code: run.status ?? -1,
     stdout: run.stdout,

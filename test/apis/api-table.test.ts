@@ -7,7 +7,7 @@ import {
   resourceOf,
   splitApiVersion,
   type ApiLifecycle,
-} from '../../rules/data/api-versions.js';
+} from '../../src/facts/api-table.js';
 import { compareMinor, minorDistance, minorOf, type Version } from '../../src/model/version.js';
 
 const label = (l: ApiLifecycle): string => `${l.apiVersion} ${l.kind}`;

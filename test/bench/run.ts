@@ -3,7 +3,9 @@
  * each prints, then one table of ratios:
  * - manifests: throughput in MB of file per second, peak RSS over file size,
  *   and RSS growth over file size;
- * - etcd snapshot: kcheck's verification time over `sha256sum`'s on the same file.
+ * - etcd snapshot: kcheck's verification time over `sha256sum`'s on the same file;
+ * - config keys: how the config loader's time grows with the number of keys
+ *   (growth exponent: 1 linear, 2 quadratic).
  *
  *   npm run build && npm run bench [-- --json-mb 100 --yaml-mb 50 --size-mb 200 --runs 3]
  *
@@ -41,7 +43,18 @@ interface Bench {
 
 const MANIFEST_ROW = /^(json|yaml)\s+(\S+)\s+(\d+) MB\s+(\d+)\s+([\d.]+) MB\/s\s+(\d+) MB\s+(\d+) MB\s+([\d.]+)\s+(-?[\d.]+)$/gm;
 
+const CONFIG_ROW = /^(.+?)\s+(\d+) keys ([\d.]+) s\s+(\d+) keys ([\d.]+) s\s+growth exponent (-?[\d.]+)/gm;
+
 const BENCHES: Record<string, Bench> = {
+  'config-keys': {
+    args: () => [],
+    rows: (output) =>
+      [...output.matchAll(CONFIG_ROW)].map(([, shape, small, smallSeconds, large, largeSeconds, exponent]) => ({
+        bench: 'config-keys',
+        what: `${shape}, ${small} → ${large} keys`,
+        figures: [`growth exponent ${exponent}`, `${smallSeconds} s → ${largeSeconds} s`],
+      })),
+  },
   'manifests-stream': {
     args: (o) => ['--json-mb', String(o.jsonMb), '--yaml-mb', String(o.yamlMb)],
     rows: (output) =>

@@ -8,7 +8,7 @@ import { findBinaries } from './binaries.js';
 const run = promisify(execFile);
 
 /** What the live source lists, in kubectl's words. */
-export const DUMPED_RESOURCES = [
+const DUMPED_RESOURCES = [
   'nodes',
   'pods',
   'namespaces',

@@ -15,7 +15,7 @@ export type Fault =
   /** Wait, then forward. */
   | { type: 'delay'; ms: number };
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   url: string;
   /** Requests to the same URL before this one, from 0. */

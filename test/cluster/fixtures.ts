@@ -451,3 +451,239 @@ export async function loadFixtures(admin: ApiTarget): Promise<FixtureSummary> {
 
   return { nodes: counts.Node ?? 0, pods: counts.Pod ?? 0, objects: counts };
 }
+
+/**
+ * One drain scenario: a node of its own and a namespace of its own, so that
+ * each `kubectl drain` in test/drain/kubectl-compare.test.ts meets only the
+ * pods it is about.
+ */
+export interface DrainScenario {
+  node: string;
+  namespace: string;
+  /** What the scenario shows, for test names. */
+  about: string;
+}
+
+export const DRAIN_SCENARIOS = {
+  owners: { node: 'drain-owners', namespace: 'drain-owners', about: 'DaemonSet owners of other groups, and one whose uid does not match' },
+  orphan: { node: 'drain-orphan', namespace: 'drain-orphan', about: 'a DaemonSet pod whose DaemonSet is gone' },
+  phases: { node: 'drain-phases', namespace: 'drain-phases', about: 'finished, mirror, Pending and terminating pods beside a budget that allows nothing' },
+  storage: { node: 'drain-storage', namespace: 'drain-storage', about: 'emptyDir with medium Memory, a generic ephemeral volume, a hostPath' },
+  selectors: { node: 'drain-selectors', namespace: 'drain-selectors', about: 'PDBs selecting with NotIn and Exists, one pod under both' },
+  empty: { node: 'drain-empty', namespace: 'drain-empty', about: 'a policy/v1 PDB with an empty selector' },
+  budget: { node: 'drain-budget', namespace: 'drain-budget', about: 'one disruption allowed, two pods of the budget on the node' },
+  unhealthy: { node: 'drain-unhealthy', namespace: 'drain-unhealthy', about: 'unready pods and unhealthyPodEvictionPolicy' },
+  doomed: { node: 'drain-doomed', namespace: 'drain-doomed', about: 'a namespace being terminated' },
+  stale: { node: 'drain-stale', namespace: 'drain-stale', about: 'a PDB the disruption controller has not processed' },
+  podSelector: { node: 'drain-podsel', namespace: 'drain-podsel', about: '--pod-selector leaving a pod without controller out' },
+  deletion: { node: 'drain-delete', namespace: 'drain-delete', about: '--disable-eviction past a budget that allows nothing' },
+  skipWait: { node: 'drain-skip', namespace: 'drain-skip', about: 'a pod held by a finalizer, and --skip-wait-for-delete-timeout' },
+} as const satisfies Record<string, DrainScenario>;
+
+/** The finalizer that holds the scenarios' terminating pods: nothing in the test cluster removes it. */
+export const HOLD_FINALIZER = 'kcheck.test/hold';
+
+interface ScenarioPod {
+  name: string;
+  labels?: Record<string, string>;
+  owner?: Json | null;
+  phase?: 'Running' | 'Succeeded' | 'Failed' | 'Pending';
+  ready?: boolean;
+  volumes?: Json[];
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+}
+
+/**
+ * Loads the drain scenarios next to the fixture: a Ready node and a namespace
+ * each, the pods, the owners that exist and the PDBs with the status the
+ * disruption controller would have written. Call after loadFixtures.
+ */
+export async function loadDrainScenarios(admin: ApiTarget): Promise<void> {
+  const create = (path: string, body: Json): Promise<unknown> => apiCall(admin, 'POST', path, body);
+  const setStatus = (path: string, status: Json): Promise<unknown> => apiCall(admin, 'PATCH', `${path}/status`, status, MERGE);
+  const at = (namespace: string, resource: string, group = ''): string =>
+    group ? `/apis/${group}/namespaces/${namespace}/${resource}` : `/api/v1/namespaces/${namespace}/${resource}`;
+
+  for (const s of Object.values(DRAIN_SCENARIOS)) {
+    await create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: s.namespace } });
+    await create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: s.node, labels: { 'kubernetes.io/hostname': s.node, 'kcheck.test/scenario': 'drain' } } });
+    await apiCall(admin, 'PATCH', `/api/v1/nodes/${s.node}`, { spec: { taints: null } }, MERGE);
+    const resources = { cpu: '4', memory: '8Gi', pods: '110' };
+    await setStatus(`/api/v1/nodes/${s.node}`, {
+      status: {
+        capacity: resources,
+        allocatable: resources,
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: STARTED, lastTransitionTime: STARTED }],
+        nodeInfo: { machineID: s.node, systemUUID: s.node, bootID: s.node, kernelVersion: '6.1.0', osImage: 'Debian GNU/Linux 12 (bookworm)', containerRuntimeVersion: 'containerd://1.7.24', kubeletVersion: 'v1.35.4', kubeProxyVersion: 'v1.35.4', operatingSystem: 'linux', architecture: 'amd64' },
+      },
+    });
+  }
+
+  const replicaSet = async (namespace: string, name: string, labels: Record<string, string>): Promise<Json> => {
+    const created = await create(at(namespace, 'replicasets', 'apps/v1'), {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name, namespace, labels },
+      spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } },
+    });
+    return ownerRef('apps/v1', 'ReplicaSet', created);
+  };
+  const pod = async (s: DrainScenario, p: ScenarioPod): Promise<void> => {
+    const phase = p.phase ?? 'Running';
+    const ready = p.ready ?? phase === 'Running';
+    await create(at(s.namespace, 'pods'), {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: p.name,
+        namespace: s.namespace,
+        labels: p.labels ?? {},
+        ...(p.annotations ? { annotations: p.annotations } : {}),
+        ...(p.owner ? { ownerReferences: [p.owner] } : {}),
+        ...(p.finalizers ? { finalizers: p.finalizers } : {}),
+      },
+      spec: { nodeName: s.node, containers: [{ name: 'app', image: 'nginx:1.27' }], ...(p.volumes ? { volumes: p.volumes } : {}) },
+    });
+    await setStatus(`${at(s.namespace, 'pods')}/${p.name}`, {
+      status: {
+        phase,
+        conditions: [
+          { type: 'PodScheduled', status: 'True', lastTransitionTime: STARTED },
+          ...(phase === 'Running' ? [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: STARTED }] : []),
+        ],
+        startTime: STARTED,
+      },
+    });
+  };
+  const pdb = async (s: DrainScenario, name: string, spec: Json, status: Json | null): Promise<void> => {
+    await create(at(s.namespace, 'poddisruptionbudgets', 'policy/v1'), { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: s.namespace }, spec });
+    if (status) await setStatus(`${at(s.namespace, 'poddisruptionbudgets', 'policy/v1')}/${name}`, { status: { observedGeneration: 1, ...status } });
+  };
+  /** Deletes a pod held by the finalizer: it stays, with a deletionTimestamp. */
+  const startDeleting = (s: DrainScenario, name: string): Promise<unknown> =>
+    apiCall(admin, 'DELETE', `${at(s.namespace, 'pods')}/${name}`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+  const fakeOwner = (apiVersion: string, kind: string, name: string): Json => ({ apiVersion, kind, name, uid: `0000-${kind.toLowerCase()}-${name}`, controller: true });
+
+  // Owners: only apps/v1 DaemonSets are DaemonSets to drain; the lookup is by name, not uid.
+  {
+    const s = DRAIN_SCENARIOS.owners;
+    const labels = { app: 'agent' };
+    await create(at(s.namespace, 'daemonsets', 'apps/v1'), {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent', namespace: s.namespace },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'agent', image: 'busybox:1.37' }] } } },
+    });
+    await pod(s, { name: 'kruise-agent-x1', owner: fakeOwner('apps.kruise.io/v1alpha1', 'DaemonSet', 'agent') });
+    await pod(s, { name: 'old-agent-x2', owner: fakeOwner('extensions/v1beta1', 'DaemonSet', 'agent') });
+    await pod(s, { name: 'agent-x3', labels, owner: fakeOwner('apps/v1', 'DaemonSet', 'agent') });
+    await pod(s, { name: 'clone-x4', owner: fakeOwner('apps.kruise.io/v1alpha1', 'CloneSet', 'clone') });
+  }
+  {
+    const s = DRAIN_SCENARIOS.orphan;
+    await pod(s, { name: 'gone-agent-x1', owner: fakeOwner('apps/v1', 'DaemonSet', 'gone-agent') });
+    await pod(s, { name: 'web-x2', owner: await replicaSet(s.namespace, 'web', { app: 'web' }), labels: { app: 'web' } });
+  }
+  {
+    const s = DRAIN_SCENARIOS.phases;
+    const labels = { app: 'phases' };
+    const owner = await replicaSet(s.namespace, 'phases', labels);
+    await pdb(s, 'phases', { minAvailable: 3, selector: { matchLabels: labels } }, { currentHealthy: 1, desiredHealthy: 3, disruptionsAllowed: 0, expectedPods: 3 });
+    await pod(s, { name: 'done-ok', phase: 'Succeeded', volumes: [{ name: 'scratch', emptyDir: {} }], labels });
+    await pod(s, { name: 'done-failed', phase: 'Failed', labels });
+    await pod(s, { name: 'static-x', annotations: { 'kubernetes.io/config.mirror': 'static-x-hash' } });
+    await pod(s, { name: 'not-started', phase: 'Pending', owner, labels });
+    await pod(s, { name: 'leaving', owner, labels, finalizers: [HOLD_FINALIZER] });
+    await startDeleting(s, 'leaving');
+    await pod(s, { name: 'serving', owner, labels });
+  }
+  {
+    const s = DRAIN_SCENARIOS.storage;
+    const owner = await replicaSet(s.namespace, 'store', { app: 'store' });
+    await pod(s, { name: 'tmpfs', owner, volumes: [{ name: 'ram', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }] });
+    await pod(s, {
+      name: 'scratch-claim',
+      owner,
+      volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }],
+    });
+    await pod(s, { name: 'host-logs', owner, volumes: [{ name: 'logs', hostPath: { path: '/var/log' } }] });
+  }
+  {
+    const s = DRAIN_SCENARIOS.selectors;
+    const owner = await replicaSet(s.namespace, 'mixed', { set: 'mixed' });
+    const none = { currentHealthy: 2, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 2 };
+    await pdb(s, 'not-web', { maxUnavailable: 0, selector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] } }, none);
+    await pdb(s, 'critical', { maxUnavailable: 0, selector: { matchExpressions: [{ key: 'critical', operator: 'Exists' }] } }, none);
+    await pod(s, { name: 'front', owner, labels: { set: 'mixed', tier: 'web' } });
+    await pod(s, { name: 'store', owner, labels: { set: 'mixed', tier: 'db' } });
+    await pod(s, { name: 'core', owner, labels: { set: 'mixed', critical: 'yes' } });
+  }
+  {
+    const s = DRAIN_SCENARIOS.empty;
+    const owner = await replicaSet(s.namespace, 'any', { app: 'any' });
+    await pdb(s, 'everything', { maxUnavailable: 1, selector: {} }, { currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1, expectedPods: 2 });
+    await pod(s, { name: 'any-a', owner, labels: { app: 'any' } });
+    await pod(s, { name: 'other-b', owner, labels: { app: 'other' } });
+  }
+  {
+    const s = DRAIN_SCENARIOS.budget;
+    const labels = { app: 'paced' };
+    const owner = await replicaSet(s.namespace, 'paced', labels);
+    await pdb(s, 'paced', { maxUnavailable: 1, selector: { matchLabels: labels } }, { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 });
+    await pod(s, { name: 'paced-a', owner, labels });
+    await pod(s, { name: 'paced-b', owner, labels });
+  }
+  {
+    const s = DRAIN_SCENARIOS.unhealthy;
+    const short = { currentHealthy: 1, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 2 };
+    for (const [name, policy, status] of [
+      ['if-healthy', 'IfHealthyBudget', short],
+      ['always', 'AlwaysAllow', short],
+      ['met', 'IfHealthyBudget', { currentHealthy: 2, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 3 }],
+    ] as const) {
+      const labels = { app: name };
+      const owner = await replicaSet(s.namespace, name, labels);
+      await pdb(s, name, { minAvailable: 2, unhealthyPodEvictionPolicy: policy, selector: { matchLabels: labels } }, status);
+      await pod(s, { name: `${name}-unready`, owner, labels, ready: false });
+    }
+  }
+  {
+    const s = DRAIN_SCENARIOS.doomed;
+    const owner = await replicaSet(s.namespace, 'doomed', { app: 'doomed' });
+    await pod(s, { name: 'doomed-a', owner, labels: { app: 'doomed' } });
+    await pod(s, { name: 'doomed-b', owner, labels: { app: 'doomed' }, finalizers: [HOLD_FINALIZER] });
+    await startDeleting(s, 'doomed-b');
+    // No namespace controller runs: the namespace keeps its "kubernetes" finalizer and stays Terminating.
+    await apiCall(admin, 'DELETE', `/api/v1/namespaces/${s.namespace}`);
+  }
+  {
+    const s = DRAIN_SCENARIOS.stale;
+    const labels = { app: 'stale' };
+    const owner = await replicaSet(s.namespace, 'stale', labels);
+    await pdb(s, 'stale', { maxUnavailable: 1, selector: { matchLabels: labels } }, { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 });
+    // A spec change the disruption controller has not seen: metadata.generation 2, status.observedGeneration 1.
+    await apiCall(admin, 'PATCH', `${at(s.namespace, 'poddisruptionbudgets', 'policy/v1')}/stale`, { spec: { maxUnavailable: 2 } }, MERGE);
+    await pod(s, { name: 'stale-a', owner, labels });
+  }
+  {
+    const s = DRAIN_SCENARIOS.podSelector;
+    await pod(s, { name: 'keep-x1', owner: await replicaSet(s.namespace, 'keep', { app: 'keep' }), labels: { app: 'keep' } });
+    await pod(s, { name: 'hand-made', labels: { app: 'debug' } });
+  }
+  {
+    const s = DRAIN_SCENARIOS.deletion;
+    const labels = { app: 'guarded' };
+    const owner = await replicaSet(s.namespace, 'guarded', labels);
+    await pdb(s, 'guarded', { maxUnavailable: 0, selector: { matchLabels: labels } }, { currentHealthy: 2, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 2 });
+    await pod(s, { name: 'guarded-a', owner, labels });
+    await pod(s, { name: 'guarded-b', owner, labels });
+  }
+  {
+    const s = DRAIN_SCENARIOS.skipWait;
+    const owner = await replicaSet(s.namespace, 'held', { app: 'held' });
+    await pod(s, { name: 'held-a', owner, labels: { app: 'held' }, finalizers: [HOLD_FINALIZER] });
+    await startDeleting(s, 'held-a');
+    await pod(s, { name: 'free-b', owner, labels: { app: 'held' } });
+  }
+}

@@ -31,7 +31,7 @@ function pods(list: string): string[] {
  * "ignoring DaemonSet-managed Pods: ...", "error when evicting pods/"NAME" -n "NS" ...
  * disruption budget".
  */
-export function parseDrainOutput(stdout: string, stderr: string, exitCode: number): KubectlDrain {
+function parseDrainOutput(stdout: string, stderr: string, exitCode: number): KubectlDrain {
   const attempted = new Set<string>();
   for (const m of stdout.matchAll(/^evicting pod (\S+) \(server dry run\)$/gm)) if (m[1]) attempted.add(m[1]);
   const blockedByPdb = new Set<string>();

@@ -12,7 +12,7 @@ import { makeCerts } from './certs.js';
 
 const run = promisify(execFile);
 
-export interface ClusterTokens {
+interface ClusterTokens {
   /** system:masters. */
   admin: string;
   /** The identity deploy/rbac.yaml binds: the kcheck/kcheck service account. */
@@ -127,7 +127,7 @@ rules:
 `;
 
 /** A kubeconfig with one context per token, all on this server. */
-export function writeKubeconfig(path: string, server: string, caFile: string, users: Record<string, string>, current: string): void {
+function writeKubeconfig(path: string, server: string, caFile: string, users: Record<string, string>, current: string): void {
   const names = Object.keys(users);
   writeFileSync(
     path,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../cluster/binaries.js';
 
-export const DEPLOY = join(REPO_ROOT, 'deploy');
+const DEPLOY = join(REPO_ROOT, 'deploy');
 export const RBAC_FILE = join(DEPLOY, 'rbac.yaml');
 export const CRONJOB_FILE = join(DEPLOY, 'cronjob.yaml');
 export const CRDS_FILE = join(DEPLOY, 'policy-report-crds.yaml');
@@ -18,7 +18,7 @@ export interface Manifest {
   [field: string]: unknown;
 }
 
-export interface Container {
+interface Container {
   name: string;
   image: string;
   command?: string[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DrainFlags } from '../../src/model/types.js';
-import { drainFilter, KUBECTL } from '../../src/simulate/drain-filters.js';
-import { NO_FLAGS, simulateDrain } from '../../src/simulate/drain.js';
+import { drainFilter, KUBECTL } from '../../src/predict/drain-filters.js';
+import { NO_FLAGS, simulateDrain } from '../../src/predict/drain.js';
 import type { KubeObject } from '../../src/sources/types.js';
 import { modelOf, node, pdb, pod, workload } from './objects.js';
 
@@ -146,12 +146,12 @@ describe('evictions (REFERENCE §1)', () => {
     const model = [web('web-1'), web('web-2'), pod('web-3', 'node02', { owner: ['ReplicaSet', 'web-5d9'], labels: { app: 'web' } }), pdb('web', { matchLabels: { app: 'web' } }, { maxUnavailable: 1 })];
     const drain = simulateDrain(cluster(model), 'node01', NO_FLAGS);
     expect(drain.fates.map((f) => f.eviction?.result)).toEqual(['allowed', 'retried']);
-    expect(drain.outcome).toBe('drained');
+    expect(drain.outcome).toBe('completes');
   });
 
   it('when any pod is refused by a filter, drain evicts nothing and the node stays cordoned', () => {
     const drain = simulateDrain(cluster([web('web-1'), pod('hr-app', 'node01')]), 'node01', NO_FLAGS);
-    expect(drain.outcome).toBe('refused');
+    expect(drain.outcome).toBe('stops');
     expect(drain.kubectlOutput[0]).toBe('node/node01 cordoned');
     expect(drain.kubectlOutput.some((l) => l.startsWith('evicting pod'))).toBe(false);
     expect(drain.kubectlOutput).toContain('There are pending nodes to be drained:');

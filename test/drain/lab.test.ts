@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDrainRun, runDrain } from '../../src/cli/commands/drain.js';
 import type { DrainFlags } from '../../src/model/types.js';
-import { NO_FLAGS } from '../../src/simulate/drain.js';
+import { NO_FLAGS } from '../../src/predict/drain.js';
 import { FIXTURE_NOW } from '../helpers/fixture-args.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -14,7 +14,7 @@ const actions = (run: Awaited<ReturnType<typeof drain>>) =>
 describe('the seeds\' OS-upgrade lab: kcheck drain node01', () => {
   it('predicts that drain fails: hr-app declares no controller and the DaemonSet pods need --ignore-daemonsets', async () => {
     const run = await drain('node01');
-    expect(run.prediction.outcome).toBe('refused');
+    expect(run.prediction.outcome).toBe('stops');
     expect(actions(run)).toEqual({
       'blue-6b8f8c4d7-2lxkq': 'evict',
       'blue-6b8f8c4d7-9wz5c': 'evict',
@@ -23,7 +23,7 @@ describe('the seeds\' OS-upgrade lab: kcheck drain node01', () => {
       'kube-proxy-m4hqz': 'refuse',
     });
     expect(run.prediction.fates.find((f) => f.pod.name === 'hr-app')!.reason).toBe('cannot delete Pods that declare no controller (use --force to override)');
-    expect(run.scan.exitCode).toBe(1);
+    expect(run.exitCode).toBe(1);
   });
 
   it('prints what kubectl prints: cordoned, then the refusal, then nothing evicted', async () => {
@@ -40,13 +40,19 @@ describe('the seeds\' OS-upgrade lab: kcheck drain node01', () => {
   it('with --ignore-daemonsets the DaemonSet pods stay and hr-app still stops the drain', async () => {
     const run = await drain('node01', { ignoreDaemonsets: true });
     expect(actions(run)).toMatchObject({ 'hr-app': 'refuse', 'kube-proxy-m4hqz': 'skip', 'kube-flannel-ds-qz7lm': 'skip' });
-    expect(run.prediction.outcome).toBe('refused');
-    expect(run.scan.result.findings.map((f) => f.ruleId)).toEqual(['drain-unmanaged-pod']);
+    expect(run.prediction.outcome).toBe('stops');
+    expect(run.scan.result.findings.filter((f) => f.ruleId !== 'drain-input-assumed').map((f) => f.ruleId)).toEqual(['drain-unmanaged-pod']);
+    // The lab is a dump without PodDisruptionBudgets, Namespaces or webhooks: the prediction says what it assumed.
+    expect(run.scan.result.findings.filter((f) => f.ruleId === 'drain-input-assumed').map((f) => f.message.replace(/;.*/, '')).sort()).toEqual([
+      'no Namespace in the input: assumed none is Terminating',
+      'no PodDisruptionBudget in the input: assumed none, so no eviction is refused with 429',
+      'no webhook configuration or APIService in the input: assumed none is served from the drained nodes',
+    ]);
   });
 
   it('--force loses hr-app for good, and the blue pods find room on the other nodes', async () => {
     const run = await drain('node01', { ignoreDaemonsets: true, force: true });
-    expect(run.prediction.outcome).toBe('drained');
+    expect(run.prediction.outcome).toBe('completes');
     expect(actions(run)['hr-app']).toBe('delete-forever');
     expect(run.prediction.fates.find((f) => f.pod.name === 'hr-app')!.destination).toBeNull();
     for (const f of run.prediction.fates.filter((x) => x.pod.name.startsWith('blue-'))) {
@@ -61,7 +67,10 @@ describe('the seeds\' OS-upgrade lab: kcheck drain node01', () => {
     expect(run.prediction.kubectlOutput).toContain('pod/hr-app evicted');
     expect(run.prediction.kubectlOutput.at(-1)).toBe('node/node01 drained');
     expect(run.scan.result.findings.find((f) => f.ruleId === 'drain-unmanaged-pod')?.message).toMatch(/deletes it and nothing recreates it/);
-    expect(run.scan.exitCode).toBe(1);
+    // The drain completes, so the exit code is 0 whatever the findings say, unless --fail-on asks them to count.
+    expect(run.exitCode).toBe(0);
+    const gated = await runDrain('node01', request(LAB), { ...NO_FLAGS, ignoreDaemonsets: true, force: true }, { failOn: 'error' });
+    expect(gated.exitCode).toBe(1);
   });
 
   it('names the command that would succeed, what it loses, and cordon as the safe move', async () => {
@@ -97,7 +106,7 @@ describe('the seeds\' OS-upgrade lab: kcheck drain node01', () => {
       drain: { outcome: string; pods: { name: string; action: string }[]; command: string };
       findings: { ruleId: string }[];
     };
-    expect(json.drain.outcome).toBe('refused');
+    expect(json.drain.outcome).toBe('stops');
     expect(json.drain.pods.find((p) => p.name === 'hr-app')?.action).toBe('refuse');
     expect(json.drain.command).toBe('kubectl drain node01 --ignore-daemonsets --force');
     expect(json.findings.some((f) => f.ruleId === 'drain-unmanaged-pod')).toBe(true);
@@ -111,7 +120,7 @@ describe('the seeds\' OS-upgrade lab: kcheck drain node01', () => {
 describe('the other labs', () => {
   it('a PDB with minAvailable equal to the replicas makes the drain hang on 429', async () => {
     const run = await drain('node01', { ignoreDaemonsets: true }, 'fixtures/labs/pdb-min-available.yaml');
-    expect(run.prediction.outcome).toBe('blocked');
+    expect(run.prediction.outcome).toBe('hangs');
     expect(run.prediction.fates.filter((f) => f.action === 'refuse').map((f) => f.pod.name)).toEqual(['web-5d9c7b8f6-4kq8d', 'web-5d9c7b8f6-h2m7x']);
     expect(run.prediction.kubectlOutput).toContain(`error when evicting pods/"web-5d9c7b8f6-4kq8d" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.`);
     expect(run.scan.result.findings.filter((f) => f.ruleId === 'drain-pdb-blocks')).toHaveLength(2);
@@ -137,7 +146,11 @@ describe('the other labs', () => {
     );
     expect(run.scan.result.findings.filter((f) => f.ruleId === 'drain-no-capacity')).toHaveLength(2);
     expect(run.scan.result.findings.some((f) => f.ruleId === 'node-cordoned' && /node03/.test(f.message))).toBe(true);
-    expect(run.scan.exitCode).toBe(1);
+    // kubectl drain itself completes (it does not wait for replacements to be scheduled): exit 0, and --fail-on error raises it.
+    expect(run.drain.outcome).toBe('completes');
+    expect(run.exitCode).toBe(0);
+    const gated = await runDrain('node01', request('fixtures/labs/too-full.yaml'), { ...NO_FLAGS, ignoreDaemonsets: true }, { failOn: 'error' });
+    expect(gated.exitCode).toBe(1);
   });
 });
 

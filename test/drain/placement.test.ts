@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NO_FLAGS, simulateDrain } from '../../src/simulate/drain.js';
-import { fitErrorMessage } from '../../src/simulate/placement.js';
+import { NO_FLAGS, simulateDrain } from '../../src/predict/drain.js';
+import { fitErrorMessage } from '../../src/predict/placement.js';
 import type { KubeObject } from '../../src/sources/types.js';
 import { modelOf, node, pod } from './objects.js';
 
@@ -79,5 +79,80 @@ describe('where evicted pods go', () => {
     expect(fitErrorMessage(4, ['Insufficient cpu, Insufficient memory', 'node(s) were unschedulable', 'Insufficient cpu', 'node(s) were unschedulable'])).toBe(
       '0/4 nodes are available: 1 Insufficient memory, 2 Insufficient cpu, 2 node(s) were unschedulable.',
     );
+  });
+});
+
+/** Three workers in two zones, each running one replica of web. */
+const zoned = (name: string, zone: string) => node(name, { labels: { 'topology.kubernetes.io/zone': zone } });
+const web = (name: string, on: string, spec: Record<string, unknown> = {}) => pod(name, on, { owner: ['ReplicaSet', 'web-5d9'], labels: { app: 'web' }, spec });
+const hostnameAntiAffinity = { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } } };
+const spread = (extra: Record<string, unknown> = {}) => ({
+  topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } }, ...extra }],
+});
+
+describe('the scheduler filters that look at other pods and at volumes', () => {
+  // interpodaffinity/filtering.go#L367-L379 and #L423-L425
+  it('required pod anti-affinity: a replica cannot join another on the same hostname', () => {
+    expect(destinations([zoned('node01', 'a'), zoned('node02', 'a'), zoned('node03', 'b'), web('web-1', 'node01', hostnameAntiAffinity), web('web-2', 'node02', hostnameAntiAffinity)])).toEqual({
+      'web-1': 'node03',
+    });
+    expect(destinations([zoned('node01', 'a'), zoned('node02', 'a'), zoned('node03', 'b'), web('web-1', 'node01', hostnameAntiAffinity), web('web-2', 'node02', hostnameAntiAffinity), web('web-3', 'node03', hostnameAntiAffinity)])).toEqual({
+      'web-1': "nowhere: 0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match pod anti-affinity rules.",
+    });
+  });
+
+  // interpodaffinity/filtering.go#L352-L364 and #L427-L429
+  it('the anti-affinity of a pod already there keeps the replacement out of its domain', () => {
+    const guard = pod('guard', 'node02', { owner: ['ReplicaSet', 'guard-1'], labels: { app: 'guard' }, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'topology.kubernetes.io/zone' }] } } });
+    expect(destinations([zoned('node01', 'b'), zoned('node02', 'a'), zoned('node03', 'a'), web('web-1', 'node01'), guard])).toEqual({
+      'web-1': "nowhere: 0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't satisfy existing pods anti-affinity rules.",
+    });
+  });
+
+  // podtopologyspread/filtering.go#L314-L359: the drained node still counts as a domain (nodeTaintsPolicy defaults to Ignore)
+  it('topology spread DoNotSchedule: with one replica on every node, the drained node\'s empty domain keeps the replacement Pending', () => {
+    const objects = [node('node01'), node('node02'), node('node03'), web('web-1', 'node01', spread()), web('web-2', 'node02', spread()), web('web-3', 'node03', spread())];
+    expect(destinations(objects)).toEqual({ 'web-1': "nowhere: 0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match pod topology spread constraints." });
+    // nodeTaintsPolicy: Honor leaves the cordoned node (its unschedulable taint) out of the domains.
+    const honoring = [node('node01'), node('node02'), node('node03'), web('web-1', 'node01', spread({ nodeTaintsPolicy: 'Honor' })), web('web-2', 'node02'), web('web-3', 'node03')];
+    expect(destinations(honoring)).toEqual({ 'web-1': 'node02' });
+    // ScheduleAnyway is a preference, not a filter.
+    const soft = [node('node01'), node('node02'), web('web-1', 'node01', spread({ whenUnsatisfiable: 'ScheduleAnyway' })), web('web-2', 'node02')];
+    expect(destinations(soft)).toEqual({ 'web-1': 'node02' });
+  });
+
+  it('topology spread: a node without the topology key fails with the missing-label reason', () => {
+    const zone = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } }] };
+    expect(destinations([zoned('node01', 'a'), node('node02'), web('web-1', 'node01', zone)])).toEqual({
+      'web-1': "nowhere: 0/2 nodes are available: 1 node(s) didn't match pod topology spread constraints (missing required label), 1 node(s) were unschedulable.",
+    });
+  });
+
+  // volumebinding/binder.go#L66 and #L295-L315
+  it('a PersistentVolume whose node affinity names the drained node pins the pod: it cannot move at all', () => {
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data-db-0', namespace: 'default' }, spec: { volumeName: 'local-pv-node01' } };
+    const pv = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'local-pv-node01' },
+      spec: { local: { path: '/mnt/disks/ssd1' }, nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node01'] }] }] } } },
+    };
+    const db = pod('db-0', 'node01', { owner: ['StatefulSet', 'db'], labels: { app: 'db' }, volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } }] });
+    expect(destinations([node('node01'), node('node02'), node('node03'), claim, pv, db])).toEqual({
+      'db-0': "nowhere: 0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match PersistentVolume's node affinity.",
+    });
+    // A generic ephemeral volume's claim is <pod>-<volume>.
+    const scratchClaim = { ...claim, metadata: { name: 'db-0-scratch', namespace: 'default' } };
+    const withEphemeral = pod('db-0', 'node01', { owner: ['StatefulSet', 'db'], volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: {} } } }] });
+    expect(destinations([node('node01'), node('node02'), scratchClaim, pv, withEphemeral])['db-0']).toMatch(/1 node\(s\) didn't match PersistentVolume's node affinity/);
+  });
+
+  // tainttoleration/taint_toleration.go#L131 (kubernetes/kubernetes#134740)
+  it('words an untolerated taint as the cluster\'s scheduler does: without the taint from 1.35 on', () => {
+    const apiserver = pod('kube-apiserver-cp', 'cp', { namespace: 'kube-system', mirror: true, spec: { containers: [{ name: 'kube-apiserver', image: 'registry.k8s.io/kube-apiserver:v1.35.4' }] } });
+    const tainted = node('node02', { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] });
+    expect(destinations([node('node01'), tainted, apiserver, evicted('a')])).toEqual({
+      a: 'nowhere: 0/2 nodes are available: 1 node(s) had untolerated taint(s), 1 node(s) were unschedulable.',
+    });
   });
 });

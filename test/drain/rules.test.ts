@@ -3,7 +3,7 @@ import { rules } from '../../rules/index.js';
 import { emptyConfig } from '../../src/engine/config.js';
 import { run } from '../../src/engine/run.js';
 import type { DrainFlags, DrainIntent } from '../../src/model/types.js';
-import { NO_FLAGS } from '../../src/simulate/drain.js';
+import { NO_FLAGS } from '../../src/predict/drain.js';
 import type { KubeObject } from '../../src/sources/types.js';
 import { modelOf, node, pdb, pod, workload } from './objects.js';
 

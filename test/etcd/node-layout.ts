@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { etcdctl } from '../snapshot/etcd-harness.js';
 
 /** The control-plane node the manifests describe. */
-export const NODE = { name: 'controlplane', ip: '10.0.0.10' };
-export const PEER_URL = `https://${NODE.ip}:2380`;
+const NODE = { name: 'controlplane', ip: '10.0.0.10' };
+const PEER_URL = `https://${NODE.ip}:2380`;
 
 /** How etcd.yaml wires etcd's data dir to the node (kubeadm phases/etcd/local.go writes the same path three times). */
 export interface EtcdWiring {
@@ -89,7 +89,7 @@ status: {}
 }
 
 /** kube-apiserver.yaml's etcd client flags and the pki mount, as kubeadm writes them. */
-export function apiserverManifest(version = 'v1.31.4'): string {
+function apiserverManifest(version = 'v1.31.4'): string {
   return `apiVersion: v1
 kind: Pod
 metadata:

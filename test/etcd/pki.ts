@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** A certificate's validity, ISO 8601 instants. */
-export interface Validity {
+interface Validity {
   notBefore: string;
   notAfter: string;
 }
 
 /** The certificates kubeadm writes, by the names `kubeadm certs check-expiration` prints. */
-export type KubeadmCertName =
+type KubeadmCertName =
   | 'ca' | 'etcd-ca' | 'front-proxy-ca'
   | 'apiserver' | 'apiserver-kubelet-client' | 'apiserver-etcd-client' | 'front-proxy-client'
   | 'etcd-server' | 'etcd-peer' | 'etcd-healthcheck-client'
@@ -59,7 +59,7 @@ export interface PkiOptions {
 
 const DEFAULT_LEAVES: Validity = { notBefore: '2026-01-10T00:00:00Z', notAfter: '2027-01-10T00:00:00Z' };
 const DEFAULT_AUTHORITIES: Validity = { notBefore: '2026-01-10T00:00:00Z', notAfter: '2036-01-08T00:00:00Z' };
-export const PLACEHOLDER_KEY = 'fixture: kcheck only checks that this key file exists; no key material is kept in the repository\n';
+const PLACEHOLDER_KEY = 'fixture: kcheck only checks that this key file exists; no key material is kept in the repository\n';
 
 const CONFIG = `[ ca ]
 default_ca = kc

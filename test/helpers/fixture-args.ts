@@ -45,7 +45,7 @@ process.once('exit', () => {
  * fixture folder). The times are set on a copy of the folder, never on the
  * checkout itself; returns the folder to scan and the other flags.
  */
-export function applyMtimes(dir: string, args: string[]): { dir: string; args: string[] } {
+function applyMtimes(dir: string, args: string[]): { dir: string; args: string[] } {
   if (!args.includes('--mtime')) return { dir, args };
   const copy = join(mkdtempSync(join(tmpdir(), 'kcheck-fixture-')), basename(dir));
   copies.push(join(copy, '..'));
@@ -67,6 +67,11 @@ export function applyMtimes(dir: string, args: string[]): { dir: string; args: s
 
 /** The scan request for one fixture file or node-root folder. */
 export function fixtureRequest(path: string): ScanRequest {
+  return fixtureScan(path).request;
+}
+
+/** The scan request for one fixture, and the folder it scans (a copy of the fixture's when it sets file times). */
+export function fixtureScan(path: string): { request: ScanRequest; folder: string | null } {
   if (statSync(path).isDirectory()) {
     const argsFile = join(path, 'kcheck.args');
     const flags = existsSync(argsFile) ? argsLine(`# kcheck: ${readFileSync(argsFile, 'utf8').trim().replace(/\s+/g, ' ')}`) : [];
@@ -77,7 +82,7 @@ export function fixtureRequest(path: string): ScanRequest {
     if (existsSync(join(path, 'etc')) || existsSync(join(path, 'var'))) request.root = path;
     const backups = join(path, 'backups');
     if (existsSync(backups)) request.backups = [...(request.backups ?? []), backups];
-    return request;
+    return { request, folder: path };
   }
-  return requestFromArgs(argsLine(readFileSync(path, 'utf8')), [path]);
+  return { request: requestFromArgs(argsLine(readFileSync(path, 'utf8')), [path]), folder: null };
 }

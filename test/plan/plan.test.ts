@@ -4,12 +4,13 @@ import { scan } from '../../src/cli/pipeline.js';
 import { emptyConfig } from '../../src/engine/config.js';
 import { parseMinor } from '../../src/model/version.js';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../src/report/plan.js';
-import { ADMIN } from '../../src/simulate/plan-commands.js';
-import { planUpgrade, stepFindings, type PlanStep } from '../../src/simulate/plan.js';
-import { chooseWorkerOrder, drainTurn } from '../../src/simulate/worker-order.js';
+import { ADMIN } from '../../src/plan/commands.js';
+import { planUpgrade, stepFindings, type PlanStep } from '../../src/plan/plan.js';
+import { chooseWorkerOrder, drainTurn } from '../../src/plan/worker-order.js';
 import { FIXTURE_NOW, fixtureRequest } from '../helpers/fixture-args.js';
 import { runCli } from '../helpers/run-cli.js';
 import { modelOf, node, pod } from '../drain/objects.js';
+import { rules } from '../../rules/index.js';
 
 const plan = (path: string, target: string) => runPlan({ paths: [path], target, now: FIXTURE_NOW, config: '/dev/null' });
 const commandsOf = (step: PlanStep) => step.blocks.flatMap((b) => b.commands);
@@ -171,15 +172,15 @@ describe('what the plan refuses', () => {
   const model = modelOf([node('node01', { kubelet: 'v1.31.2', controlPlane: true }), apiserver]);
 
   it('a target below the control plane', () => {
-    expect(() => planUpgrade(model, parseMinor('1.30')!, emptyConfig())).toThrow(/--target 1\.30 is below the control plane \(v1\.31\.2\): kubeadm cannot downgrade/);
+    expect(() => planUpgrade(model, parseMinor('1.30')!, emptyConfig(), rules)).toThrow(/--target 1\.30 is below the control plane \(v1\.31\.2\): kubeadm cannot downgrade/);
   });
 
   it('a cluster whose kube-apiserver version is unknown', () => {
-    expect(() => planUpgrade(modelOf([node('node01')]), parseMinor('1.32')!, emptyConfig())).toThrow(/no kube-apiserver version known/);
+    expect(() => planUpgrade(modelOf([node('node01')]), parseMinor('1.32')!, emptyConfig(), rules)).toThrow(/no kube-apiserver version known/);
   });
 
   it('has nothing to do when the cluster is at the target already', () => {
-    const same = planUpgrade(model, parseMinor('1.31')!, emptyConfig());
+    const same = planUpgrade(model, parseMinor('1.31')!, emptyConfig(), rules);
     expect(same.steps.map((s) => s.kind)).toEqual(['preflight']);
     expect(same.notes.at(-1)).toMatch(/already at 1\.31 and every kubelet with it/);
   });

@@ -24,6 +24,7 @@ function rule(
   return {
     id,
     category,
+    judges: category === 'drain' ? 'drain' : 'cluster',
     severity,
     description,
     remediation: `Follow the steps in the ${id} documentation.`,
@@ -33,7 +34,7 @@ function rule(
   };
 }
 
-export const reportDocs = new Map<string, string>([
+const reportDocs = new Map<string, string>([
   [
     'kubelet-version-skew',
     [
@@ -152,7 +153,7 @@ export const flagFindings: Finding[] = [
   }),
 ];
 
-export const suppressedFindings: Finding[] = [
+const suppressedFindings: Finding[] = [
   finding({
     ruleId: 'kubelet-version-skew',
     message: 'kubelet v1.27.2 on node legacy-gpu-1 is 3 minors older than kube-apiserver v1.30.2; allowed: v1.27 to v1.30.',
@@ -170,7 +171,7 @@ export const suppressedFindings: Finding[] = [
   }),
 ];
 
-export const targetSkipped: RunResult['skippedRules'] = [{ ruleId: 'upgrade-skips-minor', reason: 'needs an upgrade target (--target X.Y)' }];
+const targetSkipped: RunResult['skippedRules'] = [{ ruleId: 'upgrade-skips-minor', reason: 'needs an upgrade target (--target X.Y)' }];
 
 export const fixtures = {
   files: runResult({

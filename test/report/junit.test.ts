@@ -104,12 +104,12 @@ describe('junit format', () => {
     expect(xpath(file, 'string(/testsuites/@errors)')).toBe('1');
   });
 
-  it('escapes markup and drops characters XML cannot carry', () => {
+  it('escapes markup and writes characters XML cannot carry as visible escapes', () => {
     const result = runResult({
       findings: [finding({ ruleId: 'parse-error', message: 'a <b> & "c"\u0007 \'d\'', location: { file: 'x&y.yaml', line: 1, column: 1 } })],
     });
     const file = validate(formatJunit(result, context()));
-    expect(xpath(file, 'string(//failure/@message)')).toBe('a <b> & "c" \'d\'');
+    expect(xpath(file, 'string(//failure/@message)')).toBe('a <b> & "c"\\x07 \'d\'');
     expect(xpath(file, 'string(//testcase[failure]/@file)')).toBe('x&y.yaml');
   });
 

@@ -14,7 +14,7 @@ import {
   kubeletWindow,
   kubeProxyKubeletWindow,
   kubeProxyWindow,
-} from '../../rules/policy/skew.js';
+} from '../../src/facts/skew-policy.js';
 import unsupportedVersion from '../../rules/unsupported-version.js';
 import upgradeBlockedByKubeletSkew from '../../rules/upgrade-blocked-by-kubelet-skew.js';
 import upgradeSkipsMinor from '../../rules/upgrade-skips-minor.js';

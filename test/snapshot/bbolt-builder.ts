@@ -86,7 +86,7 @@ export function buildBbolt(spec: SyntheticDb): Buffer {
 }
 
 /** A leaf page: header, 16-byte elements, then each key followed by its value. */
-export function leafPage(id: number, elements: Element[]): Buffer {
+function leafPage(id: number, elements: Element[]): Buffer {
   const headerAndElements = 16 + elements.length * 16;
   const data = Buffer.concat(elements.flatMap((e) => [e.key, e.value]));
   const page = Buffer.alloc(headerAndElements + data.length);

@@ -10,7 +10,7 @@ export interface PageInfo {
 }
 
 /** Page headers in file order, skipping overflow pages. */
-export function pageHeaders(file: Buffer, pageSize = PAGE_SIZE, limit = Math.floor(file.length / pageSize)): PageInfo[] {
+function pageHeaders(file: Buffer, pageSize = PAGE_SIZE, limit = Math.floor(file.length / pageSize)): PageInfo[] {
   const pages: PageInfo[] = [];
   for (let id = 0; id < limit; ) {
     const at = id * pageSize;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileProvenance, Inputs, Provenance, RawObject } from '../../src/sources/types.js';
 
-export const FIXTURES = fileURLToPath(new URL('../../fixtures/sources/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/sources/', import.meta.url));
 
 export function fixture(name: string): string {
   return join(FIXTURES, name);

@@ -7,7 +7,7 @@ import { writeReport } from '../output.js';
 import { addOutputOptions } from '../scan-options.js';
 
 /** When the bundled demo cluster was "captured": fixed, so its output is the same every day. */
-export const DEMO_CAPTURED_AT = '2026-11-20T09:00:00Z';
+const DEMO_CAPTURED_AT = '2026-11-20T09:00:00Z';
 
 /** The demo's inputs: the cluster dump, the control-plane node's files, and the etcd backups. */
 export function demoRequest(cwd = process.cwd()) {

@@ -33,6 +33,8 @@ export function registerRules(program: Command): void {
         const near = rules.filter((r) => r.id.includes(id) || id.includes(r.id.split('-')[0] ?? '')).map((r) => r.id);
         throw new UsageError(`no rule "${id}"${near.length ? `; did you mean ${near.slice(0, 3).join(', ')}?` : ''} (kcheck rules lists them)`);
       }
-      process.stdout.write(readRuleDoc(id) ?? `${rule.id}: ${rule.description}\n\n${rule.remediation}\n`);
+      // The docs' `<!-- example: ... -->` comments tie examples to the fixtures the tests run; a reader needs none of them.
+      const doc = readRuleDoc(id)?.replace(/<!--[\s\S]*?-->\n?/g, '');
+      process.stdout.write(doc ?? `${rule.id}: ${rule.description}\n\n${rule.remediation}\n`);
     });
 }

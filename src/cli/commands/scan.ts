@@ -4,7 +4,8 @@ import { scanClusters, type LiveRequest, type ScanRequest } from '../pipeline.js
 import { combinedExitCode, writeReport, type OutputOptions } from '../output.js';
 import { UsageError } from '../../engine/errors.js';
 import { parseDuration } from '../../model/duration.js';
-import { addInputOptions, addOutputOptions } from '../scan-options.js';
+import { addInputOptions, addOutputOptions, parseSize } from '../scan-options.js';
+import { DUMP_COMMAND } from '../../predict/dump-command.js';
 
 export interface ScanFlags extends OutputOptions {
   root?: string;
@@ -22,6 +23,7 @@ export interface ScanFlags extends OutputOptions {
   allContexts?: boolean;
   requestTimeout?: string;
   timeout?: string;
+  maxResponseSize?: string;
 }
 
 function durationFlag(flag: string, text: string | undefined): number | undefined {
@@ -36,6 +38,10 @@ function liveFrom(flags: ScanFlags): LiveRequest | undefined {
   const asked = flags.live || flags.kubeconfig !== undefined || flags.context !== undefined || flags.allContexts;
   const requestTimeoutMs = durationFlag('--request-timeout', flags.requestTimeout);
   const timeoutMs = durationFlag('--timeout', flags.timeout);
+  const maxResponseBytes = flags.maxResponseSize === undefined ? undefined : parseSize(flags.maxResponseSize);
+  if (maxResponseBytes === null || maxResponseBytes === 0) {
+    throw new UsageError(`--max-response-size: "${flags.maxResponseSize}" is not a size (e.g. 512MiB, 1GiB)`);
+  }
   if (!asked) return undefined;
   return {
     ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
@@ -43,6 +49,7 @@ function liveFrom(flags: ScanFlags): LiveRequest | undefined {
     ...(flags.allContexts ? { allContexts: true } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
   };
 }
 
@@ -73,7 +80,8 @@ export function registerScan(program: Command, setExit: (code: number) => void):
   addOutputOptions(command, formatNames);
   command.addHelpText('after', `
 Examples:
-  kubectl get nodes,pods,pdb,deploy,rs,sts,ds -A -o yaml > cluster.yaml && kcheck scan cluster.yaml
+  ${DUMP_COMMAND}
+  kcheck scan cluster.yaml
   kcheck scan                                        the cluster of the current kubeconfig context
   kcheck scan --context prod --context staging       several clusters at once
   kcheck scan --root / --target 1.33                 on a control-plane node

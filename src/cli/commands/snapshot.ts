@@ -1,16 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { terminalLines, terminalText } from '../../report/escape-terminal.js';
 import { formatSnapshotTable, snapshotJson } from '../../report/snapshot-status.js';
 import { inspectSnapshot, readBackupFolders, SnapshotReadError, type SnapshotReport } from '../../sources/snapshot/index.js';
 
-export interface SnapshotCheck {
+interface SnapshotCheck {
   reports: SnapshotReport[];
   /** Files or folders that could not be read, with why. */
   unreadable: { what: string; reason: string }[];
 }
 
 /** Inspects each file as given; a folder is searched for snapshots as --backups searches it. */
-export async function checkSnapshots(paths: string[]): Promise<SnapshotCheck> {
+async function checkSnapshots(paths: string[]): Promise<SnapshotCheck> {
   const check: SnapshotCheck = { reports: [], unreadable: [] };
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
@@ -32,7 +33,7 @@ export async function checkSnapshots(paths: string[]): Promise<SnapshotCheck> {
 }
 
 /** 2 when something could not be read, 1 when a snapshot cannot be restored (corrupt, or not etcd), else 0. */
-export function snapshotExitCode(check: SnapshotCheck): 0 | 1 | 2 {
+function snapshotExitCode(check: SnapshotCheck): 0 | 1 | 2 {
   if (check.unreadable.length > 0) return 2;
   return check.reports.some((r) => r.verdict === 'corrupt' || r.verdict === 'not-etcd') ? 1 : 0;
 }
@@ -52,7 +53,7 @@ Exit codes: 0 every snapshot can be restored, 1 one is corrupt or not an etcd da
   command.action(async (files: string[], flags: { format: 'table' | 'json' }) => {
     const check = await checkSnapshots(files);
     process.stdout.write(flags.format === 'json' ? snapshotJson(check.reports) : formatSnapshotTable(check.reports));
-    for (const u of check.unreadable) process.stderr.write(`kcheck: ${u.what}: ${u.reason}\n`);
+    for (const u of check.unreadable) process.stderr.write(`kcheck: ${terminalText(u.what)}: ${terminalLines(u.reason)}\n`);
     setExit(snapshotExitCode(check));
   });
 }

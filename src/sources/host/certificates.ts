@@ -1,9 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { describeFsError } from '../manifests/fs-errors.js';
+import { isNode, YAMLParseError, type Document, type LineCounter } from 'yaml';
+import { composeYaml, TooDeepError } from '../../text/yaml-compose.js';
+import { HOST_FILE_MAX_BYTES } from '../open-file.js';
+import { isMissing, NodeRoot, rootReason } from '../root/node-root.js';
 import type { ParseProblem, ScanGap } from '../types.js';
-import { isMissing, underRoot } from './paths.js';
 import { readPemCertificates } from './pem.js';
 import type { CertificateFile } from './types.js';
 
@@ -27,52 +27,55 @@ interface Sink {
 /**
  * Every certificate under the root's /etc/kubernetes/pki (recursively) and
  * embedded in /etc/kubernetes/*.conf kubeconfigs: what `kubeadm certs
- * check-expiration` looks at.
+ * check-expiration` looks at. Links are followed inside the root only, and
+ * a folder reached twice (a link back up the tree) is walked once.
  */
-export async function readCertificates(root: string, sink: Sink): Promise<CertificatesRead> {
+export async function readCertificates(root: NodeRoot, sink: Sink): Promise<CertificatesRead> {
   const certificates: CertificateFile[] = [];
-  const pki = underRoot(root, PKI);
   let pkiFound = false;
   try {
-    pkiFound = (await stat(pki)).isDirectory();
+    pkiFound = (await root.stat(PKI)).isDirectory();
   } catch (err) {
-    if (!isMissing(err)) sink.gaps.push({ what: pki, reason: `cannot read: ${describeFsError(err)}`, affects: ['certificates'] });
+    if (!isMissing(err)) sink.gaps.push({ what: root.display(PKI), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
   }
-  if (pkiFound) await walkPki(root, PKI, certificates, sink);
+  if (pkiFound) await walkPki(root, PKI, certificates, sink, new Set());
   await readKubeconfigs(root, certificates, sink);
   return { pkiFound, certificates };
 }
 
-async function walkPki(root: string, dir: string, into: CertificateFile[], sink: Sink): Promise<void> {
-  const folder = underRoot(root, dir);
+async function walkPki(root: NodeRoot, dir: string, into: CertificateFile[], sink: Sink, visited: Set<string>): Promise<void> {
   let names: string[];
   try {
-    names = (await readdir(folder)).sort();
+    const info = await root.stat(dir);
+    const folder = `${info.dev}:${info.ino}`;
+    if (visited.has(folder)) return;
+    visited.add(folder);
+    names = (await root.list(dir)).sort();
   } catch (err) {
-    sink.gaps.push({ what: folder, reason: `cannot read: ${describeFsError(err)}`, affects: ['certificates'] });
+    sink.gaps.push({ what: root.display(dir), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
     return;
   }
   for (const name of names) {
     const path = posix.join(dir, name);
-    const file = underRoot(root, path);
     let info;
     try {
-      info = await stat(file);
+      info = await root.stat(path);
     } catch (err) {
-      sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ['certificates'] });
+      sink.gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
       continue;
     }
-    if (info.isDirectory()) await walkPki(root, path, into, sink);
-    else if (info.isFile() && CERTIFICATE_FILE.test(name)) await readCertificateFile(path, file, into, sink);
+    if (info.isDirectory()) await walkPki(root, path, into, sink, visited);
+    else if (CERTIFICATE_FILE.test(name)) await readCertificateFile(root, path, into, sink);
   }
 }
 
-async function readCertificateFile(path: string, file: string, into: CertificateFile[], sink: Sink): Promise<void> {
+async function readCertificateFile(root: NodeRoot, path: string, into: CertificateFile[], sink: Sink): Promise<void> {
+  const file = root.display(path);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await root.readFile(path, { limit: HOST_FILE_MAX_BYTES, what: 'a certificate file' })).toString('utf8');
   } catch (err) {
-    sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ['certificates'] });
+    sink.gaps.push({ what: file, reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
     return;
   }
   const { certificates, problems } = readPemCertificates(text);
@@ -80,24 +83,23 @@ async function readCertificateFile(path: string, file: string, into: Certificate
   for (const p of problems) sink.problems.push({ provenance: { type: 'file', file, line: p.line, column: 1 }, message: p.message });
 }
 
-async function readKubeconfigs(root: string, into: CertificateFile[], sink: Sink): Promise<void> {
-  const folder = underRoot(root, KUBECONFIG_DIR);
+async function readKubeconfigs(root: NodeRoot, into: CertificateFile[], sink: Sink): Promise<void> {
   let names: string[];
   try {
-    names = (await readdir(folder)).filter((n) => n.endsWith('.conf')).sort();
+    names = (await root.list(KUBECONFIG_DIR)).filter((n) => n.endsWith('.conf')).sort();
   } catch (err) {
-    if (!isMissing(err)) sink.gaps.push({ what: folder, reason: `cannot read: ${describeFsError(err)}`, affects: ['certificates'] });
+    if (!isMissing(err)) sink.gaps.push({ what: root.display(KUBECONFIG_DIR), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
     return;
   }
   for (const name of names) {
     const path = posix.join(KUBECONFIG_DIR, name);
-    const file = underRoot(root, path);
+    const file = root.display(path);
     let text: string;
     try {
-      if (!(await stat(file)).isFile()) continue;
-      text = await readFile(file, 'utf8');
+      if ((await root.stat(path)).isDirectory()) continue;
+      text = (await root.readFile(path, { limit: HOST_FILE_MAX_BYTES, what: 'a kubeconfig' })).toString('utf8');
     } catch (err) {
-      sink.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ['certificates'] });
+      sink.gaps.push({ what: file, reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
       continue;
     }
     readKubeconfig(text, path, file, into, sink);
@@ -106,8 +108,18 @@ async function readKubeconfigs(root: string, into: CertificateFile[], sink: Sink
 
 /** The certificates a kubeconfig embeds (`client-certificate-data`, `certificate-authority-data`: base64 of PEM). */
 function readKubeconfig(text: string, path: string, file: string, into: CertificateFile[], sink: Sink): void {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  // Composed with the manifest reader's depth limit: a kubeconfig nested a thousand levels deep is a problem here, not a crash.
+  let composed: ReturnType<typeof composeYaml>;
+  try {
+    composed = composeYaml(text);
+  } catch (err) {
+    if (!(err instanceof TooDeepError)) throw err;
+    sink.problems.push({ provenance: { type: 'file', file, line: 1, column: 1 }, message: `kubeconfig is not valid YAML: ${err.message}` });
+    return;
+  }
+  const { docs, lines } = composed;
+  const doc = docs[0] ?? composeYaml('{}').docs[0]!;
+  if (docs.length > 1) doc.errors.unshift(new YAMLParseError([docs[1]!.range[0], docs[1]!.range[0] + 1], 'MULTIPLE_DOCS', 'a kubeconfig is one YAML document'));
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     sink.problems.push({
@@ -116,7 +128,14 @@ function readKubeconfig(text: string, path: string, file: string, into: Certific
     });
     return;
   }
-  const config = doc.toJS() as { users?: unknown; clusters?: unknown } | null;
+  let config: { users?: unknown; clusters?: unknown } | null;
+  try {
+    config = doc.toJS() as typeof config;
+  } catch (err) {
+    // An alias to no anchor, or aliases expanding past the `yaml` package's limit: kubectl cannot read such a kubeconfig either.
+    sink.problems.push({ provenance: { type: 'file', file, line: 1, column: 1 }, message: `kubeconfig is not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+    return;
+  }
   const entries: { list: 'users' | 'clusters'; inner: 'user' | 'cluster'; field: 'client-certificate-data' | 'certificate-authority-data' }[] = [
     { list: 'users', inner: 'user', field: 'client-certificate-data' },
     { list: 'clusters', inner: 'cluster', field: 'certificate-authority-data' },

@@ -1,10 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
-import { describeFsError } from '../manifests/fs-errors.js';
-import { inspectSnapshot } from '../snapshot/inspect.js';
+import { refusal, UnreadableFile } from '../open-file.js';
+import { isMissing, NodeRoot, rootReason } from '../root/node-root.js';
+import { inspectOpenSnapshot } from '../snapshot/inspect.js';
 import { SnapshotReadError } from '../snapshot/types.js';
 import type { ScanGap } from '../types.js';
-import { isMissing, underRoot } from './paths.js';
 import type { EtcdDataDir } from './types.js';
 
 /** kubeadm's data dir is /var/lib/etcd; restores go beside it (/var/lib/etcd-from-backup in the Kubernetes docs). */
@@ -15,7 +15,7 @@ const DEFAULT_PARENT = '/var/lib';
  * beside them (and under /var/lib) that holds a `member/` folder: where
  * `etcdctl snapshot restore --data-dir` leaves a restore.
  */
-export async function readEtcdDataDirs(root: string, wired: string[], gaps: ScanGap[]): Promise<EtcdDataDir[]> {
+export async function readEtcdDataDirs(root: NodeRoot, wired: string[], gaps: ScanGap[]): Promise<EtcdDataDir[]> {
   const named = [...new Set(wired.map((p) => posix.normalize(p).replace(/(.)\/+$/, '$1')))];
   const dirs: EtcdDataDir[] = [];
   for (const path of named) dirs.push(await readDataDir(root, path, true, gaps));
@@ -30,53 +30,59 @@ export async function readEtcdDataDirs(root: string, wired: string[], gaps: Scan
   return dirs;
 }
 
-async function etcdSiblings(root: string, parent: string, gaps: ScanGap[]): Promise<string[]> {
-  const folder = underRoot(root, parent);
+async function etcdSiblings(root: NodeRoot, parent: string, gaps: ScanGap[]): Promise<string[]> {
   let names: string[];
   try {
-    names = await readdir(folder);
+    names = await root.list(parent);
   } catch (err) {
-    if (!isMissing(err)) gaps.push({ what: folder, reason: `cannot list etcd data dirs: ${describeFsError(err)}`, affects: ['host'] });
+    if (!isMissing(err)) gaps.push({ what: root.display(parent), reason: `cannot list etcd data dirs: ${rootReason(err)}`, affects: ['host'] });
     return [];
   }
   const found: string[] = [];
   for (const name of names.filter((n) => n.startsWith('etcd')).sort()) {
     const path = posix.join(parent, name);
-    const info = await stat(underRoot(root, path)).catch(() => null);
+    const info = await root.stat(path).catch(() => null);
     if (info?.isDirectory()) found.push(path);
   }
   return found;
 }
 
-async function readDataDir(root: string, path: string, wired: boolean, gaps: ScanGap[]): Promise<EtcdDataDir> {
-  const file = underRoot(root, path);
+async function readDataDir(root: NodeRoot, path: string, wired: boolean, gaps: ScanGap[]): Promise<EtcdDataDir> {
+  const file = root.display(path);
   const dir: EtcdDataDir = { path, file, exists: false, wired };
-  const info = await statOrGap(file, gaps);
+  const info = await statOrGap(root, path, gaps);
   if (!info?.isDirectory()) return dir;
   dir.exists = true;
-  const member = await statOrGap(underRoot(root, posix.join(path, 'member')), gaps);
+  const member = await statOrGap(root, posix.join(path, 'member'), gaps);
   if (member?.isDirectory()) dir.memberCreated = member.mtime.toISOString();
-  const dbFile = underRoot(root, posix.join(path, 'member', 'snap', 'db'));
-  const db = await statOrGap(dbFile, gaps);
-  if (!db?.isFile()) return dir;
+  const dbPath = posix.join(path, 'member', 'snap', 'db');
+  const dbFile = root.display(dbPath);
+  const db = await statOrGap(root, dbPath, gaps);
+  if (!db) return dir;
+  if (!db.isFile()) {
+    // etcd opens member/snap/db as its bbolt file; anything else there is a database nobody can read.
+    gaps.push({ what: dbFile, reason: `etcd's database cannot be read: ${refusal(db) ?? 'is not a regular file'}`, affects: ['host'] });
+    return dir;
+  }
   dir.database = { size: db.size, mtime: db.mtime.toISOString() };
   if (wired) {
     try {
       // Opened without bbolt's lock, so a running etcd never makes this wait.
-      dir.inspected = await inspectSnapshot(dbFile);
+      const opened = await root.open(dbPath);
+      dir.inspected = await inspectOpenSnapshot(opened.handle, dbFile);
     } catch (err) {
-      if (!(err instanceof SnapshotReadError)) throw err;
+      if (!(err instanceof SnapshotReadError || err instanceof UnreadableFile)) throw err;
       gaps.push({ what: dbFile, reason: `etcd's database cannot be read: ${err.reason}`, affects: ['host'] });
     }
   }
   return dir;
 }
 
-async function statOrGap(path: string, gaps: ScanGap[]) {
+async function statOrGap(root: NodeRoot, path: string, gaps: ScanGap[]): Promise<Stats | null> {
   try {
-    return await stat(path);
+    return await root.stat(path);
   } catch (err) {
-    if (!isMissing(err)) gaps.push({ what: path, reason: `cannot read: ${describeFsError(err)}`, affects: ['host'] });
+    if (!isMissing(err)) gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['host'] });
     return null;
   }
 }

@@ -1,3 +1,4 @@
+import { NodeRoot } from '../root/node-root.js';
 import { emptyInputs, type Inputs } from '../types.js';
 import { readCertificates } from './certificates.js';
 import { readEtcdDataDirs } from './data-dirs.js';
@@ -8,13 +9,15 @@ import type { HostQuestions } from './types.js';
  * What a control-plane node's root shows beyond its static pod manifests:
  * the etcd data directories etcd.yaml points at and the restored ones beside
  * them, whether the TLS files flags name exist, and every certificate kubeadm
- * manages. `questions` are the host paths the manifests name.
+ * manages. `questions` are the host paths the manifests name. Every path is
+ * resolved inside the root, links included.
  */
 export async function readHost(root: string, questions: HostQuestions): Promise<Inputs> {
   const inputs = emptyInputs();
-  const etcdDataDirs = await readEtcdDataDirs(root, questions.etcdDataDirs, inputs.gaps);
-  const files = await readHostFiles(root, questions.files, inputs.gaps);
-  const { pkiFound, certificates } = await readCertificates(root, inputs);
+  const node = new NodeRoot(root);
+  const etcdDataDirs = await readEtcdDataDirs(node, questions.etcdDataDirs, inputs.gaps);
+  const files = await readHostFiles(node, questions.files, inputs.gaps);
+  const { pkiFound, certificates } = await readCertificates(node, inputs);
   inputs.host = { root, files, etcdDataDirs, pkiFound, certificates };
   return inputs;
 }

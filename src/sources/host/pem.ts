@@ -29,8 +29,11 @@ export function readPemCertificates(text: string): { certificates: PemCertificat
   const certificates: PemCertificate[] = [];
   const problems: PemProblem[] = [];
   let index = 0;
+  let line = 1;
+  let counted = 0;
   for (const match of text.matchAll(BLOCK)) {
-    const line = text.slice(0, match.index).split('\n').length;
+    for (let at = text.indexOf('\n', counted); at !== -1 && at < match.index; at = text.indexOf('\n', at + 1)) line += 1;
+    counted = match.index;
     try {
       const x509 = new X509Certificate(match[0]);
       const notBefore = new Date(x509.validFrom);

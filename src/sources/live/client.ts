@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ClusterReadError } from './errors.js';
+import { describePath } from './resources.js';
 import { TransportError, type Transport } from './transport.js';
 
 export interface ClientOptions {
@@ -57,6 +58,9 @@ export function statusMessage(body: unknown): string | undefined {
   if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') return body.message;
   return undefined;
 }
+
+/** Failures that say what was read and what was wrong with it, rather than which request failed. */
+const BODY_CODES = new Set(['ETOOLARGE', 'EBADGZIP']);
 
 function parse(body: Buffer): unknown {
   if (body.length === 0) return undefined;
@@ -141,6 +145,7 @@ export class ApiClient {
         wait = retryAfterMs(response.headers, Date.now()) ?? this.backoff(tries - 1);
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
+        if (BODY_CODES.has(error.code)) throw new ClusterReadError(`cannot read ${this.target}: ${describePath(path)}: ${error.message}`);
         if (!RETRY_CODES.has(error.code)) {
           const tls = /CERT|SELF_SIGNED|SSL|TLS/.test(error.code) ? ` (${TLS_HINT})` : '';
           throw new ClusterReadError(`cannot read ${this.target}: GET ${path}: ${error.message}${tls}`);

@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, sep } from 'node:path';
 import { isIPv6 } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster, Context, User } from '@kubernetes/client-node';
 import { KubeconfigError, NO_KUBECONFIG_HINT } from './errors.js';
+import { parseExecConfig, type ExecConfig } from './exec-credential.js';
 
 export interface KubeconfigOptions {
   /** `--kubeconfig FILE`: that file only, as kubectl does. */
@@ -31,13 +32,15 @@ export interface ContextConfig {
   /** The context name, used as the cluster name in provenance and reports. */
   name: string;
   server: string;
-  /** A KubeConfig whose current context is this one (auth, TLS, exec plugins). */
+  /** A KubeConfig whose current context is this one (auth, TLS); its user carries no exec plugin. */
   config: KubeConfig;
+  /** The user's credential plugin, run by kcheck itself so that it can be bounded and cached. */
+  exec?: { user: string; config: ExecConfig };
 }
 
 /** https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/ */
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-export const IN_CLUSTER_CONTEXT = 'in-cluster';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const IN_CLUSTER_CONTEXT = 'in-cluster';
 
 function isFile(path: string): boolean {
   try {
@@ -56,6 +59,16 @@ function readFile(path: string): KubeConfig {
   } catch (error) {
     throw new KubeconfigError(`cannot read kubeconfig ${path}: ${(error as Error).message}`);
   }
+  // A plugin command with a path separator in it is relative to the file's
+  // folder, as kubectl resolves it (https://github.com/kubernetes/client-go/blob/32ce75a7d6bc6960fd048d3d1e3b34185418d8c8/tools/clientcmd/loader.go#L613-L615);
+  // a bare name is looked up on the PATH.
+  config.users = (config.users ?? []).map((user) => {
+    const exec: unknown = user.exec;
+    if (!exec || typeof exec !== 'object' || !('command' in exec) || typeof exec.command !== 'string') return user;
+    const command = exec.command;
+    if (!command.includes(sep) || isAbsolute(command)) return user;
+    return { ...user, exec: { ...exec, command: join(dirname(path), command) } };
+  });
   return config;
 }
 
@@ -162,6 +175,17 @@ export function contextConfig(loaded: LoadedKubeconfig, contextName?: string): C
     user = { name: `${name}/anonymous` };
     users = [...users, user];
   }
+  let exec: ContextConfig['exec'];
+  if (user.exec != null) {
+    if (user.authProvider) {
+      // As kubectl: https://github.com/kubernetes/client-go/blob/32ce75a7d6bc6960fd048d3d1e3b34185418d8c8/tools/clientcmd/validation.go#L309-L311
+      throw new KubeconfigError(`user "${user.name}" in kubeconfig ${loaded.origin} has both auth-provider and exec; only one is allowed`);
+    }
+    exec = { user: user.name, config: parseExecConfig(user.exec, user.name, loaded.origin) };
+    // client-node would run the plugin itself, for every request and with no time limit.
+    const withoutExec = { ...user, exec: undefined };
+    users = users.map((u) => (u === user ? withoutExec : u));
+  }
   const config = new KubeConfig();
   config.loadFromOptions({
     clusters: loaded.clusters,
@@ -169,5 +193,5 @@ export function contextConfig(loaded: LoadedKubeconfig, contextName?: string): C
     contexts: [{ ...context, user: user.name }],
     currentContext: name,
   });
-  return { name, server: cluster.server, config };
+  return { name, server: cluster.server, config, ...(exec ? { exec } : {}) };
 }

@@ -8,7 +8,9 @@ import { apiVersionOf, listPath } from './resources.js';
 
 export type ListOutcome =
   | { read: true; items: KubeObject[]; pages: number; restarts: number }
-  | { read: false; status: number; message: string };
+  | { read: false; status: number; message: string }
+  /** An answer that is not a list of objects: what was wrong with it. */
+  | { read: false; malformed: string };
 
 /**
  * How often an expired continue token may restart one list. A list that
@@ -23,9 +25,31 @@ export interface ListOptions {
   onObjects?: (count: number) => void;
 }
 
-function items(body: unknown): unknown[] {
-  if (body && typeof body === 'object' && 'items' in body && Array.isArray(body.items)) return body.items;
-  return [];
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a JSON array';
+  if (typeof value === 'object') return 'a JSON object';
+  return `a ${typeof value}`;
+}
+
+/**
+ * The items of one page, or what is wrong with the answer. An empty list
+ * is `"items": []`, or `"items": null` from a server that serialises Go's
+ * nil slice (https://pkg.go.dev/encoding/json#Marshal); no `items` at all,
+ * or items that are not objects, is not a list answer.
+ */
+function pageItems(body: unknown, path: string): { items: Record<string, unknown>[] } | { malformed: string } {
+  if (!isRecord(body)) return { malformed: `GET ${path} answered ${describe(body)}, not a list` };
+  if (!('items' in body)) return { malformed: `GET ${path} answered a list without "items"` };
+  if (body.items === null) return { items: [] };
+  if (!Array.isArray(body.items)) return { malformed: `GET ${path} answered a list whose "items" is ${describe(body.items)}, not an array` };
+  const bad = body.items.findIndex((item) => !isRecord(item));
+  if (bad !== -1) return { malformed: `GET ${path} answered a list whose item ${bad} is ${describe(body.items[bad])}, not an object` };
+  return { items: body.items as Record<string, unknown>[] };
 }
 
 function continueToken(body: unknown): string | undefined {
@@ -40,7 +64,8 @@ function continueToken(body: unknown): string | undefined {
  * https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks).
  * A continue token that expired (410 Gone) starts the list again from the top,
  * dropping what the earlier pass read so no object is counted twice. A 403 or
- * 404 is returned for the caller to turn into a gap.
+ * 404, or an answer that is not a list of objects, is returned for the caller
+ * to turn into a gap (what the earlier pages read is dropped).
  */
 export async function listAll(client: ApiClient, resource: ListedResource, options: ListOptions): Promise<ListOutcome> {
   const base = listPath(resource);
@@ -76,13 +101,13 @@ export async function listAll(client: ApiClient, resource: ListedResource, optio
       );
     }
     pages++;
-    const page = items(answer.body);
-    for (const item of page) {
-      if (item && typeof item === 'object' && !Array.isArray(item)) {
-        read.push(reduceObject(item as Record<string, unknown>, apiVersion, resource.kind));
-      }
+    const page = pageItems(answer.body, path);
+    if ('malformed' in page) {
+      options.onObjects?.(-read.length);
+      return { read: false, malformed: page.malformed };
     }
-    options.onObjects?.(page.length);
+    for (const item of page.items) read.push(reduceObject(item, apiVersion, resource.kind));
+    options.onObjects?.(page.items.length);
     token = continueToken(answer.body);
     if (!token) return { read: true, items: read, pages, restarts };
   }

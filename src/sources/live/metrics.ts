@@ -5,7 +5,7 @@
  * A live read converts every object to the version asked for, so this is how
  * a scan learns that clients still use a version about to be removed.
  */
-export const DEPRECATED_API_METRIC = 'apiserver_requested_deprecated_apis';
+const DEPRECATED_API_METRIC = 'apiserver_requested_deprecated_apis';
 
 /**
  * Keeps that metric's samples (and its HELP/TYPE lines) out of a /metrics

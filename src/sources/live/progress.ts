@@ -1,3 +1,5 @@
+import { showHidden } from '../../text/hidden-characters.js';
+
 /** Where the progress line goes: stderr, and only when it is a terminal. */
 export interface ProgressStream {
   isTTY?: boolean;
@@ -47,7 +49,8 @@ export class Progress {
     this.lastDraw = now;
     this.drawn = true;
     const objects = this.objects.toLocaleString('en-US');
-    this.stream.write(`\r\x1b[Kkcheck: reading ${this.label}: ${this.resourcesDone}/${this.resourcesTotal} resources, ${objects} objects`);
+    // The label is a kubeconfig context name: shown, never obeyed, by the terminal.
+    this.stream.write(`\r\x1b[Kkcheck: reading ${showHidden(this.label)}: ${this.resourcesDone}/${this.resourcesTotal} resources, ${objects} objects`);
   }
 
   /** Clears the line so the report starts on a clean one. */

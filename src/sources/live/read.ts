@@ -26,13 +26,16 @@ export interface LiveOptions extends KubeconfigOptions {
   progress?: ProgressStream | null;
   /** First and longest wait between retries, default 250 ms and 8 s. */
   backoffMs?: { base: number; max: number };
+  /** Largest answer read, on the wire and inflated (`--max-response-size`), default 512 MiB. */
+  maxResponseBytes?: number;
 }
 
-export const LIVE_DEFAULTS = {
+const LIVE_DEFAULTS = {
   requestTimeoutMs: 30_000,
   timeoutMs: 300_000,
   pageSize: 500,
   concurrency: 4,
+  maxResponseBytes: 512 * 1024 * 1024,
 } as const;
 
 /** Runs the tasks with at most `limit` of them in flight; the first failure rejects. */
@@ -59,10 +62,15 @@ function gap(context: string, what: string, reason: string, affects: ScanGap['af
 
 async function readContext(context: ContextConfig, options: LiveOptions, progress: Progress): Promise<Inputs> {
   const concurrency = options.concurrency ?? LIVE_DEFAULTS.concurrency;
-  const transport = httpTransport(context, concurrency);
+  const deadline = Date.now() + (options.timeoutMs ?? LIVE_DEFAULTS.timeoutMs);
+  const transport = httpTransport(context, {
+    maxSockets: concurrency,
+    maxResponseBytes: options.maxResponseBytes ?? LIVE_DEFAULTS.maxResponseBytes,
+    deadline,
+  });
   const client = new ApiClient(transport, `context "${context.name}" (${context.server})`, {
     requestTimeoutMs: options.requestTimeoutMs ?? LIVE_DEFAULTS.requestTimeoutMs,
-    deadline: Date.now() + (options.timeoutMs ?? LIVE_DEFAULTS.timeoutMs),
+    deadline,
     ...(options.backoffMs ? { baseBackoffMs: options.backoffMs.base, maxBackoffMs: options.backoffMs.max } : {}),
   });
   const provenance: LiveProvenance = { type: 'live', cluster: context.name };
@@ -95,6 +103,8 @@ async function readContext(context: ContextConfig, options: LiveOptions, progres
       });
       if (outcome.read) {
         listed.set(resource.resource, outcome.items.map(raw));
+      } else if ('malformed' in outcome) {
+        inputs.gaps.push(gap(context.name, resource.resource, outcome.malformed, resource.affects));
       } else if (outcome.status === 403) {
         inputs.gaps.push(gap(context.name, resource.resource, `forbidden: needs ${permission('list', resource)}`, resource.affects));
       } else {

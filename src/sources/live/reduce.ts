@@ -15,6 +15,8 @@ import type { KubeObject, ObjectMeta } from '../types.js';
  *   nodeInfo, capacity, allocatable and addresses; pods keep container
  *   statuses' name, image, ready and restartCount.
  * Anything else (the node's image list, env, probes, PDB disruptedPods...) goes.
+ * A field that is not of its API type (a `metadata` that is a string, a
+ * container list that is a mapping) is kept as it is: the model names it.
  */
 
 type Json = Record<string, unknown>;
@@ -23,11 +25,22 @@ function isRecord(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function pick(from: unknown, keys: readonly string[]): Json {
+/** The keys of a mapping; anything else as it is. */
+function pick(from: unknown, keys: readonly string[]): unknown {
+  if (!isRecord(from)) return from;
   const out: Json = {};
-  if (!isRecord(from)) return out;
   for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
   return out;
+}
+
+/** The keys of a mapping, nothing for a field that is not there; anything else as it is. */
+function pickPresent(from: unknown, keys: readonly string[]): unknown {
+  return from === undefined ? {} : pick(from, keys);
+}
+
+/** Each item of a list reduced; anything else as it is. */
+function eachOf(list: unknown, reduce: (item: unknown) => unknown): unknown {
+  return Array.isArray(list) ? list.map(reduce) : list;
 }
 
 const META_KEYS = [
@@ -44,10 +57,11 @@ const META_KEYS = [
 
 const OWNER_KEYS = ['apiVersion', 'kind', 'name', 'uid', 'controller'] as const;
 
-export function reduceMetadata(metadata: unknown): ObjectMeta {
-  const out = pick(metadata, META_KEYS);
-  const owners = isRecord(metadata) ? metadata.ownerReferences : undefined;
-  if (Array.isArray(owners)) out.ownerReferences = owners.map((o) => pick(o, OWNER_KEYS));
+function reduceMetadata(metadata: unknown): ObjectMeta {
+  if (metadata === undefined) return {};
+  if (!isRecord(metadata)) return metadata as ObjectMeta;
+  const out = pick(metadata, META_KEYS) as Json;
+  if (metadata.ownerReferences !== undefined) out.ownerReferences = eachOf(metadata.ownerReferences, (o) => pick(o, OWNER_KEYS));
   return out as ObjectMeta;
 }
 
@@ -87,59 +101,53 @@ const VOLUME_SOURCE_KEYS: Record<string, readonly string[]> = {
   secret: ['secretName'],
 };
 
-function reduceVolume(volume: unknown): Json {
-  const out: Json = pick(volume, ['name']);
-  if (!isRecord(volume)) return out;
+function reduceVolume(volume: unknown): unknown {
+  if (!isRecord(volume)) return volume;
+  const out = pick(volume, ['name']) as Json;
   for (const [type, source] of Object.entries(volume)) {
     if (type === 'name') continue;
     const keys = VOLUME_SOURCE_KEYS[type];
-    out[type] = keys ? pick(source, keys) : {};
+    out[type] = keys ? pick(source, keys) : isRecord(source) ? {} : source;
   }
   return out;
 }
 
-function reduceContainers(containers: unknown): Json[] | undefined {
-  return Array.isArray(containers) ? containers.map((c) => pick(c, CONTAINER_KEYS)) : undefined;
-}
-
-export function reducePodSpec(spec: unknown): Json {
-  const out = pick(spec, POD_SPEC_KEYS);
-  if (!isRecord(spec)) return out;
-  const containers = reduceContainers(spec.containers);
-  if (containers) out.containers = containers;
-  const init = reduceContainers(spec.initContainers);
-  if (init) out.initContainers = init;
-  if (Array.isArray(spec.volumes)) out.volumes = spec.volumes.map(reduceVolume);
+function reducePodSpec(spec: unknown): unknown {
+  if (!isRecord(spec)) return spec;
+  const out = pick(spec, POD_SPEC_KEYS) as Json;
+  for (const key of ['containers', 'initContainers'] as const) {
+    if (spec[key] !== undefined) out[key] = eachOf(spec[key], (c) => pick(c, CONTAINER_KEYS));
+  }
+  if (spec.volumes !== undefined) out.volumes = eachOf(spec.volumes, reduceVolume);
   return out;
 }
 
-function reduceTemplate(template: unknown): Json {
-  if (!isRecord(template)) return {};
-  return { metadata: pick(template.metadata, ['name', 'labels', 'annotations']), spec: reducePodSpec(template.spec) };
+function reduceTemplate(template: unknown): unknown {
+  if (!isRecord(template)) return template;
+  return { metadata: pickPresent(template.metadata, ['name', 'labels', 'annotations']), spec: template.spec === undefined ? {} : reducePodSpec(template.spec) };
 }
 
 const CONDITION_KEYS = ['type', 'status', 'reason'] as const;
 
 /** Scalars of a status (replicas, phase, disruptionsAllowed...) and its conditions. */
-function reduceStatus(status: unknown, extra: readonly string[] = []): Json | undefined {
-  if (!isRecord(status)) return undefined;
+function reduceStatus(status: unknown, extra: readonly string[] = []): unknown {
+  if (!isRecord(status)) return status;
   const out: Json = {};
   for (const [key, value] of Object.entries(status)) {
     if (value === null || typeof value !== 'object') out[key] = value;
   }
-  if (Array.isArray(status.conditions)) out.conditions = status.conditions.map((c) => pick(c, CONDITION_KEYS));
+  if (status.conditions !== undefined) out.conditions = eachOf(status.conditions, (c) => pick(c, CONDITION_KEYS));
   Object.assign(out, pick(status, extra));
   return out;
 }
 
 const CONTAINER_STATUS_KEYS = ['name', 'image', 'ready', 'restartCount', 'started'] as const;
 
-function reducePodStatus(status: unknown): Json | undefined {
-  const out = reduceStatus(status);
-  if (!out || !isRecord(status)) return out;
+function reducePodStatus(status: unknown): unknown {
+  if (!isRecord(status)) return status;
+  const out = reduceStatus(status) as Json;
   for (const key of ['containerStatuses', 'initContainerStatuses'] as const) {
-    const list = status[key];
-    if (Array.isArray(list)) out[key] = list.map((s) => pick(s, CONTAINER_STATUS_KEYS));
+    if (status[key] !== undefined) out[key] = eachOf(status[key], (s) => pick(s, CONTAINER_STATUS_KEYS));
   }
   return out;
 }
@@ -149,21 +157,19 @@ function withoutUndefined(object: Json): KubeObject {
   return object as KubeObject;
 }
 
-function reduceWorkloadSpec(kind: string, spec: unknown): Json | undefined {
-  if (!isRecord(spec)) return undefined;
+function reduceWorkloadSpec(kind: string, spec: unknown): unknown {
+  if (!isRecord(spec)) return spec;
   const out: Json = { ...spec };
   if (kind === 'CronJob') {
-    const job = isRecord(spec.jobTemplate) ? spec.jobTemplate : {};
-    const jobSpec = isRecord(job.spec) ? job.spec : {};
-    out.jobTemplate = {
-      metadata: pick(job.metadata, ['labels', 'annotations']),
-      spec: { ...jobSpec, template: reduceTemplate(jobSpec.template) },
-    };
+    const job = spec.jobTemplate;
+    if (!isRecord(job)) return out;
+    const jobSpec = isRecord(job.spec) ? { ...job.spec, template: reduceTemplate(job.spec.template) } : job.spec;
+    out.jobTemplate = { metadata: pickPresent(job.metadata, ['labels', 'annotations']), spec: jobSpec ?? {} };
     return out;
   }
   if ('template' in spec) out.template = reduceTemplate(spec.template);
-  if (Array.isArray(spec.volumeClaimTemplates)) {
-    out.volumeClaimTemplates = spec.volumeClaimTemplates.map((t) => ({ metadata: pick(isRecord(t) ? t.metadata : undefined, ['name']) }));
+  if (spec.volumeClaimTemplates !== undefined) {
+    out.volumeClaimTemplates = eachOf(spec.volumeClaimTemplates, (t) => (isRecord(t) ? { metadata: pickPresent(t.metadata, ['name']) } : t));
   }
   return out;
 }

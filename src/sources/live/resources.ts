@@ -11,6 +11,8 @@ export interface ListedResource {
   kind: string;
   /** Parts of the model left incomplete when this list cannot be read. */
   affects: ModelPart[];
+  /** Nodes and Namespaces belong to no namespace. */
+  clusterScoped?: true;
 }
 
 /**
@@ -19,9 +21,9 @@ export interface ListedResource {
  * come with the pods, so a pod gap also leaves the control plane partial.
  */
 export const LISTED_RESOURCES: readonly ListedResource[] = [
-  { resource: 'nodes', group: '', version: 'v1', kind: 'Node', affects: ['nodes'] },
+  { resource: 'nodes', group: '', version: 'v1', kind: 'Node', affects: ['nodes'], clusterScoped: true },
   { resource: 'pods', group: '', version: 'v1', kind: 'Pod', affects: ['pods', 'controlPlane'] },
-  { resource: 'namespaces', group: '', version: 'v1', kind: 'Namespace', affects: [] },
+  { resource: 'namespaces', group: '', version: 'v1', kind: 'Namespace', affects: [], clusterScoped: true },
   { resource: 'replicationcontrollers', group: '', version: 'v1', kind: 'ReplicationController', affects: ['workloads'] },
   { resource: 'deployments', group: 'apps', version: 'v1', kind: 'Deployment', affects: ['workloads'] },
   { resource: 'replicasets', group: 'apps', version: 'v1', kind: 'ReplicaSet', affects: ['workloads'] },
@@ -50,4 +52,22 @@ export function listPath(r: ListedResource): string {
 /** How the permission is named in gap reasons: `list on pods (core)`. */
 export function permission(verb: 'get' | 'list', r: { resource: string; group: string }): string {
   return `${verb} on ${r.resource} (${r.group || 'core'})`;
+}
+
+/**
+ * What a request path reads, for messages: `pods in all namespaces`,
+ * `deployments.apps in all namespaces` (kubectl's resource.group), `nodes`,
+ * `ConfigMap kube-system/kubeadm-config`.
+ */
+export function describePath(path: string): string {
+  const bare = path.split('?')[0] ?? path;
+  const listed = LISTED_RESOURCES.find((r) => listPath(r) === bare);
+  if (listed) {
+    const name = listed.group ? `${listed.resource}.${listed.group}` : listed.resource;
+    return listed.clusterScoped ? name : `${name} in all namespaces`;
+  }
+  if (bare === `/api/v1/namespaces/${KUBEADM_CONFIG.namespace}/configmaps/${KUBEADM_CONFIG.name}`) {
+    return `ConfigMap ${KUBEADM_CONFIG.namespace}/${KUBEADM_CONFIG.name}`;
+  }
+  return `GET ${bare}`;
 }

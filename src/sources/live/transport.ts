@@ -1,11 +1,14 @@
+import { constants } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterReadError } from './errors.js';
+import { ExecCredentialSource } from './exec-credential.js';
 import type { ContextConfig } from './kubeconfig.js';
 
 /** One HTTP answer, body read whole (a list page, not the whole list). */
-export interface Response {
+interface Response {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
@@ -53,16 +56,79 @@ async function credentials(config: KubeConfig): Promise<https.RequestOptions> {
   return options;
 }
 
-export function httpTransport(context: ContextConfig, maxSockets: number): Transport {
+type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
+
+/**
+ * Hands the plugin's credential to client-node as the user's: a bearer
+ * token, or a client certificate that ends up in the TLS agent (a proxy's
+ * agent too).
+ */
+function execAuthenticator(user: string, source: ExecCredentialSource): Authenticator {
+  return {
+    isAuthProvider: (u) => u?.name === user,
+    async applyAuthentication(_user, opts) {
+      const credential = await source.get();
+      const options = opts as https.RequestOptions;
+      if (credential.clientCertificateData && credential.clientKeyData) {
+        options.cert = credential.clientCertificateData;
+        options.key = credential.clientKeyData;
+      }
+      if (credential.token) options.headers = { ...options.headers, Authorization: `Bearer ${credential.token}` };
+    },
+  };
+}
+
+export interface TransportOptions {
+  /** Connections kept open to the API server at once. */
+  maxSockets: number;
+  /** Longest body read, compressed on the wire and inflated (`--max-response-size`). */
+  maxResponseBytes: number;
+  /** Epoch milliseconds at which the scan gives up (`--timeout`); bounds the credential plugin. */
+  deadline: number;
+}
+
+/** `512 MiB`, `1 GiB`, `1500000 bytes`: sizes as the flag takes them. */
+function formatSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+export function httpTransport(context: ContextConfig, transportOptions: TransportOptions): Transport {
+  const { maxSockets, maxResponseBytes } = transportOptions;
   const base = new URL(context.server);
   const prefix = base.pathname.replace(/\/+$/, '');
   const plain = base.protocol === 'http:';
+  // The plugin is told about the cluster as the kubeconfig has it, before authConfig's change.
+  const cluster = context.config.getCurrentCluster();
   const config = authConfig(context);
+  if (context.exec && cluster) {
+    const source = new ExecCredentialSource({ config: context.exec.config, user: context.exec.user, cluster, deadline: transportOptions.deadline });
+    config.addAuthenticator(execAuthenticator(context.exec.user, source));
+  }
   const proxied = Boolean(config.getCurrentCluster()?.proxyUrl);
+  // The body becomes one string before it is parsed, and V8's longest string
+  // is 24 bytes short of 512 MiB: past it Buffer#toString throws, and at
+  // 2 GiB it aborts the process. A larger limit cannot be honoured.
+  const limit = Math.min(maxResponseBytes, constants.MAX_STRING_LENGTH);
+  const tooLarge = (): TransportError =>
+    new TransportError(
+      maxResponseBytes <= 2 ** 29
+        ? `response body over ${formatSize(maxResponseBytes)} (--max-response-size)`
+        : `response body over 512 MiB, the longest text Node.js can parse (a larger --max-response-size cannot help)`,
+      'ETOOLARGE',
+    );
+  /** One agent per client certificate: a plugin may hand out a new one when the old one expires. */
   let agent: http.Agent | undefined;
+  let agentIdentity: string | undefined;
+  const retired: http.Agent[] = [];
 
   const agentFor = (options: https.RequestOptions): http.Agent => {
-    if (agent) return agent;
+    const identity = `${String(options.cert ?? '')}\n${String(options.key ?? '')}`;
+    if (agent && identity === agentIdentity) return agent;
+    if (agent) retired.push(agent);
+    agentIdentity = identity;
     if (proxied && options.agent) {
       // proxy-url in the kubeconfig: client-node's HTTP(S)/SOCKS proxy agent.
       agent = options.agent as http.Agent;
@@ -88,6 +154,7 @@ export function httpTransport(context: ContextConfig, maxSockets: number): Trans
       try {
         options = await credentials(config);
       } catch (error) {
+        if (error instanceof ClusterReadError) throw error;
         throw new TransportError(`cannot get credentials from the kubeconfig: ${(error as Error).message}`, 'ECREDENTIALS');
       }
       const headers = {
@@ -99,11 +166,13 @@ export function httpTransport(context: ContextConfig, maxSockets: number): Trans
       const request = plain ? http.request : https.request;
       return new Promise<Response>((resolve, reject) => {
         let settled = false;
+        let inflater: Gunzip | undefined;
         const fail = (error: TransportError): void => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
           req.destroy();
+          inflater?.destroy();
           reject(error);
         };
         const req = request(
@@ -117,22 +186,56 @@ export function httpTransport(context: ContextConfig, maxSockets: number): Trans
             agent: agentFor(options),
           },
           (res) => {
+            // The body is counted as it arrives, on the wire and inflated, and
+            // the read stops at the limit: a hostile or broken server cannot
+            // make kcheck hold more than that.
+            if (Number(res.headers['content-length']) > limit) {
+              fail(tooLarge());
+              return;
+            }
             const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            let size = 0;
+            let wire = 0;
+            const keep = (chunk: Buffer): void => {
+              if (settled) return;
+              size += chunk.length;
+              if (size > limit) {
+                fail(tooLarge());
+                return;
+              }
+              chunks.push(chunk);
+            };
+            const done = (): void => {
+              if (settled) return;
+              settled = true;
+              clearTimeout(timer);
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks, size) });
+            };
+            if (res.headers['content-encoding'] === 'gzip') {
+              inflater = createGunzip();
+              inflater.on('data', keep);
+              inflater.on('error', (error) => fail(new TransportError(`response body is not valid gzip: ${error.message}`, 'EBADGZIP')));
+              inflater.on('end', done);
+            }
+            res.on('data', (chunk: Buffer) => {
+              if (settled) return;
+              wire += chunk.length;
+              if (wire > limit) {
+                fail(tooLarge());
+                return;
+              }
+              if (!inflater) keep(chunk);
+              else if (!inflater.write(chunk)) {
+                res.pause();
+                inflater.once('drain', () => res.resume());
+              }
+            });
             res.on('error', (error: NodeJS.ErrnoException) => fail(new TransportError(error.message, error.code ?? 'ERESPONSE')));
             res.on('aborted', () => fail(new TransportError('connection closed while reading the response', 'ECONNRESET')));
             res.on('end', () => {
               if (settled) return;
-              let body = Buffer.concat(chunks);
-              try {
-                if (res.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-              } catch (error) {
-                fail(new TransportError(`response body is not valid gzip: ${(error as Error).message}`, 'EBADGZIP'));
-                return;
-              }
-              settled = true;
-              clearTimeout(timer);
-              resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+              if (inflater) inflater.end();
+              else done();
             });
           },
         );
@@ -146,6 +249,7 @@ export function httpTransport(context: ContextConfig, maxSockets: number): Trans
     },
     close() {
       agent?.destroy();
+      for (const old of retired.splice(0)) old.destroy();
     },
   };
 }

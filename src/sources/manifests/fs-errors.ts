@@ -18,6 +18,13 @@ export function describeFsError(err: unknown): string {
       return 'too many open files';
     case 'EIO':
       return 'input/output error';
+    case 'ENXIO':
+    case 'ENODEV':
+      return 'no such device (a socket or a device without a driver)';
+    case 'EAGAIN':
+      return 'would block (nothing to read yet)';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
     default:
       return err instanceof Error ? err.message : String(err);
   }

@@ -8,7 +8,7 @@ import { findManifestFiles } from './walk.js';
 
 export { streamManifests } from './stream.js';
 export type { ManifestEvent } from './events.js';
-export { readManifestFile, readManifestStream, STDIN } from './read-file.js';
+
 
 export interface ReadPathsOptions {
   /** What `-` reads; process.stdin when not given. */

@@ -1,5 +1,6 @@
 import { parseJsonAt } from './json-text.js';
 import type { Piece, Position, Splitter } from './pieces.js';
+import { MAX_DEPTH } from '../../text/yaml-compose.js';
 
 const OPEN_OBJECT = 0x7b; // {
 const CLOSE_OBJECT = 0x7d; // }
@@ -24,11 +25,14 @@ interface TopValue {
   /** Text of the top-level object with the items of its list left out. */
   parts: string[] | undefined;
   list: number | undefined;
+  /** Nested deeper than MAX_DEPTH outside the list's items: reported, not parsed. */
+  tooDeep: boolean;
 }
 
 interface Item {
   at: Position;
   parts: string[];
+  tooDeep: boolean;
 }
 
 /**
@@ -54,6 +58,8 @@ export class JsonSplitter implements Splitter {
   private top: TopValue | undefined;
   /** Stack depth at which the current list's items sit, or -1 outside a list. */
   private itemDepth = -1;
+  /** In a list's items: no item yet, or a comma seen and no item after it (`[,` and `,,` and `,]` are not JSON). */
+  private noItemSince: 'start' | 'comma' | null = null;
   private item: Item | undefined;
   /** Where, in the current chunk, the text being captured (item or envelope) resumes. */
   private segStart = 0;
@@ -95,7 +101,8 @@ export class JsonSplitter implements Splitter {
         continue;
       }
       if (depth === this.itemDepth && this.item === undefined && c !== COMMA && c !== CLOSE_ARRAY) {
-        this.item = { at: this.here(i), parts: [] };
+        this.noItemSince = null;
+        this.item = { at: this.here(i), parts: [], tooDeep: false };
         this.segStart = i;
       }
       switch (c) {
@@ -107,20 +114,24 @@ export class JsonSplitter implements Splitter {
           }
           break;
         case OPEN_OBJECT:
-          this.stack.push(c);
+          this.open(c, i);
           break;
         case OPEN_ARRAY:
           if (depth === 1 && this.stack[0] === OPEN_OBJECT && !this.expectKey && this.lastKey === 'items') {
             this.startItems(s, i);
           }
-          this.stack.push(c);
+          this.open(c, i);
           break;
         case CLOSE_OBJECT:
         case CLOSE_ARRAY:
           this.close(s, i);
           break;
         case COMMA:
-          if (depth === this.itemDepth) this.endItem(s, i);
+          if (depth === this.itemDepth) {
+            if (this.item === undefined && this.noItemSince !== null) this.out.push({ kind: 'problem', message: "invalid JSON: unexpected ',' in the list's items (a value must come first)", at: this.here(i) });
+            this.endItem(s, i);
+            this.noItemSince = 'comma';
+          }
           if (depth === 1) this.expectKey = true;
           break;
         case COLON:
@@ -142,26 +153,29 @@ export class JsonSplitter implements Splitter {
 
   end(): void {
     if (this.stack.length === 0 && !this.inString) return;
-    if (this.item) {
-      this.out.push({
-        kind: 'problem',
-        message: 'invalid JSON: unexpected end of input; this list item is not closed',
-        at: this.item.at,
-      });
-    } else if (this.top) {
-      this.out.push({
-        kind: 'problem',
-        message: 'invalid JSON: unexpected end of input; the value that starts here is not closed',
-        at: this.top.at,
-      });
+    const unclosed = this.item ?? this.top;
+    // A value nested too deep was reported where it got too deep.
+    if (unclosed && !unclosed.tooDeep) {
+      const what = this.item ? 'this list item is not closed' : 'the value that starts here is not closed';
+      this.out.push({ kind: 'problem', message: `invalid JSON: unexpected end of input; ${what}`, at: unclosed.at });
     }
-    if (this.top?.list !== undefined) this.out.push({ kind: 'list-end', list: this.top.list, envelope: undefined });
+    if (this.top?.list !== undefined) this.out.push({ kind: 'list-end', list: this.top.list, envelope: undefined, at: this.top.at });
   }
 
   take(): Piece[] {
     const taken = this.out;
     this.out = [];
     return taken;
+  }
+
+  /** Past MAX_DEPTH a value is reported once, where it gets too deep, and not parsed. */
+  private open(c: number, i: number): void {
+    this.stack.push(c);
+    if (this.stack.length <= MAX_DEPTH) return;
+    const holder = this.item ?? this.top;
+    if (!holder || holder.tooDeep) return;
+    holder.tooDeep = true;
+    this.out.push({ kind: 'problem', message: `collections nested more than ${MAX_DEPTH} levels deep; kcheck reads no deeper`, at: this.here(i) });
   }
 
   private here(i: number): Position {
@@ -175,16 +189,17 @@ export class JsonSplitter implements Splitter {
       this.garbage = false;
     }
     if (c === OPEN_OBJECT) {
-      this.top = { at: this.here(i), parts: [], list: undefined };
+      this.top = { at: this.here(i), parts: [], list: undefined, tooDeep: false };
       this.segStart = i;
       this.expectKey = true;
       this.lastKey = '';
       this.stack.push(c);
     } else if (c === OPEN_ARRAY) {
       this.lists += 1;
-      this.top = { at: this.here(i), parts: undefined, list: this.lists };
-      this.out.push({ kind: 'list-start', list: this.lists, envelope: undefined });
+      this.top = { at: this.here(i), parts: undefined, list: this.lists, tooDeep: false };
+      this.out.push({ kind: 'list-start', list: this.lists, envelope: undefined, at: this.top.at });
       this.itemDepth = 1;
+      this.noItemSince = 'start';
       this.stack.push(c);
     } else {
       const what = this.top ? 'text after the end of the JSON value' : 'text that is not JSON';
@@ -208,16 +223,19 @@ export class JsonSplitter implements Splitter {
     this.lists += 1;
     top.list = this.lists;
     this.itemDepth = 2;
+    this.noItemSince = 'start';
     // The fields before `items` (apiVersion and kind from the API server, which
     // writes them first) let items without their own kind be named right away.
     const head = parseJsonAt(top.parts.join('') + ']}', top.at);
-    this.out.push({ kind: 'list-start', list: top.list, envelope: head.ok ? head.value : undefined });
+    this.out.push({ kind: 'list-start', list: top.list, envelope: head.ok ? head.value : undefined, at: top.at });
   }
 
   private close(s: string, i: number): void {
     this.stack.pop();
     const depth = this.stack.length;
     if (depth === this.itemDepth - 1) {
+      if (this.item === undefined && this.noItemSince === 'comma') this.out.push({ kind: 'problem', message: "invalid JSON: a ',' before the list's closing ']' (a value must follow it)", at: this.here(i) });
+      this.noItemSince = null;
       this.endItem(s, i);
       this.itemDepth = -1;
       this.segStart = i;
@@ -230,6 +248,7 @@ export class JsonSplitter implements Splitter {
     if (!item) return;
     this.item = undefined;
     item.parts.push(s.slice(this.segStart, i));
+    if (item.tooDeep) return;
     const parsed = parseJsonAt(item.parts.join('').trimEnd(), item.at);
     const list = this.top?.list ?? 0;
     if (parsed.ok) this.out.push({ kind: 'list-item', list, value: parsed.value, at: item.at });
@@ -240,10 +259,15 @@ export class JsonSplitter implements Splitter {
     const top = this.top;
     if (!top) return;
     if (top.parts === undefined) {
-      if (top.list !== undefined) this.out.push({ kind: 'list-end', list: top.list, envelope: undefined });
+      if (top.list !== undefined) this.out.push({ kind: 'list-end', list: top.list, envelope: undefined, at: top.at });
       return;
     }
     top.parts.push(s.slice(this.segStart, i + 1));
+    if (top.tooDeep) {
+      top.parts = undefined;
+      if (top.list !== undefined) this.out.push({ kind: 'list-end', list: top.list, envelope: undefined, at: top.at });
+      return;
+    }
     const parsed = parseJsonAt(top.parts.join(''), top.at);
     top.parts = undefined;
     if (top.list === undefined) {
@@ -252,6 +276,6 @@ export class JsonSplitter implements Splitter {
     }
     // With the items left out, offsets past them no longer match the file: the envelope's start stands in.
     if (!parsed.ok) this.out.push({ kind: 'problem', message: parsed.message, at: top.at });
-    this.out.push({ kind: 'list-end', list: top.list, envelope: parsed.ok ? parsed.value : undefined });
+    this.out.push({ kind: 'list-end', list: top.list, envelope: parsed.ok ? parsed.value : undefined, at: top.at });
   }
 }

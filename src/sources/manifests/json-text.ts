@@ -21,7 +21,7 @@ export function parseJsonAt(text: string, start: Position): JsonParse {
 }
 
 /** File position of `offset` in a text that starts at `start`. */
-export function positionIn(text: string, offset: number, start: Position): Position {
+function positionIn(text: string, offset: number, start: Position): Position {
   let line = start.line;
   let lineStart = -1;
   const end = Math.min(offset, text.length);

@@ -13,6 +13,7 @@ function isKubeObject(value: unknown): value is KubeObject {
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a sequence';
+  if (isRecord(value)) return 'a mapping';
   if (typeof value === 'string') return 'a string';
   if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
   if (typeof value === 'boolean') return 'a boolean';
@@ -26,10 +27,24 @@ function notKubernetes(value: Record<string, unknown>): string {
   return `not a Kubernetes object (no ${missing})`;
 }
 
-/** managedFields (server-side apply bookkeeping) is often half of a dumped object and nothing reads it. */
+/**
+ * managedFields (server-side apply bookkeeping) is often half of a dumped
+ * object and nothing reads it. A `metadata` that is not a mapping stays as
+ * it is, for the model to report.
+ */
 function reduce(object: KubeObject): KubeObject {
-  if (object.metadata && 'managedFields' in object.metadata) delete object.metadata.managedFields;
+  if (isRecord(object.metadata) && 'managedFields' in object.metadata) delete object.metadata.managedFields;
   return object;
+}
+
+/**
+ * A `kind: ...List` whose `items` is not a list: kubectl reads its items
+ * only from a list (meta.IsListType), so none of them would be applied.
+ */
+function itemsNotAList(value: Record<string, unknown>): string | undefined {
+  const { kind, items } = value;
+  if (typeof kind !== 'string' || !kind.endsWith('List') || items === undefined || items === null || Array.isArray(items)) return undefined;
+  return `this ${kind} has items that are ${describe(items)}, not a list; none of it was read`;
 }
 
 interface ListInfo {
@@ -84,7 +99,9 @@ export class Judge {
   private *document(value: unknown, at: Position): Generator<ManifestEvent> {
     if (value === null || value === undefined) return;
     if (isKubeObject(value)) {
-      yield { type: 'object', object: reduce(value), at };
+      const notAList = itemsNotAList(value);
+      if (notAList) yield { type: 'problem', message: notAList, at };
+      else yield { type: 'object', object: reduce(value), at };
       return;
     }
     const versions = versionOutputOf(value);

@@ -1,9 +1,10 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
+import { refusal } from '../open-file.js';
 import type { ScanGap } from '../types.js';
 import { joinDisplay, onDisk } from './display-path.js';
 import { describeFsError } from './fs-errors.js';
 
-export const MANIFEST_FILE = /\.(?:ya?ml|json)$/i;
+const MANIFEST_FILE = /\.(?:ya?ml|json)$/i;
 
 /** Folders a scan never descends into: hidden ones (.git, .github, ...) and node_modules. */
 export function isSkippedFolder(name: string): boolean {
@@ -18,7 +19,9 @@ export interface FolderContents {
 /**
  * The *.yaml, *.yml and *.json files under a folder, recursively and sorted,
  * named as the user would (the folder as given + the relative path). Symbolic
- * links are followed; a folder reached twice is read once.
+ * links are followed; a folder reached twice is read once. A FIFO, device or
+ * socket with a manifest's name is a gap: only a path the user names is
+ * read as a stream.
  */
 export async function findManifestFiles(dir: string, cwd?: string): Promise<FolderContents> {
   const found: FolderContents = { files: [], gaps: [] };
@@ -48,22 +51,27 @@ async function walk(dir: string, cwd: string | undefined, visited: Set<string>, 
     const child = joinDisplay(dir, entry.name);
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
+    let special: string | null = null;
+    if (!isDirectory && !isFile) {
       try {
         const target = await stat(onDisk(child, cwd));
         isDirectory = target.isDirectory();
         isFile = target.isFile();
+        special = isDirectory || isFile ? null : refusal(target) ?? 'is not a regular file';
       } catch (err) {
         if (MANIFEST_FILE.test(entry.name)) {
-          found.gaps.push({ what: child, reason: `cannot read: ${describeFsError(err)} (broken symbolic link?)` });
+          found.gaps.push({ what: child, reason: `cannot read: ${describeFsError(err)}${entry.isSymbolicLink() ? ' (broken symbolic link?)' : ''}` });
         }
         continue;
       }
     }
+    const manifest = !entry.name.startsWith('.') && MANIFEST_FILE.test(entry.name);
     if (isDirectory) {
       if (!isSkippedFolder(entry.name)) await walk(child, cwd, visited, found);
-    } else if (isFile && !entry.name.startsWith('.') && MANIFEST_FILE.test(entry.name)) {
+    } else if (manifest && isFile) {
       found.files.push(child);
+    } else if (manifest && special) {
+      found.gaps.push({ what: child, reason: `cannot read: ${special}` });
     }
   }
 }

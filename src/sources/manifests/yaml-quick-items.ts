@@ -1,4 +1,5 @@
 import { load } from 'js-yaml';
+import { MAX_DEPTH } from '../../text/yaml-compose.js';
 import { YAML_12_CORE } from './yaml-core-schema.js';
 
 /** A list item read by js-yaml, with the line (1-based, in the text) and column where `yaml` places it. */
@@ -116,6 +117,8 @@ interface LineState {
   escapedBreak: boolean;
   /** Where the line's comment starts, or its length. */
   contentEnd: number;
+  /** The most flow collections open at once on the line. */
+  deepest: number;
 }
 
 /**
@@ -145,6 +148,7 @@ function screenLine(line: string, indent: number, open: LineState): boolean {
   open.blockIndicator = false;
   open.escapedBreak = false;
   open.contentEnd = line.length;
+  open.deepest = open.depth;
   for (let i = indent; i < line.length; i++) {
     const ch = line.charCodeAt(i);
     if (isWordCharacter(ch)) continue;
@@ -191,6 +195,7 @@ function screenLine(line: string, indent: number, open: LineState): boolean {
       open.quote = ch;
     } else if ((ch === LEFT_BRACKET || ch === LEFT_BRACE) && startsNode(before, open.depth > 0)) {
       open.depth += 1;
+      open.deepest = Math.max(open.deepest, open.depth);
     } else if ((ch === RIGHT_BRACKET || ch === RIGHT_BRACE) && open.depth > 0) {
       open.depth -= 1;
       if (codeAt(line, spacesEnd(line, i + 1)) === COLON) return false;
@@ -254,7 +259,7 @@ interface BlockScalar {
  */
 function plainEnough(lines: string[], itemIndent: number): boolean {
   let block: BlockScalar | undefined;
-  const open: LineState = { quote: 0, depth: 0, entry: 0, blockIndicator: false, escapedBreak: false, contentEnd: 0 };
+  const open: LineState = { quote: 0, depth: 0, entry: 0, blockIndicator: false, escapedBreak: false, contentEnd: 0, deepest: 0 };
   let openedBelow = 0;
   let valueBelow: number | undefined;
   let commentLeftOfValue = false;
@@ -293,6 +298,9 @@ function plainEnough(lines: string[], itemIndent: number): boolean {
       commentLeftOfValue = false;
     }
     if (line.length > LONGEST_SAFE_LINE || !screenLine(line, indent, open)) return false;
+    // Block collections nest at most two to a column (a sequence may sit at its key's column), flow ones inside them:
+    // an item that may be nested deeper than `yaml` is allowed to read is left to `yaml`, which says where.
+    if (2 * (open.entry + 1) + open.deepest > MAX_DEPTH) return false;
     if (!continued && emptyNestedEntry(line, indent, open.entry, itemIndent)) return false;
     if (open.quote !== 0 || open.depth > 0) {
       if (!continued) openedBelow = open.entry;

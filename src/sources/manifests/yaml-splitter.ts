@@ -1,5 +1,5 @@
-import type { Piece, Splitter } from './pieces.js';
-import { offsetLines, yamlDocumentPieces, yamlItemPieces, yamlValue, type LineMap } from './yaml-text.js';
+import type { Piece, Position, Splitter } from './pieces.js';
+import { ListAnchors, offsetLines, yamlDocumentPieces, yamlItemPieces, yamlListEnvelope, yamlValue, type LineMap } from './yaml-text.js';
 
 // A `---` or `...` at column 0 always ends a document: the YAML spec forbids
 // these markers inside content (c-forbidden, https://yaml.org/spec/1.2.2/#912-document-markers).
@@ -28,6 +28,10 @@ interface Document {
   itemIndent: number;
   item: Segment | undefined;
   list: number | undefined;
+  /** Where the items were cut out: how many envelope segments came before them, the first item's line, and whether the document is the sequence. */
+  itemsAt: { segment: number; line: number; rootSequence: boolean } | undefined;
+  /** Anchors the list's items define, for the later items that use them. */
+  anchors: ListAnchors | undefined;
 }
 
 function indentOf(line: string): number {
@@ -81,7 +85,18 @@ export class YamlSplitter implements Splitter {
   }
 
   private newDocument(): Document {
-    return { segments: [], hasContent: false, directives: false, mode: 'plain', held: [], itemIndent: 0, item: undefined, list: undefined };
+    return {
+      segments: [],
+      hasContent: false,
+      directives: false,
+      mode: 'plain',
+      held: [],
+      itemIndent: 0,
+      item: undefined,
+      list: undefined,
+      itemsAt: undefined,
+      anchors: undefined,
+    };
   }
 
   private line(raw: string): void {
@@ -102,7 +117,7 @@ export class YamlSplitter implements Splitter {
     if (doc.mode === 'items') this.itemsLine(line);
     else if (doc.mode === 'items-key') this.afterItemsKey(line);
     else if (!doc.hasContent && SEQUENCE_ENTRY.exec(line)?.[1] === '') {
-      this.startItems(0);
+      this.startItems(0, true);
       this.itemsLine(line);
     } else {
       this.envelopeLine(line);
@@ -129,7 +144,7 @@ export class YamlSplitter implements Splitter {
     const entry = SEQUENCE_ENTRY.exec(line);
     if (entry) {
       doc.held = [];
-      this.startItems(entry[1]?.length ?? 0);
+      this.startItems(entry[1]?.length ?? 0, false);
       this.itemsLine(line);
       return;
     }
@@ -141,15 +156,17 @@ export class YamlSplitter implements Splitter {
     this.envelopeLine(line);
   }
 
-  private startItems(indent: number): void {
+  private startItems(indent: number, rootSequence: boolean): void {
     const doc = this.doc;
     doc.mode = 'items';
     doc.itemIndent = indent;
     doc.hasContent = true;
     this.lists += 1;
     doc.list = this.lists;
+    doc.itemsAt = { segment: doc.segments.length, line: this.lineNo, rootSequence };
+    doc.anchors = new ListAnchors();
     const head = doc.segments.length > 0 ? yamlValue(this.segmentText(doc.segments)) : undefined;
-    this.out.push({ kind: 'list-start', list: doc.list, envelope: head });
+    this.out.push({ kind: 'list-start', list: doc.list, envelope: head, at: this.documentStart(doc) });
   }
 
   private itemsLine(line: string): void {
@@ -174,15 +191,15 @@ export class YamlSplitter implements Splitter {
     const item = doc.item;
     if (!item || doc.list === undefined) return;
     doc.item = undefined;
-    this.out.push(...yamlItemPieces(item.lines.join('\n'), offsetLines(item.firstLine), doc.list));
+    this.out.push(...yamlItemPieces(item.lines.join('\n'), offsetLines(item.firstLine), doc.list, doc.anchors));
   }
 
   private endDocument(): void {
     const doc = this.doc;
     this.endItem();
     if (doc.list !== undefined) {
-      const envelope = doc.segments.length > 0 ? this.parseEnvelope(doc.segments) : undefined;
-      this.out.push({ kind: 'list-end', list: doc.list, envelope });
+      const envelope = this.listEnvelope(doc);
+      this.out.push({ kind: 'list-end', list: doc.list, envelope, at: this.documentStart(doc) });
     } else if (doc.hasContent || doc.directives) {
       const text = this.segmentText(doc.segments);
       this.out.push(...yamlDocumentPieces(text, this.segmentLines(doc.segments), () => ++this.lists));
@@ -190,14 +207,26 @@ export class YamlSplitter implements Splitter {
     this.doc = this.newDocument();
   }
 
-  private parseEnvelope(segments: Segment[]): unknown {
-    const pieces = yamlDocumentPieces(this.segmentText(segments), this.segmentLines(segments), () => ++this.lists);
-    let envelope: unknown;
-    for (const piece of pieces) {
-      if (piece.kind === 'problem') this.out.push(piece);
-      else if (piece.kind === 'document') envelope = piece.value;
-    }
-    return envelope;
+  private documentStart(doc: Document): Position {
+    return { line: doc.segments[0]?.firstLine ?? doc.itemsAt?.line ?? this.lineNo, column: 1 };
+  }
+
+  /**
+   * The document around a list's items, read with one `- null` item where
+   * the items were: `yaml` then judges the document's shape as it would the
+   * whole (a block sequence at the top followed by a mapping, a sequence
+   * entry left of the items), and gives the envelope (apiVersion, kind, metadata).
+   */
+  private listEnvelope(doc: Document): unknown {
+    const at = doc.itemsAt;
+    if (!at) return undefined;
+    // A document that is only the sequence has nothing else to judge.
+    if (at.rootSequence && doc.segments.length === 0) return undefined;
+    const placeholder: Segment = { firstLine: at.line, lines: [`${' '.repeat(doc.itemIndent)}- null`] };
+    const segments = [...doc.segments.slice(0, at.segment), placeholder, ...doc.segments.slice(at.segment)];
+    const read = yamlListEnvelope(this.segmentText(segments), this.segmentLines(segments), at.rootSequence);
+    this.out.push(...read.problems);
+    return read.envelope;
   }
 
   private segmentText(segments: Segment[]): string {

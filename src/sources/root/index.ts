@@ -1,11 +1,13 @@
-import { readdir, stat } from 'node:fs/promises';
-import { joinDisplay } from '../manifests/display-path.js';
+import { stat } from 'node:fs/promises';
+import { posix } from 'node:path';
 import { describeFsError } from '../manifests/fs-errors.js';
 import { readManifestFile } from '../manifests/read-file.js';
+import { HOST_FILE_MAX_BYTES } from '../open-file.js';
 import { emptyInputs, type Inputs } from '../types.js';
+import { isMissing, NodeRoot, rootReason } from './node-root.js';
 
 /** kubeadm's default staticPodPath (the kubelet's `--pod-manifest-path`). */
-const MANIFESTS = ['etc', 'kubernetes', 'manifests'];
+const MANIFESTS = '/etc/kubernetes/manifests';
 
 /**
  * kubeadm keeps its configuration in the kubeadm-config ConfigMap, not on
@@ -13,17 +15,17 @@ const MANIFESTS = ['etc', 'kubernetes', 'manifests'];
  * --config` file under. /var/lib/kubelet/config.yaml is the kubelet's own
  * configuration and is not read here.
  */
-const KUBEADM_CONFIGS = [
-  ['etc', 'kubernetes', 'kubeadm-config.yaml'],
-  ['etc', 'kubernetes', 'kubeadm.yaml'],
-];
+const KUBEADM_CONFIGS = ['/etc/kubernetes/kubeadm-config.yaml', '/etc/kubernetes/kubeadm.yaml'];
 
-function under(root: string, parts: string[]): string {
-  return parts.reduce(joinDisplay, root);
-}
-
-function isMissing(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT';
+/** Reads one file kcheck found under the root: opened confined to it, refused unless regular. */
+async function readNodeManifest(root: NodeRoot, path: string, origin: 'static-pod-manifest' | 'kubeadm-config', inputs: Inputs): Promise<void> {
+  await readManifestFile(root.display(path), inputs, {
+    origin,
+    affects: ['controlPlane'],
+    fifo: 'refuse',
+    maxBytes: HOST_FILE_MAX_BYTES,
+    open: () => root.open(path),
+  });
 }
 
 /**
@@ -33,29 +35,29 @@ function isMissing(err: unknown): boolean {
  * https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/config/file.go).
  * So a `kube-apiserver.yaml.bak` left there is a second static pod.
  */
-async function readStaticPods(root: string, inputs: Inputs): Promise<void> {
-  const folder = under(root, MANIFESTS);
+async function readStaticPods(root: NodeRoot, inputs: Inputs): Promise<void> {
+  const folder = root.display(MANIFESTS);
   let names: string[];
   try {
-    names = (await readdir(folder)).filter((name) => !name.startsWith('.')).sort();
+    names = (await root.list(MANIFESTS)).filter((name) => !name.startsWith('.')).sort();
   } catch (err) {
     const reason = isMissing(err)
-      ? `no /etc/kubernetes/manifests under ${root}: is this a control-plane node's root?`
-      : `cannot read the static pod folder: ${describeFsError(err)}`;
+      ? `no /etc/kubernetes/manifests under ${root.root}: is this a control-plane node's root?`
+      : `cannot read the static pod folder: ${rootReason(err)}`;
     inputs.gaps.push({ what: folder, reason, affects: ['controlPlane'] });
     return;
   }
   let read = 0;
   for (const name of names) {
-    const file = joinDisplay(folder, name);
+    const path = posix.join(MANIFESTS, name);
     try {
-      // Like the kubelet, skip subfolders (and anything else that is not a file).
-      if (!(await stat(file)).isFile()) continue;
+      // The kubelet skips subfolders and logs anything else that is not a regular file; kcheck names it as unreadable.
+      if ((await root.stat(path)).isDirectory()) continue;
     } catch (err) {
-      inputs.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ['controlPlane'] });
+      inputs.gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['controlPlane'] });
       continue;
     }
-    await readManifestFile(file, inputs, { origin: 'static-pod-manifest' });
+    await readNodeManifest(root, path, 'static-pod-manifest', inputs);
     read += 1;
   }
   if (read === 0) {
@@ -67,16 +69,15 @@ async function readStaticPods(root: string, inputs: Inputs): Promise<void> {
   }
 }
 
-async function readKubeadmConfigs(root: string, inputs: Inputs): Promise<void> {
-  for (const parts of KUBEADM_CONFIGS) {
-    const file = under(root, parts);
+async function readKubeadmConfigs(root: NodeRoot, inputs: Inputs): Promise<void> {
+  for (const path of KUBEADM_CONFIGS) {
     try {
-      if (!(await stat(file)).isFile()) continue;
+      if ((await root.stat(path)).isDirectory()) continue;
     } catch (err) {
-      if (!isMissing(err)) inputs.gaps.push({ what: file, reason: `cannot read: ${describeFsError(err)}`, affects: ['controlPlane'] });
+      if (!isMissing(err)) inputs.gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['controlPlane'] });
       continue;
     }
-    await readManifestFile(file, inputs, { origin: 'kubeadm-config' });
+    await readNodeManifest(root, path, 'kubeadm-config', inputs);
   }
 }
 
@@ -100,7 +101,8 @@ export async function readRoot(dir: string): Promise<Inputs> {
     inputs.gaps.push({ what: dir, reason: `cannot read --root: ${describeFsError(err)}`, affects: ['controlPlane', 'host'] });
     return inputs;
   }
-  await readStaticPods(dir, inputs);
-  await readKubeadmConfigs(dir, inputs);
+  const root = new NodeRoot(dir);
+  await readStaticPods(root, inputs);
+  await readKubeadmConfigs(root, inputs);
   return inputs;
 }

@@ -1,5 +1,6 @@
 import { type Dirent, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileKind } from '../open-file.js';
 import type { ScanGap } from '../types.js';
 import { inspectSnapshot } from './inspect.js';
 import { type InspectOptions, type SnapshotReport, SnapshotReadError } from './types.js';
@@ -37,7 +38,7 @@ export async function readBackupFolders(dirs: string[], options: InspectOptions 
   return { snapshots, gaps };
 }
 
-export function looksLikeSnapshot(path: string): boolean {
+function looksLikeSnapshot(path: string): boolean {
   const name = basename(path);
   if (name.endsWith('.db') || name.startsWith('snapshot')) return true;
   return name === 'db' && basename(dirname(path)) === 'snap' && basename(dirname(dirname(path))) === 'member';
@@ -72,8 +73,16 @@ async function collect(dir: string, files: string[], gaps: ScanGap[], seen: Set<
       }
     }
     if (isDir) await collect(path, files, gaps, seen);
-    else if (isFile && looksLikeSnapshot(path)) files.push(path);
+    else if (looksLikeSnapshot(path)) {
+      if (isFile) files.push(path);
+      else gaps.push({ what: path, reason: await notRegular(path), affects: ['snapshots'] });
+    }
   }
+}
+
+async function notRegular(path: string): Promise<string> {
+  const st = await fs.stat(path).catch(() => null);
+  return st ? `is ${fileKind(st)}, not a snapshot file` : 'is not a regular file';
 }
 
 function reason(err: unknown): string {

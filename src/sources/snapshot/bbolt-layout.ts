@@ -16,7 +16,7 @@ export const BUCKET_LEAF_FLAG = 0x01;
 export const BUCKET_HEADER_SIZE = 16;
 
 export const MAGIC = 0xed0cdaed;
-export const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 2;
 /** meta.freelist when the freelist was not written (bbolt NoFreelistSync, which etcd sets). */
 export const NO_FREELIST = 0xffffffffffffffffn;
 /** bbolt page sizes seen in practice: the OS page size (4 KiB on x86-64, 16/64 KiB on some arm64). */

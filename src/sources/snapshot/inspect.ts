@@ -1,4 +1,6 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { fileKind, PROBE_FLAGS } from '../open-file.js';
 import { BUCKET_HEADER_SIZE, NO_FREELIST, type Meta } from './bbolt-layout.js';
 import { EtcdTally } from './etcd-tally.js';
 import { crossCheckFreelist, readFreelist, type Freelist } from './freelist.js';
@@ -21,24 +23,45 @@ const TRAILER_SIZE = 32;
 const SECTOR = 512;
 const DEFAULT_WORKER_HASH_THRESHOLD = 64 << 20;
 
+/** Why this is not read as a snapshot, or null for a regular file. */
+function notASnapshot(info: Stats): string | null {
+  if (info.isFile()) return null;
+  if (info.isDirectory()) return 'is a directory, not a snapshot file';
+  return `is ${fileKind(info)}, not a snapshot file`;
+}
+
 /**
  * Reads an etcd snapshot (or a raw `member/snap/db`) by offset and judges it:
  * meta pages, truncation, the SHA-256 trailer, every bucket tree, and etcd's own
  * figures. Opens the file read-only without a lock: bbolt's flock would make
- * this wait for a running etcd, as `etcdctl snapshot status` does.
+ * this wait for a running etcd, as `etcdctl snapshot status` does. Only a
+ * regular file is opened: a FIFO would wait for a writer and a device may
+ * never end, so both are refused before open(2), and after it by fstat of
+ * the descriptor (the path may change in between).
  * Rejects with SnapshotReadError only when the file cannot be read at all.
  */
 export async function inspectSnapshot(path: string, options: InspectOptions = {}): Promise<SnapshotReport> {
   let fh: FileHandle;
   try {
-    fh = await open(path, 'r');
+    const refused = notASnapshot(await stat(path));
+    if (refused) throw new SnapshotReadError(path, refused);
+    fh = await open(path, PROBE_FLAGS);
   } catch (err) {
+    if (err instanceof SnapshotReadError) throw err;
     throw new SnapshotReadError(path, fsReason(err));
   }
+  return inspectOpenSnapshot(fh, path, options);
+}
+
+/**
+ * inspectSnapshot on a file already opened (under --root, opened confined to
+ * the root). Closes `fh`.
+ */
+export async function inspectOpenSnapshot(fh: FileHandle, path: string, options: InspectOptions = {}): Promise<SnapshotReport> {
   try {
     const before = await fh.stat();
-    if (before.isDirectory()) throw new SnapshotReadError(path, 'is a directory, not a snapshot file');
-    if (!before.isFile()) throw new SnapshotReadError(path, 'is not a regular file');
+    const refused = notASnapshot(before);
+    if (refused) throw new SnapshotReadError(path, refused);
     const report = await inspectOpenFile(fh, path, before.size, before.mtime, options);
     const after = await fh.stat();
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {

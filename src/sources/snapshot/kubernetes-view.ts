@@ -9,9 +9,9 @@ import type { EncryptionKeyCount, KubernetesView, ResourceCount, ValueEncodings 
  * (encrypted at rest, https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/),
  * or are JSON (custom resources).
  */
-export const REGISTRY_PREFIX = '/registry/';
+const REGISTRY_PREFIX = '/registry/';
 
-export type ValueEncoding = keyof ValueEncodings;
+type ValueEncoding = keyof ValueEncodings;
 
 /** What the view keeps about a live key's latest value. */
 export interface LiveValue {

@@ -23,7 +23,7 @@ export interface SnapshotProblem {
   message: string;
 }
 
-export interface SnapshotTrailer {
+interface SnapshotTrailer {
   /** etcd appends a SHA-256 iff `size % 512 == 32` (etcdutl hasChecksum). */
   present: boolean;
   /** Hex digest stored in the last 32 bytes. */

@@ -26,6 +26,13 @@ describe('the progress line', () => {
     expect(out.text.endsWith('\r\x1b[K')).toBe(true);
   });
 
+  test('shows a hostile context name instead of letting the terminal obey it', () => {
+    const out = stream(true);
+    const progress = new Progress('prod\x1b]0;owned\x07\n::add-mask::x\u202e', out, 0);
+    progress.resourceDone();
+    expect(out.text).toBe('\r\x1b[Kkcheck: reading prod\\x1b]0;owned\\x07\\n::add-mask::x\\u202e: 1/0 resources, 0 objects');
+  });
+
   test('when stderr is not a terminal nothing is written', () => {
     const out = stream(false);
     const progress = new Progress('prod', out, 0);

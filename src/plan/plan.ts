@@ -1,0 +1,232 @@
+import type { Config } from '../engine/config.js';
+import { UsageError } from '../engine/errors.js';
+import { run } from '../engine/run.js';
+import type { Finding, Rule } from '../engine/types.js';
+import { apiserverRange, componentsNamed } from '../model/control-plane.js';
+import type { ClusterModel } from '../model/types.js';
+import { addMinors, formatVersion, minorDistance, minorOf, type Version } from '../model/version.js';
+import { podKey } from '../model/walks.js';
+import { drainCommand, flagsNeeded, simulateDrain, type DrainPrediction } from '../predict/drain.js';
+import {
+  ADMIN,
+  applyCommands,
+  backupCommands,
+  kubeadmInstallCommands,
+  nodeCommands,
+  upgradeNodeCommands,
+  type CommandBlock,
+} from './commands.js';
+import { afterDrain, afterUncordon, withControlPlaneAt, withCordon, withKubeadm, withKubelet, withTarget } from './state.js';
+import { chooseWorkerOrder, type WorkerOrder } from './worker-order.js';
+
+export type StepKind = 'preflight' | 'backup' | 'kubeadm' | 'apply' | 'control-plane-node' | 'node';
+
+/** How long a finding a step triggers lasts. */
+export interface FindingLifetime {
+  /** Number of the later step that clears it; null when it lasts to the end of the plan (or is about a drain). */
+  clearedAt: number | null;
+  /** Cleared before the minor's round is over: a state kubeadm's own procedure passes through. */
+  transient: boolean;
+}
+
+export interface PlanStep {
+  number: number;
+  /** The minor this step belongs to, e.g. `1.31`. */
+  minor: string;
+  kind: StepKind;
+  title: string;
+  node: string | null;
+  blocks: CommandBlock[];
+  /** Findings the cluster shows after this step that it did not show before (for drains: the drain rules on that drain). */
+  findings: Finding[];
+  /** For each of `findings`, at the same index: when the plan clears it. */
+  lifetimes: FindingLifetime[];
+  /** What the drain of this step's node would do. */
+  drain: DrainPrediction | null;
+  /** Findings present before the step that this step clears. */
+  resolved: Finding[];
+}
+
+export interface MinorRound {
+  minor: string;
+  /** True for rounds that only bring lagging kubelets up to the current control plane. */
+  catchUp: boolean;
+  workerOrder: WorkerOrder | null;
+}
+
+export interface UpgradePlan {
+  from: Version;
+  to: Version;
+  rounds: MinorRound[];
+  controlPlaneNodes: string[];
+  workers: string[];
+  steps: PlanStep[];
+  notes: string[];
+}
+
+const findingKey = (f: Finding): string =>
+  `${f.ruleId}\u0000${f.object ? `${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}` : ''}\u0000${f.message}`;
+
+const open = (findings: Finding[]): Finding[] => findings.filter((f) => !f.suppressed);
+
+interface Evaluator {
+  versionRules: Rule<any>[];
+  drainRules: Rule<any>[];
+  config: Config;
+}
+
+/** Steps in order, each judged by the real rules on the cluster as it would be then. */
+class PlanBuilder {
+  readonly steps: PlanStep[] = [];
+  private seen: Finding[] = [];
+
+  constructor(public state: ClusterModel, private readonly judge: Evaluator) {}
+
+  baseline(title: string, minor: string): void {
+    this.seen = open(run(this.state, this.judge.versionRules, this.judge.config).findings);
+    this.push({ minor, kind: 'preflight', title, node: null, blocks: [], findings: this.seen, lifetimes: this.seen.map(lasting), drain: null, resolved: [] });
+  }
+
+  /** Moves to a new state and records what changed in the version findings. */
+  step(partial: Omit<PlanStep, 'number' | 'findings' | 'lifetimes' | 'resolved'>, next: ClusterModel, drainFindings: Finding[] = []): void {
+    this.state = next;
+    const now = open(run(next, this.judge.versionRules, this.judge.config).findings);
+    const before = new Set(this.seen.map(findingKey));
+    const after = new Set(now.map(findingKey));
+    const findings = [...drainFindings, ...now.filter((f) => !before.has(findingKey(f)))];
+    this.push({
+      ...partial,
+      findings,
+      lifetimes: findings.map(lasting),
+      resolved: this.seen.filter((f) => !after.has(findingKey(f))),
+    });
+    this.seen = now;
+  }
+
+  /** A node's turn: the drain judged by the drain rules, then the kubelet upgraded and the node uncordoned. */
+  nodeTurn(node: string, v: Version, minor: string, kind: 'control-plane-node' | 'node', kubectlToo: boolean, title: string, withKubeadm = true): void {
+    const flags = flagsNeeded(this.state, node);
+    const draining: ClusterModel = { ...withCordon(this.state, node, true), drain: { nodes: [node], flags } };
+    const drainFindings = open(run(draining, this.judge.drainRules, this.judge.config).findings);
+    const drain = simulateDrain(this.state, node, flags);
+    const pending = new Set(drain.unplaced.map((u) => podKey(u.pod)));
+    const after = afterUncordon(withKubelet(afterDrain(this.state, drain), node, v, kubectlToo), node, pending);
+    const blocks = nodeCommands(node, v, drainCommand(node, flags), kind === 'node' && withKubeadm);
+    this.step({ minor, kind, title, node, blocks, drain }, after, drainFindings);
+  }
+
+  private push(step: Omit<PlanStep, 'number'>): void {
+    this.steps.push({ number: this.steps.length, ...step });
+  }
+
+  /** Marks each finding with the step that clears it. */
+  finish(): PlanStep[] {
+    for (const step of this.steps) {
+      step.findings.forEach((finding, i) => {
+        const key = findingKey(finding);
+        const clearing = this.steps.find((later) => later.number > step.number && later.resolved.some((r) => findingKey(r) === key));
+        if (clearing) step.lifetimes[i] = { clearedAt: clearing.number, transient: step.kind !== 'preflight' && clearing.minor === step.minor };
+      });
+    }
+    return this.steps;
+  }
+}
+
+const lasting = (): FindingLifetime => ({ clearedAt: null, transient: false });
+
+/** The step's findings with their lifetimes. */
+export function stepFindings(step: PlanStep): { finding: Finding; lifetime: FindingLifetime }[] {
+  return step.findings.map((finding, i) => ({ finding, lifetime: step.lifetimes[i] ?? lasting() }));
+}
+
+function controlPlaneNodes(model: ClusterModel): string[] {
+  const labelled = model.nodes.filter((n) => n.controlPlane).map((n) => n.name);
+  const hosting = componentsNamed(model, 'kube-apiserver').flatMap((c) => (c.node && model.nodes.some((n) => n.name === c.node) ? [c.node] : []));
+  return [...new Set([...labelled, ...hosting])].sort();
+}
+
+function kubeadmEvidence(model: ClusterModel): boolean {
+  return model.components.some((c) => c.source === 'kubeadm-config' || c.source === 'static-pod-image' || c.component === 'kubeadm');
+}
+
+/**
+ * The upgrade from the control plane's current minor to `target`, one minor at
+ * a time, in kubeadm's order (https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-upgrade/):
+ * etcd backup, kubeadm, `kubeadm upgrade apply` on the first control-plane
+ * node, `kubeadm upgrade node` on the others, each control-plane node's
+ * kubelet, then each worker's, one at a time. Each step is judged by the real
+ * rules on the cluster as it would be at that point.
+ */
+export function planUpgrade(model: ClusterModel, target: Version, config: Config, rules: Rule<any>[]): UpgradePlan {
+  const range = apiserverRange(model);
+  if (!range) {
+    throw new UsageError(
+      'no kube-apiserver version known: give the control plane\'s static pods (a dump of kube-system pods or --root), ' +
+        '`kubectl version -o yaml` output, or the kubeadm-config ConfigMap',
+    );
+  }
+  const from = range.oldest.version;
+  if (minorDistance(target, from) < 0) {
+    throw new UsageError(`--target ${minorOf(target)} is below the control plane (${formatVersion(from)}): kubeadm cannot downgrade; restore an etcd snapshot instead`);
+  }
+  const judge: Evaluator = {
+    versionRules: rules.filter((r) => r.judges === 'cluster'),
+    drainRules: rules.filter((r) => r.judges === 'drain'),
+    config,
+  };
+  const cps = controlPlaneNodes(model);
+  const first = cps[0] ?? 'the first control-plane node';
+  const workers = model.nodes.map((n) => n.name).filter((n) => !cps.includes(n)).sort();
+  const stackedEtcd = componentsNamed(model, 'etcd').length > 0;
+  const notes: string[] = [];
+  if (!kubeadmEvidence(model)) notes.push('nothing in the input shows kubeadm (no kubeadm-config, no static control-plane pods): the plan assumes a kubeadm cluster');
+  const precordoned = model.nodes.filter((n) => n.unschedulable).map((n) => n.name);
+  if (precordoned.length > 0) notes.push(`already cordoned before the upgrade: ${precordoned.join(', ')} (they take no evicted pods; the plan uncordons each after its upgrade)`);
+  notes.push(`package versions: x stands for the newest patch release of the minor (apt-cache madison lists them); kubeadm upgrades to its own version`);
+
+  const rounds: MinorRound[] = [];
+  const minors = Array.from({ length: minorDistance(target, from) }, (_, i) => addMinors(from, i + 1));
+  const plan = new PlanBuilder(withTarget({ ...model, drain: undefined }, minors[0] ?? target), judge);
+  plan.baseline(minors.length > 0 ? `Before the upgrade (judged against ${minorOf(minors[0]!)})` : 'Before the upgrade', minorOf(from));
+
+  // Kubelets older than the control plane are brought up to it first, one minor at a time.
+  const oldestKubelet = model.nodes.flatMap((n) => (n.kubeletVersion ? [n.kubeletVersion] : [])).sort((a, b) => minorDistance(a, b))[0];
+  if (oldestKubelet && minorDistance(from, oldestKubelet) > 0) {
+    for (let i = 1; i <= minorDistance(from, oldestKubelet); i++) {
+      const v = addMinors(oldestKubelet, i);
+      const lagging = (names: string[]) => names.filter((n) => {
+        const kubelet = plan.state.nodes.find((x) => x.name === n)?.kubeletVersion;
+        return kubelet && minorDistance(v, kubelet) > 0;
+      });
+      const order = chooseWorkerOrder(plan.state, lagging(workers));
+      rounds.push({ minor: minorOf(v), catchUp: true, workerOrder: order });
+      for (const node of [...lagging(cps), ...order.order]) {
+        // kubeadm stays at the control plane's minor: an older kubeadm cannot run `upgrade node` against it.
+        plan.nodeTurn(node, v, minorOf(v), cps.includes(node) ? 'control-plane-node' : 'node', false, `Catch up: drain ${node}, upgrade its kubelet to ${minorOf(v)}, uncordon`, false);
+      }
+    }
+  }
+
+  for (const v of minors) {
+    const minor = minorOf(v);
+    plan.step({ minor, kind: 'backup', title: `Back up etcd and the PKI on ${first} before ${minor}`, node: first, blocks: backupCommands(first, v, stackedEtcd), drain: null }, plan.state);
+    // From here on the cluster is judged against this minor (kubeadm's, etcd's and the kubelets' readiness for it).
+    plan.step({ minor, kind: 'kubeadm', title: `Upgrade kubeadm to ${minor} on ${first}`, node: first, blocks: kubeadmInstallCommands(first, v), drain: null }, withKubeadm(withTarget(plan.state, v), v));
+    plan.step({ minor, kind: 'apply', title: `kubeadm upgrade apply on ${first}`, node: first, blocks: applyCommands(first), drain: null }, withControlPlaneAt(plan.state, first, v, true));
+    for (const other of cps.slice(1)) {
+      plan.step({ minor, kind: 'apply', title: `kubeadm upgrade node on ${other}`, node: other, blocks: upgradeNodeCommands(other, v), drain: null }, withControlPlaneAt(plan.state, other, v, false));
+    }
+    for (const cp of cps) {
+      plan.nodeTurn(cp, v, minor, 'control-plane-node', cp === first, `Drain ${cp}, upgrade its kubelet and kubectl to ${minor}, uncordon`);
+    }
+    const order = chooseWorkerOrder(plan.state, workers);
+    rounds.push({ minor, catchUp: false, workerOrder: order });
+    for (const worker of order.order) {
+      plan.nodeTurn(worker, v, minor, 'node', false, `Drain ${worker}, upgrade kubeadm and its kubelet to ${minor}, uncordon`);
+    }
+  }
+  if (minors.length === 0 && rounds.length === 0) notes.push(`the control plane is already at ${minorOf(from)} and every kubelet with it: nothing to upgrade`);
+  return { from, to: target, rounds, controlPlaneNodes: cps, workers, steps: plan.finish(), notes };
+}
+
+export { ADMIN };
