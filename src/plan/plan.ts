@@ -8,7 +8,6 @@ import { addMinors, formatVersion, minorDistance, minorOf, type Version } from '
 import { podKey } from '../model/walks.js';
 import { drainCommand, flagsNeeded, simulateDrain, type DrainPrediction } from '../predict/drain.js';
 import {
-  ADMIN,
   applyCommands,
   backupCommands,
   kubeadmInstallCommands,
@@ -19,7 +18,7 @@ import {
 import { afterDrain, afterUncordon, withControlPlaneAt, withCordon, withKubeadm, withKubelet, withTarget } from './state.js';
 import { chooseWorkerOrder, type WorkerOrder } from './worker-order.js';
 
-export type StepKind = 'preflight' | 'backup' | 'kubeadm' | 'apply' | 'control-plane-node' | 'node';
+type StepKind = 'preflight' | 'backup' | 'kubeadm' | 'apply' | 'control-plane-node' | 'node';
 
 /** How long a finding a step triggers lasts. */
 export interface FindingLifetime {
@@ -47,7 +46,7 @@ export interface PlanStep {
   resolved: Finding[];
 }
 
-export interface MinorRound {
+interface MinorRound {
   minor: string;
   /** True for rounds that only bring lagging kubelets up to the current control plane. */
   catchUp: boolean;
@@ -229,4 +228,4 @@ export function planUpgrade(model: ClusterModel, target: Version, config: Config
   return { from, to: target, rounds, controlPlaneNodes: cps, workers, steps: plan.finish(), notes };
 }
 
-export { ADMIN };
+

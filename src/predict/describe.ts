@@ -3,7 +3,7 @@ import type { Pod, Resources } from '../model/types.js';
 const BINARY: [string, number][] = [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
 
 /** A quantity as kubectl shows it: cpu in cores or millicores, bytes with a binary suffix when exact. */
-export function formatQuantity(name: string, value: number): string {
+function formatQuantity(name: string, value: number): string {
   if (name === 'cpu') return value % 1000 === 0 ? String(value / 1000) : `${value}m`;
   for (const [suffix, size] of BINARY) if (value >= size && value % size === 0) return `${value / size}${suffix}`;
   return String(value);

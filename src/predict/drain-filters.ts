@@ -25,10 +25,10 @@ export const NO_FLAGS: DrainFlags = { ignoreDaemonsets: false, deleteEmptydirDat
 /** Every filter flag on: what each pod meets once the operator has given drain the flags it asks for. */
 export const PERMISSIVE_FLAGS: DrainFlags = { ignoreDaemonsets: true, deleteEmptydirData: true, force: true, disableEviction: false };
 
-export type DrainFilter = 'skipDeleted' | 'daemonSet' | 'mirror' | 'localStorage' | 'unreplicated';
+type DrainFilter = 'skipDeleted' | 'daemonSet' | 'mirror' | 'localStorage' | 'unreplicated';
 
 /** One filter's answer, as kubectl's PodDeleteStatus: Okay, Skip, Warning or Error. */
-export interface FilterStatus {
+interface FilterStatus {
   filter: DrainFilter;
   type: 'Okay' | 'Skip' | 'Warning' | 'Error';
   delete: boolean;
@@ -53,7 +53,7 @@ export interface FilterVerdict {
 }
 
 /** hasLocalStorage: an emptyDir volume, whatever its medium; hostPath and generic ephemeral volumes are not local storage to drain (filters.go#L164-L172). */
-export const hasEmptyDir = (pod: Pod): boolean => pod.volumes.some((v) => v.type === 'emptyDir');
+const hasEmptyDir = (pod: Pod): boolean => pod.volumes.some((v) => v.type === 'emptyDir');
 
 /**
  * isControllerRefDaemonSet (filters.go#L174-L178): the controller reference must say

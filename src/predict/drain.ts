@@ -1,6 +1,6 @@
 import type { ClusterModel, DrainFlags, Node, Pod, PodDisruptionBudget } from '../model/types.js';
 import { isFinished, nodeNamed, podKey } from '../model/walks.js';
-import { drainFilter, KUBECTL, PERMISSIVE_FLAGS, podsDrainLists, secondsSinceDeletion, type FilterVerdict } from './drain-filters.js';
+import { drainFilter, PERMISSIVE_FLAGS, podsDrainLists, secondsSinceDeletion, type FilterVerdict } from './drain-filters.js';
 import { EvictionBudget, namespaceTerminating, type EvictionAnswer } from './eviction.js';
 import { placePods, type Unplaced } from './placement.js';
 import { DUMP_COMMAND } from './dump-command.js';
@@ -16,13 +16,13 @@ export { NO_FLAGS } from './drain-filters.js';
  * evictPods and waitForDelete: https://github.com/kubernetes/kubectl/blob/v0.35.4/pkg/drain/drain.go#L271-L450).
  */
 
-export type DrainAction = 'evict' | 'delete' | 'skip' | 'refuse' | 'delete-forever';
+type DrainAction = 'evict' | 'delete' | 'skip' | 'refuse' | 'delete-forever';
 
 /** How a drain ends: kubectl exits 0 (completes), exits non-zero (stops), never returns (hangs); or the input cannot tell. */
-export type DrainOutcome = 'completes' | 'stops' | 'hangs' | 'unknown';
+type DrainOutcome = 'completes' | 'stops' | 'hangs' | 'unknown';
 
 /** How one pod's part of the drain ends. */
-export type PodEnd =
+type PodEnd =
   /** Evicted or deleted, and gone (or, in a dry run, accepted). */
   | 'gone'
   /** Left on the node (a DaemonSet pod with --ignore-daemonsets, a mirror pod, a pod past --skip-wait-for-delete-timeout). */
@@ -36,7 +36,7 @@ export type PodEnd =
   /** The input cannot tell. */
   | 'unknown';
 
-export type Destination =
+type Destination =
   | { node: string; capacityChecked: boolean }
   | { node: null; message: string; nodes: { node: string; reason: string }[] };
 
@@ -102,6 +102,8 @@ export interface DrainRunPrediction {
 
 const RETRY_DELAY_SECONDS = 5; // EvictErrorRetryDelay, pkg/cmd/drain/drain.go#L156
 const DEFAULT_GRACE_SECONDS = 30; // the API server's default terminationGracePeriodSeconds
+/** How long past its deletionTimestamp a pod on a Ready node may take to go before it counts as stuck. */
+const STUCK_AFTER_SECONDS = 300;
 
 /** Finalizers that Kubernetes' own controllers remove from pods. */
 const BUILT_IN_FINALIZERS = new Set(['batch.kubernetes.io/job-tracking']);
@@ -112,7 +114,7 @@ function byName(a: Pod, b: Pod): number {
 }
 
 /** A Go time.Duration as %v prints it: 5s, 1m0s, 1h30m0s. */
-export function goDuration(seconds: number): string {
+function goDuration(seconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
@@ -246,8 +248,9 @@ function deletionHoldUp(model: ClusterModel, pod: Pod, node: Node | undefined, f
   if (node?.ready === false && grace > 0) {
     return `node ${node.name} is not Ready: no kubelet confirms the pod stopped, so it stays Terminating and drain waits for it (--grace-period=0 removes it at once; --skip-wait-for-delete-timeout=N stops waiting)`;
   }
+  // Past its deletion time by more than the kubelet needs to report the pod gone: something holds it.
   const since = secondsSinceDeletion(model, pod);
-  if (since !== null && since > 0) {
+  if (since !== null && since > STUCK_AFTER_SECONDS) {
     return `already past its deletion time (deletionTimestamp ${pod.deletionTimestamp}, ${since}s before the capture) and still there: drain waits for it to go`;
   }
   return null;
@@ -261,6 +264,8 @@ interface NodeSection {
   lines: string[];
   /** The node's error, printed in the summary; null when it drained (or hangs). */
   error: string[] | null;
+  /** The error is a single one, not an aggregate (deletePods' wait). */
+  plain: boolean;
   hangs: boolean;
 }
 
@@ -280,8 +285,11 @@ function renderRun(sections: NodeSection[]): string[] {
   }
   if (failed.length === 0) return lines;
   lines.push('There are pending nodes to be drained:', ...failed.map((s) => ` ${s.node}`));
-  // An aggregate of one node's errors prints each error on a line; of several nodes, one line per node.
-  if (failed.length === 1) lines.push(...new Set(failed[0]!.error!));
+  // cmdutil.CheckErr: an aggregate of one node's errors prints each error on a line; a plain error (--disable-eviction's
+  // wait) gets "error: " before it; several nodes print one line per node
+  // (https://github.com/kubernetes/kubectl/blob/v0.35.4/pkg/cmd/util/helpers.go#L152-L220).
+  if (failed.length === 1 && failed[0]!.plain) lines.push(`error: ${failed[0]!.error![0]}`);
+  else if (failed.length === 1) lines.push(...new Set(failed[0]!.error!));
   else lines.push(...failed.map((s) => aggregate(s.error!)));
   return lines;
 }
@@ -502,6 +510,7 @@ function nodeSection(p: Planned, fates: PodFate[], flags: DrainFlags): NodeSecti
     cordonLine: `node/${p.node} ${node?.unschedulable ? 'already cordoned' : `cordoned${tail}`}`,
     lines: [],
     error: null,
+    plain: false,
     hangs: false,
   };
   if (!node) return section;
@@ -527,6 +536,12 @@ function nodeSection(p: Planned, fates: PodFate[], flags: DrainFlags): NodeSecti
     section.lines.push(`evicting pod ${namespace}/${name}${tail}`);
     const answer = f.eviction;
     if (answer?.result === 'refused') {
+      // A pod already deleting in a terminating namespace: kubectl takes the 403 without a word and waits (drain.go#L315-L319).
+      if (answer.reason === 'terminating-namespace' && f.pod.deleting) {
+        if (flags.dryRun !== 'server' && f.end === 'gone') section.lines.push(`pod/${name} evicted`);
+        else if (f.end === 'waits' && timeout > 0) errors.push(`error when waiting for pod "${name}" in namespace "${namespace}" to terminate: context deadline exceeded`);
+        continue;
+      }
       if (!answer.retried) {
         errors.push(`error when evicting pods/"${name}" -n "${namespace}": ${answer.message}`);
         continue;
@@ -562,6 +577,7 @@ function nodeSection(p: Planned, fates: PodFate[], flags: DrainFlags): NodeSecti
     const error = flags.disableEviction ? errors[0]! : aggregate(errors);
     if (remaining.length > 0) section.lines.push(`There are pending pods in node "${p.node}" when an error occurred: ${error}`, ...remaining.map((f) => `pod/${f.pod.name}`));
     section.error = flags.disableEviction ? [errors[0]!] : errors;
+    section.plain = flags.disableEviction;
     return section;
   }
   section.lines.push(`node/${p.node} drained${tail}`);
@@ -692,4 +708,4 @@ export function predictDrain(model: ClusterModel, nodeName: string, flags: Drain
   return prediction;
 }
 
-export { KUBECTL };
+

@@ -8,7 +8,7 @@ import { KUBECTL } from './drain-filters.js';
  * (https://github.com/kubernetes/kubernetes/blob/v1.35.4/pkg/registry/core/pod/storage/eviction.go).
  */
 
-export type RefusalReason = 'budget' | 'stale-budget' | 'multiple-budgets' | 'negative-budget' | 'terminating-namespace';
+type RefusalReason = 'budget' | 'stale-budget' | 'multiple-budgets' | 'negative-budget' | 'terminating-namespace';
 
 export type EvictionAnswer =
   | { result: 'allowed'; pdb: PodDisruptionBudget | null; note?: string }
@@ -33,9 +33,9 @@ export type EvictionAnswer =
  * (rest.Request maxRetries 10, with_retry.go checkWait: 429 and 5xx), sleeping the
  * seconds it names: https://github.com/kubernetes/client-go/blob/v0.35.4/rest/with_retry.go#L309-L319
  */
-export const CLIENT_GO_RETRIES = 10;
+const CLIENT_GO_RETRIES = 10;
 /** createTooManyRequestsError's Retry-After (eviction.go#L413-L421). */
-export const STALE_BUDGET_RETRY_AFTER = 10;
+const STALE_BUDGET_RETRY_AFTER = 10;
 
 /**
  * Pods that are Pending, finished or already deleting are evicted without
@@ -50,7 +50,7 @@ function ignoresPdbs(pod: Pod): string | null {
 const describePdb = (pdb: PodDisruptionBudget): string => `PodDisruptionBudget ${pdb.namespace}/${pdb.name}`;
 
 /** The PDB has a generation the disruption controller has not processed (never, when it has no status). */
-export function staleBudget(pdb: PodDisruptionBudget): boolean {
+function staleBudget(pdb: PodDisruptionBudget): boolean {
   return pdb.generation !== undefined && (pdb.observedGeneration ?? 0) < pdb.generation;
 }
 
@@ -59,7 +59,7 @@ export function namespaceTerminating(model: ClusterModel, namespace: string): bo
 }
 
 /** NamespaceLifecycle's refusal of a create in a terminating namespace (admission.go#L168-L183 in k8s.io/apiserver v0.35.4). */
-export function terminatingNamespaceMessage(pod: Pod): string {
+function terminatingNamespaceMessage(pod: Pod): string {
   return `pods "${pod.name}" is forbidden: unable to create new content in namespace ${pod.namespace} because it is being terminated`;
 }
 

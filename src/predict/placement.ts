@@ -11,7 +11,7 @@ import { isFinished, labelSelectorMatches, nodeMatchesAffinity, podKey, podsOnNo
  */
 
 /** What is left on a node for new pods, as the scheduler's cache counts it. */
-export interface NodeRoom {
+interface NodeRoom {
   node: Node;
   /** allocatable minus the requests of the pods already there; empty when allocatable is unknown. */
   free: Resources;
@@ -24,7 +24,7 @@ export interface NodeRoom {
   pods: Pod[];
 }
 
-export interface Placed {
+interface Placed {
   pod: Pod;
   node: string;
   /** False when the node's allocatable was not read: the pod was assumed to fit. */
@@ -53,7 +53,7 @@ const NOT_READY: Taint = { key: 'node.kubernetes.io/not-ready', effect: 'NoSched
 const UNSCHEDULABLE: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
 
 /** The scheduler plugins' reasons (pkg/scheduler/framework/plugins/*, v1.35.4). */
-export const SCHEDULER = {
+const SCHEDULER = {
   /** nodeunschedulable/node_unschedulable.go#L51 */
   unschedulable: 'node(s) were unschedulable',
   /** nodeaffinity/node_affinity.go#L64 */
@@ -76,14 +76,14 @@ export const SCHEDULER = {
  * TaintToleration's reason. Since kube-scheduler 1.35 (and 1.34.2, kubernetes/kubernetes#134740,
  * #135023) it no longer names the taint (tainttoleration/taint_toleration.go#L131); before, it did.
  */
-export function taintReason(model: ClusterModel, taint: Taint): string {
+function taintReason(model: ClusterModel, taint: Taint): string {
   const scheduler = model.components.find((c) => c.component === 'kube-scheduler' && c.version)?.version
     ?? model.components.find((c) => c.component === 'kube-apiserver' && c.version)?.version;
   const generic = scheduler && scheduler.major === 1 && (scheduler.minor >= 35 || (scheduler.minor === 34 && scheduler.patch >= 2));
   return generic ? 'node(s) had untolerated taint(s)' : `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
 }
 
-export function roomOn(model: ClusterModel, node: Node, leaving: Set<string> = new Set()): NodeRoom {
+function roomOn(model: ClusterModel, node: Node, leaving: Set<string> = new Set()): NodeRoom {
   const capacityKnown = Object.keys(node.allocatable).length > 0;
   const free: Resources = { ...node.allocatable };
   const hostPorts = new Set<number>();
@@ -151,16 +151,6 @@ function nodeLocalReason(model: ClusterModel, pod: Pod, room: NodeRoom, cordoned
     return SCHEDULER.volumeNodeAffinity;
   }
   return null;
-}
-
-/**
- * Why the scheduler would not put the pod on this node, in the order its
- * filter plugins run and in their words; null when it fits. The filters
- * that look at the other pods (topology spread, pod affinity) need
- * `placePods`; this one judges the node on its own.
- */
-export function whyNot(model: ClusterModel, pod: Pod, room: NodeRoom, cordoned: boolean): string | null {
-  return nodeLocalReason(model, pod, room, cordoned);
 }
 
 /** `0/3 nodes are available: 1 Insufficient cpu, 2 node(s) were unschedulable.` (the scheduler's FitError text). */

@@ -9,7 +9,7 @@ import { labelSelectorMatches, podKey } from '../model/walks.js';
  * https://kubernetes.io/docs/concepts/extend-kubernetes/api-extension/apiserver-aggregation/).
  */
 
-export interface ServedFrom {
+interface ServedFrom {
   service: ServiceRef;
   /** The Service's ready endpoints: ready pods its selector matches, in its namespace. */
   endpoints: Pod[];
@@ -17,12 +17,12 @@ export interface ServedFrom {
   known: boolean;
 }
 
-export function serviceNamed(model: ClusterModel, ref: ServiceRef): Service | undefined {
+function serviceNamed(model: ClusterModel, ref: ServiceRef): Service | undefined {
   return (model.services ?? []).find((s) => s.namespace === ref.namespace && s.name === ref.name);
 }
 
 /** The Service's ready endpoints as the EndpointSlice controller derives them from its selector. */
-export function servedFrom(model: ClusterModel, ref: ServiceRef): ServedFrom {
+function servedFrom(model: ClusterModel, ref: ServiceRef): ServedFrom {
   const service = serviceNamed(model, ref);
   if (!service?.selector || Object.keys(service.selector).length === 0) return { service: ref, endpoints: [], known: false };
   const selector = { matchLabels: service.selector };

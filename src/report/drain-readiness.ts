@@ -1,7 +1,7 @@
 import type { Finding, RuleMeta } from '../engine/types.js';
 import type { ClusterModel, ObjectRef } from '../model/types.js';
 
-export type DrainState = 'blocked' | 'attention' | 'ready';
+type DrainState = 'blocked' | 'attention' | 'ready';
 
 export interface NodeDrainReadiness {
   node: string;
@@ -19,7 +19,7 @@ export interface DrainReadiness {
 }
 
 /** Drain rules: the `drain` category, or a `drain-` id for rules the context does not list. */
-export function isDrainFinding(finding: Finding, rules: Map<string, RuleMeta<unknown>>): boolean {
+function isDrainFinding(finding: Finding, rules: Map<string, RuleMeta<unknown>>): boolean {
   const category = rules.get(finding.ruleId)?.category;
   return category !== undefined ? category === 'drain' : finding.ruleId.startsWith('drain-');
 }

@@ -33,14 +33,14 @@ export function drainVerdict(p: DrainPrediction): string {
 }
 
 /** One line on how the whole `kubectl drain` ends, for several nodes. */
-export function drainRunVerdict(run: DrainRunPrediction): string {
+function drainRunVerdict(run: DrainRunPrediction): string {
   if (run.nodes.length === 1) return drainVerdict(run.nodes[0]!);
   const word = { completes: 'drain completes', stops: 'drain stops', hangs: 'drain hangs', unknown: 'cannot tell whether the drain completes' }[run.outcome];
   return `${word}: ${run.outcomeReason}`;
 }
 
 /** What a gate reads: the outcome and kubectl's exit status. */
-export function outcomeLine(run: DrainRunPrediction): string {
+function outcomeLine(run: DrainRunPrediction): string {
   const exit = run.exitCode === 0 ? 'kubectl exits 0' : run.outcome === 'hangs' ? 'kubectl never returns' : run.outcome === 'stops' ? 'kubectl exits 1' : 'kcheck cannot tell';
   return `Outcome: ${run.outcome} (${exit}; kcheck drain exits ${run.exitCode})`;
 }
@@ -61,7 +61,7 @@ const ACTION_STYLE: Record<PodFate['action'], keyof Paint | null> = {
 };
 
 /** The pod-by-pod table and what to run, as text. */
-export function formatDrainText(p: DrainPrediction, color = false, withKubectlOutput = true): string {
+function formatDrainText(p: DrainPrediction, color = false, withKubectlOutput = true): string {
   const c = paint(color);
   const out: string[] = [`${c.bold(t(drainCommand(p.node, p.flags)))}: ${t(drainVerdict(p))}`, ''];
   if (!p.nodeFound) return `${out.join('\n')}\n`;

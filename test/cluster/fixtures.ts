@@ -481,7 +481,7 @@ export const DRAIN_SCENARIOS = {
 } as const satisfies Record<string, DrainScenario>;
 
 /** The finalizer that holds the scenarios' terminating pods: nothing in the test cluster removes it. */
-export const HOLD_FINALIZER = 'kcheck.test/hold';
+const HOLD_FINALIZER = 'kcheck.test/hold';
 
 interface ScenarioPod {
   name: string;

@@ -1,6 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,21 +10,13 @@ import { CONFIG_MAX_BYTES, MANIFEST_MAX_BYTES, openForReading, readOpened } from
 import { inspectSnapshot } from '../../src/sources/snapshot/index.js';
 import { emptyInputs } from '../../src/sources/types.js';
 import { rules } from '../../rules/index.js';
-import { gapsOf, kcheck, mkfifo, mknodZero, noStackTrace } from './file-cli.js';
+import { gapsOf, kcheck, mkfifo, canMakeDevices, mknodZero, noStackTrace } from './file-cli.js';
 import { withTempDir } from './helpers.js';
 
 const NOW = ['--now', '2026-11-20T00:00:00Z'];
 const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n';
 /** A Node whose kubelet is long past end of life: a warning (exit 0 by default), so the object was read. */
 const OLD_NODE = 'apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\nstatus:\n  nodeInfo:\n    kubeletVersion: v1.20.1\n';
-
-/** Whether this system lets the tests make device nodes (root with CAP_MKNOD, as in CI). */
-const canMakeDevices = ((): boolean => {
-  const probe = join(tmpdir(), `kcheck-mknod-probe-${process.pid}`);
-  const made = mknodZero(probe);
-  rmSync(probe, { force: true });
-  return made;
-})();
 
 /** Writes `text` into a FIFO once a reader opens it (opening for writing waits for one). */
 async function feed(fifo: string, text: string): Promise<void> {

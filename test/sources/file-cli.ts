@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface Run {
   /** null when the run had to be stopped (it would have hung). */
@@ -61,6 +63,14 @@ export function mkfifo(path: string): void {
 export function mknodZero(path: string): boolean {
   return spawnSync('mknod', [path, 'c', '1', '5']).status === 0 && existsSync(path);
 }
+
+/** Whether this system lets the tests make device nodes (root with CAP_MKNOD, as in CI). */
+export const canMakeDevices = ((): boolean => {
+  const probe = join(tmpdir(), `kcheck-mknod-probe-${process.pid}`);
+  const made = mknodZero(probe);
+  rmSync(probe, { force: true });
+  return made;
+})();
 
 export function gapsOf(run: Run): { what: string; reason: string }[] {
   const report = JSON.parse(run.stdout) as { incomplete: { gaps: { what: string; reason: string }[] } | null };

@@ -1,6 +1,4 @@
-import { rmSync } from 'node:fs';
 import { copyFile, cp, mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCertificates } from '../../src/sources/host/certificates.js';
@@ -11,7 +9,7 @@ import { readRoot } from '../../src/sources/root/index.js';
 import { NodeRoot } from '../../src/sources/root/node-root.js';
 import { MAX_SYMLINKS, resolveInRoot } from '../../src/sources/root/resolve.js';
 import type { ScanGap } from '../../src/sources/types.js';
-import { gapsOf, kcheck, mkfifo, mknodZero, noStackTrace } from './file-cli.js';
+import { gapsOf, kcheck, mkfifo, canMakeDevices, mknodZero, noStackTrace } from './file-cli.js';
 import { fixture, withTempDir } from './helpers.js';
 
 const CONTROL_PLANE = fixture('root/control-plane');
@@ -20,13 +18,6 @@ const PEMS = new URL('../../fixtures/rules/etcd-tls-files-missing/fail-apiserver
 const INSIDE_PEM = join(PEMS, 'etcd/ca.crt');
 const INSIDE_SUBJECT = 'CN=etcd-ca';
 const OUTSIDE_PEM = join(PEMS, 'apiserver-kubelet-client.crt');
-
-const canMakeDevices = ((): boolean => {
-  const probe = join(tmpdir(), `kcheck-mknod-probe-${process.pid}`);
-  const made = mknodZero(probe);
-  rmSync(probe, { force: true });
-  return made;
-})();
 
 async function place(path: string, from: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

@@ -32,7 +32,7 @@ export async function runPlan(request: ScanRequest): Promise<PlanRun> {
   return { scan: read, plan, exitCode: planExitCode(plan, read, read.failOn, request.allowIncomplete === true) };
 }
 
-export function formatPlanRun(run: PlanRun, format: string, color: boolean): string {
+function formatPlanRun(run: PlanRun, format: string, color: boolean): string {
   if (format === 'json') return formatPlanJson(run.plan);
   if (format === 'markdown') return formatPlanMarkdown(run.plan);
   return formatPlanText(run.plan, color);
