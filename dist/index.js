@@ -50370,6 +50370,7 @@ var DUMP_COMMAND = "kubectl get nodes,namespaces,pods,pdb,deploy,rs,sts,ds,jobs,
 // src/predict/drain.ts
 var RETRY_DELAY_SECONDS = 5;
 var DEFAULT_GRACE_SECONDS = 30;
+var STUCK_AFTER_SECONDS = 300;
 var BUILT_IN_FINALIZERS = /* @__PURE__ */ new Set(["batch.kubernetes.io/job-tracking"]);
 function byName(a, b) {
   return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
@@ -50486,7 +50487,7 @@ function deletionHoldUp(model, pod, node, flags) {
     return `node ${node.name} is not Ready: no kubelet confirms the pod stopped, so it stays Terminating and drain waits for it (--grace-period=0 removes it at once; --skip-wait-for-delete-timeout=N stops waiting)`;
   }
   const since = secondsSinceDeletion(model, pod);
-  if (since !== null && since > 0) {
+  if (since !== null && since > STUCK_AFTER_SECONDS) {
     return `already past its deletion time (deletionTimestamp ${pod.deletionTimestamp}, ${since}s before the capture) and still there: drain waits for it to go`;
   }
   return null;
@@ -50506,7 +50507,8 @@ function renderRun(sections) {
   }
   if (failed.length === 0) return lines3;
   lines3.push("There are pending nodes to be drained:", ...failed.map((s) => ` ${s.node}`));
-  if (failed.length === 1) lines3.push(...new Set(failed[0].error));
+  if (failed.length === 1 && failed[0].plain) lines3.push(`error: ${failed[0].error[0]}`);
+  else if (failed.length === 1) lines3.push(...new Set(failed[0].error));
   else lines3.push(...failed.map((s) => aggregate(s.error)));
   return lines3;
 }
@@ -50686,6 +50688,7 @@ function nodeSection(p, fates, flags) {
     cordonLine: `node/${p.node} ${node?.unschedulable ? "already cordoned" : `cordoned${tail}`}`,
     lines: [],
     error: null,
+    plain: false,
     hangs: false
   };
   if (!node) return section;
@@ -50711,6 +50714,11 @@ function nodeSection(p, fates, flags) {
     section.lines.push(`evicting pod ${namespace}/${name}${tail}`);
     const answer = f.eviction;
     if (answer?.result === "refused") {
+      if (answer.reason === "terminating-namespace" && f.pod.deleting) {
+        if (flags.dryRun !== "server" && f.end === "gone") section.lines.push(`pod/${name} evicted`);
+        else if (f.end === "waits" && timeout > 0) errors.push(`error when waiting for pod "${name}" in namespace "${namespace}" to terminate: context deadline exceeded`);
+        continue;
+      }
       if (!answer.retried) {
         errors.push(`error when evicting pods/"${name}" -n "${namespace}": ${answer.message}`);
         continue;
@@ -50743,6 +50751,7 @@ function nodeSection(p, fates, flags) {
     const error2 = flags.disableEviction ? errors[0] : aggregate(errors);
     if (remaining.length > 0) section.lines.push(`There are pending pods in node "${p.node}" when an error occurred: ${error2}`, ...remaining.map((f) => `pod/${f.pod.name}`));
     section.error = flags.disableEviction ? [errors[0]] : errors;
+    section.plain = flags.disableEviction;
     return section;
   }
   section.lines.push(`node/${p.node} drained${tail}`);
@@ -51836,13 +51845,20 @@ function composeYaml(text, options = {}) {
   const composer = new import_yaml.Composer({ prettyErrors: false, ...options });
   const docs = [];
   const prepared = /* @__PURE__ */ new Map();
-  for (const token of new import_yaml.Parser(lines3.addNewLine).parse(text)) {
-    if (token.type === "document") {
-      const found = prepare(token);
-      prepared.set(token.offset, found);
-      if (found.tooDeep !== void 0 && token.value) token.value = { type: "scalar", offset: token.value.offset, indent: 0, source: "", end: [] };
+  let reached = 0;
+  try {
+    for (const token of new import_yaml.Parser(lines3.addNewLine).parse(text)) {
+      reached = token.offset;
+      if (token.type === "document") {
+        const found = prepare(token);
+        prepared.set(token.offset, found);
+        if (found.tooDeep !== void 0 && token.value) token.value = { type: "scalar", offset: token.value.offset, indent: 0, source: "", end: [] };
+      }
+      for (const doc of composer.next(token)) docs.push(doc);
     }
-    for (const doc of composer.next(token)) docs.push(doc);
+  } catch (err) {
+    if (err instanceof RangeError && /call stack/.test(err.message)) throw new TooDeepError(reached);
+    throw err;
   }
   for (const doc of composer.end()) docs.push(doc);
   for (const doc of docs) {
@@ -51950,7 +51966,14 @@ function errorAt(e2, prefix = []) {
   return e2.keyword === "additionalProperties" ? { path: path6, key: String(e2.params["additionalProperty"]) } : { path: path6 };
 }
 function parseConfig(text, file, rules2) {
-  const { docs, lines: lines3 } = composeYaml(text, { uniqueKeys: false });
+  let composed;
+  try {
+    composed = composeYaml(text, { uniqueKeys: false });
+  } catch (err) {
+    if (!(err instanceof TooDeepError)) throw err;
+    throw new UsageError(`${file}: not valid YAML: ${err.message}`);
+  }
+  const { docs, lines: lines3 } = composed;
   const doc = docs[0] ?? composeYaml("{}").docs[0];
   if (docs.length > 1) throw new UsageError(`${file}:${lines3.linePos(docs[1].range[0]).line}: not valid YAML: a configuration is one YAML document`);
   const syntax = doc.errors[0];
@@ -53840,7 +53863,7 @@ var drain_daemonset_pod_default = defineRule({
     const flags = drainFlags(model);
     return drainScope(model).flatMap(
       (node) => podsOnNode(model, node.name).flatMap((pod) => {
-        if (pod.controller?.kind !== "DaemonSet" || isFinished(pod)) return [];
+        if (!isDaemonSetPod(pod) || isFinished(pod)) return [];
         if (controllerPresence(model, pod) === "missing") {
           return [{
             subject: pod.subject,
@@ -58381,6 +58404,7 @@ function guarded(lines3, read) {
   try {
     return read();
   } catch (err) {
+    if (err instanceof KcheckYamlError) return [{ kind: "problem", message: err.message, at: { line: lines3(1), column: 1 } }];
     const message3 = err instanceof Error ? err.message : String(err);
     return [{ kind: "problem", message: `cannot read this YAML: ${message3}`, at: { line: lines3(1), column: 1 } }];
   }
@@ -58577,7 +58601,8 @@ function readYamlValue(text) {
     }
     return found ?? { ok: true, value: null };
   } catch (err) {
-    return { ok: false, message: `cannot read this YAML: ${err instanceof Error ? err.message : String(err)}`, at: { line: 1, column: 1 } };
+    const message3 = err instanceof KcheckYamlError ? err.message : `cannot read this YAML: ${err instanceof Error ? err.message : String(err)}`;
+    return { ok: false, message: message3, at: { line: 1, column: 1 } };
   }
 }
 function yamlValue(text) {
@@ -60451,6 +60476,8 @@ var JsonSplitter = class {
   top;
   /** Stack depth at which the current list's items sit, or -1 outside a list. */
   itemDepth = -1;
+  /** In a list's items: no item yet, or a comma seen and no item after it (`[,` and `,,` and `,]` are not JSON). */
+  noItemSince = null;
   item;
   /** Where, in the current chunk, the text being captured (item or envelope) resumes. */
   segStart = 0;
@@ -60491,6 +60518,7 @@ var JsonSplitter = class {
         continue;
       }
       if (depth === this.itemDepth && this.item === void 0 && c !== COMMA2 && c !== CLOSE_ARRAY) {
+        this.noItemSince = null;
         this.item = { at: this.here(i), parts: [], tooDeep: false };
         this.segStart = i;
       }
@@ -60516,7 +60544,11 @@ var JsonSplitter = class {
           this.close(s, i);
           break;
         case COMMA2:
-          if (depth === this.itemDepth) this.endItem(s, i);
+          if (depth === this.itemDepth) {
+            if (this.item === void 0 && this.noItemSince !== null) this.out.push({ kind: "problem", message: "invalid JSON: unexpected ',' in the list's items (a value must come first)", at: this.here(i) });
+            this.endItem(s, i);
+            this.noItemSince = "comma";
+          }
           if (depth === 1) this.expectKey = true;
           break;
         case COLON2:
@@ -60577,6 +60609,7 @@ var JsonSplitter = class {
       this.top = { at: this.here(i), parts: void 0, list: this.lists, tooDeep: false };
       this.out.push({ kind: "list-start", list: this.lists, envelope: void 0, at: this.top.at });
       this.itemDepth = 1;
+      this.noItemSince = "start";
       this.stack.push(c);
     } else {
       const what = this.top ? "text after the end of the JSON value" : "text that is not JSON";
@@ -60598,6 +60631,7 @@ var JsonSplitter = class {
     this.lists += 1;
     top.list = this.lists;
     this.itemDepth = 2;
+    this.noItemSince = "start";
     const head = parseJsonAt(top.parts.join("") + "]}", top.at);
     this.out.push({ kind: "list-start", list: top.list, envelope: head.ok ? head.value : void 0, at: top.at });
   }
@@ -60605,6 +60639,8 @@ var JsonSplitter = class {
     this.stack.pop();
     const depth = this.stack.length;
     if (depth === this.itemDepth - 1) {
+      if (this.item === void 0 && this.noItemSince === "comma") this.out.push({ kind: "problem", message: "invalid JSON: a ',' before the list's closing ']' (a value must follow it)", at: this.here(i) });
+      this.noItemSince = null;
       this.endItem(s, i);
       this.itemDepth = -1;
       this.segStart = i;
@@ -61516,7 +61552,15 @@ async function readKubeconfigs(root, into, sink) {
   }
 }
 function readKubeconfig(text, path6, file, into, sink) {
-  const { docs, lines: lines3 } = composeYaml(text);
+  let composed;
+  try {
+    composed = composeYaml(text);
+  } catch (err) {
+    if (!(err instanceof TooDeepError)) throw err;
+    sink.problems.push({ provenance: { type: "file", file, line: 1, column: 1 }, message: `kubeconfig is not valid YAML: ${err.message}` });
+    return;
+  }
+  const { docs, lines: lines3 } = composed;
   const doc = docs[0] ?? composeYaml("{}").docs[0];
   if (docs.length > 1) doc.errors.unshift(new import_yaml6.YAMLParseError([docs[1].range[0], docs[1].range[0] + 1], "MULTIPLE_DOCS", "a kubeconfig is one YAML document"));
   if (doc.errors.length > 0) {
@@ -61527,7 +61571,13 @@ function readKubeconfig(text, path6, file, into, sink) {
     });
     return;
   }
-  const config = doc.toJS();
+  let config;
+  try {
+    config = doc.toJS();
+  } catch (err) {
+    sink.problems.push({ provenance: { type: "file", file, line: 1, column: 1 }, message: `kubeconfig is not valid YAML: ${err.message.split("\n")[0]}` });
+    return;
+  }
   const entries2 = [
     { list: "users", inner: "user", field: "client-certificate-data" },
     { list: "clusters", inner: "cluster", field: "certificate-authority-data" }

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { controllerPresence, isFinished, podsOnNode } from '../src/model/walks.js';
-import { KUBECTL } from '../src/predict/drain-filters.js';
+import { isDaemonSetPod, KUBECTL } from '../src/predict/drain-filters.js';
 import { podName } from '../src/predict/describe.js';
 import { drainFlags, drainScope } from '../src/predict/scope.js';
 
@@ -18,13 +18,14 @@ export default defineRule({
     const flags = drainFlags(model);
     return drainScope(model).flatMap((node) =>
       podsOnNode(model, node.name).flatMap((pod) => {
-        if (pod.controller?.kind !== 'DaemonSet' || isFinished(pod)) return [];
+        if (!isDaemonSetPod(pod) || isFinished(pod)) return [];
+        const daemonSet = pod.controller!.name;
         if (controllerPresence(model, pod) === 'missing') {
           return [{
             subject: pod.subject,
             message:
-              `pod ${podName(pod)} on node ${node.name} belongs to DaemonSet ${pod.controller.name}, which no longer exists: ` +
-              `kubectl drain ${node.name} fails with 'daemonsets.apps "${pod.controller.name}" not found' unless --force is given, ` +
+              `pod ${podName(pod)} on node ${node.name} belongs to DaemonSet ${daemonSet}, which no longer exists: ` +
+              `kubectl drain ${node.name} fails with 'daemonsets.apps "${daemonSet}" not found' unless --force is given, ` +
               'and --force deletes the pod for good',
             remediation: `kubectl drain ${node.name} --ignore-daemonsets --force   # deletes ${podName(pod)}; nothing recreates it`,
           }];
@@ -33,7 +34,7 @@ export default defineRule({
         return [{
           subject: pod.subject,
           message:
-            `pod ${podName(pod)} on node ${node.name} is managed by DaemonSet ${pod.controller.name}: kubectl drain ${node.name} ` +
+            `pod ${podName(pod)} on node ${node.name} is managed by DaemonSet ${daemonSet}: kubectl drain ${node.name} ` +
             `stops with "${KUBECTL.daemonSetFatal}"; with --ignore-daemonsets the pod stays on the node`,
           remediation: `kubectl drain ${node.name} --ignore-daemonsets`,
         }];

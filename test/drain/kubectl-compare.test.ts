@@ -266,6 +266,19 @@ describe('eviction answers as the API server gives them (kubectl drain --dry-run
   });
 });
 
+describe('kcheck drain cannot tell', () => {
+  test('without permission to list pods the input is incomplete: exit 2, with --allow-incomplete the outcome is unknown', async () => {
+    const c = cluster();
+    const request = { paths: [], live: { kubeconfig: c.kubeconfigPath, contexts: [CONTEXTS.noPods] }, now: new Date().toISOString(), config: '/dev/null' };
+    const run = await runDrain('worker-2', request, kcheckFlags(['--ignore-daemonsets']));
+    expect(run.exitCode).toBe(2);
+    const allowed = await runDrain('worker-2', { ...request, allowIncomplete: true }, kcheckFlags(['--ignore-daemonsets']));
+    expect(allowed.drain.outcome).toBe('unknown');
+    expect(allowed.drain.outcomeReason).toMatch(/^the input is incomplete \(pods/);
+    expect(allowed.exitCode).toBe(2);
+  });
+});
+
 describe('real drains, where a dry run cannot show the truth (--grace-period=0: no kubelet is needed)', () => {
   const s = DRAIN_SCENARIOS;
   test(`budget: ${s.budget.about}: the first eviction uses the budget up, the second waits until the disruption controller counts a replacement`, async () => {
