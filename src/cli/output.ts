@@ -39,16 +39,16 @@ function sarifAnchor(scan: Scan, options: OutputOptions, cwd: string): string | 
 
 /**
  * The upgrade plan to the scan's target, for the reports that show it; none
- * without a target, or when no plan can be made (no kube-apiserver version
- * known, a target below the control plane): the findings say why.
+ * without a target. When no plan can be made (no kube-apiserver version
+ * known, a target below the control plane) the report says why.
  */
-function plannedUpgrade(scan: Scan): { plan?: UpgradePlan } {
+function plannedUpgrade(scan: Scan): { plan?: UpgradePlan; planNotMade?: string } {
   const target = scan.model.target;
   if (!target) return {};
   try {
     return { plan: planUpgrade(scan.model, target, scan.config, scan.rules) };
   } catch (error) {
-    if (couldNotCheck(error)) return {};
+    if (couldNotCheck(error)) return { planNotMade: error.message };
     throw error;
   }
 }

@@ -105,7 +105,8 @@ const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
  * more than half the summary, only the diagram, with the command that prints
  * the rest.
  */
-function planSection(plan: UpgradePlan | undefined, maxBytes: number): string {
+function planSection(plan: UpgradePlan | undefined, maxBytes: number, notMade?: string): string {
+  if (notMade !== undefined) return `\n## Upgrade plan\n\n_No upgrade plan: ${markdownText(notMade)}._\n`;
   if (!plan) return '';
   const full = formatPlanMarkdown(plan);
   if (byteLength(full) <= maxBytes / 2) return `\n${full}`;
@@ -132,7 +133,7 @@ export function markdownReport(result: RunResult, context: ReportContext, limits
   const maxRows = limits.maxRows ?? MARKDOWN_MAX_ROWS;
   const ordered = findingsByImportance(result.findings, context.rules);
   const head = [headline(result), '', scanLine(result), '', ...gapsSection(result), ...ruleCounts(ordered)].join('\n');
-  const plan = planSection(context.plan, maxBytes);
+  const plan = planSection(context.plan, maxBytes, context.planNotMade);
   if (ordered.length === 0) return `${head}\n${plan}`;
 
   const rows: string[] = [];

@@ -23,6 +23,8 @@ export interface ReportContext {
   model?: ClusterModel;
   /** The upgrade plan to the target, for reports that show it (markdown, html). */
   plan?: UpgradePlan;
+  /** Why no plan to the target could be made (no kube-apiserver version known, a target below the control plane). */
+  planNotMade?: string;
 }
 
 /** A report format: pure, from a run's result to the text written out. */

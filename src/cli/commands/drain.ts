@@ -202,7 +202,7 @@ export function registerDrain(program: Command, setExit: (code: number) => void,
     .option('--timeout <duration>', 'as kubectl drain: how long drain waits before giving up, e.g. 5m; 0 (the default) waits forever')
     .option('--pod-selector <selector>', "as kubectl drain: drain only the node's pods with these labels")
     .option('--skip-wait-for-delete-timeout <seconds>', 'as kubectl drain: stop waiting for a pod whose deletionTimestamp is older than this')
-    .option('--dry-run <strategy>', 'as kubectl drain: none, server (the API server answers, nothing changes: no budget is used up, nothing is waited for) or client')
+    .option('--dry-run <strategy>', 'as kubectl drain: none, server (the API server answers and changes nothing: no budget is used up, and with --disable-eviction drain waits until --timeout) or client')
     .option('-l, --selector <selector>', 'as kubectl drain: drain every node with these labels instead of naming them')
     .option('--chunk-size <n>', 'as kubectl drain: list page size; it changes nothing in what drain does')
     .addOption(new Option('--delete-local-data').hideHelp())
