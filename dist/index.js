@@ -50399,24 +50399,20 @@ function aggregate(messages) {
   const unique = [...new Set(messages)];
   return unique.length === 1 ? unique[0] : `[${unique.join(", ")}]`;
 }
-function filterErrors(fates) {
+function podsByMessage(fates, type2) {
   const byMessage = /* @__PURE__ */ new Map();
   for (const f of fates) {
-    if (f.filter.final.type !== "Error") continue;
-    const list = byMessage.get(f.filter.final.message) ?? [];
-    list.push(podKey(f.pod));
-    byMessage.set(f.filter.final.message, list);
+    if (f.filter.final.type !== type2) continue;
+    byMessage.set(f.filter.final.message, [...byMessage.get(f.filter.final.message) ?? [], podKey(f.pod)]);
   }
+  return byMessage;
+}
+function filterErrors(fates) {
+  const byMessage = podsByMessage(fates, "Error");
   return [...byMessage].map(([message3, pods]) => `cannot delete ${message3}: ${pods.join(", ")}`);
 }
 function warningLine(fates) {
-  const byMessage = /* @__PURE__ */ new Map();
-  for (const f of fates) {
-    if (f.filter.final.type !== "Warning") continue;
-    const list = byMessage.get(f.filter.final.message) ?? [];
-    list.push(podKey(f.pod));
-    byMessage.set(f.filter.final.message, list);
-  }
+  const byMessage = podsByMessage(fates, "Warning");
   if (byMessage.size === 0) return null;
   return `Warning: ${[...byMessage].map(([m, pods]) => `${m}: ${pods.join(", ")}`).join("; ")}`;
 }

@@ -142,27 +142,25 @@ function aggregate(messages: string[]): string {
   return unique.length === 1 ? unique[0]! : `[${unique.join(', ')}]`;
 }
 
-/** utilerrors aggregate of PodDeleteList.errors(): one "cannot delete MSG: pods" per message (filters.go#L78-L94). */
-function filterErrors(fates: PodFate[]): string[] {
+/** The pods whose filter verdict is of this type, grouped by the verdict's message, in the order kubectl lists them. */
+function podsByMessage(fates: PodFate[], type: 'Error' | 'Warning'): Map<string, string[]> {
   const byMessage = new Map<string, string[]>();
   for (const f of fates) {
-    if (f.filter.final.type !== 'Error') continue;
-    const list = byMessage.get(f.filter.final.message) ?? [];
-    list.push(podKey(f.pod));
-    byMessage.set(f.filter.final.message, list);
+    if (f.filter.final.type !== type) continue;
+    byMessage.set(f.filter.final.message, [...(byMessage.get(f.filter.final.message) ?? []), podKey(f.pod)]);
   }
+  return byMessage;
+}
+
+/** utilerrors aggregate of PodDeleteList.errors(): one "cannot delete MSG: pods" per message (filters.go#L78-L94). */
+function filterErrors(fates: PodFate[]): string[] {
+  const byMessage = podsByMessage(fates, 'Error');
   return [...byMessage].map(([message, pods]) => `cannot delete ${message}: ${pods.join(', ')}`);
 }
 
 /** PodDeleteList.Warnings (filters.go#L62-L76), printed as `Warning: ...`. */
 function warningLine(fates: PodFate[]): string | null {
-  const byMessage = new Map<string, string[]>();
-  for (const f of fates) {
-    if (f.filter.final.type !== 'Warning') continue;
-    const list = byMessage.get(f.filter.final.message) ?? [];
-    list.push(podKey(f.pod));
-    byMessage.set(f.filter.final.message, list);
-  }
+  const byMessage = podsByMessage(fates, 'Warning');
   if (byMessage.size === 0) return null;
   return `Warning: ${[...byMessage].map(([m, pods]) => `${m}: ${pods.join(', ')}`).join('; ')}`;
 }

@@ -105,8 +105,8 @@ describe('checks', () => {
   });
 
   it('name the line of kcheck code an exception came from', () => {
-    const stack = 'TypeError: x\n    at f (/work/main/node_modules/yaml/dist/a.js:1:1)\n    at g (/work/main/src/model/pods.ts:91:7)\n';
-    expect(whereThrown(stack, '/work/main')).toBe('src/model/pods.ts:91');
-    expect(whereThrown('TypeError: x\n    at g (file:///work/main/build/rules/a.js:5:1)', '/work/main')).toBe('rules/a.js:5');
+    const stack = 'TypeError: x\n    at f (/srv/kcheck/node_modules/yaml/dist/a.js:1:1)\n    at g (/srv/kcheck/src/model/pods.ts:91:7)\n';
+    expect(whereThrown(stack, '/srv/kcheck')).toBe('src/model/pods.ts:91');
+    expect(whereThrown('TypeError: x\n    at g (file:///srv/kcheck/build/rules/a.js:5:1)', '/srv/kcheck')).toBe('rules/a.js:5');
   });
 });
