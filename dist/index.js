@@ -432,7 +432,7 @@ var require_errors = __commonJS({
       [kResponseStatusCodeError] = true;
     };
     var kInvalidArgumentError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_ARG");
-    var InvalidArgumentError = class extends UndiciError {
+    var InvalidArgumentError2 = class extends UndiciError {
       constructor(message3) {
         super(message3);
         this.name = "InvalidArgumentError";
@@ -685,7 +685,7 @@ var require_errors = __commonJS({
       RequestContentLengthMismatchError,
       ConnectTimeoutError,
       ResponseStatusCodeError,
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       InvalidReturnValueError,
       RequestAbortedError,
       ClientDestroyedError,
@@ -972,7 +972,7 @@ var require_util = __commonJS({
     var nodeUtil = __require("node:util");
     var { stringify: stringify2 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
@@ -1047,31 +1047,31 @@ var require_util = __commonJS({
       if (typeof url === "string") {
         url = new URL(url);
         if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
-          throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
+          throw new InvalidArgumentError2("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
         return url;
       }
       if (!url || typeof url !== "object") {
-        throw new InvalidArgumentError("Invalid URL: The URL argument must be a non-null object.");
+        throw new InvalidArgumentError2("Invalid URL: The URL argument must be a non-null object.");
       }
       if (!(url instanceof URL)) {
         if (url.port != null && url.port !== "" && isValidPort(url.port) === false) {
-          throw new InvalidArgumentError("Invalid URL: port must be a valid integer or a string representation of an integer.");
+          throw new InvalidArgumentError2("Invalid URL: port must be a valid integer or a string representation of an integer.");
         }
         if (url.path != null && typeof url.path !== "string") {
-          throw new InvalidArgumentError("Invalid URL path: the path must be a string or null/undefined.");
+          throw new InvalidArgumentError2("Invalid URL path: the path must be a string or null/undefined.");
         }
         if (url.pathname != null && typeof url.pathname !== "string") {
-          throw new InvalidArgumentError("Invalid URL pathname: the pathname must be a string or null/undefined.");
+          throw new InvalidArgumentError2("Invalid URL pathname: the pathname must be a string or null/undefined.");
         }
         if (url.hostname != null && typeof url.hostname !== "string") {
-          throw new InvalidArgumentError("Invalid URL hostname: the hostname must be a string or null/undefined.");
+          throw new InvalidArgumentError2("Invalid URL hostname: the hostname must be a string or null/undefined.");
         }
         if (url.origin != null && typeof url.origin !== "string") {
-          throw new InvalidArgumentError("Invalid URL origin: the origin must be a string or null/undefined.");
+          throw new InvalidArgumentError2("Invalid URL origin: the origin must be a string or null/undefined.");
         }
         if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
-          throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
+          throw new InvalidArgumentError2("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
@@ -1085,14 +1085,14 @@ var require_util = __commonJS({
         return new URL(`${origin}${path6}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
-        throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
+        throw new InvalidArgumentError2("Invalid URL protocol: the URL must start with `http:` or `https:`.");
       }
       return url;
     }
     function parseOrigin(url) {
       url = parseURL(url);
       if (url.pathname !== "/" || url.search || url.hash) {
-        throw new InvalidArgumentError("invalid url");
+        throw new InvalidArgumentError2("invalid url");
       }
       return url;
     }
@@ -1228,30 +1228,30 @@ var require_util = __commonJS({
     }
     function validateHandler(handler, method, upgrade) {
       if (!handler || typeof handler !== "object") {
-        throw new InvalidArgumentError("handler must be an object");
+        throw new InvalidArgumentError2("handler must be an object");
       }
       if (typeof handler.onConnect !== "function") {
-        throw new InvalidArgumentError("invalid onConnect method");
+        throw new InvalidArgumentError2("invalid onConnect method");
       }
       if (typeof handler.onError !== "function") {
-        throw new InvalidArgumentError("invalid onError method");
+        throw new InvalidArgumentError2("invalid onError method");
       }
       if (typeof handler.onBodySent !== "function" && handler.onBodySent !== void 0) {
-        throw new InvalidArgumentError("invalid onBodySent method");
+        throw new InvalidArgumentError2("invalid onBodySent method");
       }
       if (upgrade || method === "CONNECT") {
         if (typeof handler.onUpgrade !== "function") {
-          throw new InvalidArgumentError("invalid onUpgrade method");
+          throw new InvalidArgumentError2("invalid onUpgrade method");
         }
       } else {
         if (typeof handler.onHeaders !== "function") {
-          throw new InvalidArgumentError("invalid onHeaders method");
+          throw new InvalidArgumentError2("invalid onHeaders method");
         }
         if (typeof handler.onData !== "function") {
-          throw new InvalidArgumentError("invalid onData method");
+          throw new InvalidArgumentError2("invalid onData method");
         }
         if (typeof handler.onComplete !== "function") {
-          throw new InvalidArgumentError("invalid onComplete method");
+          throw new InvalidArgumentError2("invalid onComplete method");
         }
       }
     }
@@ -1655,7 +1655,7 @@ var require_request = __commonJS({
   "node_modules/undici/lib/core/request.js"(exports, module) {
     "use strict";
     var {
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       NotSupportedError
     } = require_errors();
     var assert = __require("node:assert");
@@ -1695,34 +1695,34 @@ var require_request = __commonJS({
         servername
       }, handler) {
         if (typeof path6 !== "string") {
-          throw new InvalidArgumentError("path must be a string");
+          throw new InvalidArgumentError2("path must be a string");
         } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
-          throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
+          throw new InvalidArgumentError2("path must be an absolute URL or start with a slash");
         } else if (invalidPathRegex.test(path6)) {
-          throw new InvalidArgumentError("invalid request path");
+          throw new InvalidArgumentError2("invalid request path");
         }
         if (typeof method !== "string") {
-          throw new InvalidArgumentError("method must be a string");
+          throw new InvalidArgumentError2("method must be a string");
         } else if (normalizedMethodRecords[method] === void 0 && !isValidHTTPToken(method)) {
-          throw new InvalidArgumentError("invalid request method");
+          throw new InvalidArgumentError2("invalid request method");
         }
         if (upgrade && typeof upgrade !== "string") {
-          throw new InvalidArgumentError("upgrade must be a string");
+          throw new InvalidArgumentError2("upgrade must be a string");
         }
         if (upgrade && !isValidHeaderValue(upgrade)) {
-          throw new InvalidArgumentError("invalid upgrade header");
+          throw new InvalidArgumentError2("invalid upgrade header");
         }
         if (headersTimeout != null && (!Number.isFinite(headersTimeout) || headersTimeout < 0)) {
-          throw new InvalidArgumentError("invalid headersTimeout");
+          throw new InvalidArgumentError2("invalid headersTimeout");
         }
         if (bodyTimeout != null && (!Number.isFinite(bodyTimeout) || bodyTimeout < 0)) {
-          throw new InvalidArgumentError("invalid bodyTimeout");
+          throw new InvalidArgumentError2("invalid bodyTimeout");
         }
         if (reset != null && typeof reset !== "boolean") {
-          throw new InvalidArgumentError("invalid reset");
+          throw new InvalidArgumentError2("invalid reset");
         }
         if (expectContinue != null && typeof expectContinue !== "boolean") {
-          throw new InvalidArgumentError("invalid expectContinue");
+          throw new InvalidArgumentError2("invalid expectContinue");
         }
         this.headersTimeout = headersTimeout;
         this.bodyTimeout = bodyTimeout;
@@ -1759,7 +1759,7 @@ var require_request = __commonJS({
         } else if (isFormDataLike(body) || isIterable(body) || isBlobLike(body)) {
           this.body = body;
         } else {
-          throw new InvalidArgumentError("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
+          throw new InvalidArgumentError2("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
         }
         this.completed = false;
         this.aborted = false;
@@ -1776,7 +1776,7 @@ var require_request = __commonJS({
         this.expectContinue = expectContinue != null ? expectContinue : false;
         if (Array.isArray(headers2)) {
           if (headers2.length % 2 !== 0) {
-            throw new InvalidArgumentError("headers array must be even");
+            throw new InvalidArgumentError2("headers array must be even");
           }
           for (let i = 0; i < headers2.length; i += 2) {
             processHeader(this, headers2[i], headers2[i + 1]);
@@ -1785,7 +1785,7 @@ var require_request = __commonJS({
           if (headers2[Symbol.iterator]) {
             for (const header2 of headers2) {
               if (!Array.isArray(header2) || header2.length !== 2) {
-                throw new InvalidArgumentError("headers must be in key-value pair format");
+                throw new InvalidArgumentError2("headers must be in key-value pair format");
               }
               processHeader(this, header2[0], header2[1]);
             }
@@ -1796,7 +1796,7 @@ var require_request = __commonJS({
             }
           }
         } else if (headers2 != null) {
-          throw new InvalidArgumentError("headers must be an object or an array");
+          throw new InvalidArgumentError2("headers must be an object or an array");
         }
         validateHandler(handler, method, upgrade);
         this.servername = servername || getServerName(this.host);
@@ -1963,7 +1963,7 @@ var require_request = __commonJS({
     };
     function processHeader(request, key3, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key3} header`);
+        throw new InvalidArgumentError2(`invalid ${key3} header`);
       } else if (val === void 0) {
         return;
       }
@@ -1971,7 +1971,7 @@ var require_request = __commonJS({
       if (headerName === void 0) {
         headerName = key3.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
-          throw new InvalidArgumentError("invalid header key");
+          throw new InvalidArgumentError2("invalid header key");
         }
       }
       if (Array.isArray(val)) {
@@ -1979,17 +1979,17 @@ var require_request = __commonJS({
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
-              throw new InvalidArgumentError(`invalid ${key3} header`);
+              throw new InvalidArgumentError2(`invalid ${key3} header`);
             }
             arr.push(val[i]);
           } else if (val[i] === null) {
             arr.push("");
           } else if (typeof val[i] === "object") {
-            throw new InvalidArgumentError(`invalid ${key3} header`);
+            throw new InvalidArgumentError2(`invalid ${key3} header`);
           } else {
             const str4 = `${val[i]}`;
             if (!isValidHeaderValue(str4)) {
-              throw new InvalidArgumentError(`invalid ${key3} header`);
+              throw new InvalidArgumentError2(`invalid ${key3} header`);
             }
             arr.push(str4);
           }
@@ -1997,41 +1997,41 @@ var require_request = __commonJS({
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key3} header`);
+          throw new InvalidArgumentError2(`invalid ${key3} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key3} header`);
+          throw new InvalidArgumentError2(`invalid ${key3} header`);
         }
       }
       if (headerName === "host") {
         if (request.host !== null) {
-          throw new InvalidArgumentError("duplicate host header");
+          throw new InvalidArgumentError2("duplicate host header");
         }
         if (typeof val !== "string") {
-          throw new InvalidArgumentError("invalid host header");
+          throw new InvalidArgumentError2("invalid host header");
         }
         request.host = val;
       } else if (headerName === "content-length") {
         if (request.contentLength !== null) {
-          throw new InvalidArgumentError("duplicate content-length header");
+          throw new InvalidArgumentError2("duplicate content-length header");
         }
         request.contentLength = parseInt(val, 10);
         if (!Number.isFinite(request.contentLength)) {
-          throw new InvalidArgumentError("invalid content-length header");
+          throw new InvalidArgumentError2("invalid content-length header");
         }
       } else if (request.contentType === null && headerName === "content-type") {
         request.contentType = val;
         request.headers.push(key3, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
-        throw new InvalidArgumentError(`invalid ${headerName} header`);
+        throw new InvalidArgumentError2(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
         const value = typeof val === "string" ? val.toLowerCase() : null;
         if (value !== "close" && value !== "keep-alive") {
-          throw new InvalidArgumentError("invalid connection header");
+          throw new InvalidArgumentError2("invalid connection header");
         }
         if (value === "close") {
           request.reset = true;
@@ -2110,7 +2110,7 @@ var require_dispatcher_base = __commonJS({
     var {
       ClientDestroyedError,
       ClientClosedError,
-      InvalidArgumentError
+      InvalidArgumentError: InvalidArgumentError2
     } = require_errors();
     var { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = require_symbols();
     var kOnDestroyed = /* @__PURE__ */ Symbol("onDestroyed");
@@ -2153,7 +2153,7 @@ var require_dispatcher_base = __commonJS({
           for (let i = newInterceptors.length - 1; i >= 0; i--) {
             const interceptor = this[kInterceptors][i];
             if (typeof interceptor !== "function") {
-              throw new InvalidArgumentError("interceptor must be an function");
+              throw new InvalidArgumentError2("interceptor must be an function");
             }
           }
         }
@@ -2168,7 +2168,7 @@ var require_dispatcher_base = __commonJS({
           });
         }
         if (typeof callback !== "function") {
-          throw new InvalidArgumentError("invalid callback");
+          throw new InvalidArgumentError2("invalid callback");
         }
         if (this[kDestroyed]) {
           queueMicrotask(() => callback(new ClientDestroyedError(), null));
@@ -2211,7 +2211,7 @@ var require_dispatcher_base = __commonJS({
           });
         }
         if (typeof callback !== "function") {
-          throw new InvalidArgumentError("invalid callback");
+          throw new InvalidArgumentError2("invalid callback");
         }
         if (this[kDestroyed]) {
           if (this[kOnDestroyed]) {
@@ -2252,11 +2252,11 @@ var require_dispatcher_base = __commonJS({
       }
       dispatch(opts, handler) {
         if (!handler || typeof handler !== "object") {
-          throw new InvalidArgumentError("handler must be an object");
+          throw new InvalidArgumentError2("handler must be an object");
         }
         try {
           if (!opts || typeof opts !== "object") {
-            throw new InvalidArgumentError("opts must be an object.");
+            throw new InvalidArgumentError2("opts must be an object.");
           }
           if (this[kDestroyed] || this[kOnDestroyed]) {
             throw new ClientDestroyedError();
@@ -2267,7 +2267,7 @@ var require_dispatcher_base = __commonJS({
           return this[kInterceptedDispatch](opts, handler);
         } catch (err) {
           if (typeof handler.onError !== "function") {
-            throw new InvalidArgumentError("invalid onError method");
+            throw new InvalidArgumentError2("invalid onError method");
           }
           handler.onError(err);
           return false;
@@ -2516,7 +2516,7 @@ var require_connect = __commonJS({
     var net2 = __require("node:net");
     var assert = __require("node:assert");
     var util = require_util();
-    var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
     function noop() {
     }
@@ -2572,7 +2572,7 @@ var require_connect = __commonJS({
     }
     function buildConnector({ allowH2, maxCachedSessions, socketPath, timeout, session: customSession, ...opts }) {
       if (maxCachedSessions != null && (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0)) {
-        throw new InvalidArgumentError("maxCachedSessions must be a positive integer or zero");
+        throw new InvalidArgumentError2("maxCachedSessions must be a positive integer or zero");
       }
       const options = { path: socketPath, ...opts };
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
@@ -5744,7 +5744,7 @@ var require_client_h1 = __commonJS({
       RequestContentLengthMismatchError,
       ResponseContentLengthMismatchError,
       RequestAbortedError,
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       HeadersTimeoutError,
       HeadersOverflowError,
       SocketError,
@@ -6475,7 +6475,7 @@ var require_client_h1 = __commonJS({
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request, new InvalidArgumentError2("invalid content-type header"));
             return false;
           }
           headers2.push("content-type", contentTypeValue);
@@ -7443,7 +7443,7 @@ var require_redirect_handler = __commonJS({
     var util = require_util();
     var { kBodyUsed } = require_symbols();
     var assert = __require("node:assert");
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var EE = __require("node:events");
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
@@ -7461,7 +7461,7 @@ var require_redirect_handler = __commonJS({
     var RedirectHandler = class {
       constructor(dispatch, maxRedirections, opts, handler) {
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
-          throw new InvalidArgumentError("maxRedirections must be a positive number");
+          throw new InvalidArgumentError2("maxRedirections must be a positive number");
         }
         util.validateHandler(handler, opts.method, opts.upgrade);
         this.dispatch = dispatch;
@@ -7629,7 +7629,7 @@ var require_client = __commonJS({
     var Request2 = require_request();
     var DispatcherBase = require_dispatcher_base();
     var {
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       InformationalError,
       ClientDestroyedError
     } = require_errors();
@@ -7725,67 +7725,67 @@ var require_client = __commonJS({
       } = {}) {
         super({ webSocket, eventSource });
         if (keepAlive !== void 0) {
-          throw new InvalidArgumentError("unsupported keepAlive, use pipelining=0 instead");
+          throw new InvalidArgumentError2("unsupported keepAlive, use pipelining=0 instead");
         }
         if (socketTimeout !== void 0) {
-          throw new InvalidArgumentError("unsupported socketTimeout, use headersTimeout & bodyTimeout instead");
+          throw new InvalidArgumentError2("unsupported socketTimeout, use headersTimeout & bodyTimeout instead");
         }
         if (requestTimeout !== void 0) {
-          throw new InvalidArgumentError("unsupported requestTimeout, use headersTimeout & bodyTimeout instead");
+          throw new InvalidArgumentError2("unsupported requestTimeout, use headersTimeout & bodyTimeout instead");
         }
         if (idleTimeout !== void 0) {
-          throw new InvalidArgumentError("unsupported idleTimeout, use keepAliveTimeout instead");
+          throw new InvalidArgumentError2("unsupported idleTimeout, use keepAliveTimeout instead");
         }
         if (maxKeepAliveTimeout !== void 0) {
-          throw new InvalidArgumentError("unsupported maxKeepAliveTimeout, use keepAliveMaxTimeout instead");
+          throw new InvalidArgumentError2("unsupported maxKeepAliveTimeout, use keepAliveMaxTimeout instead");
         }
         if (maxHeaderSize != null && !Number.isFinite(maxHeaderSize)) {
-          throw new InvalidArgumentError("invalid maxHeaderSize");
+          throw new InvalidArgumentError2("invalid maxHeaderSize");
         }
         if (socketPath != null && typeof socketPath !== "string") {
-          throw new InvalidArgumentError("invalid socketPath");
+          throw new InvalidArgumentError2("invalid socketPath");
         }
         if (connectTimeout != null && (!Number.isFinite(connectTimeout) || connectTimeout < 0)) {
-          throw new InvalidArgumentError("invalid connectTimeout");
+          throw new InvalidArgumentError2("invalid connectTimeout");
         }
         if (keepAliveTimeout != null && (!Number.isFinite(keepAliveTimeout) || keepAliveTimeout <= 0)) {
-          throw new InvalidArgumentError("invalid keepAliveTimeout");
+          throw new InvalidArgumentError2("invalid keepAliveTimeout");
         }
         if (keepAliveMaxTimeout != null && (!Number.isFinite(keepAliveMaxTimeout) || keepAliveMaxTimeout <= 0)) {
-          throw new InvalidArgumentError("invalid keepAliveMaxTimeout");
+          throw new InvalidArgumentError2("invalid keepAliveMaxTimeout");
         }
         if (keepAliveTimeoutThreshold != null && !Number.isFinite(keepAliveTimeoutThreshold)) {
-          throw new InvalidArgumentError("invalid keepAliveTimeoutThreshold");
+          throw new InvalidArgumentError2("invalid keepAliveTimeoutThreshold");
         }
         if (headersTimeout != null && (!Number.isInteger(headersTimeout) || headersTimeout < 0)) {
-          throw new InvalidArgumentError("headersTimeout must be a positive integer or zero");
+          throw new InvalidArgumentError2("headersTimeout must be a positive integer or zero");
         }
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
-          throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
+          throw new InvalidArgumentError2("bodyTimeout must be a positive integer or zero");
         }
         if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
-          throw new InvalidArgumentError("connect must be a function or an object");
+          throw new InvalidArgumentError2("connect must be a function or an object");
         }
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
-          throw new InvalidArgumentError("maxRedirections must be a positive number");
+          throw new InvalidArgumentError2("maxRedirections must be a positive number");
         }
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
-          throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
+          throw new InvalidArgumentError2("maxRequestsPerClient must be a positive number");
         }
         if (localAddress != null && (typeof localAddress !== "string" || net2.isIP(localAddress) === 0)) {
-          throw new InvalidArgumentError("localAddress must be valid string IP address");
+          throw new InvalidArgumentError2("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
-          throw new InvalidArgumentError("maxResponseSize must be a positive number");
+          throw new InvalidArgumentError2("maxResponseSize must be a positive number");
         }
         if (autoSelectFamilyAttemptTimeout != null && (!Number.isInteger(autoSelectFamilyAttemptTimeout) || autoSelectFamilyAttemptTimeout < -1)) {
-          throw new InvalidArgumentError("autoSelectFamilyAttemptTimeout must be a positive number");
+          throw new InvalidArgumentError2("autoSelectFamilyAttemptTimeout must be a positive number");
         }
         if (allowH2 != null && typeof allowH2 !== "boolean") {
-          throw new InvalidArgumentError("allowH2 must be a valid boolean value");
+          throw new InvalidArgumentError2("allowH2 must be a valid boolean value");
         }
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams !== "number" || maxConcurrentStreams < 1)) {
-          throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
+          throw new InvalidArgumentError2("maxConcurrentStreams must be a positive integer, greater than 0");
         }
         if (typeof connect2 !== "function") {
           connect2 = buildConnector({
@@ -8376,7 +8376,7 @@ var require_pool = __commonJS({
     } = require_pool_base();
     var Client = require_client();
     var {
-      InvalidArgumentError
+      InvalidArgumentError: InvalidArgumentError2
     } = require_errors();
     var util = require_util();
     var { kUrl, kInterceptors } = require_symbols();
@@ -8402,13 +8402,13 @@ var require_pool = __commonJS({
         ...options
       } = {}) {
         if (connections != null && (!Number.isFinite(connections) || connections < 0)) {
-          throw new InvalidArgumentError("invalid connections");
+          throw new InvalidArgumentError2("invalid connections");
         }
         if (typeof factory !== "function") {
-          throw new InvalidArgumentError("factory must be a function.");
+          throw new InvalidArgumentError2("factory must be a function.");
         }
         if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
-          throw new InvalidArgumentError("connect must be a function or an object");
+          throw new InvalidArgumentError2("connect must be a function or an object");
         }
         if (typeof connect !== "function") {
           connect = buildConnector({
@@ -8460,7 +8460,7 @@ var require_balanced_pool = __commonJS({
     "use strict";
     var {
       BalancedPoolMissingUpstreamError,
-      InvalidArgumentError
+      InvalidArgumentError: InvalidArgumentError2
     } = require_errors();
     var {
       PoolBase,
@@ -8505,7 +8505,7 @@ var require_balanced_pool = __commonJS({
           upstreams = [upstreams];
         }
         if (typeof factory !== "function") {
-          throw new InvalidArgumentError("factory must be a function.");
+          throw new InvalidArgumentError2("factory must be a function.");
         }
         this[kInterceptors] = opts.interceptors?.BalancedPool && Array.isArray(opts.interceptors.BalancedPool) ? opts.interceptors.BalancedPool : [];
         this[kFactory] = factory;
@@ -8602,7 +8602,7 @@ var require_balanced_pool = __commonJS({
 var require_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/agent.js"(exports, module) {
     "use strict";
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
     var DispatcherBase = require_dispatcher_base();
     var Pool = require_pool();
@@ -8622,13 +8622,13 @@ var require_agent = __commonJS({
     var Agent = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
         if (typeof factory !== "function") {
-          throw new InvalidArgumentError("factory must be a function.");
+          throw new InvalidArgumentError2("factory must be a function.");
         }
         if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
-          throw new InvalidArgumentError("connect must be a function or an object");
+          throw new InvalidArgumentError2("connect must be a function or an object");
         }
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
-          throw new InvalidArgumentError("maxRedirections must be a positive number");
+          throw new InvalidArgumentError2("maxRedirections must be a positive number");
         }
         super(options);
         if (connect && typeof connect !== "function") {
@@ -8668,7 +8668,7 @@ var require_agent = __commonJS({
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
           key3 = String(opts.origin);
         } else {
-          throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
+          throw new InvalidArgumentError2("opts.origin must be a non-empty string or URL.");
         }
         let dispatcher = this[kClients].get(key3);
         if (!dispatcher) {
@@ -8707,7 +8707,7 @@ var require_proxy_agent = __commonJS({
     var Agent = require_agent();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
-    var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, RequestAbortedError, SecureProxyConnectionError } = require_errors();
     var buildConnector = require_connect();
     var Client = require_client();
     var kAgent = /* @__PURE__ */ Symbol("proxy agent");
@@ -8736,7 +8736,7 @@ var require_proxy_agent = __commonJS({
       constructor(proxyUrl, { headers: headers2 = {}, connect, factory }) {
         super();
         if (!proxyUrl) {
-          throw new InvalidArgumentError("Proxy URL is mandatory");
+          throw new InvalidArgumentError2("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers2;
         if (factory) {
@@ -8750,7 +8750,7 @@ var require_proxy_agent = __commonJS({
         handler.onHeaders = function(statusCode, data, resume) {
           if (statusCode === 407) {
             if (typeof handler.onError === "function") {
-              handler.onError(new InvalidArgumentError("Proxy Authentication Required (407)"));
+              handler.onError(new InvalidArgumentError2("Proxy Authentication Required (407)"));
             }
             return;
           }
@@ -8780,11 +8780,11 @@ var require_proxy_agent = __commonJS({
       constructor(opts) {
         super();
         if (!opts || typeof opts === "object" && !(opts instanceof URL3) && !opts.uri) {
-          throw new InvalidArgumentError("Proxy uri is mandatory");
+          throw new InvalidArgumentError2("Proxy uri is mandatory");
         }
         const { clientFactory = defaultFactory } = opts;
         if (typeof clientFactory !== "function") {
-          throw new InvalidArgumentError("Proxy opts.clientFactory must be a function.");
+          throw new InvalidArgumentError2("Proxy opts.clientFactory must be a function.");
         }
         const { proxyTunnel = true } = opts;
         const url = this.#getUrl(opts);
@@ -8796,7 +8796,7 @@ var require_proxy_agent = __commonJS({
         this[kProxyHeaders] = opts.headers || {};
         this[kTunnelProxy] = proxyTunnel;
         if (opts.auth && opts.token) {
-          throw new InvalidArgumentError("opts.auth cannot be used in combination with opts.token");
+          throw new InvalidArgumentError2("opts.auth cannot be used in combination with opts.token");
         } else if (opts.auth) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${opts.auth}`;
         } else if (opts.token) {
@@ -8914,7 +8914,7 @@ var require_proxy_agent = __commonJS({
     function throwIfProxyAuthIsSent(headers2) {
       const existProxyAuth = headers2 && Object.keys(headers2).find((key3) => key3.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
-        throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
+        throw new InvalidArgumentError2("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
     }
     module.exports = ProxyAgent2;
@@ -9447,7 +9447,7 @@ var require_readable = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { Readable } = __require("node:stream");
-    var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError2 } = require_errors();
+    var { RequestAbortedError, NotSupportedError, InvalidArgumentError: InvalidArgumentError2, AbortError: AbortError2 } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
@@ -9567,7 +9567,7 @@ var require_readable = __commonJS({
         let limit = Number.isFinite(opts?.limit) ? opts.limit : 128 * 1024;
         const signal3 = opts?.signal;
         if (signal3 != null && (typeof signal3 !== "object" || !("aborted" in signal3))) {
-          throw new InvalidArgumentError("signal must be an AbortSignal");
+          throw new InvalidArgumentError2("signal must be an AbortSignal");
         }
         signal3?.throwIfAborted();
         if (this._readableState.closeEmitted) {
@@ -9801,31 +9801,31 @@ var require_api_request = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { Readable } = require_readable();
-    var { InvalidArgumentError, RequestAbortedError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
     var { AsyncResource } = __require("node:async_hooks");
     var RequestHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         const { signal: signal3, method, opaque, body, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
-            throw new InvalidArgumentError("invalid callback");
+            throw new InvalidArgumentError2("invalid callback");
           }
           if (highWaterMark && (typeof highWaterMark !== "number" || highWaterMark < 0)) {
-            throw new InvalidArgumentError("invalid highWaterMark");
+            throw new InvalidArgumentError2("invalid highWaterMark");
           }
           if (signal3 && typeof signal3.on !== "function" && typeof signal3.addEventListener !== "function") {
-            throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+            throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
           }
           if (method === "CONNECT") {
-            throw new InvalidArgumentError("invalid method");
+            throw new InvalidArgumentError2("invalid method");
           }
           if (onInfo && typeof onInfo !== "function") {
-            throw new InvalidArgumentError("invalid onInfo callback");
+            throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_REQUEST");
         } catch (err) {
@@ -10038,7 +10038,7 @@ var require_api_stream = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { finished, PassThrough } = __require("node:stream");
-    var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, InvalidReturnValueError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
     var { AsyncResource } = __require("node:async_hooks");
@@ -10046,24 +10046,24 @@ var require_api_stream = __commonJS({
     var StreamHandler = class extends AsyncResource {
       constructor(opts, factory, callback) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         const { signal: signal3, method, opaque, body, onInfo, responseHeaders, throwOnError } = opts;
         try {
           if (typeof callback !== "function") {
-            throw new InvalidArgumentError("invalid callback");
+            throw new InvalidArgumentError2("invalid callback");
           }
           if (typeof factory !== "function") {
-            throw new InvalidArgumentError("invalid factory");
+            throw new InvalidArgumentError2("invalid factory");
           }
           if (signal3 && typeof signal3.on !== "function" && typeof signal3.addEventListener !== "function") {
-            throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+            throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
           }
           if (method === "CONNECT") {
-            throw new InvalidArgumentError("invalid method");
+            throw new InvalidArgumentError2("invalid method");
           }
           if (onInfo && typeof onInfo !== "function") {
-            throw new InvalidArgumentError("invalid onInfo callback");
+            throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_STREAM");
         } catch (err) {
@@ -10215,7 +10215,7 @@ var require_api_pipeline = __commonJS({
       PassThrough
     } = __require("node:stream");
     var {
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       InvalidReturnValueError,
       RequestAbortedError
     } = require_errors();
@@ -10259,20 +10259,20 @@ var require_api_pipeline = __commonJS({
     var PipelineHandler = class extends AsyncResource {
       constructor(opts, handler) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         if (typeof handler !== "function") {
-          throw new InvalidArgumentError("invalid handler");
+          throw new InvalidArgumentError2("invalid handler");
         }
         const { signal: signal3, method, opaque, onInfo, responseHeaders } = opts;
         if (signal3 && typeof signal3.on !== "function" && typeof signal3.addEventListener !== "function") {
-          throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+          throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
         }
         if (method === "CONNECT") {
-          throw new InvalidArgumentError("invalid method");
+          throw new InvalidArgumentError2("invalid method");
         }
         if (onInfo && typeof onInfo !== "function") {
-          throw new InvalidArgumentError("invalid onInfo callback");
+          throw new InvalidArgumentError2("invalid onInfo callback");
         }
         super("UNDICI_PIPELINE");
         this.opaque = opaque || null;
@@ -10409,7 +10409,7 @@ var require_api_pipeline = __commonJS({
 var require_api_upgrade = __commonJS({
   "node_modules/undici/lib/api/api-upgrade.js"(exports, module) {
     "use strict";
-    var { InvalidArgumentError, SocketError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, SocketError } = require_errors();
     var { AsyncResource } = __require("node:async_hooks");
     var util = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
@@ -10417,14 +10417,14 @@ var require_api_upgrade = __commonJS({
     var UpgradeHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         if (typeof callback !== "function") {
-          throw new InvalidArgumentError("invalid callback");
+          throw new InvalidArgumentError2("invalid callback");
         }
         const { signal: signal3, opaque, responseHeaders } = opts;
         if (signal3 && typeof signal3.on !== "function" && typeof signal3.addEventListener !== "function") {
-          throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+          throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
         }
         super("UNDICI_UPGRADE");
         this.responseHeaders = responseHeaders || null;
@@ -10503,20 +10503,20 @@ var require_api_connect = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
-    var { InvalidArgumentError, SocketError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, SocketError } = require_errors();
     var util = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
     var ConnectHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         if (typeof callback !== "function") {
-          throw new InvalidArgumentError("invalid callback");
+          throw new InvalidArgumentError2("invalid callback");
         }
         const { signal: signal3, opaque, responseHeaders } = opts;
         if (signal3 && typeof signal3.on !== "function" && typeof signal3.addEventListener !== "function") {
-          throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+          throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
         }
         super("UNDICI_CONNECT");
         this.opaque = opaque || null;
@@ -10961,7 +10961,7 @@ var require_mock_interceptor = __commonJS({
       kContentLength,
       kMockDispatch
     } = require_mock_symbols();
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var { buildURL } = require_util();
     var MockScope = class {
       constructor(mockDispatch) {
@@ -10972,7 +10972,7 @@ var require_mock_interceptor = __commonJS({
        */
       delay(waitInMs) {
         if (typeof waitInMs !== "number" || !Number.isInteger(waitInMs) || waitInMs <= 0) {
-          throw new InvalidArgumentError("waitInMs must be a valid integer > 0");
+          throw new InvalidArgumentError2("waitInMs must be a valid integer > 0");
         }
         this[kMockDispatch].delay = waitInMs;
         return this;
@@ -10989,7 +10989,7 @@ var require_mock_interceptor = __commonJS({
        */
       times(repeatTimes) {
         if (typeof repeatTimes !== "number" || !Number.isInteger(repeatTimes) || repeatTimes <= 0) {
-          throw new InvalidArgumentError("repeatTimes must be a valid integer > 0");
+          throw new InvalidArgumentError2("repeatTimes must be a valid integer > 0");
         }
         this[kMockDispatch].times = repeatTimes;
         return this;
@@ -10998,10 +10998,10 @@ var require_mock_interceptor = __commonJS({
     var MockInterceptor = class {
       constructor(opts, mockDispatches) {
         if (typeof opts !== "object") {
-          throw new InvalidArgumentError("opts must be an object");
+          throw new InvalidArgumentError2("opts must be an object");
         }
         if (typeof opts.path === "undefined") {
-          throw new InvalidArgumentError("opts.path must be defined");
+          throw new InvalidArgumentError2("opts.path must be defined");
         }
         if (typeof opts.method === "undefined") {
           opts.method = "GET";
@@ -11032,10 +11032,10 @@ var require_mock_interceptor = __commonJS({
       }
       validateReplyParameters(replyParameters) {
         if (typeof replyParameters.statusCode === "undefined") {
-          throw new InvalidArgumentError("statusCode must be defined");
+          throw new InvalidArgumentError2("statusCode must be defined");
         }
         if (typeof replyParameters.responseOptions !== "object" || replyParameters.responseOptions === null) {
-          throw new InvalidArgumentError("responseOptions must be an object");
+          throw new InvalidArgumentError2("responseOptions must be an object");
         }
       }
       /**
@@ -11046,7 +11046,7 @@ var require_mock_interceptor = __commonJS({
           const wrappedDefaultsCallback = (opts) => {
             const resolvedData = replyOptionsCallbackOrStatusCode(opts);
             if (typeof resolvedData !== "object" || resolvedData === null) {
-              throw new InvalidArgumentError("reply options callback must return an object");
+              throw new InvalidArgumentError2("reply options callback must return an object");
             }
             const replyParameters2 = { data: "", responseOptions: {}, ...resolvedData };
             this.validateReplyParameters(replyParameters2);
@@ -11072,7 +11072,7 @@ var require_mock_interceptor = __commonJS({
        */
       replyWithError(error2) {
         if (typeof error2 === "undefined") {
-          throw new InvalidArgumentError("error must be defined");
+          throw new InvalidArgumentError2("error must be defined");
         }
         const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error2 });
         return new MockScope(newMockDispatch);
@@ -11082,7 +11082,7 @@ var require_mock_interceptor = __commonJS({
        */
       defaultReplyHeaders(headers2) {
         if (typeof headers2 === "undefined") {
-          throw new InvalidArgumentError("headers must be defined");
+          throw new InvalidArgumentError2("headers must be defined");
         }
         this[kDefaultHeaders] = headers2;
         return this;
@@ -11092,7 +11092,7 @@ var require_mock_interceptor = __commonJS({
        */
       defaultReplyTrailers(trailers) {
         if (typeof trailers === "undefined") {
-          throw new InvalidArgumentError("trailers must be defined");
+          throw new InvalidArgumentError2("trailers must be defined");
         }
         this[kDefaultTrailers] = trailers;
         return this;
@@ -11128,12 +11128,12 @@ var require_mock_client = __commonJS({
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var MockClient = class extends Client {
       constructor(origin, opts) {
         super(origin, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
-          throw new InvalidArgumentError("Argument opts.agent must implement Agent");
+          throw new InvalidArgumentError2("Argument opts.agent must implement Agent");
         }
         this[kMockAgent] = opts.agent;
         this[kOrigin] = origin;
@@ -11181,12 +11181,12 @@ var require_mock_pool = __commonJS({
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var MockPool = class extends Pool {
       constructor(origin, opts) {
         super(origin, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
-          throw new InvalidArgumentError("Argument opts.agent must implement Agent");
+          throw new InvalidArgumentError2("Argument opts.agent must implement Agent");
         }
         this[kMockAgent] = opts.agent;
         this[kOrigin] = origin;
@@ -11308,7 +11308,7 @@ var require_mock_agent = __commonJS({
     var MockClient = require_mock_client();
     var MockPool = require_mock_pool();
     var { matchValue, buildMockOptions } = require_mock_utils();
-    var { InvalidArgumentError, UndiciError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var Dispatcher = require_dispatcher();
     var Pluralizer = require_pluralizer();
     var PendingInterceptorsFormatter = require_pending_interceptors_formatter();
@@ -11318,7 +11318,7 @@ var require_mock_agent = __commonJS({
         this[kNetConnect] = true;
         this[kIsMockActive] = true;
         if (opts?.agent && typeof opts.agent.dispatch !== "function") {
-          throw new InvalidArgumentError("Argument opts.agent must implement Agent");
+          throw new InvalidArgumentError2("Argument opts.agent must implement Agent");
         }
         const agent = opts?.agent ? opts.agent : new Agent(opts);
         this[kAgent] = agent;
@@ -11357,7 +11357,7 @@ var require_mock_agent = __commonJS({
         } else if (typeof matcher === "undefined") {
           this[kNetConnect] = true;
         } else {
-          throw new InvalidArgumentError("Unsupported matcher. Must be one of String|Function|RegExp.");
+          throw new InvalidArgumentError2("Unsupported matcher. Must be one of String|Function|RegExp.");
         }
       }
       disableNetConnect() {
@@ -11423,14 +11423,14 @@ var require_global2 = __commonJS({
   "node_modules/undici/lib/global.js"(exports, module) {
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var Agent = require_agent();
     if (getGlobalDispatcher() === void 0) {
       setGlobalDispatcher(new Agent());
     }
     function setGlobalDispatcher(agent) {
       if (!agent || typeof agent.dispatch !== "function") {
-        throw new InvalidArgumentError("Argument agent must implement Agent");
+        throw new InvalidArgumentError2("Argument agent must implement Agent");
       }
       Object.defineProperty(globalThis, globalDispatcher, {
         value: agent,
@@ -11544,7 +11544,7 @@ var require_dump = __commonJS({
   "node_modules/undici/lib/interceptor/dump.js"(exports, module) {
     "use strict";
     var util = require_util();
-    var { InvalidArgumentError, RequestAbortedError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, RequestAbortedError } = require_errors();
     var DecoratorHandler = require_decorator_handler();
     var DumpHandler = class extends DecoratorHandler {
       #maxSize = 1024 * 1024;
@@ -11557,7 +11557,7 @@ var require_dump = __commonJS({
       constructor({ maxSize }, handler) {
         super(handler);
         if (maxSize != null && (!Number.isFinite(maxSize) || maxSize < 1)) {
-          throw new InvalidArgumentError("maxSize must be a number greater than 0");
+          throw new InvalidArgumentError2("maxSize must be a number greater than 0");
         }
         this.#maxSize = maxSize ?? this.#maxSize;
         this.#handler = handler;
@@ -11644,7 +11644,7 @@ var require_dns = __commonJS({
     var { isIP } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
-    var { InvalidArgumentError, InformationalError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
     var DNSInstance = class {
       #maxTTL = 0;
@@ -11857,24 +11857,24 @@ var require_dns = __commonJS({
     };
     module.exports = (interceptorOpts) => {
       if (interceptorOpts?.maxTTL != null && (typeof interceptorOpts?.maxTTL !== "number" || interceptorOpts?.maxTTL < 0)) {
-        throw new InvalidArgumentError("Invalid maxTTL. Must be a positive number");
+        throw new InvalidArgumentError2("Invalid maxTTL. Must be a positive number");
       }
       if (interceptorOpts?.maxItems != null && (typeof interceptorOpts?.maxItems !== "number" || interceptorOpts?.maxItems < 1)) {
-        throw new InvalidArgumentError(
+        throw new InvalidArgumentError2(
           "Invalid maxItems. Must be a positive number and greater than zero"
         );
       }
       if (interceptorOpts?.affinity != null && interceptorOpts?.affinity !== 4 && interceptorOpts?.affinity !== 6) {
-        throw new InvalidArgumentError("Invalid affinity. Must be either 4 or 6");
+        throw new InvalidArgumentError2("Invalid affinity. Must be either 4 or 6");
       }
       if (interceptorOpts?.dualStack != null && typeof interceptorOpts?.dualStack !== "boolean") {
-        throw new InvalidArgumentError("Invalid dualStack. Must be a boolean");
+        throw new InvalidArgumentError2("Invalid dualStack. Must be a boolean");
       }
       if (interceptorOpts?.lookup != null && typeof interceptorOpts?.lookup !== "function") {
-        throw new InvalidArgumentError("Invalid lookup. Must be a function");
+        throw new InvalidArgumentError2("Invalid lookup. Must be a function");
       }
       if (interceptorOpts?.pick != null && typeof interceptorOpts?.pick !== "function") {
-        throw new InvalidArgumentError("Invalid pick. Must be a function");
+        throw new InvalidArgumentError2("Invalid pick. Must be a function");
       }
       const dualStack = interceptorOpts?.dualStack ?? true;
       let affinity;
@@ -19022,7 +19022,7 @@ var require_undici = __commonJS({
     var RetryAgent = require_retry_agent();
     var errors = require_errors();
     var util = require_util();
-    var { InvalidArgumentError } = errors;
+    var { InvalidArgumentError: InvalidArgumentError2 } = errors;
     var api = require_api();
     var buildConnector = require_connect();
     var MockClient = require_mock_client();
@@ -19066,14 +19066,14 @@ var require_undici = __commonJS({
           opts = null;
         }
         if (!url || typeof url !== "string" && typeof url !== "object" && !(url instanceof URL)) {
-          throw new InvalidArgumentError("invalid url");
+          throw new InvalidArgumentError2("invalid url");
         }
         if (opts != null && typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         if (opts && opts.path != null) {
           if (typeof opts.path !== "string") {
-            throw new InvalidArgumentError("invalid opts.path");
+            throw new InvalidArgumentError2("invalid opts.path");
           }
           let path6 = opts.path;
           if (!opts.path.startsWith("/")) {
@@ -19088,7 +19088,7 @@ var require_undici = __commonJS({
         }
         const { agent, dispatcher = getGlobalDispatcher() } = opts;
         if (agent) {
-          throw new InvalidArgumentError("unsupported opts.agent. Did you mean opts.client?");
+          throw new InvalidArgumentError2("unsupported opts.agent. Did you mean opts.client?");
         }
         return fn.call(dispatcher, {
           ...opts,
@@ -49054,6 +49054,3432 @@ var require_tar_fs = __commonJS({
   }
 });
 
+// node_modules/commander/lib/error.js
+var require_error = __commonJS({
+  "node_modules/commander/lib/error.js"(exports) {
+    var CommanderError2 = class extends Error {
+      /**
+       * Constructs the CommanderError class
+       * @param {number} exitCode suggested exit code which could be used with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       */
+      constructor(exitCode2, code, message3) {
+        super(message3);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+        this.code = code;
+        this.exitCode = exitCode2;
+        this.nestedError = void 0;
+      }
+    };
+    var InvalidArgumentError2 = class extends CommanderError2 {
+      /**
+       * Constructs the InvalidArgumentError class
+       * @param {string} [message] explanation of why argument is invalid
+       */
+      constructor(message3) {
+        super(1, "commander.invalidArgument", message3);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+      }
+    };
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+  }
+});
+
+// node_modules/commander/lib/argument.js
+var require_argument = __commonJS({
+  "node_modules/commander/lib/argument.js"(exports) {
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var Argument2 = class {
+      /**
+       * Initialize a new command argument with the given name and description.
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       */
+      constructor(name, description) {
+        this.description = description || "";
+        this.variadic = false;
+        this.parseArg = void 0;
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.argChoices = void 0;
+        switch (name[0]) {
+          case "<":
+            this.required = true;
+            this._name = name.slice(1, -1);
+            break;
+          case "[":
+            this.required = false;
+            this._name = name.slice(1, -1);
+            break;
+          default:
+            this.required = true;
+            this._name = name;
+            break;
+        }
+        if (this._name.endsWith("...")) {
+          this.variadic = true;
+          this._name = this._name.slice(0, -3);
+        }
+      }
+      /**
+       * Return argument name.
+       *
+       * @return {string}
+       */
+      name() {
+        return this._name;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Argument}
+       */
+      default(value, description) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI command arguments into argument values.
+       *
+       * @param {Function} [fn]
+       * @return {Argument}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Only allow argument value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Argument}
+       */
+      choices(values) {
+        this.argChoices = values.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Make argument required.
+       *
+       * @returns {Argument}
+       */
+      argRequired() {
+        this.required = true;
+        return this;
+      }
+      /**
+       * Make argument optional.
+       *
+       * @returns {Argument}
+       */
+      argOptional() {
+        this.required = false;
+        return this;
+      }
+    };
+    function humanReadableArgName(arg) {
+      const nameOutput = arg.name() + (arg.variadic === true ? "..." : "");
+      return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
+    }
+    exports.Argument = Argument2;
+    exports.humanReadableArgName = humanReadableArgName;
+  }
+});
+
+// node_modules/commander/lib/help.js
+var require_help = __commonJS({
+  "node_modules/commander/lib/help.js"(exports) {
+    var { humanReadableArgName } = require_argument();
+    var Help2 = class {
+      constructor() {
+        this.helpWidth = void 0;
+        this.minWidthToWrap = 40;
+        this.sortSubcommands = false;
+        this.sortOptions = false;
+        this.showGlobalOptions = false;
+      }
+      /**
+       * prepareContext is called by Commander after applying overrides from `Command.configureHelp()`
+       * and just before calling `formatHelp()`.
+       *
+       * Commander just uses the helpWidth and the rest is provided for optional use by more complex subclasses.
+       *
+       * @param {{ error?: boolean, helpWidth?: number, outputHasColors?: boolean }} contextOptions
+       */
+      prepareContext(contextOptions) {
+        this.helpWidth = this.helpWidth ?? contextOptions.helpWidth ?? 80;
+      }
+      /**
+       * Get an array of the visible subcommands. Includes a placeholder for the implicit help command, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Command[]}
+       */
+      visibleCommands(cmd) {
+        const visibleCommands = cmd.commands.filter((cmd2) => !cmd2._hidden);
+        const helpCommand = cmd._getHelpCommand();
+        if (helpCommand && !helpCommand._hidden) {
+          visibleCommands.push(helpCommand);
+        }
+        if (this.sortSubcommands) {
+          visibleCommands.sort((a, b) => {
+            return a.name().localeCompare(b.name());
+          });
+        }
+        return visibleCommands;
+      }
+      /**
+       * Compare options for sort.
+       *
+       * @param {Option} a
+       * @param {Option} b
+       * @returns {number}
+       */
+      compareOptions(a, b) {
+        const getSortKey = (option) => {
+          return option.short ? option.short.replace(/^-/, "") : option.long.replace(/^--/, "");
+        };
+        return getSortKey(a).localeCompare(getSortKey(b));
+      }
+      /**
+       * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleOptions(cmd) {
+        const visibleOptions = cmd.options.filter((option) => !option.hidden);
+        const helpOption = cmd._getHelpOption();
+        if (helpOption && !helpOption.hidden) {
+          const removeShort = helpOption.short && cmd._findOption(helpOption.short);
+          const removeLong = helpOption.long && cmd._findOption(helpOption.long);
+          if (!removeShort && !removeLong) {
+            visibleOptions.push(helpOption);
+          } else if (helpOption.long && !removeLong) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.long, helpOption.description)
+            );
+          } else if (helpOption.short && !removeShort) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.short, helpOption.description)
+            );
+          }
+        }
+        if (this.sortOptions) {
+          visibleOptions.sort(this.compareOptions);
+        }
+        return visibleOptions;
+      }
+      /**
+       * Get an array of the visible global options. (Not including help.)
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleGlobalOptions(cmd) {
+        if (!this.showGlobalOptions) return [];
+        const globalOptions = [];
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          const visibleOptions = ancestorCmd.options.filter(
+            (option) => !option.hidden
+          );
+          globalOptions.push(...visibleOptions);
+        }
+        if (this.sortOptions) {
+          globalOptions.sort(this.compareOptions);
+        }
+        return globalOptions;
+      }
+      /**
+       * Get an array of the arguments if any have a description.
+       *
+       * @param {Command} cmd
+       * @returns {Argument[]}
+       */
+      visibleArguments(cmd) {
+        if (cmd._argsDescription) {
+          cmd.registeredArguments.forEach((argument) => {
+            argument.description = argument.description || cmd._argsDescription[argument.name()] || "";
+          });
+        }
+        if (cmd.registeredArguments.find((argument) => argument.description)) {
+          return cmd.registeredArguments;
+        }
+        return [];
+      }
+      /**
+       * Get the command term to show in the list of subcommands.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandTerm(cmd) {
+        const args = cmd.registeredArguments.map((arg) => humanReadableArgName(arg)).join(" ");
+        return cmd._name + (cmd._aliases[0] ? "|" + cmd._aliases[0] : "") + (cmd.options.length ? " [options]" : "") + // simplistic check for non-help option
+        (args ? " " + args : "");
+      }
+      /**
+       * Get the option term to show in the list of options.
+       *
+       * @param {Option} option
+       * @returns {string}
+       */
+      optionTerm(option) {
+        return option.flags;
+      }
+      /**
+       * Get the argument term to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @returns {string}
+       */
+      argumentTerm(argument) {
+        return argument.name();
+      }
+      /**
+       * Get the longest command term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestSubcommandTermLength(cmd, helper) {
+        return helper.visibleCommands(cmd).reduce((max2, command) => {
+          return Math.max(
+            max2,
+            this.displayWidth(
+              helper.styleSubcommandTerm(helper.subcommandTerm(command))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestOptionTermLength(cmd, helper) {
+        return helper.visibleOptions(cmd).reduce((max2, option) => {
+          return Math.max(
+            max2,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest global option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestGlobalOptionTermLength(cmd, helper) {
+        return helper.visibleGlobalOptions(cmd).reduce((max2, option) => {
+          return Math.max(
+            max2,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest argument term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestArgumentTermLength(cmd, helper) {
+        return helper.visibleArguments(cmd).reduce((max2, argument) => {
+          return Math.max(
+            max2,
+            this.displayWidth(
+              helper.styleArgumentTerm(helper.argumentTerm(argument))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the command usage to be displayed at the top of the built-in help.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandUsage(cmd) {
+        let cmdName = cmd._name;
+        if (cmd._aliases[0]) {
+          cmdName = cmdName + "|" + cmd._aliases[0];
+        }
+        let ancestorCmdNames = "";
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          ancestorCmdNames = ancestorCmd.name() + " " + ancestorCmdNames;
+        }
+        return ancestorCmdNames + cmdName + " " + cmd.usage();
+      }
+      /**
+       * Get the description for the command.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandDescription(cmd) {
+        return cmd.description();
+      }
+      /**
+       * Get the subcommand summary to show in the list of subcommands.
+       * (Fallback to description for backwards compatibility.)
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandDescription(cmd) {
+        return cmd.summary() || cmd.description();
+      }
+      /**
+       * Get the option description to show in the list of options.
+       *
+       * @param {Option} option
+       * @return {string}
+       */
+      optionDescription(option) {
+        const extraInfo = [];
+        if (option.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${option.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (option.defaultValue !== void 0) {
+          const showDefault = option.required || option.optional || option.isBoolean() && typeof option.defaultValue === "boolean";
+          if (showDefault) {
+            extraInfo.push(
+              `default: ${option.defaultValueDescription || JSON.stringify(option.defaultValue)}`
+            );
+          }
+        }
+        if (option.presetArg !== void 0 && option.optional) {
+          extraInfo.push(`preset: ${JSON.stringify(option.presetArg)}`);
+        }
+        if (option.envVar !== void 0) {
+          extraInfo.push(`env: ${option.envVar}`);
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (option.description) {
+            return `${option.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return option.description;
+      }
+      /**
+       * Get the argument description to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @return {string}
+       */
+      argumentDescription(argument) {
+        const extraInfo = [];
+        if (argument.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${argument.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (argument.defaultValue !== void 0) {
+          extraInfo.push(
+            `default: ${argument.defaultValueDescription || JSON.stringify(argument.defaultValue)}`
+          );
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (argument.description) {
+            return `${argument.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return argument.description;
+      }
+      /**
+       * Format a list of items, given a heading and an array of formatted items.
+       *
+       * @param {string} heading
+       * @param {string[]} items
+       * @param {Help} helper
+       * @returns string[]
+       */
+      formatItemList(heading, items, helper) {
+        if (items.length === 0) return [];
+        return [helper.styleTitle(heading), ...items, ""];
+      }
+      /**
+       * Group items by their help group heading.
+       *
+       * @param {Command[] | Option[]} unsortedItems
+       * @param {Command[] | Option[]} visibleItems
+       * @param {Function} getGroup
+       * @returns {Map<string, Command[] | Option[]>}
+       */
+      groupItems(unsortedItems, visibleItems, getGroup) {
+        const result = /* @__PURE__ */ new Map();
+        unsortedItems.forEach((item) => {
+          const group2 = getGroup(item);
+          if (!result.has(group2)) result.set(group2, []);
+        });
+        visibleItems.forEach((item) => {
+          const group2 = getGroup(item);
+          if (!result.has(group2)) {
+            result.set(group2, []);
+          }
+          result.get(group2).push(item);
+        });
+        return result;
+      }
+      /**
+       * Generate the built-in help text.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatHelp(cmd, helper) {
+        const termWidth = helper.padWidth(cmd, helper);
+        const helpWidth = helper.helpWidth ?? 80;
+        function callFormatItem(term, description) {
+          return helper.formatItem(term, termWidth, description, helper);
+        }
+        let output = [
+          `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
+          ""
+        ];
+        const commandDescription = helper.commandDescription(cmd);
+        if (commandDescription.length > 0) {
+          output = output.concat([
+            helper.boxWrap(
+              helper.styleCommandDescription(commandDescription),
+              helpWidth
+            ),
+            ""
+          ]);
+        }
+        const argumentList = helper.visibleArguments(cmd).map((argument) => {
+          return callFormatItem(
+            helper.styleArgumentTerm(helper.argumentTerm(argument)),
+            helper.styleArgumentDescription(helper.argumentDescription(argument))
+          );
+        });
+        output = output.concat(
+          this.formatItemList("Arguments:", argumentList, helper)
+        );
+        const optionGroups = this.groupItems(
+          cmd.options,
+          helper.visibleOptions(cmd),
+          (option) => option.helpGroupHeading ?? "Options:"
+        );
+        optionGroups.forEach((options, group2) => {
+          const optionList = options.map((option) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option)),
+              helper.styleOptionDescription(helper.optionDescription(option))
+            );
+          });
+          output = output.concat(this.formatItemList(group2, optionList, helper));
+        });
+        if (helper.showGlobalOptions) {
+          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option)),
+              helper.styleOptionDescription(helper.optionDescription(option))
+            );
+          });
+          output = output.concat(
+            this.formatItemList("Global Options:", globalOptionList, helper)
+          );
+        }
+        const commandGroups = this.groupItems(
+          cmd.commands,
+          helper.visibleCommands(cmd),
+          (sub) => sub.helpGroup() || "Commands:"
+        );
+        commandGroups.forEach((commands, group2) => {
+          const commandList = commands.map((sub) => {
+            return callFormatItem(
+              helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
+              helper.styleSubcommandDescription(helper.subcommandDescription(sub))
+            );
+          });
+          output = output.concat(this.formatItemList(group2, commandList, helper));
+        });
+        return output.join("\n");
+      }
+      /**
+       * Return display width of string, ignoring ANSI escape sequences. Used in padding and wrapping calculations.
+       *
+       * @param {string} str
+       * @returns {number}
+       */
+      displayWidth(str4) {
+        return stripColor(str4).length;
+      }
+      /**
+       * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
+       *
+       * @param {string} str
+       * @returns {string}
+       */
+      styleTitle(str4) {
+        return str4;
+      }
+      styleUsage(str4) {
+        return str4.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word === "[command]") return this.styleSubcommandText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleCommandText(word);
+        }).join(" ");
+      }
+      styleCommandDescription(str4) {
+        return this.styleDescriptionText(str4);
+      }
+      styleOptionDescription(str4) {
+        return this.styleDescriptionText(str4);
+      }
+      styleSubcommandDescription(str4) {
+        return this.styleDescriptionText(str4);
+      }
+      styleArgumentDescription(str4) {
+        return this.styleDescriptionText(str4);
+      }
+      styleDescriptionText(str4) {
+        return str4;
+      }
+      styleOptionTerm(str4) {
+        return this.styleOptionText(str4);
+      }
+      styleSubcommandTerm(str4) {
+        return str4.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleSubcommandText(word);
+        }).join(" ");
+      }
+      styleArgumentTerm(str4) {
+        return this.styleArgumentText(str4);
+      }
+      styleOptionText(str4) {
+        return str4;
+      }
+      styleArgumentText(str4) {
+        return str4;
+      }
+      styleSubcommandText(str4) {
+        return str4;
+      }
+      styleCommandText(str4) {
+        return str4;
+      }
+      /**
+       * Calculate the pad width from the maximum term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      padWidth(cmd, helper) {
+        return Math.max(
+          helper.longestOptionTermLength(cmd, helper),
+          helper.longestGlobalOptionTermLength(cmd, helper),
+          helper.longestSubcommandTermLength(cmd, helper),
+          helper.longestArgumentTermLength(cmd, helper)
+        );
+      }
+      /**
+       * Detect manually wrapped and indented strings by checking for line break followed by whitespace.
+       *
+       * @param {string} str
+       * @returns {boolean}
+       */
+      preformatted(str4) {
+        return /\n[^\S\r\n]/.test(str4);
+      }
+      /**
+       * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
+       *
+       * So "TTT", 5, "DDD DDDD DD DDD" might be formatted for this.helpWidth=17 like so:
+       *   TTT  DDD DDDD
+       *        DD DDD
+       *
+       * @param {string} term
+       * @param {number} termWidth
+       * @param {string} description
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatItem(term, termWidth, description, helper) {
+        const itemIndent = 2;
+        const itemIndentStr = " ".repeat(itemIndent);
+        if (!description) return itemIndentStr + term;
+        const paddedTerm = term.padEnd(
+          termWidth + term.length - helper.displayWidth(term)
+        );
+        const spacerWidth = 2;
+        const helpWidth = this.helpWidth ?? 80;
+        const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
+        let formattedDescription;
+        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description)) {
+          formattedDescription = description;
+        } else {
+          const wrappedDescription = helper.boxWrap(description, remainingWidth);
+          formattedDescription = wrappedDescription.replace(
+            /\n/g,
+            "\n" + " ".repeat(termWidth + spacerWidth)
+          );
+        }
+        return itemIndentStr + paddedTerm + " ".repeat(spacerWidth) + formattedDescription.replace(/\n/g, `
+${itemIndentStr}`);
+      }
+      /**
+       * Wrap a string at whitespace, preserving existing line breaks.
+       * Wrapping is skipped if the width is less than `minWidthToWrap`.
+       *
+       * @param {string} str
+       * @param {number} width
+       * @returns {string}
+       */
+      boxWrap(str4, width) {
+        if (width < this.minWidthToWrap) return str4;
+        const rawLines = str4.split(/\r\n|\n/);
+        const chunkPattern = /[\s]*[^\s]+/g;
+        const wrappedLines = [];
+        rawLines.forEach((line) => {
+          const chunks = line.match(chunkPattern);
+          if (chunks === null) {
+            wrappedLines.push("");
+            return;
+          }
+          let sumChunks = [chunks.shift()];
+          let sumWidth = this.displayWidth(sumChunks[0]);
+          chunks.forEach((chunk) => {
+            const visibleWidth = this.displayWidth(chunk);
+            if (sumWidth + visibleWidth <= width) {
+              sumChunks.push(chunk);
+              sumWidth += visibleWidth;
+              return;
+            }
+            wrappedLines.push(sumChunks.join(""));
+            const nextChunk = chunk.trimStart();
+            sumChunks = [nextChunk];
+            sumWidth = this.displayWidth(nextChunk);
+          });
+          wrappedLines.push(sumChunks.join(""));
+        });
+        return wrappedLines.join("\n");
+      }
+    };
+    function stripColor(str4) {
+      const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
+      return str4.replace(sgrPattern, "");
+    }
+    exports.Help = Help2;
+    exports.stripColor = stripColor;
+  }
+});
+
+// node_modules/commander/lib/option.js
+var require_option = __commonJS({
+  "node_modules/commander/lib/option.js"(exports) {
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var Option2 = class {
+      /**
+       * Initialize a new `Option` with the given `flags` and `description`.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       */
+      constructor(flags, description) {
+        this.flags = flags;
+        this.description = description || "";
+        this.required = flags.includes("<");
+        this.optional = flags.includes("[");
+        this.variadic = /\w\.\.\.[>\]]$/.test(flags);
+        this.mandatory = false;
+        const optionFlags = splitOptionFlags(flags);
+        this.short = optionFlags.shortFlag;
+        this.long = optionFlags.longFlag;
+        this.negate = false;
+        if (this.long) {
+          this.negate = this.long.startsWith("--no-");
+        }
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.presetArg = void 0;
+        this.envVar = void 0;
+        this.parseArg = void 0;
+        this.hidden = false;
+        this.argChoices = void 0;
+        this.conflictsWith = [];
+        this.implied = void 0;
+        this.helpGroupHeading = void 0;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Option}
+       */
+      default(value, description) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Preset to use when option used without option-argument, especially optional but also boolean and negated.
+       * The custom processing (parseArg) is called.
+       *
+       * @example
+       * new Option('--color').default('GREYSCALE').preset('RGB');
+       * new Option('--donate [amount]').preset('20').argParser(parseFloat);
+       *
+       * @param {*} arg
+       * @return {Option}
+       */
+      preset(arg) {
+        this.presetArg = arg;
+        return this;
+      }
+      /**
+       * Add option name(s) that conflict with this option.
+       * An error will be displayed if conflicting options are found during parsing.
+       *
+       * @example
+       * new Option('--rgb').conflicts('cmyk');
+       * new Option('--js').conflicts(['ts', 'jsx']);
+       *
+       * @param {(string | string[])} names
+       * @return {Option}
+       */
+      conflicts(names3) {
+        this.conflictsWith = this.conflictsWith.concat(names3);
+        return this;
+      }
+      /**
+       * Specify implied option values for when this option is set and the implied options are not.
+       *
+       * The custom processing (parseArg) is not called on the implied values.
+       *
+       * @example
+       * program
+       *   .addOption(new Option('--log', 'write logging information to file'))
+       *   .addOption(new Option('--trace', 'log extra details').implies({ log: 'trace.txt' }));
+       *
+       * @param {object} impliedOptionValues
+       * @return {Option}
+       */
+      implies(impliedOptionValues) {
+        let newImplied = impliedOptionValues;
+        if (typeof impliedOptionValues === "string") {
+          newImplied = { [impliedOptionValues]: true };
+        }
+        this.implied = Object.assign(this.implied || {}, newImplied);
+        return this;
+      }
+      /**
+       * Set environment variable to check for option value.
+       *
+       * An environment variable is only used if when processed the current option value is
+       * undefined, or the source of the current value is 'default' or 'config' or 'env'.
+       *
+       * @param {string} name
+       * @return {Option}
+       */
+      env(name) {
+        this.envVar = name;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI option arguments into option values.
+       *
+       * @param {Function} [fn]
+       * @return {Option}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Whether the option is mandatory and must have a value after parsing.
+       *
+       * @param {boolean} [mandatory=true]
+       * @return {Option}
+       */
+      makeOptionMandatory(mandatory = true) {
+        this.mandatory = !!mandatory;
+        return this;
+      }
+      /**
+       * Hide option in help.
+       *
+       * @param {boolean} [hide=true]
+       * @return {Option}
+       */
+      hideHelp(hide = true) {
+        this.hidden = !!hide;
+        return this;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Only allow option value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Option}
+       */
+      choices(values) {
+        this.argChoices = values.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Return option name.
+       *
+       * @return {string}
+       */
+      name() {
+        if (this.long) {
+          return this.long.replace(/^--/, "");
+        }
+        return this.short.replace(/^-/, "");
+      }
+      /**
+       * Return option name, in a camelcase format that can be used
+       * as an object attribute key.
+       *
+       * @return {string}
+       */
+      attributeName() {
+        if (this.negate) {
+          return camelcase(this.name().replace(/^no-/, ""));
+        }
+        return camelcase(this.name());
+      }
+      /**
+       * Set the help group heading.
+       *
+       * @param {string} heading
+       * @return {Option}
+       */
+      helpGroup(heading) {
+        this.helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Check if `arg` matches the short or long flag.
+       *
+       * @param {string} arg
+       * @return {boolean}
+       * @package
+       */
+      is(arg) {
+        return this.short === arg || this.long === arg;
+      }
+      /**
+       * Return whether a boolean option.
+       *
+       * Options are one of boolean, negated, required argument, or optional argument.
+       *
+       * @return {boolean}
+       * @package
+       */
+      isBoolean() {
+        return !this.required && !this.optional && !this.negate;
+      }
+    };
+    var DualOptions = class {
+      /**
+       * @param {Option[]} options
+       */
+      constructor(options) {
+        this.positiveOptions = /* @__PURE__ */ new Map();
+        this.negativeOptions = /* @__PURE__ */ new Map();
+        this.dualOptions = /* @__PURE__ */ new Set();
+        options.forEach((option) => {
+          if (option.negate) {
+            this.negativeOptions.set(option.attributeName(), option);
+          } else {
+            this.positiveOptions.set(option.attributeName(), option);
+          }
+        });
+        this.negativeOptions.forEach((value, key3) => {
+          if (this.positiveOptions.has(key3)) {
+            this.dualOptions.add(key3);
+          }
+        });
+      }
+      /**
+       * Did the value come from the option, and not from possible matching dual option?
+       *
+       * @param {*} value
+       * @param {Option} option
+       * @returns {boolean}
+       */
+      valueFromOption(value, option) {
+        const optionKey = option.attributeName();
+        if (!this.dualOptions.has(optionKey)) return true;
+        const preset = this.negativeOptions.get(optionKey).presetArg;
+        const negativeValue = preset !== void 0 ? preset : false;
+        return option.negate === (negativeValue === value);
+      }
+    };
+    function camelcase(str4) {
+      return str4.split("-").reduce((str5, word) => {
+        return str5 + word[0].toUpperCase() + word.slice(1);
+      });
+    }
+    function splitOptionFlags(flags) {
+      let shortFlag;
+      let longFlag;
+      const shortFlagExp = /^-[^-]$/;
+      const longFlagExp = /^--[^-]/;
+      const flagParts = flags.split(/[ |,]+/).concat("guard");
+      if (shortFlagExp.test(flagParts[0])) shortFlag = flagParts.shift();
+      if (longFlagExp.test(flagParts[0])) longFlag = flagParts.shift();
+      if (!shortFlag && shortFlagExp.test(flagParts[0]))
+        shortFlag = flagParts.shift();
+      if (!shortFlag && longFlagExp.test(flagParts[0])) {
+        shortFlag = longFlag;
+        longFlag = flagParts.shift();
+      }
+      if (flagParts[0].startsWith("-")) {
+        const unsupportedFlag = flagParts[0];
+        const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags}'`;
+        if (/^-[^-][^-]/.test(unsupportedFlag))
+          throw new Error(
+            `${baseError}
+- a short flag is a single dash and a single character
+  - either use a single dash and a single character (for a short flag)
+  - or use a double dash for a long option (and can have two, like '--ws, --workspace')`
+          );
+        if (shortFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many short flags`);
+        if (longFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many long flags`);
+        throw new Error(`${baseError}
+- unrecognised flag format`);
+      }
+      if (shortFlag === void 0 && longFlag === void 0)
+        throw new Error(
+          `option creation failed due to no flags found in '${flags}'.`
+        );
+      return { shortFlag, longFlag };
+    }
+    exports.Option = Option2;
+    exports.DualOptions = DualOptions;
+  }
+});
+
+// node_modules/commander/lib/suggestSimilar.js
+var require_suggestSimilar = __commonJS({
+  "node_modules/commander/lib/suggestSimilar.js"(exports) {
+    var maxDistance = 3;
+    function editDistance(a, b) {
+      if (Math.abs(a.length - b.length) > maxDistance)
+        return Math.max(a.length, b.length);
+      const d = [];
+      for (let i = 0; i <= a.length; i++) {
+        d[i] = [i];
+      }
+      for (let j = 0; j <= b.length; j++) {
+        d[0][j] = j;
+      }
+      for (let j = 1; j <= b.length; j++) {
+        for (let i = 1; i <= a.length; i++) {
+          let cost = 1;
+          if (a[i - 1] === b[j - 1]) {
+            cost = 0;
+          } else {
+            cost = 1;
+          }
+          d[i][j] = Math.min(
+            d[i - 1][j] + 1,
+            // deletion
+            d[i][j - 1] + 1,
+            // insertion
+            d[i - 1][j - 1] + cost
+            // substitution
+          );
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+          }
+        }
+      }
+      return d[a.length][b.length];
+    }
+    function suggestSimilar(word, candidates) {
+      if (!candidates || candidates.length === 0) return "";
+      candidates = Array.from(new Set(candidates));
+      const searchingOptions = word.startsWith("--");
+      if (searchingOptions) {
+        word = word.slice(2);
+        candidates = candidates.map((candidate) => candidate.slice(2));
+      }
+      let similar = [];
+      let bestDistance = maxDistance;
+      const minSimilarity = 0.4;
+      candidates.forEach((candidate) => {
+        if (candidate.length <= 1) return;
+        const distance2 = editDistance(word, candidate);
+        const length = Math.max(word.length, candidate.length);
+        const similarity = (length - distance2) / length;
+        if (similarity > minSimilarity) {
+          if (distance2 < bestDistance) {
+            bestDistance = distance2;
+            similar = [candidate];
+          } else if (distance2 === bestDistance) {
+            similar.push(candidate);
+          }
+        }
+      });
+      similar.sort((a, b) => a.localeCompare(b));
+      if (searchingOptions) {
+        similar = similar.map((candidate) => `--${candidate}`);
+      }
+      if (similar.length > 1) {
+        return `
+(Did you mean one of ${similar.join(", ")}?)`;
+      }
+      if (similar.length === 1) {
+        return `
+(Did you mean ${similar[0]}?)`;
+      }
+      return "";
+    }
+    exports.suggestSimilar = suggestSimilar;
+  }
+});
+
+// node_modules/commander/lib/command.js
+var require_command = __commonJS({
+  "node_modules/commander/lib/command.js"(exports) {
+    var EventEmitter = __require("node:events").EventEmitter;
+    var childProcess = __require("node:child_process");
+    var path6 = __require("node:path");
+    var fs7 = __require("node:fs");
+    var process2 = __require("node:process");
+    var { Argument: Argument2, humanReadableArgName } = require_argument();
+    var { CommanderError: CommanderError2 } = require_error();
+    var { Help: Help2, stripColor } = require_help();
+    var { Option: Option2, DualOptions } = require_option();
+    var { suggestSimilar } = require_suggestSimilar();
+    var Command3 = class _Command extends EventEmitter {
+      /**
+       * Initialize a new `Command`.
+       *
+       * @param {string} [name]
+       */
+      constructor(name) {
+        super();
+        this.commands = [];
+        this.options = [];
+        this.parent = null;
+        this._allowUnknownOption = false;
+        this._allowExcessArguments = false;
+        this.registeredArguments = [];
+        this._args = this.registeredArguments;
+        this.args = [];
+        this.rawArgs = [];
+        this.processedArgs = [];
+        this._scriptPath = null;
+        this._name = name || "";
+        this._optionValues = {};
+        this._optionValueSources = {};
+        this._storeOptionsAsProperties = false;
+        this._actionHandler = null;
+        this._executableHandler = false;
+        this._executableFile = null;
+        this._executableDir = null;
+        this._defaultCommandName = null;
+        this._exitCallback = null;
+        this._aliases = [];
+        this._combineFlagAndOptionalValue = true;
+        this._description = "";
+        this._summary = "";
+        this._argsDescription = void 0;
+        this._enablePositionalOptions = false;
+        this._passThroughOptions = false;
+        this._lifeCycleHooks = {};
+        this._showHelpAfterError = false;
+        this._showSuggestionAfterError = true;
+        this._savedState = null;
+        this._outputConfiguration = {
+          writeOut: (str4) => process2.stdout.write(str4),
+          writeErr: (str4) => process2.stderr.write(str4),
+          outputError: (str4, write) => write(str4),
+          getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
+          getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
+          getOutHasColors: () => useColor() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
+          getErrHasColors: () => useColor() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
+          stripColor: (str4) => stripColor(str4)
+        };
+        this._hidden = false;
+        this._helpOption = void 0;
+        this._addImplicitHelpCommand = void 0;
+        this._helpCommand = void 0;
+        this._helpConfiguration = {};
+        this._helpGroupHeading = void 0;
+        this._defaultCommandGroup = void 0;
+        this._defaultOptionGroup = void 0;
+      }
+      /**
+       * Copy settings that are useful to have in common across root command and subcommands.
+       *
+       * (Used internally when adding a command using `.command()` so subcommands inherit parent settings.)
+       *
+       * @param {Command} sourceCommand
+       * @return {Command} `this` command for chaining
+       */
+      copyInheritedSettings(sourceCommand) {
+        this._outputConfiguration = sourceCommand._outputConfiguration;
+        this._helpOption = sourceCommand._helpOption;
+        this._helpCommand = sourceCommand._helpCommand;
+        this._helpConfiguration = sourceCommand._helpConfiguration;
+        this._exitCallback = sourceCommand._exitCallback;
+        this._storeOptionsAsProperties = sourceCommand._storeOptionsAsProperties;
+        this._combineFlagAndOptionalValue = sourceCommand._combineFlagAndOptionalValue;
+        this._allowExcessArguments = sourceCommand._allowExcessArguments;
+        this._enablePositionalOptions = sourceCommand._enablePositionalOptions;
+        this._showHelpAfterError = sourceCommand._showHelpAfterError;
+        this._showSuggestionAfterError = sourceCommand._showSuggestionAfterError;
+        return this;
+      }
+      /**
+       * @returns {Command[]}
+       * @private
+       */
+      _getCommandAndAncestors() {
+        const result = [];
+        for (let command = this; command; command = command.parent) {
+          result.push(command);
+        }
+        return result;
+      }
+      /**
+       * Define a command.
+       *
+       * There are two styles of command: pay attention to where to put the description.
+       *
+       * @example
+       * // Command implemented using action handler (description is supplied separately to `.command`)
+       * program
+       *   .command('clone <source> [destination]')
+       *   .description('clone a repository into a newly created directory')
+       *   .action((source, destination) => {
+       *     console.log('clone command called');
+       *   });
+       *
+       * // Command implemented using separate executable file (description is second parameter to `.command`)
+       * program
+       *   .command('start <service>', 'start named service')
+       *   .command('stop [service]', 'stop named service, or all if no name supplied');
+       *
+       * @param {string} nameAndArgs - command name and arguments, args are `<required>` or `[optional]` and last may also be `variadic...`
+       * @param {(object | string)} [actionOptsOrExecDesc] - configuration options (for action), or description (for executable)
+       * @param {object} [execOpts] - configuration options (for executable)
+       * @return {Command} returns new command for action handler, or `this` for executable command
+       */
+      command(nameAndArgs, actionOptsOrExecDesc, execOpts) {
+        let desc = actionOptsOrExecDesc;
+        let opts = execOpts;
+        if (typeof desc === "object" && desc !== null) {
+          opts = desc;
+          desc = null;
+        }
+        opts = opts || {};
+        const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const cmd = this.createCommand(name);
+        if (desc) {
+          cmd.description(desc);
+          cmd._executableHandler = true;
+        }
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        cmd._hidden = !!(opts.noHelp || opts.hidden);
+        cmd._executableFile = opts.executableFile || null;
+        if (args) cmd.arguments(args);
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd.copyInheritedSettings(this);
+        if (desc) return this;
+        return cmd;
+      }
+      /**
+       * Factory routine to create a new unattached command.
+       *
+       * See .command() for creating an attached subcommand, which uses this routine to
+       * create the command. You can override createCommand to customise subcommands.
+       *
+       * @param {string} [name]
+       * @return {Command} new command
+       */
+      createCommand(name) {
+        return new _Command(name);
+      }
+      /**
+       * You can customise the help with a subclass of Help by overriding createHelp,
+       * or by overriding Help properties using configureHelp().
+       *
+       * @return {Help}
+       */
+      createHelp() {
+        return Object.assign(new Help2(), this.configureHelp());
+      }
+      /**
+       * You can customise the help by overriding Help properties using configureHelp(),
+       * or with a subclass of Help by overriding createHelp().
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureHelp(configuration) {
+        if (configuration === void 0) return this._helpConfiguration;
+        this._helpConfiguration = configuration;
+        return this;
+      }
+      /**
+       * The default output goes to stdout and stderr. You can customise this for special
+       * applications. You can also customise the display of errors by overriding outputError.
+       *
+       * The configuration properties are all functions:
+       *
+       *     // change how output being written, defaults to stdout and stderr
+       *     writeOut(str)
+       *     writeErr(str)
+       *     // change how output being written for errors, defaults to writeErr
+       *     outputError(str, write) // used for displaying errors and not used for displaying help
+       *     // specify width for wrapping help
+       *     getOutHelpWidth()
+       *     getErrHelpWidth()
+       *     // color support, currently only used with Help
+       *     getOutHasColors()
+       *     getErrHasColors()
+       *     stripColor() // used to remove ANSI escape codes if output does not have colors
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureOutput(configuration) {
+        if (configuration === void 0) return this._outputConfiguration;
+        this._outputConfiguration = {
+          ...this._outputConfiguration,
+          ...configuration
+        };
+        return this;
+      }
+      /**
+       * Display the help or a custom message after an error occurs.
+       *
+       * @param {(boolean|string)} [displayHelp]
+       * @return {Command} `this` command for chaining
+       */
+      showHelpAfterError(displayHelp = true) {
+        if (typeof displayHelp !== "string") displayHelp = !!displayHelp;
+        this._showHelpAfterError = displayHelp;
+        return this;
+      }
+      /**
+       * Display suggestion of similar commands for unknown commands, or options for unknown options.
+       *
+       * @param {boolean} [displaySuggestion]
+       * @return {Command} `this` command for chaining
+       */
+      showSuggestionAfterError(displaySuggestion = true) {
+        this._showSuggestionAfterError = !!displaySuggestion;
+        return this;
+      }
+      /**
+       * Add a prepared subcommand.
+       *
+       * See .command() for creating an attached subcommand which inherits settings from its parent.
+       *
+       * @param {Command} cmd - new subcommand
+       * @param {object} [opts] - configuration options
+       * @return {Command} `this` command for chaining
+       */
+      addCommand(cmd, opts) {
+        if (!cmd._name) {
+          throw new Error(`Command passed to .addCommand() must have a name
+- specify the name in Command constructor or using .name()`);
+        }
+        opts = opts || {};
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        if (opts.noHelp || opts.hidden) cmd._hidden = true;
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached argument.
+       *
+       * See .argument() for creating an attached argument, which uses this routine to
+       * create the argument. You can override createArgument to return a custom argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @return {Argument} new argument
+       */
+      createArgument(name, description) {
+        return new Argument2(name, description);
+      }
+      /**
+       * Define argument syntax for command.
+       *
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @example
+       * program.argument('<input-file>');
+       * program.argument('[output-file]');
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom argument processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      argument(name, description, parseArg, defaultValue) {
+        const argument = this.createArgument(name, description);
+        if (typeof parseArg === "function") {
+          argument.default(defaultValue).argParser(parseArg);
+        } else {
+          argument.default(parseArg);
+        }
+        this.addArgument(argument);
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding multiple at once (without descriptions).
+       *
+       * See also .argument().
+       *
+       * @example
+       * program.arguments('<cmd> [env]');
+       *
+       * @param {string} names
+       * @return {Command} `this` command for chaining
+       */
+      arguments(names3) {
+        names3.trim().split(/ +/).forEach((detail) => {
+          this.argument(detail);
+        });
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding a prepared argument.
+       *
+       * @param {Argument} argument
+       * @return {Command} `this` command for chaining
+       */
+      addArgument(argument) {
+        const previousArgument = this.registeredArguments.slice(-1)[0];
+        if (previousArgument?.variadic) {
+          throw new Error(
+            `only the last argument can be variadic '${previousArgument.name()}'`
+          );
+        }
+        if (argument.required && argument.defaultValue !== void 0 && argument.parseArg === void 0) {
+          throw new Error(
+            `a default value for a required argument is never used: '${argument.name()}'`
+          );
+        }
+        this.registeredArguments.push(argument);
+        return this;
+      }
+      /**
+       * Customise or override default help command. By default a help command is automatically added if your command has subcommands.
+       *
+       * @example
+       *    program.helpCommand('help [cmd]');
+       *    program.helpCommand('help [cmd]', 'show help');
+       *    program.helpCommand(false); // suppress default help command
+       *    program.helpCommand(true); // add help command even if no subcommands
+       *
+       * @param {string|boolean} enableOrNameAndArgs - enable with custom name and/or arguments, or boolean to override whether added
+       * @param {string} [description] - custom description
+       * @return {Command} `this` command for chaining
+       */
+      helpCommand(enableOrNameAndArgs, description) {
+        if (typeof enableOrNameAndArgs === "boolean") {
+          this._addImplicitHelpCommand = enableOrNameAndArgs;
+          if (enableOrNameAndArgs && this._defaultCommandGroup) {
+            this._initCommandGroup(this._getHelpCommand());
+          }
+          return this;
+        }
+        const nameAndArgs = enableOrNameAndArgs ?? "help [command]";
+        const [, helpName, helpArgs] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const helpDescription = description ?? "display help for command";
+        const helpCommand = this.createCommand(helpName);
+        helpCommand.helpOption(false);
+        if (helpArgs) helpCommand.arguments(helpArgs);
+        if (helpDescription) helpCommand.description(helpDescription);
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        if (enableOrNameAndArgs || description) this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Add prepared custom help command.
+       *
+       * @param {(Command|string|boolean)} helpCommand - custom help command, or deprecated enableOrNameAndArgs as for `.helpCommand()`
+       * @param {string} [deprecatedDescription] - deprecated custom description used with custom name only
+       * @return {Command} `this` command for chaining
+       */
+      addHelpCommand(helpCommand, deprecatedDescription) {
+        if (typeof helpCommand !== "object") {
+          this.helpCommand(helpCommand, deprecatedDescription);
+          return this;
+        }
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Lazy create help command.
+       *
+       * @return {(Command|null)}
+       * @package
+       */
+      _getHelpCommand() {
+        const hasImplicitHelpCommand = this._addImplicitHelpCommand ?? (this.commands.length && !this._actionHandler && !this._findCommand("help"));
+        if (hasImplicitHelpCommand) {
+          if (this._helpCommand === void 0) {
+            this.helpCommand(void 0, void 0);
+          }
+          return this._helpCommand;
+        }
+        return null;
+      }
+      /**
+       * Add hook for life cycle event.
+       *
+       * @param {string} event
+       * @param {Function} listener
+       * @return {Command} `this` command for chaining
+       */
+      hook(event, listener) {
+        const allowedValues = ["preSubcommand", "preAction", "postAction"];
+        if (!allowedValues.includes(event)) {
+          throw new Error(`Unexpected value for event passed to hook : '${event}'.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        if (this._lifeCycleHooks[event]) {
+          this._lifeCycleHooks[event].push(listener);
+        } else {
+          this._lifeCycleHooks[event] = [listener];
+        }
+        return this;
+      }
+      /**
+       * Register callback to use as replacement for calling process.exit.
+       *
+       * @param {Function} [fn] optional callback which will be passed a CommanderError, defaults to throwing
+       * @return {Command} `this` command for chaining
+       */
+      exitOverride(fn) {
+        if (fn) {
+          this._exitCallback = fn;
+        } else {
+          this._exitCallback = (err) => {
+            if (err.code !== "commander.executeSubCommandAsync") {
+              throw err;
+            } else {
+            }
+          };
+        }
+        return this;
+      }
+      /**
+       * Call process.exit, and _exitCallback if defined.
+       *
+       * @param {number} exitCode exit code for using with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       * @return never
+       * @private
+       */
+      _exit(exitCode2, code, message3) {
+        if (this._exitCallback) {
+          this._exitCallback(new CommanderError2(exitCode2, code, message3));
+        }
+        process2.exit(exitCode2);
+      }
+      /**
+       * Register callback `fn` for the command.
+       *
+       * @example
+       * program
+       *   .command('serve')
+       *   .description('start service')
+       *   .action(function() {
+       *      // do work here
+       *   });
+       *
+       * @param {Function} fn
+       * @return {Command} `this` command for chaining
+       */
+      action(fn) {
+        const listener = (args) => {
+          const expectedArgsCount = this.registeredArguments.length;
+          const actionArgs = args.slice(0, expectedArgsCount);
+          if (this._storeOptionsAsProperties) {
+            actionArgs[expectedArgsCount] = this;
+          } else {
+            actionArgs[expectedArgsCount] = this.opts();
+          }
+          actionArgs.push(this);
+          return fn.apply(this, actionArgs);
+        };
+        this._actionHandler = listener;
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached option.
+       *
+       * See .option() for creating an attached option, which uses this routine to
+       * create the option. You can override createOption to return a custom option.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @return {Option} new option
+       */
+      createOption(flags, description) {
+        return new Option2(flags, description);
+      }
+      /**
+       * Wrap parseArgs to catch 'commander.invalidArgument'.
+       *
+       * @param {(Option | Argument)} target
+       * @param {string} value
+       * @param {*} previous
+       * @param {string} invalidArgumentMessage
+       * @private
+       */
+      _callParseArg(target, value, previous, invalidArgumentMessage) {
+        try {
+          return target.parseArg(value, previous);
+        } catch (err) {
+          if (err.code === "commander.invalidArgument") {
+            const message3 = `${invalidArgumentMessage} ${err.message}`;
+            this.error(message3, { exitCode: err.exitCode, code: err.code });
+          }
+          throw err;
+        }
+      }
+      /**
+       * Check for option flag conflicts.
+       * Register option if no conflicts found, or throw on conflict.
+       *
+       * @param {Option} option
+       * @private
+       */
+      _registerOption(option) {
+        const matchingOption = option.short && this._findOption(option.short) || option.long && this._findOption(option.long);
+        if (matchingOption) {
+          const matchingFlag = option.long && this._findOption(option.long) ? option.long : option.short;
+          throw new Error(`Cannot add option '${option.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
+-  already used by option '${matchingOption.flags}'`);
+        }
+        this._initOptionGroup(option);
+        this.options.push(option);
+      }
+      /**
+       * Check for command name and alias conflicts with existing commands.
+       * Register command if no conflicts found, or throw on conflict.
+       *
+       * @param {Command} command
+       * @private
+       */
+      _registerCommand(command) {
+        const knownBy = (cmd) => {
+          return [cmd.name()].concat(cmd.aliases());
+        };
+        const alreadyUsed = knownBy(command).find(
+          (name) => this._findCommand(name)
+        );
+        if (alreadyUsed) {
+          const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
+          const newCmd = knownBy(command).join("|");
+          throw new Error(
+            `cannot add command '${newCmd}' as already have command '${existingCmd}'`
+          );
+        }
+        this._initCommandGroup(command);
+        this.commands.push(command);
+      }
+      /**
+       * Add an option.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addOption(option) {
+        this._registerOption(option);
+        const oname = option.name();
+        const name = option.attributeName();
+        if (option.negate) {
+          const positiveLongFlag = option.long.replace(/^--no-/, "--");
+          if (!this._findOption(positiveLongFlag)) {
+            this.setOptionValueWithSource(
+              name,
+              option.defaultValue === void 0 ? true : option.defaultValue,
+              "default"
+            );
+          }
+        } else if (option.defaultValue !== void 0) {
+          this.setOptionValueWithSource(name, option.defaultValue, "default");
+        }
+        const handleOptionValue = (val, invalidValueMessage, valueSource) => {
+          if (val == null && option.presetArg !== void 0) {
+            val = option.presetArg;
+          }
+          const oldValue = this.getOptionValue(name);
+          if (val !== null && option.parseArg) {
+            val = this._callParseArg(option, val, oldValue, invalidValueMessage);
+          } else if (val !== null && option.variadic) {
+            val = option._collectValue(val, oldValue);
+          }
+          if (val == null) {
+            if (option.negate) {
+              val = false;
+            } else if (option.isBoolean() || option.optional) {
+              val = true;
+            } else {
+              val = "";
+            }
+          }
+          this.setOptionValueWithSource(name, val, valueSource);
+        };
+        this.on("option:" + oname, (val) => {
+          const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
+          handleOptionValue(val, invalidValueMessage, "cli");
+        });
+        if (option.envVar) {
+          this.on("optionEnv:" + oname, (val) => {
+            const invalidValueMessage = `error: option '${option.flags}' value '${val}' from env '${option.envVar}' is invalid.`;
+            handleOptionValue(val, invalidValueMessage, "env");
+          });
+        }
+        return this;
+      }
+      /**
+       * Internal implementation shared by .option() and .requiredOption()
+       *
+       * @return {Command} `this` command for chaining
+       * @private
+       */
+      _optionEx(config, flags, description, fn, defaultValue) {
+        if (typeof flags === "object" && flags instanceof Option2) {
+          throw new Error(
+            "To add an Option object use addOption() instead of option() or requiredOption()"
+          );
+        }
+        const option = this.createOption(flags, description);
+        option.makeOptionMandatory(!!config.mandatory);
+        if (typeof fn === "function") {
+          option.default(defaultValue).argParser(fn);
+        } else if (fn instanceof RegExp) {
+          const regex = fn;
+          fn = (val, def) => {
+            const m = regex.exec(val);
+            return m ? m[0] : def;
+          };
+          option.default(defaultValue).argParser(fn);
+        } else {
+          option.default(fn);
+        }
+        return this.addOption(option);
+      }
+      /**
+       * Define option with `flags`, `description`, and optional argument parsing function or `defaultValue` or both.
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space. A required
+       * option-argument is indicated by `<>` and an optional option-argument by `[]`.
+       *
+       * See the README for more details, and see also addOption() and requiredOption().
+       *
+       * @example
+       * program
+       *     .option('-p, --pepper', 'add pepper')
+       *     .option('--pt, --pizza-type <TYPE>', 'type of pizza') // required option-argument
+       *     .option('-c, --cheese [CHEESE]', 'add extra cheese', 'mozzarella') // optional option-argument with default
+       *     .option('-t, --tip <VALUE>', 'add tip to purchase cost', parseFloat) // custom parse function
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      option(flags, description, parseArg, defaultValue) {
+        return this._optionEx({}, flags, description, parseArg, defaultValue);
+      }
+      /**
+       * Add a required option which must have a value after parsing. This usually means
+       * the option must be specified on the command line. (Otherwise the same as .option().)
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      requiredOption(flags, description, parseArg, defaultValue) {
+        return this._optionEx(
+          { mandatory: true },
+          flags,
+          description,
+          parseArg,
+          defaultValue
+        );
+      }
+      /**
+       * Alter parsing of short flags with optional values.
+       *
+       * @example
+       * // for `.option('-f,--flag [value]'):
+       * program.combineFlagAndOptionalValue(true);  // `-f80` is treated like `--flag=80`, this is the default behaviour
+       * program.combineFlagAndOptionalValue(false) // `-fb` is treated like `-f -b`
+       *
+       * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
+       * @return {Command} `this` command for chaining
+       */
+      combineFlagAndOptionalValue(combine = true) {
+        this._combineFlagAndOptionalValue = !!combine;
+        return this;
+      }
+      /**
+       * Allow unknown options on the command line.
+       *
+       * @param {boolean} [allowUnknown] - if `true` or omitted, no error will be thrown for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      allowUnknownOption(allowUnknown = true) {
+        this._allowUnknownOption = !!allowUnknown;
+        return this;
+      }
+      /**
+       * Allow excess command-arguments on the command line. Pass false to make excess arguments an error.
+       *
+       * @param {boolean} [allowExcess] - if `true` or omitted, no error will be thrown for excess arguments.
+       * @return {Command} `this` command for chaining
+       */
+      allowExcessArguments(allowExcess = true) {
+        this._allowExcessArguments = !!allowExcess;
+        return this;
+      }
+      /**
+       * Enable positional options. Positional means global options are specified before subcommands which lets
+       * subcommands reuse the same option names, and also enables subcommands to turn on passThroughOptions.
+       * The default behaviour is non-positional and global options may appear anywhere on the command line.
+       *
+       * @param {boolean} [positional]
+       * @return {Command} `this` command for chaining
+       */
+      enablePositionalOptions(positional = true) {
+        this._enablePositionalOptions = !!positional;
+        return this;
+      }
+      /**
+       * Pass through options that come after command-arguments rather than treat them as command-options,
+       * so actual command-options come before command-arguments. Turning this on for a subcommand requires
+       * positional options to have been enabled on the program (parent commands).
+       * The default behaviour is non-positional and options may appear before or after command-arguments.
+       *
+       * @param {boolean} [passThrough] for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      passThroughOptions(passThrough = true) {
+        this._passThroughOptions = !!passThrough;
+        this._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * @private
+       */
+      _checkForBrokenPassThrough() {
+        if (this.parent && this._passThroughOptions && !this.parent._enablePositionalOptions) {
+          throw new Error(
+            `passThroughOptions cannot be used for '${this._name}' without turning on enablePositionalOptions for parent command(s)`
+          );
+        }
+      }
+      /**
+       * Whether to store option values as properties on command object,
+       * or store separately (specify false). In both cases the option values can be accessed using .opts().
+       *
+       * @param {boolean} [storeAsProperties=true]
+       * @return {Command} `this` command for chaining
+       */
+      storeOptionsAsProperties(storeAsProperties = true) {
+        if (this.options.length) {
+          throw new Error("call .storeOptionsAsProperties() before adding options");
+        }
+        if (Object.keys(this._optionValues).length) {
+          throw new Error(
+            "call .storeOptionsAsProperties() before setting option values"
+          );
+        }
+        this._storeOptionsAsProperties = !!storeAsProperties;
+        return this;
+      }
+      /**
+       * Retrieve option value.
+       *
+       * @param {string} key
+       * @return {object} value
+       */
+      getOptionValue(key3) {
+        if (this._storeOptionsAsProperties) {
+          return this[key3];
+        }
+        return this._optionValues[key3];
+      }
+      /**
+       * Store option value.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValue(key3, value) {
+        return this.setOptionValueWithSource(key3, value, void 0);
+      }
+      /**
+       * Store option value and where the value came from.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @param {string} source - expected values are default/config/env/cli/implied
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValueWithSource(key3, value, source) {
+        if (this._storeOptionsAsProperties) {
+          this[key3] = value;
+        } else {
+          this._optionValues[key3] = value;
+        }
+        this._optionValueSources[key3] = source;
+        return this;
+      }
+      /**
+       * Get source of option value.
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSource(key3) {
+        return this._optionValueSources[key3];
+      }
+      /**
+       * Get source of option value. See also .optsWithGlobals().
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSourceWithGlobals(key3) {
+        let source;
+        this._getCommandAndAncestors().forEach((cmd) => {
+          if (cmd.getOptionValueSource(key3) !== void 0) {
+            source = cmd.getOptionValueSource(key3);
+          }
+        });
+        return source;
+      }
+      /**
+       * Get user arguments from implied or explicit arguments.
+       * Side-effects: set _scriptPath if args included script. Used for default program name, and subcommand searches.
+       *
+       * @private
+       */
+      _prepareUserArgs(argv, parseOptions) {
+        if (argv !== void 0 && !Array.isArray(argv)) {
+          throw new Error("first parameter to parse must be array or undefined");
+        }
+        parseOptions = parseOptions || {};
+        if (argv === void 0 && parseOptions.from === void 0) {
+          if (process2.versions?.electron) {
+            parseOptions.from = "electron";
+          }
+          const execArgv = process2.execArgv ?? [];
+          if (execArgv.includes("-e") || execArgv.includes("--eval") || execArgv.includes("-p") || execArgv.includes("--print")) {
+            parseOptions.from = "eval";
+          }
+        }
+        if (argv === void 0) {
+          argv = process2.argv;
+        }
+        this.rawArgs = argv.slice();
+        let userArgs;
+        switch (parseOptions.from) {
+          case void 0:
+          case "node":
+            this._scriptPath = argv[1];
+            userArgs = argv.slice(2);
+            break;
+          case "electron":
+            if (process2.defaultApp) {
+              this._scriptPath = argv[1];
+              userArgs = argv.slice(2);
+            } else {
+              userArgs = argv.slice(1);
+            }
+            break;
+          case "user":
+            userArgs = argv.slice(0);
+            break;
+          case "eval":
+            userArgs = argv.slice(1);
+            break;
+          default:
+            throw new Error(
+              `unexpected parse option { from: '${parseOptions.from}' }`
+            );
+        }
+        if (!this._name && this._scriptPath)
+          this.nameFromFilename(this._scriptPath);
+        this._name = this._name || "program";
+        return userArgs;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Use parseAsync instead of parse if any of your action handlers are async.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * program.parse(); // parse process.argv and auto-detect electron and special node flags
+       * program.parse(process.argv); // assume argv[0] is app and argv[1] is script
+       * program.parse(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv] - optional, defaults to process.argv
+       * @param {object} [parseOptions] - optionally specify style of options with from: node/user/electron
+       * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
+       * @return {Command} `this` command for chaining
+       */
+      parse(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        this._parseCommand([], userArgs);
+        return this;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * await program.parseAsync(); // parse process.argv and auto-detect electron and special node flags
+       * await program.parseAsync(process.argv); // assume argv[0] is app and argv[1] is script
+       * await program.parseAsync(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv]
+       * @param {object} [parseOptions]
+       * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
+       * @return {Promise}
+       */
+      async parseAsync(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        await this._parseCommand([], userArgs);
+        return this;
+      }
+      _prepareForParse() {
+        if (this._savedState === null) {
+          this.saveStateBeforeParse();
+        } else {
+          this.restoreStateBeforeParse();
+        }
+      }
+      /**
+       * Called the first time parse is called to save state and allow a restore before subsequent calls to parse.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state saved.
+       */
+      saveStateBeforeParse() {
+        this._savedState = {
+          // name is stable if supplied by author, but may be unspecified for root command and deduced during parsing
+          _name: this._name,
+          // option values before parse have default values (including false for negated options)
+          // shallow clones
+          _optionValues: { ...this._optionValues },
+          _optionValueSources: { ...this._optionValueSources }
+        };
+      }
+      /**
+       * Restore state before parse for calls after the first.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state restored.
+       */
+      restoreStateBeforeParse() {
+        if (this._storeOptionsAsProperties)
+          throw new Error(`Can not call parse again when storeOptionsAsProperties is true.
+- either make a new Command for each call to parse, or stop storing options as properties`);
+        this._name = this._savedState._name;
+        this._scriptPath = null;
+        this.rawArgs = [];
+        this._optionValues = { ...this._savedState._optionValues };
+        this._optionValueSources = { ...this._savedState._optionValueSources };
+        this.args = [];
+        this.processedArgs = [];
+      }
+      /**
+       * Throw if expected executable is missing. Add lots of help for author.
+       *
+       * @param {string} executableFile
+       * @param {string} executableDir
+       * @param {string} subcommandName
+       */
+      _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
+        if (fs7.existsSync(executableFile)) return;
+        const executableDirMessage = executableDir ? `searched for local subcommand relative to directory '${executableDir}'` : "no directory for search for local subcommand, use .executableDir() to supply a custom directory";
+        const executableMissing = `'${executableFile}' does not exist
+ - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
+ - if the default executable name is not suitable, use the executableFile option to supply a custom name or path
+ - ${executableDirMessage}`;
+        throw new Error(executableMissing);
+      }
+      /**
+       * Execute a sub-command executable.
+       *
+       * @private
+       */
+      _executeSubCommand(subcommand, args) {
+        args = args.slice();
+        let launchWithNode = false;
+        const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
+        function findFile(baseDir, baseName) {
+          const localBin = path6.resolve(baseDir, baseName);
+          if (fs7.existsSync(localBin)) return localBin;
+          if (sourceExt.includes(path6.extname(baseName))) return void 0;
+          const foundExt = sourceExt.find(
+            (ext) => fs7.existsSync(`${localBin}${ext}`)
+          );
+          if (foundExt) return `${localBin}${foundExt}`;
+          return void 0;
+        }
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        let executableFile = subcommand._executableFile || `${this._name}-${subcommand._name}`;
+        let executableDir = this._executableDir || "";
+        if (this._scriptPath) {
+          let resolvedScriptPath;
+          try {
+            resolvedScriptPath = fs7.realpathSync(this._scriptPath);
+          } catch {
+            resolvedScriptPath = this._scriptPath;
+          }
+          executableDir = path6.resolve(
+            path6.dirname(resolvedScriptPath),
+            executableDir
+          );
+        }
+        if (executableDir) {
+          let localFile = findFile(executableDir, executableFile);
+          if (!localFile && !subcommand._executableFile && this._scriptPath) {
+            const legacyName = path6.basename(
+              this._scriptPath,
+              path6.extname(this._scriptPath)
+            );
+            if (legacyName !== this._name) {
+              localFile = findFile(
+                executableDir,
+                `${legacyName}-${subcommand._name}`
+              );
+            }
+          }
+          executableFile = localFile || executableFile;
+        }
+        launchWithNode = sourceExt.includes(path6.extname(executableFile));
+        let proc3;
+        if (process2.platform !== "win32") {
+          if (launchWithNode) {
+            args.unshift(executableFile);
+            args = incrementNodeInspectorPort(process2.execArgv).concat(args);
+            proc3 = childProcess.spawn(process2.argv[0], args, { stdio: "inherit" });
+          } else {
+            proc3 = childProcess.spawn(executableFile, args, { stdio: "inherit" });
+          }
+        } else {
+          this._checkForMissingExecutable(
+            executableFile,
+            executableDir,
+            subcommand._name
+          );
+          args.unshift(executableFile);
+          args = incrementNodeInspectorPort(process2.execArgv).concat(args);
+          proc3 = childProcess.spawn(process2.execPath, args, { stdio: "inherit" });
+        }
+        if (!proc3.killed) {
+          const signals = ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP"];
+          signals.forEach((signal3) => {
+            process2.on(signal3, () => {
+              if (proc3.killed === false && proc3.exitCode === null) {
+                proc3.kill(signal3);
+              }
+            });
+          });
+        }
+        const exitCallback = this._exitCallback;
+        proc3.on("close", (code) => {
+          code = code ?? 1;
+          if (!exitCallback) {
+            process2.exit(code);
+          } else {
+            exitCallback(
+              new CommanderError2(
+                code,
+                "commander.executeSubCommandAsync",
+                "(close)"
+              )
+            );
+          }
+        });
+        proc3.on("error", (err) => {
+          if (err.code === "ENOENT") {
+            this._checkForMissingExecutable(
+              executableFile,
+              executableDir,
+              subcommand._name
+            );
+          } else if (err.code === "EACCES") {
+            throw new Error(`'${executableFile}' not executable`);
+          }
+          if (!exitCallback) {
+            process2.exit(1);
+          } else {
+            const wrappedError = new CommanderError2(
+              1,
+              "commander.executeSubCommandAsync",
+              "(error)"
+            );
+            wrappedError.nestedError = err;
+            exitCallback(wrappedError);
+          }
+        });
+        this.runningCommand = proc3;
+      }
+      /**
+       * @private
+       */
+      _dispatchSubcommand(commandName, operands, unknown) {
+        const subCommand = this._findCommand(commandName);
+        if (!subCommand) this.help({ error: true });
+        subCommand._prepareForParse();
+        let promiseChain;
+        promiseChain = this._chainOrCallSubCommandHook(
+          promiseChain,
+          subCommand,
+          "preSubcommand"
+        );
+        promiseChain = this._chainOrCall(promiseChain, () => {
+          if (subCommand._executableHandler) {
+            this._executeSubCommand(subCommand, operands.concat(unknown));
+          } else {
+            return subCommand._parseCommand(operands, unknown);
+          }
+        });
+        return promiseChain;
+      }
+      /**
+       * Invoke help directly if possible, or dispatch if necessary.
+       * e.g. help foo
+       *
+       * @private
+       */
+      _dispatchHelpCommand(subcommandName) {
+        if (!subcommandName) {
+          this.help();
+        }
+        const subCommand = this._findCommand(subcommandName);
+        if (subCommand && !subCommand._executableHandler) {
+          subCommand.help();
+        }
+        return this._dispatchSubcommand(
+          subcommandName,
+          [],
+          [this._getHelpOption()?.long ?? this._getHelpOption()?.short ?? "--help"]
+        );
+      }
+      /**
+       * Check this.args against expected this.registeredArguments.
+       *
+       * @private
+       */
+      _checkNumberOfArguments() {
+        this.registeredArguments.forEach((arg, i) => {
+          if (arg.required && this.args[i] == null) {
+            this.missingArgument(arg.name());
+          }
+        });
+        if (this.registeredArguments.length > 0 && this.registeredArguments[this.registeredArguments.length - 1].variadic) {
+          return;
+        }
+        if (this.args.length > this.registeredArguments.length) {
+          this._excessArguments(this.args);
+        }
+      }
+      /**
+       * Process this.args using this.registeredArguments and save as this.processedArgs!
+       *
+       * @private
+       */
+      _processArguments() {
+        const myParseArg = (argument, value, previous) => {
+          let parsedValue = value;
+          if (value !== null && argument.parseArg) {
+            const invalidValueMessage = `error: command-argument value '${value}' is invalid for argument '${argument.name()}'.`;
+            parsedValue = this._callParseArg(
+              argument,
+              value,
+              previous,
+              invalidValueMessage
+            );
+          }
+          return parsedValue;
+        };
+        this._checkNumberOfArguments();
+        const processedArgs = [];
+        this.registeredArguments.forEach((declaredArg, index2) => {
+          let value = declaredArg.defaultValue;
+          if (declaredArg.variadic) {
+            if (index2 < this.args.length) {
+              value = this.args.slice(index2);
+              if (declaredArg.parseArg) {
+                value = value.reduce((processed, v) => {
+                  return myParseArg(declaredArg, v, processed);
+                }, declaredArg.defaultValue);
+              }
+            } else if (value === void 0) {
+              value = [];
+            }
+          } else if (index2 < this.args.length) {
+            value = this.args[index2];
+            if (declaredArg.parseArg) {
+              value = myParseArg(declaredArg, value, declaredArg.defaultValue);
+            }
+          }
+          processedArgs[index2] = value;
+        });
+        this.processedArgs = processedArgs;
+      }
+      /**
+       * Once we have a promise we chain, but call synchronously until then.
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Function} fn
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCall(promise, fn) {
+        if (promise?.then && typeof promise.then === "function") {
+          return promise.then(() => fn());
+        }
+        return fn();
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallHooks(promise, event) {
+        let result = promise;
+        const hooks2 = [];
+        this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
+          hookedCommand._lifeCycleHooks[event].forEach((callback) => {
+            hooks2.push({ hookedCommand, callback });
+          });
+        });
+        if (event === "postAction") {
+          hooks2.reverse();
+        }
+        hooks2.forEach((hookDetail) => {
+          result = this._chainOrCall(result, () => {
+            return hookDetail.callback(hookDetail.hookedCommand, this);
+          });
+        });
+        return result;
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Command} subCommand
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallSubCommandHook(promise, subCommand, event) {
+        let result = promise;
+        if (this._lifeCycleHooks[event] !== void 0) {
+          this._lifeCycleHooks[event].forEach((hook) => {
+            result = this._chainOrCall(result, () => {
+              return hook(this, subCommand);
+            });
+          });
+        }
+        return result;
+      }
+      /**
+       * Process arguments in context of this command.
+       * Returns action result, in case it is a promise.
+       *
+       * @private
+       */
+      _parseCommand(operands, unknown) {
+        const parsed = this.parseOptions(unknown);
+        this._parseOptionsEnv();
+        this._parseOptionsImplied();
+        operands = operands.concat(parsed.operands);
+        unknown = parsed.unknown;
+        this.args = operands.concat(unknown);
+        if (operands && this._findCommand(operands[0])) {
+          return this._dispatchSubcommand(operands[0], operands.slice(1), unknown);
+        }
+        if (this._getHelpCommand() && operands[0] === this._getHelpCommand().name()) {
+          return this._dispatchHelpCommand(operands[1]);
+        }
+        if (this._defaultCommandName) {
+          this._outputHelpIfRequested(unknown);
+          return this._dispatchSubcommand(
+            this._defaultCommandName,
+            operands,
+            unknown
+          );
+        }
+        if (this.commands.length && this.args.length === 0 && !this._actionHandler && !this._defaultCommandName) {
+          this.help({ error: true });
+        }
+        this._outputHelpIfRequested(parsed.unknown);
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        const checkForUnknownOptions = () => {
+          if (parsed.unknown.length > 0) {
+            this.unknownOption(parsed.unknown[0]);
+          }
+        };
+        const commandEvent = `command:${this.name()}`;
+        if (this._actionHandler) {
+          checkForUnknownOptions();
+          this._processArguments();
+          let promiseChain;
+          promiseChain = this._chainOrCallHooks(promiseChain, "preAction");
+          promiseChain = this._chainOrCall(
+            promiseChain,
+            () => this._actionHandler(this.processedArgs)
+          );
+          if (this.parent) {
+            promiseChain = this._chainOrCall(promiseChain, () => {
+              this.parent.emit(commandEvent, operands, unknown);
+            });
+          }
+          promiseChain = this._chainOrCallHooks(promiseChain, "postAction");
+          return promiseChain;
+        }
+        if (this.parent?.listenerCount(commandEvent)) {
+          checkForUnknownOptions();
+          this._processArguments();
+          this.parent.emit(commandEvent, operands, unknown);
+        } else if (operands.length) {
+          if (this._findCommand("*")) {
+            return this._dispatchSubcommand("*", operands, unknown);
+          }
+          if (this.listenerCount("command:*")) {
+            this.emit("command:*", operands, unknown);
+          } else if (this.commands.length) {
+            this.unknownCommand();
+          } else {
+            checkForUnknownOptions();
+            this._processArguments();
+          }
+        } else if (this.commands.length) {
+          checkForUnknownOptions();
+          this.help({ error: true });
+        } else {
+          checkForUnknownOptions();
+          this._processArguments();
+        }
+      }
+      /**
+       * Find matching command.
+       *
+       * @private
+       * @return {Command | undefined}
+       */
+      _findCommand(name) {
+        if (!name) return void 0;
+        return this.commands.find(
+          (cmd) => cmd._name === name || cmd._aliases.includes(name)
+        );
+      }
+      /**
+       * Return an option matching `arg` if any.
+       *
+       * @param {string} arg
+       * @return {Option}
+       * @package
+       */
+      _findOption(arg) {
+        return this.options.find((option) => option.is(arg));
+      }
+      /**
+       * Display an error message if a mandatory option does not have a value.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForMissingMandatoryOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd.options.forEach((anOption) => {
+            if (anOption.mandatory && cmd.getOptionValue(anOption.attributeName()) === void 0) {
+              cmd.missingMandatoryOptionValue(anOption);
+            }
+          });
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together in this.
+       *
+       * @private
+       */
+      _checkForConflictingLocalOptions() {
+        const definedNonDefaultOptions = this.options.filter((option) => {
+          const optionKey = option.attributeName();
+          if (this.getOptionValue(optionKey) === void 0) {
+            return false;
+          }
+          return this.getOptionValueSource(optionKey) !== "default";
+        });
+        const optionsWithConflicting = definedNonDefaultOptions.filter(
+          (option) => option.conflictsWith.length > 0
+        );
+        optionsWithConflicting.forEach((option) => {
+          const conflictingAndDefined = definedNonDefaultOptions.find(
+            (defined) => option.conflictsWith.includes(defined.attributeName())
+          );
+          if (conflictingAndDefined) {
+            this._conflictingOption(option, conflictingAndDefined);
+          }
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForConflictingOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd._checkForConflictingLocalOptions();
+        });
+      }
+      /**
+       * Parse options from `argv` removing known options,
+       * and return argv split into operands and unknown arguments.
+       *
+       * Side effects: modifies command by storing options. Does not reset state if called again.
+       *
+       * Examples:
+       *
+       *     argv => operands, unknown
+       *     --known kkk op => [op], []
+       *     op --known kkk => [op], []
+       *     sub --unknown uuu op => [sub], [--unknown uuu op]
+       *     sub -- --unknown uuu op => [sub --unknown uuu op], []
+       *
+       * @param {string[]} args
+       * @return {{operands: string[], unknown: string[]}}
+       */
+      parseOptions(args) {
+        const operands = [];
+        const unknown = [];
+        let dest = operands;
+        function maybeOption(arg) {
+          return arg.length > 1 && arg[0] === "-";
+        }
+        const negativeNumberArg = (arg) => {
+          if (!/^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg)) return false;
+          return !this._getCommandAndAncestors().some(
+            (cmd) => cmd.options.map((opt) => opt.short).some((short) => /^-\d$/.test(short))
+          );
+        };
+        let activeVariadicOption = null;
+        let activeGroup = null;
+        let i = 0;
+        while (i < args.length || activeGroup) {
+          const arg = activeGroup ?? args[i++];
+          activeGroup = null;
+          if (arg === "--") {
+            if (dest === unknown) dest.push(arg);
+            dest.push(...args.slice(i));
+            break;
+          }
+          if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
+            this.emit(`option:${activeVariadicOption.name()}`, arg);
+            continue;
+          }
+          activeVariadicOption = null;
+          if (maybeOption(arg)) {
+            const option = this._findOption(arg);
+            if (option) {
+              if (option.required) {
+                const value = args[i++];
+                if (value === void 0) this.optionMissingArgument(option);
+                this.emit(`option:${option.name()}`, value);
+              } else if (option.optional) {
+                let value = null;
+                if (i < args.length && (!maybeOption(args[i]) || negativeNumberArg(args[i]))) {
+                  value = args[i++];
+                }
+                this.emit(`option:${option.name()}`, value);
+              } else {
+                this.emit(`option:${option.name()}`);
+              }
+              activeVariadicOption = option.variadic ? option : null;
+              continue;
+            }
+          }
+          if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
+            const option = this._findOption(`-${arg[1]}`);
+            if (option) {
+              if (option.required || option.optional && this._combineFlagAndOptionalValue) {
+                this.emit(`option:${option.name()}`, arg.slice(2));
+              } else {
+                this.emit(`option:${option.name()}`);
+                activeGroup = `-${arg.slice(2)}`;
+              }
+              continue;
+            }
+          }
+          if (/^--[^=]+=/.test(arg)) {
+            const index2 = arg.indexOf("=");
+            const option = this._findOption(arg.slice(0, index2));
+            if (option && (option.required || option.optional)) {
+              this.emit(`option:${option.name()}`, arg.slice(index2 + 1));
+              continue;
+            }
+          }
+          if (dest === operands && maybeOption(arg) && !(this.commands.length === 0 && negativeNumberArg(arg))) {
+            dest = unknown;
+          }
+          if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown.length === 0) {
+            if (this._findCommand(arg)) {
+              operands.push(arg);
+              unknown.push(...args.slice(i));
+              break;
+            } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
+              operands.push(arg, ...args.slice(i));
+              break;
+            } else if (this._defaultCommandName) {
+              unknown.push(arg, ...args.slice(i));
+              break;
+            }
+          }
+          if (this._passThroughOptions) {
+            dest.push(arg, ...args.slice(i));
+            break;
+          }
+          dest.push(arg);
+        }
+        return { operands, unknown };
+      }
+      /**
+       * Return an object containing local option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      opts() {
+        if (this._storeOptionsAsProperties) {
+          const result = {};
+          const len = this.options.length;
+          for (let i = 0; i < len; i++) {
+            const key3 = this.options[i].attributeName();
+            result[key3] = key3 === this._versionOptionName ? this._version : this[key3];
+          }
+          return result;
+        }
+        return this._optionValues;
+      }
+      /**
+       * Return an object containing merged local and global option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      optsWithGlobals() {
+        return this._getCommandAndAncestors().reduce(
+          (combinedOptions, cmd) => Object.assign(combinedOptions, cmd.opts()),
+          {}
+        );
+      }
+      /**
+       * Display error message and exit (or call exitOverride).
+       *
+       * @param {string} message
+       * @param {object} [errorOptions]
+       * @param {string} [errorOptions.code] - an id string representing the error
+       * @param {number} [errorOptions.exitCode] - used with process.exit
+       */
+      error(message3, errorOptions) {
+        this._outputConfiguration.outputError(
+          `${message3}
+`,
+          this._outputConfiguration.writeErr
+        );
+        if (typeof this._showHelpAfterError === "string") {
+          this._outputConfiguration.writeErr(`${this._showHelpAfterError}
+`);
+        } else if (this._showHelpAfterError) {
+          this._outputConfiguration.writeErr("\n");
+          this.outputHelp({ error: true });
+        }
+        const config = errorOptions || {};
+        const exitCode2 = config.exitCode || 1;
+        const code = config.code || "commander.error";
+        this._exit(exitCode2, code, message3);
+      }
+      /**
+       * Apply any option related environment variables, if option does
+       * not have a value from cli or client code.
+       *
+       * @private
+       */
+      _parseOptionsEnv() {
+        this.options.forEach((option) => {
+          if (option.envVar && option.envVar in process2.env) {
+            const optionKey = option.attributeName();
+            if (this.getOptionValue(optionKey) === void 0 || ["default", "config", "env"].includes(
+              this.getOptionValueSource(optionKey)
+            )) {
+              if (option.required || option.optional) {
+                this.emit(`optionEnv:${option.name()}`, process2.env[option.envVar]);
+              } else {
+                this.emit(`optionEnv:${option.name()}`);
+              }
+            }
+          }
+        });
+      }
+      /**
+       * Apply any implied option values, if option is undefined or default value.
+       *
+       * @private
+       */
+      _parseOptionsImplied() {
+        const dualHelper = new DualOptions(this.options);
+        const hasCustomOptionValue = (optionKey) => {
+          return this.getOptionValue(optionKey) !== void 0 && !["default", "implied"].includes(this.getOptionValueSource(optionKey));
+        };
+        this.options.filter(
+          (option) => option.implied !== void 0 && hasCustomOptionValue(option.attributeName()) && dualHelper.valueFromOption(
+            this.getOptionValue(option.attributeName()),
+            option
+          )
+        ).forEach((option) => {
+          Object.keys(option.implied).filter((impliedKey) => !hasCustomOptionValue(impliedKey)).forEach((impliedKey) => {
+            this.setOptionValueWithSource(
+              impliedKey,
+              option.implied[impliedKey],
+              "implied"
+            );
+          });
+        });
+      }
+      /**
+       * Argument `name` is missing.
+       *
+       * @param {string} name
+       * @private
+       */
+      missingArgument(name) {
+        const message3 = `error: missing required argument '${name}'`;
+        this.error(message3, { code: "commander.missingArgument" });
+      }
+      /**
+       * `Option` is missing an argument.
+       *
+       * @param {Option} option
+       * @private
+       */
+      optionMissingArgument(option) {
+        const message3 = `error: option '${option.flags}' argument missing`;
+        this.error(message3, { code: "commander.optionMissingArgument" });
+      }
+      /**
+       * `Option` does not have a value, and is a mandatory option.
+       *
+       * @param {Option} option
+       * @private
+       */
+      missingMandatoryOptionValue(option) {
+        const message3 = `error: required option '${option.flags}' not specified`;
+        this.error(message3, { code: "commander.missingMandatoryOptionValue" });
+      }
+      /**
+       * `Option` conflicts with another option.
+       *
+       * @param {Option} option
+       * @param {Option} conflictingOption
+       * @private
+       */
+      _conflictingOption(option, conflictingOption) {
+        const findBestOptionFromValue = (option2) => {
+          const optionKey = option2.attributeName();
+          const optionValue = this.getOptionValue(optionKey);
+          const negativeOption = this.options.find(
+            (target) => target.negate && optionKey === target.attributeName()
+          );
+          const positiveOption = this.options.find(
+            (target) => !target.negate && optionKey === target.attributeName()
+          );
+          if (negativeOption && (negativeOption.presetArg === void 0 && optionValue === false || negativeOption.presetArg !== void 0 && optionValue === negativeOption.presetArg)) {
+            return negativeOption;
+          }
+          return positiveOption || option2;
+        };
+        const getErrorMessage = (option2) => {
+          const bestOption = findBestOptionFromValue(option2);
+          const optionKey = bestOption.attributeName();
+          const source = this.getOptionValueSource(optionKey);
+          if (source === "env") {
+            return `environment variable '${bestOption.envVar}'`;
+          }
+          return `option '${bestOption.flags}'`;
+        };
+        const message3 = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message3, { code: "commander.conflictingOption" });
+      }
+      /**
+       * Unknown option `flag`.
+       *
+       * @param {string} flag
+       * @private
+       */
+      unknownOption(flag) {
+        if (this._allowUnknownOption) return;
+        let suggestion = "";
+        if (flag.startsWith("--") && this._showSuggestionAfterError) {
+          let candidateFlags = [];
+          let command = this;
+          do {
+            const moreFlags = command.createHelp().visibleOptions(command).filter((option) => option.long).map((option) => option.long);
+            candidateFlags = candidateFlags.concat(moreFlags);
+            command = command.parent;
+          } while (command && !command._enablePositionalOptions);
+          suggestion = suggestSimilar(flag, candidateFlags);
+        }
+        const message3 = `error: unknown option '${flag}'${suggestion}`;
+        this.error(message3, { code: "commander.unknownOption" });
+      }
+      /**
+       * Excess arguments, more than expected.
+       *
+       * @param {string[]} receivedArgs
+       * @private
+       */
+      _excessArguments(receivedArgs) {
+        if (this._allowExcessArguments) return;
+        const expected2 = this.registeredArguments.length;
+        const s = expected2 === 1 ? "" : "s";
+        const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
+        const message3 = `error: too many arguments${forSubcommand}. Expected ${expected2} argument${s} but got ${receivedArgs.length}.`;
+        this.error(message3, { code: "commander.excessArguments" });
+      }
+      /**
+       * Unknown command.
+       *
+       * @private
+       */
+      unknownCommand() {
+        const unknownName = this.args[0];
+        let suggestion = "";
+        if (this._showSuggestionAfterError) {
+          const candidateNames = [];
+          this.createHelp().visibleCommands(this).forEach((command) => {
+            candidateNames.push(command.name());
+            if (command.alias()) candidateNames.push(command.alias());
+          });
+          suggestion = suggestSimilar(unknownName, candidateNames);
+        }
+        const message3 = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message3, { code: "commander.unknownCommand" });
+      }
+      /**
+       * Get or set the program version.
+       *
+       * This method auto-registers the "-V, --version" option which will print the version number.
+       *
+       * You can optionally supply the flags and description to override the defaults.
+       *
+       * @param {string} [str]
+       * @param {string} [flags]
+       * @param {string} [description]
+       * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
+       */
+      version(str4, flags, description) {
+        if (str4 === void 0) return this._version;
+        this._version = str4;
+        flags = flags || "-V, --version";
+        description = description || "output the version number";
+        const versionOption = this.createOption(flags, description);
+        this._versionOptionName = versionOption.attributeName();
+        this._registerOption(versionOption);
+        this.on("option:" + versionOption.name(), () => {
+          this._outputConfiguration.writeOut(`${str4}
+`);
+          this._exit(0, "commander.version", str4);
+        });
+        return this;
+      }
+      /**
+       * Set the description.
+       *
+       * @param {string} [str]
+       * @param {object} [argsDescription]
+       * @return {(string|Command)}
+       */
+      description(str4, argsDescription) {
+        if (str4 === void 0 && argsDescription === void 0)
+          return this._description;
+        this._description = str4;
+        if (argsDescription) {
+          this._argsDescription = argsDescription;
+        }
+        return this;
+      }
+      /**
+       * Set the summary. Used when listed as subcommand of parent.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      summary(str4) {
+        if (str4 === void 0) return this._summary;
+        this._summary = str4;
+        return this;
+      }
+      /**
+       * Set an alias for the command.
+       *
+       * You may call more than once to add multiple aliases. Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string} [alias]
+       * @return {(string|Command)}
+       */
+      alias(alias) {
+        if (alias === void 0) return this._aliases[0];
+        let command = this;
+        if (this.commands.length !== 0 && this.commands[this.commands.length - 1]._executableHandler) {
+          command = this.commands[this.commands.length - 1];
+        }
+        if (alias === command._name)
+          throw new Error("Command alias can't be the same as its name");
+        const matchingCommand = this.parent?._findCommand(alias);
+        if (matchingCommand) {
+          const existingCmd = [matchingCommand.name()].concat(matchingCommand.aliases()).join("|");
+          throw new Error(
+            `cannot add alias '${alias}' to command '${this.name()}' as already have command '${existingCmd}'`
+          );
+        }
+        command._aliases.push(alias);
+        return this;
+      }
+      /**
+       * Set aliases for the command.
+       *
+       * Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string[]} [aliases]
+       * @return {(string[]|Command)}
+       */
+      aliases(aliases) {
+        if (aliases === void 0) return this._aliases;
+        aliases.forEach((alias) => this.alias(alias));
+        return this;
+      }
+      /**
+       * Set / get the command usage `str`.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      usage(str4) {
+        if (str4 === void 0) {
+          if (this._usage) return this._usage;
+          const args = this.registeredArguments.map((arg) => {
+            return humanReadableArgName(arg);
+          });
+          return [].concat(
+            this.options.length || this._helpOption !== null ? "[options]" : [],
+            this.commands.length ? "[command]" : [],
+            this.registeredArguments.length ? args : []
+          ).join(" ");
+        }
+        this._usage = str4;
+        return this;
+      }
+      /**
+       * Get or set the name of the command.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      name(str4) {
+        if (str4 === void 0) return this._name;
+        this._name = str4;
+        return this;
+      }
+      /**
+       * Set/get the help group heading for this subcommand in parent command's help.
+       *
+       * @param {string} [heading]
+       * @return {Command | string}
+       */
+      helpGroup(heading) {
+        if (heading === void 0) return this._helpGroupHeading ?? "";
+        this._helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for subcommands added to this command.
+       * (This does not override a group set directly on the subcommand using .helpGroup().)
+       *
+       * @example
+       * program.commandsGroup('Development Commands:);
+       * program.command('watch')...
+       * program.command('lint')...
+       * ...
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      commandsGroup(heading) {
+        if (heading === void 0) return this._defaultCommandGroup ?? "";
+        this._defaultCommandGroup = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for options added to this command.
+       * (This does not override a group set directly on the option using .helpGroup().)
+       *
+       * @example
+       * program
+       *   .optionsGroup('Development Options:')
+       *   .option('-d, --debug', 'output extra debugging')
+       *   .option('-p, --profile', 'output profiling information')
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      optionsGroup(heading) {
+        if (heading === void 0) return this._defaultOptionGroup ?? "";
+        this._defaultOptionGroup = heading;
+        return this;
+      }
+      /**
+       * @param {Option} option
+       * @private
+       */
+      _initOptionGroup(option) {
+        if (this._defaultOptionGroup && !option.helpGroupHeading)
+          option.helpGroup(this._defaultOptionGroup);
+      }
+      /**
+       * @param {Command} cmd
+       * @private
+       */
+      _initCommandGroup(cmd) {
+        if (this._defaultCommandGroup && !cmd.helpGroup())
+          cmd.helpGroup(this._defaultCommandGroup);
+      }
+      /**
+       * Set the name of the command from script filename, such as process.argv[1],
+       * or require.main.filename, or __filename.
+       *
+       * (Used internally and public although not documented in README.)
+       *
+       * @example
+       * program.nameFromFilename(require.main.filename);
+       *
+       * @param {string} filename
+       * @return {Command}
+       */
+      nameFromFilename(filename) {
+        this._name = path6.basename(filename, path6.extname(filename));
+        return this;
+      }
+      /**
+       * Get or set the directory for searching for executable subcommands of this command.
+       *
+       * @example
+       * program.executableDir(__dirname);
+       * // or
+       * program.executableDir('subcommands');
+       *
+       * @param {string} [path]
+       * @return {(string|null|Command)}
+       */
+      executableDir(path7) {
+        if (path7 === void 0) return this._executableDir;
+        this._executableDir = path7;
+        return this;
+      }
+      /**
+       * Return program help documentation.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to wrap for stderr instead of stdout
+       * @return {string}
+       */
+      helpInformation(contextOptions) {
+        const helper = this.createHelp();
+        const context = this._getOutputContext(contextOptions);
+        helper.prepareContext({
+          error: context.error,
+          helpWidth: context.helpWidth,
+          outputHasColors: context.hasColors
+        });
+        const text = helper.formatHelp(this, helper);
+        if (context.hasColors) return text;
+        return this._outputConfiguration.stripColor(text);
+      }
+      /**
+       * @typedef HelpContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {number} helpWidth
+       * @property {boolean} hasColors
+       * @property {function} write - includes stripColor if needed
+       *
+       * @returns {HelpContext}
+       * @private
+       */
+      _getOutputContext(contextOptions) {
+        contextOptions = contextOptions || {};
+        const error2 = !!contextOptions.error;
+        let baseWrite;
+        let hasColors;
+        let helpWidth;
+        if (error2) {
+          baseWrite = (str4) => this._outputConfiguration.writeErr(str4);
+          hasColors = this._outputConfiguration.getErrHasColors();
+          helpWidth = this._outputConfiguration.getErrHelpWidth();
+        } else {
+          baseWrite = (str4) => this._outputConfiguration.writeOut(str4);
+          hasColors = this._outputConfiguration.getOutHasColors();
+          helpWidth = this._outputConfiguration.getOutHelpWidth();
+        }
+        const write = (str4) => {
+          if (!hasColors) str4 = this._outputConfiguration.stripColor(str4);
+          return baseWrite(str4);
+        };
+        return { error: error2, write, hasColors, helpWidth };
+      }
+      /**
+       * Output help information for this command.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean } | Function} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      outputHelp(contextOptions) {
+        let deprecatedCallback;
+        if (typeof contextOptions === "function") {
+          deprecatedCallback = contextOptions;
+          contextOptions = void 0;
+        }
+        const outputContext = this._getOutputContext(contextOptions);
+        const eventContext = {
+          error: outputContext.error,
+          write: outputContext.write,
+          command: this
+        };
+        this._getCommandAndAncestors().reverse().forEach((command) => command.emit("beforeAllHelp", eventContext));
+        this.emit("beforeHelp", eventContext);
+        let helpInformation = this.helpInformation({ error: outputContext.error });
+        if (deprecatedCallback) {
+          helpInformation = deprecatedCallback(helpInformation);
+          if (typeof helpInformation !== "string" && !Buffer.isBuffer(helpInformation)) {
+            throw new Error("outputHelp callback must return a string or a Buffer");
+          }
+        }
+        outputContext.write(helpInformation);
+        if (this._getHelpOption()?.long) {
+          this.emit(this._getHelpOption().long);
+        }
+        this.emit("afterHelp", eventContext);
+        this._getCommandAndAncestors().forEach(
+          (command) => command.emit("afterAllHelp", eventContext)
+        );
+      }
+      /**
+       * You can pass in flags and a description to customise the built-in help option.
+       * Pass in false to disable the built-in help option.
+       *
+       * @example
+       * program.helpOption('-?, --help' 'show help'); // customise
+       * program.helpOption(false); // disable
+       *
+       * @param {(string | boolean)} flags
+       * @param {string} [description]
+       * @return {Command} `this` command for chaining
+       */
+      helpOption(flags, description) {
+        if (typeof flags === "boolean") {
+          if (flags) {
+            if (this._helpOption === null) this._helpOption = void 0;
+            if (this._defaultOptionGroup) {
+              this._initOptionGroup(this._getHelpOption());
+            }
+          } else {
+            this._helpOption = null;
+          }
+          return this;
+        }
+        this._helpOption = this.createOption(
+          flags ?? "-h, --help",
+          description ?? "display help for command"
+        );
+        if (flags || description) this._initOptionGroup(this._helpOption);
+        return this;
+      }
+      /**
+       * Lazy create help option.
+       * Returns null if has been disabled with .helpOption(false).
+       *
+       * @returns {(Option | null)} the help option
+       * @package
+       */
+      _getHelpOption() {
+        if (this._helpOption === void 0) {
+          this.helpOption(void 0, void 0);
+        }
+        return this._helpOption;
+      }
+      /**
+       * Supply your own option to use for the built-in help option.
+       * This is an alternative to using helpOption() to customise the flags and description etc.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addHelpOption(option) {
+        this._helpOption = option;
+        this._initOptionGroup(option);
+        return this;
+      }
+      /**
+       * Output help information and exit.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      help(contextOptions) {
+        this.outputHelp(contextOptions);
+        let exitCode2 = Number(process2.exitCode ?? 0);
+        if (exitCode2 === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode2 = 1;
+        }
+        this._exit(exitCode2, "commander.help", "(outputHelp)");
+      }
+      /**
+       * // Do a little typing to coordinate emit and listener for the help text events.
+       * @typedef HelpTextEventContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {Command} command
+       * @property {function} write
+       */
+      /**
+       * Add additional text to be displayed with the built-in help.
+       *
+       * Position is 'before' or 'after' to affect just this command,
+       * and 'beforeAll' or 'afterAll' to affect this command and all its subcommands.
+       *
+       * @param {string} position - before or after built-in help
+       * @param {(string | Function)} text - string to add, or a function returning a string
+       * @return {Command} `this` command for chaining
+       */
+      addHelpText(position, text) {
+        const allowedValues = ["beforeAll", "before", "after", "afterAll"];
+        if (!allowedValues.includes(position)) {
+          throw new Error(`Unexpected value for position to addHelpText.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        const helpEvent = `${position}Help`;
+        this.on(helpEvent, (context) => {
+          let helpStr;
+          if (typeof text === "function") {
+            helpStr = text({ error: context.error, command: context.command });
+          } else {
+            helpStr = text;
+          }
+          if (helpStr) {
+            context.write(`${helpStr}
+`);
+          }
+        });
+        return this;
+      }
+      /**
+       * Output help information if help flags specified
+       *
+       * @param {Array} args - array of options to search for help flags
+       * @private
+       */
+      _outputHelpIfRequested(args) {
+        const helpOption = this._getHelpOption();
+        const helpRequested = helpOption && args.find((arg) => helpOption.is(arg));
+        if (helpRequested) {
+          this.outputHelp();
+          this._exit(0, "commander.helpDisplayed", "(outputHelp)");
+        }
+      }
+    };
+    function incrementNodeInspectorPort(args) {
+      return args.map((arg) => {
+        if (!arg.startsWith("--inspect")) {
+          return arg;
+        }
+        let debugOption;
+        let debugHost = "127.0.0.1";
+        let debugPort = "9229";
+        let match;
+        if ((match = arg.match(/^(--inspect(-brk)?)$/)) !== null) {
+          debugOption = match[1];
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+)$/)) !== null) {
+          debugOption = match[1];
+          if (/^\d+$/.test(match[3])) {
+            debugPort = match[3];
+          } else {
+            debugHost = match[3];
+          }
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+):(\d+)$/)) !== null) {
+          debugOption = match[1];
+          debugHost = match[3];
+          debugPort = match[4];
+        }
+        if (debugOption && debugPort !== "0") {
+          return `${debugOption}=${debugHost}:${parseInt(debugPort) + 1}`;
+        }
+        return arg;
+      });
+    }
+    function useColor() {
+      if (process2.env.NO_COLOR || process2.env.FORCE_COLOR === "0" || process2.env.FORCE_COLOR === "false")
+        return false;
+      if (process2.env.FORCE_COLOR || process2.env.CLICOLOR_FORCE !== void 0)
+        return true;
+      return void 0;
+    }
+    exports.Command = Command3;
+    exports.useColor = useColor;
+  }
+});
+
+// node_modules/commander/index.js
+var require_commander = __commonJS({
+  "node_modules/commander/index.js"(exports) {
+    var { Argument: Argument2 } = require_argument();
+    var { Command: Command3 } = require_command();
+    var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var { Help: Help2 } = require_help();
+    var { Option: Option2 } = require_option();
+    exports.program = new Command3();
+    exports.createCommand = (name) => new Command3(name);
+    exports.createOption = (flags, description) => new Option2(flags, description);
+    exports.createArgument = (name, description) => new Argument2(name, description);
+    exports.Command = Command3;
+    exports.Option = Option2;
+    exports.Argument = Argument2;
+    exports.Help = Help2;
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+    exports.InvalidOptionArgumentError = InvalidArgumentError2;
+  }
+});
+
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -49755,45 +53181,12 @@ var podKey = (pod) => `${pod.namespace}/${pod.name}`;
 function isFinished(pod) {
   return pod.phase === "Succeeded" || pod.phase === "Failed";
 }
-var podsByNode = /* @__PURE__ */ new WeakMap();
-function podsOnNode(model, nodeName) {
-  let index2 = podsByNode.get(model.pods);
-  if (!index2) {
-    index2 = /* @__PURE__ */ new Map();
-    for (const pod of model.pods) {
-      if (!pod.nodeName) continue;
-      const list = index2.get(pod.nodeName) ?? [];
-      list.push(pod);
-      index2.set(pod.nodeName, list);
-    }
-    podsByNode.set(model.pods, index2);
-  }
-  return [...index2.get(nodeName) ?? []];
-}
-function nodeNamed(model, name) {
-  return model.nodes.find((n) => n.name === name);
-}
-function workloadNamed(model, namespace, ref) {
-  return model.workloads.find((w) => w.namespace === namespace && w.kind === ref.kind && w.name === ref.name);
-}
-function controllerOf(model, pod) {
-  return pod.controller ? workloadNamed(model, pod.namespace, pod.controller) : void 0;
-}
 function topControllerOf(pod) {
   return pod.topController ?? pod.controller;
 }
 function workloadKeyOf(pod) {
   const top = topControllerOf(pod);
   return top ? controllerKey(pod.namespace, top) : void 0;
-}
-function controllerPresence(model, pod) {
-  if (!pod.controller) return "none";
-  if (controllerOf(model, pod)) return "present";
-  if (model.incomplete.has("workloads")) return "unknown";
-  const kind = pod.controller.kind;
-  const listedLive = pod.subject.provenance?.type === "live";
-  const kindRead = model.workloads.some((w) => w.kind === kind);
-  return listedLive || kindRead ? "missing" : "unknown";
 }
 function requirementMatches(req, value) {
   const values = req.values ?? [];
@@ -49829,16 +53222,6 @@ function pdbSelectsPod(pdb, pod) {
   if (isEmptySelector(pdb.selector)) return pdb.subject.ref?.apiVersion !== "policy/v1beta1";
   return labelSelectorMatches(pdb.selector, pod.labels);
 }
-var pdbsByNamespace = /* @__PURE__ */ new WeakMap();
-function pdbsOfPod(model, pod) {
-  let index2 = pdbsByNamespace.get(model.pdbs);
-  if (!index2) {
-    index2 = /* @__PURE__ */ new Map();
-    for (const pdb of model.pdbs) index2.set(pdb.namespace, [...index2.get(pdb.namespace) ?? [], pdb]);
-    pdbsByNamespace.set(model.pdbs, index2);
-  }
-  return (index2.get(pod.namespace) ?? []).filter((pdb) => pdbSelectsPod(pdb, pod));
-}
 function toleratesTaint(toleration, taint) {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
   if (toleration.key && toleration.key !== taint.key) return false;
@@ -49857,6 +53240,85 @@ function nodeMatchesAffinity(node, pod) {
   return pod.requiredNodeAffinity.some(
     (term) => term.length > 0 && term.every((req) => requirementMatches(req, req.field ? req.key === "metadata.name" ? node.name : void 0 : node.labels[req.key]))
   );
+}
+
+// src/model/cluster-index.ts
+var views = /* @__PURE__ */ new WeakMap();
+function remembered(part, key3, compute) {
+  let known2 = views.get(part);
+  if (!known2) {
+    known2 = /* @__PURE__ */ new Map();
+    views.set(part, known2);
+  }
+  if (known2.has(key3)) return known2.get(key3);
+  const value = compute();
+  known2.set(key3, value);
+  return value;
+}
+function groupBy(items, keyOf) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const key3 = keyOf(item);
+    if (key3 === void 0) continue;
+    const list = groups.get(key3);
+    if (list) list.push(item);
+    else groups.set(key3, [item]);
+  }
+  return groups;
+}
+function uniqueBy(items, keyOf) {
+  const out = /* @__PURE__ */ new Map();
+  for (const item of items) if (!out.has(keyOf(item))) out.set(keyOf(item), item);
+  return out;
+}
+var NONE = Object.freeze([]);
+function podsOnNode(model, nodeName) {
+  const byNode = remembered(model.pods, "pods by node", () => groupBy(model.pods, (p) => p.nodeName));
+  return [...byNode.get(nodeName) ?? NONE];
+}
+function nodeNamed(model, name) {
+  return remembered(model.nodes, "nodes by name", () => uniqueBy(model.nodes, (n) => n.name)).get(name);
+}
+function namespaceNamed(model, name) {
+  const namespaces = model.namespaces ?? NONE;
+  return remembered(namespaces, "namespaces by name", () => uniqueBy(namespaces, (n) => n.name)).get(name);
+}
+function workloadNamed(model, namespace, ref) {
+  const byKey = remembered(model.workloads, "workloads by key", () => uniqueBy(model.workloads, (w) => controllerKey(w.namespace, w)));
+  return byKey.get(controllerKey(namespace, ref));
+}
+function workloadKindRead(model, kind) {
+  return remembered(model.workloads, "workload kinds", () => new Set(model.workloads.map((w) => w.kind))).has(kind);
+}
+function pdbsOfPod(model, pod) {
+  const byNamespace = remembered(model.pdbs, "pdbs by namespace", () => groupBy(model.pdbs, (p) => p.namespace));
+  return (byNamespace.get(pod.namespace) ?? NONE).filter((pdb) => pdbSelectsPod(pdb, pod));
+}
+var servingReady = (pod) => pod.ready && !pod.deleting && !isFinished(pod) && !pod.mirror;
+function readyReplicas(model, workloadKey) {
+  const byWorkload = remembered(model.pods, "ready replicas", () => groupBy(model.pods.filter(servingReady), workloadKeyOf));
+  return byWorkload.get(workloadKey) ?? NONE;
+}
+function componentOnNode(model, component, nodeName) {
+  const byNode = remembered(
+    model.components,
+    `${component} by node`,
+    () => uniqueBy(model.components.filter((c) => c.component === component && c.node !== void 0), (c) => c.node)
+  );
+  return byNode.get(nodeName);
+}
+function controllerOf(model, pod) {
+  return pod.controller ? workloadNamed(model, pod.namespace, pod.controller) : void 0;
+}
+function controllerPresence(model, pod) {
+  if (!pod.controller) return "none";
+  if (controllerOf(model, pod)) return "present";
+  if (model.incomplete.has("workloads")) return "unknown";
+  const listedLive = pod.subject.provenance?.type === "live";
+  return listedLive || workloadKindRead(model, pod.controller.kind) ? "missing" : "unknown";
+}
+function kubeletVersionOn(model, nodeName) {
+  return componentOnNode(model, "kubelet", nodeName)?.version ?? null;
 }
 
 // src/predict/label-selector.ts
@@ -50078,303 +53540,7 @@ function podsDrainLists(model, nodeName, flags) {
   return pods.filter((p) => selectorMatches(parsed.requirements, p.labels));
 }
 
-// src/predict/eviction.ts
-var CLIENT_GO_RETRIES = 10;
-var STALE_BUDGET_RETRY_AFTER = 10;
-function ignoresPdbs(pod) {
-  if (pod.deleting) return "already terminating: PodDisruptionBudgets do not apply";
-  if (pod.phase === "Pending" || pod.phase === "Succeeded" || pod.phase === "Failed") return `${pod.phase}: PodDisruptionBudgets do not apply`;
-  return null;
-}
-var describePdb = (pdb) => `PodDisruptionBudget ${pdb.namespace}/${pdb.name}`;
-function staleBudget(pdb) {
-  return pdb.generation !== void 0 && (pdb.observedGeneration ?? 0) < pdb.generation;
-}
-function namespaceTerminating(model, namespace) {
-  return (model.namespaces ?? []).some((n) => n.name === namespace && n.terminating);
-}
-function terminatingNamespaceMessage(pod) {
-  return `pods "${pod.name}" is forbidden: unable to create new content in namespace ${pod.namespace} because it is being terminated`;
-}
-var EvictionBudget = class {
-  constructor(model, dryRun = false) {
-    this.model = model;
-    this.dryRun = dryRun;
-  }
-  model;
-  dryRun;
-  used = /* @__PURE__ */ new Map();
-  evict(pod) {
-    if (namespaceTerminating(this.model, pod.namespace)) {
-      return { result: "refused", code: 403, reason: "terminating-namespace", pdbs: [], message: terminatingNamespaceMessage(pod), retried: true, callSeconds: 0 };
-    }
-    const ignored = ignoresPdbs(pod);
-    if (ignored) return { result: "allowed", pdb: null, note: ignored };
-    const pdbs = pdbsOfPod(this.model, pod);
-    if (pdbs.length === 0) return { result: "allowed", pdb: null };
-    if (pdbs.length > 1) return { result: "refused", code: 500, reason: "multiple-budgets", pdbs, message: KUBECTL.multiplePdbs, retried: false, callSeconds: 0 };
-    const pdb = pdbs[0];
-    if (!pod.ready) {
-      if (pdb.unhealthyPodEvictionPolicy === "AlwaysAllow") return { result: "allowed", pdb, note: `not Ready; ${describePdb(pdb)} has unhealthyPodEvictionPolicy: AlwaysAllow` };
-      const current = pdb.currentHealthy ?? 0;
-      const desired = pdb.desiredHealthy ?? 0;
-      if (desired > 0 && current >= desired) return { result: "allowed", pdb, note: `not Ready, and ${describePdb(pdb)} has its ${desired} healthy pod${desired === 1 ? "" : "s"}` };
-    }
-    if (staleBudget(pdb)) {
-      return {
-        result: "refused",
-        code: 429,
-        reason: "stale-budget",
-        pdbs: [pdb],
-        message: KUBECTL.pdbRefused,
-        retried: true,
-        callSeconds: CLIENT_GO_RETRIES * STALE_BUDGET_RETRY_AFTER
-      };
-    }
-    if (pdb.allowedDisruptions === null || pdb.allowedDisruptions === void 0) {
-      return { result: "unknown", pdb, note: `${describePdb(pdb)}: disruptions allowed unknown (no status, and its pods do not say)` };
-    }
-    if (pdb.allowedDisruptions < 0) {
-      const message3 = `poddisruptionbudget.policy "${pdb.name}" is forbidden: pdb disruptions allowed is negative`;
-      return { result: "refused", code: 403, reason: "negative-budget", pdbs: [pdb], message: message3, retried: false, callSeconds: 0 };
-    }
-    const key3 = `${pdb.namespace}/${pdb.name}`;
-    const used = this.used.get(key3) ?? 0;
-    if (used < pdb.allowedDisruptions) {
-      if (!this.dryRun) this.used.set(key3, used + 1);
-      return { result: "allowed", pdb };
-    }
-    if (pdb.allowedDisruptions > 0) return { result: "retried", pdb, message: KUBECTL.pdbRefused };
-    return { result: "refused", code: 429, reason: "budget", pdbs: [pdb], message: KUBECTL.pdbRefused, retried: true, callSeconds: 0 };
-  }
-};
-
-// src/predict/placement.ts
-var NOT_READY = { key: "node.kubernetes.io/not-ready", effect: "NoSchedule" };
-var UNSCHEDULABLE = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
-var SCHEDULER = {
-  /** nodeunschedulable/node_unschedulable.go#L51 */
-  unschedulable: "node(s) were unschedulable",
-  /** nodeaffinity/node_affinity.go#L64 */
-  nodeAffinity: "node(s) didn't match Pod's node affinity/selector",
-  /** nodeports/node_ports.go#L51 */
-  ports: "node(s) didn't have free ports for the requested pod ports",
-  /** volumebinding/binder.go#L66 and #L70 */
-  volumeNodeAffinity: "node(s) didn't match PersistentVolume's node affinity",
-  volumeMissing: "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)",
-  /** podtopologyspread/plugin.go#L41-L43 */
-  spread: "node(s) didn't match pod topology spread constraints",
-  spreadLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
-  /** interpodaffinity/filtering.go#L37-L41 */
-  affinity: "node(s) didn't match pod affinity rules",
-  antiAffinity: "node(s) didn't match pod anti-affinity rules",
-  existingAntiAffinity: "node(s) didn't satisfy existing pods anti-affinity rules"
-};
-function taintReason(model, taint) {
-  const scheduler = model.components.find((c) => c.component === "kube-scheduler" && c.version)?.version ?? model.components.find((c) => c.component === "kube-apiserver" && c.version)?.version;
-  const generic = scheduler && scheduler.major === 1 && (scheduler.minor >= 35 || scheduler.minor === 34 && scheduler.patch >= 2);
-  return generic ? "node(s) had untolerated taint(s)" : `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ""}}`;
-}
-function roomOn(model, node, leaving = /* @__PURE__ */ new Set()) {
-  const capacityKnown = Object.keys(node.allocatable).length > 0;
-  const free = { ...node.allocatable };
-  const hostPorts = /* @__PURE__ */ new Set();
-  const replicas = /* @__PURE__ */ new Map();
-  const pods = [];
-  for (const pod of podsOnNode(model, node.name)) {
-    if (isFinished(pod) || leaving.has(podKey(pod))) continue;
-    pods.push(pod);
-    take(free, pod);
-    for (const port of pod.hostPorts) hostPorts.add(port);
-    const key3 = workloadKeyOf(pod);
-    if (key3) replicas.set(key3, (replicas.get(key3) ?? 0) + 1);
-  }
-  return { node, free, capacityKnown, hostPorts, replicas, pods };
-}
-function take(free, pod) {
-  for (const [name, amount] of Object.entries(pod.requests)) free[name] = (free[name] ?? 0) - amount;
-  if ("pods" in free) free["pods"] = (free["pods"] ?? 0) - 1;
-}
-function taintsOf(node, cordoned) {
-  const taints = node.ready === false && !node.taints.some((t) => t.key === NOT_READY.key) ? [...node.taints, NOT_READY] : [...node.taints];
-  if ((node.unschedulable || cordoned) && !taints.some((t) => t.key === UNSCHEDULABLE.key)) taints.push(UNSCHEDULABLE);
-  return taints;
-}
-function boundVolumes(model, pod) {
-  const volumes = [];
-  let missing2 = false;
-  const read = (model.persistentVolumes ?? []).length > 0 || model.objects.some((o) => o.kind === "PersistentVolume");
-  for (const v of pod.volumes) {
-    if (!v.claimName) continue;
-    const claim = (model.volumeClaims ?? []).find((c) => c.namespace === pod.namespace && c.name === v.claimName);
-    if (!claim?.volumeName) continue;
-    const pv = (model.persistentVolumes ?? []).find((p) => p.name === claim.volumeName);
-    if (pv) volumes.push(pv);
-    else if (read) missing2 = true;
-  }
-  return { volumes, missing: missing2 };
-}
-function nodeLocalReason(model, pod, room, cordoned) {
-  const { node } = room;
-  if ((node.unschedulable || cordoned) && untoleratedTaint(pod, [UNSCHEDULABLE])) return SCHEDULER.unschedulable;
-  const taint = untoleratedTaint(pod, taintsOf(node, false));
-  if (taint) return taintReason(model, taint);
-  if (!nodeMatchesAffinity(node, pod)) return SCHEDULER.nodeAffinity;
-  if (pod.hostPorts.some((p) => room.hostPorts.has(p))) return SCHEDULER.ports;
-  if (room.capacityKnown) {
-    const short = [];
-    if ("pods" in room.free && (room.free["pods"] ?? 0) < 1) short.push("Too many pods");
-    for (const [name, amount] of Object.entries(pod.requests).sort(([a], [b]) => a.localeCompare(b))) {
-      if (amount > 0 && (room.free[name] ?? 0) < amount) short.push(`Insufficient ${name}`);
-    }
-    if (short.length > 0) return short.join(", ");
-  }
-  const { volumes, missing: missing2 } = boundVolumes(model, pod);
-  if (missing2) return SCHEDULER.volumeMissing;
-  if (volumes.some((pv) => pv.nodeAffinity.length > 0 && !nodeMatchesAffinity(node, { nodeSelector: {}, requiredNodeAffinity: pv.nodeAffinity }))) {
-    return SCHEDULER.volumeNodeAffinity;
-  }
-  return null;
-}
-function fitErrorMessage(total, reasons) {
-  const counts2 = /* @__PURE__ */ new Map();
-  for (const reason2 of reasons) {
-    for (const part of reason2.split(", ")) counts2.set(part, (counts2.get(part) ?? 0) + 1);
-  }
-  const histogram = [...counts2].map(([reason2, n]) => `${n} ${reason2}`).sort();
-  return `0/${total} nodes are available: ${histogram.join(", ")}.`;
-}
-var roomCache = /* @__PURE__ */ new WeakMap();
-var samePods = (a, b) => a.length === b.length && a.every((p, i) => p === b[i]);
-function roomsOf(model, options) {
-  return model.nodes.map((n) => {
-    if (options.draining.has(n.name)) return roomOn(model, n, options.leaving);
-    const pods = podsOnNode(model, n.name);
-    const cached = roomCache.get(n);
-    if (cached && samePods(cached.pods, pods)) return cached.room;
-    const room = roomOn(model, n);
-    roomCache.set(n, { pods, room });
-    return room;
-  });
-}
-var copyRoom = (room) => ({
-  ...room,
-  free: { ...room.free },
-  hostPorts: new Set(room.hostPorts),
-  replicas: new Map(room.replicas),
-  pods: [...room.pods]
-});
-var selects = (selector, labels) => selector !== void 0 && labelSelectorMatches(selector, labels);
-function termMatches(model, term, owner, other) {
-  const inNamespace = term.namespaces.length === 0 && !term.namespaceSelector ? other.namespace === owner.namespace : term.namespaces.includes(other.namespace) || term.namespaceSelector !== void 0 && labelSelectorMatches(term.namespaceSelector, (model.namespaces ?? []).find((n) => n.name === other.namespace)?.labels ?? {});
-  return inNamespace && selects(term.labelSelector, other.labels);
-}
-function spreadSelector(c, pod) {
-  if (!c.labelSelector) return void 0;
-  const extra = c.matchLabelKeys.flatMap((k) => pod.labels[k] !== void 0 ? [{ key: k, operator: "In", values: [pod.labels[k]] }] : []);
-  return { ...c.labelSelector, matchExpressions: [...c.labelSelector.matchExpressions ?? [], ...extra] };
-}
-function spreadReason(pod, room, rooms, draining) {
-  const constraints = (pod.topologySpread ?? []).filter((c) => c.whenUnsatisfiable === "DoNotSchedule");
-  if (constraints.length === 0) return null;
-  for (const c of constraints) {
-    if (room.node.labels[c.topologyKey] === void 0) return SCHEDULER.spreadLabel;
-  }
-  const withKeys = rooms.filter((r) => constraints.every((c) => r.node.labels[c.topologyKey] !== void 0));
-  for (const c of constraints) {
-    const selector = spreadSelector(c, pod);
-    const counts2 = /* @__PURE__ */ new Map();
-    for (const r of withKeys) {
-      if (c.nodeAffinityPolicy !== "Ignore" && !nodeMatchesAffinity(r.node, pod)) continue;
-      if (c.nodeTaintsPolicy === "Honor" && untoleratedTaint(pod, taintsOf(r.node, draining.has(r.node.name)))) continue;
-      const value = r.node.labels[c.topologyKey];
-      const matching = selector ? r.pods.filter((p) => !p.deleting && p.namespace === pod.namespace && labelSelectorMatches(selector, p.labels)).length : 0;
-      counts2.set(value, (counts2.get(value) ?? 0) + matching);
-    }
-    const min = counts2.size < (c.minDomains ?? 1) ? 0 : Math.min(...counts2.values());
-    const self = selector && labelSelectorMatches(selector, pod.labels) ? 1 : 0;
-    const here = counts2.get(room.node.labels[c.topologyKey]) ?? 0;
-    if (counts2.size > 0 && here + self - min > c.maxSkew) return SCHEDULER.spread;
-  }
-  return null;
-}
-function affinityReason(model, pod, room, rooms) {
-  const sameDomain = (key3) => {
-    const value = room.node.labels[key3];
-    return value === void 0 ? [] : rooms.filter((r) => r.node.labels[key3] === value).flatMap((r) => r.pods);
-  };
-  const affinity = pod.podAffinity ?? [];
-  if (affinity.length > 0) {
-    const everywhere = rooms.flatMap((r) => r.pods);
-    const first = !everywhere.some((p) => affinity.some((t) => termMatches(model, t, pod, p))) && affinity.every((t) => termMatches(model, t, pod, pod));
-    if (!first && !affinity.every((t) => room.node.labels[t.topologyKey] !== void 0 && sameDomain(t.topologyKey).some((p) => termMatches(model, t, pod, p)))) {
-      return SCHEDULER.affinity;
-    }
-  }
-  for (const t of pod.podAntiAffinity ?? []) {
-    if (sameDomain(t.topologyKey).some((p) => p !== pod && termMatches(model, t, pod, p))) return SCHEDULER.antiAffinity;
-  }
-  for (const r of rooms) {
-    for (const existing of r.pods) {
-      for (const t of existing.podAntiAffinity ?? []) {
-        const value = r.node.labels[t.topologyKey];
-        if (value !== void 0 && room.node.labels[t.topologyKey] === value && termMatches(model, t, existing, pod)) return SCHEDULER.existingAntiAffinity;
-      }
-    }
-  }
-  return null;
-}
-function placePods(model, pods, options) {
-  const rooms = roomsOf(model, options);
-  const own = /* @__PURE__ */ new Set();
-  const placement = { placed: [], unplaced: [] };
-  const needsOthers = (pod) => (pod.topologySpread ?? []).some((c) => c.whenUnsatisfiable === "DoNotSchedule") || (pod.podAffinity ?? []).length > 0 || (pod.podAntiAffinity ?? []).length > 0;
-  const anyAntiAffinity = rooms.some((r) => r.pods.some((p) => (p.podAntiAffinity ?? []).length > 0)) || pods.some((p) => (p.podAntiAffinity ?? []).length > 0);
-  for (const pod of pods) {
-    const key3 = workloadKeyOf(pod);
-    const order = rooms.map((room2, i) => ({ i, replicas: key3 ? room2.replicas.get(key3) ?? 0 : 0, name: room2.node.name })).sort((a, b) => a.replicas - b.replicas || a.name.localeCompare(b.name));
-    let chosen;
-    const reasons = /* @__PURE__ */ new Map();
-    for (const { i } of order) {
-      const room2 = rooms[i];
-      const reason2 = nodeLocalReason(model, pod, room2, options.draining.has(room2.node.name)) ?? (needsOthers(pod) ? spreadReason(pod, room2, rooms, options.draining) : null) ?? (needsOthers(pod) || anyAntiAffinity ? affinityReason(model, pod, room2, rooms) : null);
-      if (reason2 === null) {
-        chosen = i;
-        break;
-      }
-      reasons.set(i, reason2);
-    }
-    if (chosen === void 0) {
-      const nodes = rooms.map((room2, i) => ({ node: room2.node.name, reason: reasons.get(i) ?? "" }));
-      placement.unplaced.push({ pod, message: fitErrorMessage(rooms.length, nodes.map((n) => n.reason)), nodes });
-      continue;
-    }
-    let room = rooms[chosen];
-    if (!own.has(room)) {
-      room = copyRoom(room);
-      rooms[chosen] = room;
-      own.add(room);
-    }
-    take(room.free, pod);
-    for (const port of pod.hostPorts) room.hostPorts.add(port);
-    if (key3) room.replicas.set(key3, (room.replicas.get(key3) ?? 0) + 1);
-    room.pods.push(pod);
-    placement.placed.push({ pod, node: room.node.name, capacityChecked: room.capacityKnown });
-  }
-  return placement;
-}
-
-// src/predict/dump-command.ts
-var DUMP_COMMAND = "kubectl get nodes,namespaces,pods,pdb,deploy,rs,sts,ds,jobs,cronjobs,rc,pv,pvc,svc,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices -A -o yaml > cluster.yaml";
-
-// src/predict/drain.ts
-var RETRY_DELAY_SECONDS = 5;
-var DEFAULT_GRACE_SECONDS = 30;
-var STUCK_AFTER_SECONDS = 300;
-var BUILT_IN_FINALIZERS = /* @__PURE__ */ new Set(["batch.kubernetes.io/job-tracking"]);
-function byName(a, b) {
-  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
-}
+// src/predict/drain-command.ts
 function goDuration(seconds) {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor(seconds % 3600 / 60);
@@ -50382,39 +53548,6 @@ function goDuration(seconds) {
   if (h > 0) return `${h}h${m}m${s}s`;
   if (m > 0) return `${m}m${s}s`;
   return `${s}s`;
-}
-function actionOf(verdict) {
-  if (verdict.final.type === "Error") return "refuse";
-  if (!verdict.final.delete) return "skip";
-  return verdict.lostForGood ? "delete-forever" : "evict";
-}
-function reasonOf(pod, verdict) {
-  const said = verdict.notes.map((n) => n.message).filter((m) => m !== "");
-  if (said.length > 0) return said.join("; ");
-  if (pod.mirror) return "mirror pod (static pod of the kubelet): drain skips it";
-  if (isFinished(pod)) return `${pod.phase}: finished pods are deleted`;
-  return pod.controller ? `managed by ${pod.controller.kind} ${pod.controller.name}` : "";
-}
-function aggregate(messages) {
-  const unique = [...new Set(messages)];
-  return unique.length === 1 ? unique[0] : `[${unique.join(", ")}]`;
-}
-function podsByMessage(fates, type2) {
-  const byMessage = /* @__PURE__ */ new Map();
-  for (const f of fates) {
-    if (f.filter.final.type !== type2) continue;
-    byMessage.set(f.filter.final.message, [...byMessage.get(f.filter.final.message) ?? [], podKey(f.pod)]);
-  }
-  return byMessage;
-}
-function filterErrors(fates) {
-  const byMessage = podsByMessage(fates, "Error");
-  return [...byMessage].map(([message3, pods]) => `cannot delete ${message3}: ${pods.join(", ")}`);
-}
-function warningLine(fates) {
-  const byMessage = podsByMessage(fates, "Warning");
-  if (byMessage.size === 0) return null;
-  return `Warning: ${[...byMessage].map(([m, pods]) => `${m}: ${pods.join(", ")}`).join("; ")}`;
 }
 function flagsNeeded(model, nodeName, flags) {
   const base = flags ?? PERMISSIVE_FLAGS;
@@ -50443,416 +53576,6 @@ function drainCommand(nodes, flags) {
 }
 function shellWord(text) {
   return /^[A-Za-z0-9_.,=/:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-function pdbTerms(pdb) {
-  const spec = pdb.minAvailable !== void 0 ? `minAvailable: ${pdb.minAvailable}` : pdb.maxUnavailable !== void 0 ? `maxUnavailable: ${pdb.maxUnavailable}` : "";
-  const health = pdb.currentHealthy !== void 0 ? `${pdb.currentHealthy} healthy, ${pdb.desiredHealthy ?? 0} needed` : "";
-  const parts = [spec, health].filter((p) => p !== "");
-  return parts.length > 0 ? ` (${parts.join("; ")})` : "";
-}
-function describeBlock(pod, answer) {
-  if (answer.result !== "refused") return "";
-  const names3 = answer.pdbs.map((p) => `${p.namespace}/${p.name}`).join(", ");
-  switch (answer.reason) {
-    case "multiple-budgets":
-      return `${podKey(pod)} is selected by ${answer.pdbs.length} PodDisruptionBudgets (${names3}): eviction fails with 500`;
-    case "stale-budget":
-      return `${podKey(pod)}: PodDisruptionBudget ${names3} is not processed by the disruption controller yet (status.observedGeneration below metadata.generation): eviction refused with 429`;
-    case "negative-budget":
-      return `${podKey(pod)}: PodDisruptionBudget ${names3} has a negative disruptionsAllowed: eviction refused with 403`;
-    case "terminating-namespace":
-      return `${podKey(pod)}: namespace ${pod.namespace} is Terminating: eviction refused with 403`;
-    case "budget":
-      return `${podKey(pod)}: PodDisruptionBudget ${names3} allows 0 disruptions${pdbTerms(answer.pdbs[0])}: eviction refused with 429`;
-  }
-}
-function gracePeriod(pod, flags) {
-  if (isFinished(pod)) return 0;
-  if (flags.gracePeriodSeconds !== void 0 && flags.gracePeriodSeconds >= 0) return flags.gracePeriodSeconds;
-  return pod.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
-}
-function deletionHoldUp(model, pod, node, flags) {
-  const skip = flags.skipWaitForDeleteTimeoutSeconds ?? 0;
-  if (skip > 0) return null;
-  const foreign = (pod.finalizers ?? []).filter((f) => !BUILT_IN_FINALIZERS.has(f));
-  if (foreign.length > 0) {
-    return `the pod keeps finalizer${foreign.length === 1 ? "" : "s"} ${foreign.join(", ")} until whatever set ${foreign.length === 1 ? "it removes it" : "them removes them"}: drain waits for it to go`;
-  }
-  const grace = gracePeriod(pod, flags);
-  if (node?.ready === false && grace > 0) {
-    return `node ${node.name} is not Ready: no kubelet confirms the pod stopped, so it stays Terminating and drain waits for it (--grace-period=0 removes it at once; --skip-wait-for-delete-timeout=N stops waiting)`;
-  }
-  const since = secondsSinceDeletion(model, pod);
-  if (since !== null && since > STUCK_AFTER_SECONDS) {
-    return `already past its deletion time (deletionTimestamp ${pod.deletionTimestamp}, ${since}s before the capture) and still there: drain waits for it to go`;
-  }
-  return null;
-}
-function renderRun(sections) {
-  const missing2 = sections.find((s) => !s.found);
-  if (missing2) return [`Error from server (NotFound): nodes "${missing2.node}" not found`];
-  const lines3 = sections.map((s) => s.cordonLine);
-  const failed = [];
-  for (const s of sections) {
-    lines3.push(...s.lines);
-    if (s.hangs) return lines3;
-    if (s.error) {
-      lines3.push(`error: unable to drain node "${s.node}" due to error: ${aggregate(s.error)}, continuing command...`);
-      failed.push(s);
-    }
-  }
-  if (failed.length === 0) return lines3;
-  lines3.push("There are pending nodes to be drained:", ...failed.map((s) => ` ${s.node}`));
-  if (failed.length === 1 && failed[0].plain) lines3.push(`error: ${failed[0].error[0]}`);
-  else if (failed.length === 1) lines3.push(...new Set(failed[0].error));
-  else lines3.push(...failed.map((s) => aggregate(s.error)));
-  return lines3;
-}
-function suffix(flags) {
-  return flags.dryRun === "server" ? " (server dry run)" : flags.dryRun === "client" ? " (dry run)" : "";
-}
-function predictDrainRun(model, nodeNames, flags) {
-  const dryRun = flags.dryRun;
-  const planned = nodeNames.map((node) => {
-    const nodeObject = nodeNamed(model, node);
-    const pods = nodeObject ? podsDrainLists(model, node, flags).sort(byName) : [];
-    const verdicts = new Map(pods.map((pod) => [pod, drainFilter(model, pod, flags)]));
-    return { node, nodeObject, pods, verdicts, refused: [...verdicts.values()].some((v) => v.final.type === "Error") };
-  });
-  const budget = new EvictionBudget(model, dryRun === "server");
-  const answers = /* @__PURE__ */ new Map();
-  const evicts = !flags.disableEviction && dryRun !== "client";
-  for (const p of planned) {
-    if (p.refused || !evicts) continue;
-    for (const pod of p.pods) if (p.verdicts.get(pod).final.delete) answers.set(pod, budget.evict(pod));
-  }
-  const leavesNow = (p, pod) => {
-    if (!p.verdicts.get(pod).final.delete || dryRun === "client") return false;
-    const answer = answers.get(pod);
-    if (answer?.result === "refused" && answer.reason === "terminating-namespace") return pod.deleting;
-    return !answer || answer.result === "allowed" || answer.result === "retried";
-  };
-  const leaving = new Set(planned.flatMap((p) => p.pods.filter((pod) => leavesNow(p, pod)).map(podKey)));
-  const recreated = planned.flatMap(
-    (p) => p.pods.filter((pod) => leavesNow(p, pod) && !p.verdicts.get(pod).lostForGood && !isFinished(pod) && !namespaceTerminating(model, pod.namespace))
-  );
-  const placement = placePods(model, recreated, { draining: new Set(nodeNames), leaving });
-  const placed = new Map(placement.placed.map((x) => [podKey(x.pod), x]));
-  const unplaced = new Map(placement.unplaced.map((u) => [podKey(u.pod), u]));
-  const recovers = (pdb) => planned.some(
-    (p) => p.pods.some((pod) => {
-      const a = answers.get(pod);
-      return a?.result === "allowed" && a.pdb === pdb && placed.has(podKey(pod));
-    })
-  );
-  const predictions2 = [];
-  const sections = [];
-  for (const p of planned) {
-    const assumptions = [];
-    const fates = p.pods.map((pod) => {
-      const verdict = p.verdicts.get(pod);
-      let action = actionOf(verdict);
-      let reason2 = reasonOf(pod, verdict);
-      const eviction = p.refused ? null : answers.get(pod) ?? null;
-      if (verdict.assumed) assumptions.push(`assumed ${verdict.assumed.what}`);
-      let end = verdict.final.type === "Error" ? "refused" : verdict.final.delete ? "gone" : "stays";
-      let holdUp = null;
-      if (verdict.assumed?.otherRefuses) {
-        end = "unknown";
-        holdUp = `whether drain refuses it depends on whether DaemonSet ${pod.controller.name} exists, which the input does not show`;
-      }
-      if (verdict.final.delete && flags.disableEviction && action === "evict") action = "delete";
-      if (end === "gone" && !p.refused && dryRun !== "client") {
-        if (eviction?.result === "refused") {
-          action = "refuse";
-          const status = eviction.code === 429 ? "429 Too Many Requests" : eviction.code === 403 ? "403 Forbidden" : "500 Internal Server Error";
-          reason2 = `${status}: ${eviction.message}`;
-          if (eviction.reason === "terminating-namespace" && pod.deleting) {
-            action = "evict";
-            reason2 = `namespace ${pod.namespace} is Terminating (403); the pod is already deleting, so drain waits for it to go`;
-          } else {
-            end = eviction.retried ? "waits" : "fails";
-            holdUp = describeBlock(pod, eviction);
-          }
-        } else if (eviction?.result === "retried") {
-          if (recovers(eviction.pdb)) {
-            reason2 = [reason2, "429 until an earlier replacement is Ready (drain retries every 5s)"].filter((r) => r !== "").join("; ");
-          } else {
-            end = "waits";
-            holdUp = `${podKey(pod)}: PodDisruptionBudget ${eviction.pdb.namespace}/${eviction.pdb.name} is used up by the evictions before it, and none of their replacements can become Ready, so it answers 429 until --timeout`;
-            reason2 = [reason2, `429 Too Many Requests: ${eviction.message}`].filter((r) => r !== "").join("; ");
-          }
-        } else if (eviction?.result === "unknown") {
-          end = "unknown";
-          holdUp = eviction.note;
-        } else if (eviction?.result === "allowed" && eviction.note) {
-          reason2 = [reason2, eviction.note].filter((r) => r !== "").join("; ");
-        }
-        if (end === "gone" && (dryRun !== "server" || flags.disableEviction)) {
-          const held = dryRun === "server" ? "a server dry run deletes nothing, so the pod never goes and drain waits for it until --timeout" : deletionHoldUp(model, pod, p.nodeObject, flags);
-          if (held) {
-            end = "waits";
-            holdUp = held;
-          }
-        }
-      }
-      const key3 = podKey(pod);
-      const spot = placed.get(key3);
-      const nowhere = unplaced.get(key3);
-      let destination = spot ? { node: spot.node, capacityChecked: spot.capacityChecked } : nowhere ? { node: null, message: nowhere.message, nodes: nowhere.nodes } : null;
-      if (!destination && leaving.has(key3) && !verdict.lostForGood && !isFinished(pod) && namespaceTerminating(model, pod.namespace)) {
-        destination = { node: null, message: `namespace ${pod.namespace} is being terminated: no replacement can be created there`, nodes: [] };
-      }
-      return { pod, action, reason: reason2, filter: verdict, eviction, destination, losesEmptyDir: verdict.losesEmptyDir, end, holdUp };
-    });
-    predictions2.push(nodePrediction(model, p, fates, flags, assumptions));
-    sections.push(nodeSection(p, fates, flags));
-  }
-  return runOf(model, predictions2, sections, nodeNames, flags);
-}
-function nodeOutcome(p, fates, flags) {
-  if (!p.nodeObject) return { outcome: "unknown", reason: `no node ${p.node} in the input`, givesUpAfterSeconds: null };
-  const list = (end) => fates.filter((f) => f.end === end);
-  const refused = list("refused");
-  const unknown = list("unknown");
-  if (refused.length > 0) {
-    return {
-      outcome: "stops",
-      reason: `the filters refuse ${refused.map((f) => podKey(f.pod)).join(", ")}: nothing is evicted and ${p.node} stays cordoned`,
-      givesUpAfterSeconds: null
-    };
-  }
-  if (unknown.length > 0) return { outcome: "unknown", reason: unknown.map((f) => `${podKey(f.pod)}: ${f.holdUp}`).join("; "), givesUpAfterSeconds: null };
-  const waits = list("waits");
-  const fails = list("fails");
-  const timeout = flags.timeoutSeconds ?? 0;
-  if (waits.length > 0) {
-    const why2 = waits.map((f) => f.holdUp ?? podKey(f.pod)).join("; ");
-    if (timeout <= 0) return { outcome: "hangs", reason: `drain waits forever (no --timeout): ${why2}`, givesUpAfterSeconds: null };
-    const after = Math.max(...waits.map((f) => givesUpAfter(f, timeout)));
-    const slow = after > timeout ? ` (about ${goDuration(after)}: client-go retries the 429 ${10} times, 10 s apart, inside one eviction call, and kubectl checks --timeout only between calls)` : "";
-    return { outcome: "stops", reason: `drain gives up after --timeout=${goDuration(timeout)}${slow}: ${why2}`, givesUpAfterSeconds: after };
-  }
-  if (fails.length > 0) return { outcome: "stops", reason: `the API server refuses: ${fails.map((f) => f.holdUp).join("; ")}`, givesUpAfterSeconds: null };
-  return { outcome: "completes", reason: `every pod on ${p.node} is handled`, givesUpAfterSeconds: null };
-}
-function givesUpAfter(f, timeout) {
-  const answer = f.eviction;
-  if (answer?.result === "refused" && answer.retried) {
-    const round = answer.callSeconds + RETRY_DELAY_SECONDS;
-    return Math.ceil(timeout / round) * round;
-  }
-  if (answer?.result === "retried") return Math.ceil(timeout / RETRY_DELAY_SECONDS) * RETRY_DELAY_SECONDS;
-  return timeout;
-}
-function nodePrediction(model, p, fates, flags, assumptions) {
-  const { outcome, reason: reason2, givesUpAfterSeconds } = nodeOutcome(p, fates, flags);
-  const pods = p.pods;
-  const command = drainCommand(p.node, flagsNeeded(model, p.node, flags));
-  const lostByCommand = pods.filter((pod) => drainFilter(model, pod, { ...flags, ...PERMISSIVE_FLAGS }).lostForGood);
-  const blockedBy = flags.disableEviction ? [] : blocksOnceFiltersPass(model, pods, flags);
-  const safeAlternative = lostByCommand.length > 0 ? `kubectl cordon ${p.node}  # keeps ${lostByCommand.map(podKey).join(", ")} running; no new pods land on ${p.node}` : null;
-  const unplacedHere = fates.flatMap((f) => f.destination && f.destination.node === null && f.destination.nodes.length > 0 ? [{ pod: f.pod, message: f.destination.message, nodes: f.destination.nodes }] : []);
-  return {
-    node: p.node,
-    nodeFound: p.nodeObject !== void 0,
-    flags,
-    fates,
-    outcome,
-    outcomeReason: reason2,
-    givesUpAfterSeconds,
-    kubectlOutput: renderRun([nodeSection(p, fates, flags)]),
-    command,
-    blockedBy,
-    lostByCommand,
-    safeAlternative,
-    unplaced: unplacedHere,
-    notes: destinationNotes(model, p.nodeObject, fates),
-    assumptions: [...new Set(assumptions)]
-  };
-}
-function blocksOnceFiltersPass(model, pods, flags) {
-  const budget = new EvictionBudget(model);
-  return pods.filter((pod) => drainFilter(model, pod, { ...flags, ...PERMISSIVE_FLAGS }).final.delete).map((pod) => describeBlock(pod, budget.evict(pod))).filter((b) => b !== "");
-}
-function nodeSection(p, fates, flags) {
-  const node = p.nodeObject;
-  const tail = suffix(flags);
-  const section = {
-    node: p.node,
-    found: node !== void 0,
-    cordonLine: `node/${p.node} ${node?.unschedulable ? "already cordoned" : `cordoned${tail}`}`,
-    lines: [],
-    error: null,
-    plain: false,
-    hangs: false
-  };
-  if (!node) return section;
-  if (p.refused) {
-    section.error = filterErrors(fates);
-    return section;
-  }
-  const warning = warningLine(fates);
-  if (warning) section.lines.push(warning);
-  const timeout = flags.timeoutSeconds ?? 0;
-  const errors = [];
-  const going = fates.filter((f) => f.filter.final.delete);
-  for (const f of going) {
-    const { namespace, name } = f.pod;
-    if (flags.dryRun === "client") {
-      section.lines.push(`evicting pod ${namespace}/${name}${tail}`);
-      continue;
-    }
-    if (flags.disableEviction) {
-      if (f.end === "gone") section.lines.push(`pod/${name} deleted${tail}`);
-      continue;
-    }
-    section.lines.push(`evicting pod ${namespace}/${name}${tail}`);
-    const answer = f.eviction;
-    if (answer?.result === "refused") {
-      if (answer.reason === "terminating-namespace" && f.pod.deleting) {
-        if (flags.dryRun !== "server" && f.end === "gone") section.lines.push(`pod/${name} evicted`);
-        else if (f.end === "waits" && timeout > 0) errors.push(`error when waiting for pod "${name}" in namespace "${namespace}" to terminate: context deadline exceeded`);
-        continue;
-      }
-      if (!answer.retried) {
-        errors.push(`error when evicting pods/"${name}" -n "${namespace}": ${answer.message}`);
-        continue;
-      }
-      section.lines.push(
-        answer.reason === "terminating-namespace" ? `error when evicting pod "${name}" from terminating namespace "${namespace}" (will retry after 5s): ${answer.message}` : `error when evicting pods/"${name}" -n "${namespace}" (will retry after 5s): ${answer.message}`
-      );
-      if (f.end === "waits" && timeout > 0) errors.push(`error when evicting pods/"${name}" -n "${namespace}": global timeout reached: ${goDuration(timeout)}`);
-      continue;
-    }
-    if (answer?.result === "retried") {
-      section.lines.push(`error when evicting pods/"${name}" -n "${namespace}" (will retry after 5s): ${answer.message}`);
-      if (f.end === "waits") {
-        if (timeout > 0) errors.push(`error when evicting pods/"${name}" -n "${namespace}": global timeout reached: ${goDuration(timeout)}`);
-        continue;
-      }
-    }
-    if (flags.dryRun === "server") continue;
-    if (f.end === "gone") section.lines.push(`pod/${name} evicted`);
-    else if (f.end === "waits" && timeout > 0) errors.push(`error when waiting for pod "${name}" in namespace "${f.pod.namespace}" to terminate: context deadline exceeded`);
-  }
-  if (flags.disableEviction && flags.dryRun !== "client" && going.some((f) => f.end === "waits") && timeout > 0) errors.push("context deadline exceeded");
-  const waiting = fates.some((f) => f.end === "waits");
-  if (waiting && timeout <= 0) {
-    section.hangs = true;
-    return section;
-  }
-  if (errors.length > 0) {
-    const remaining = going.filter((f) => f.end !== "gone" || flags.dryRun === "server");
-    const error2 = flags.disableEviction ? errors[0] : aggregate(errors);
-    if (remaining.length > 0) section.lines.push(`There are pending pods in node "${p.node}" when an error occurred: ${error2}`, ...remaining.map((f) => `pod/${f.pod.name}`));
-    section.error = flags.disableEviction ? [errors[0]] : errors;
-    section.plain = flags.disableEviction;
-    return section;
-  }
-  section.lines.push(`node/${p.node} drained${tail}`);
-  return section;
-}
-function runOf(model, predictions2, sections, nodeNames, flags) {
-  const assumptions = [.../* @__PURE__ */ new Set([...predictions2.flatMap((p) => p.assumptions), ...inputAssumptions(model, predictions2.flatMap((p) => p.fates.map((f) => f.pod))).map((a) => a.text)])];
-  const firstHang = predictions2.findIndex((p) => p.outcome === "hangs");
-  let outcome;
-  let outcomeReason;
-  const reasons = (ps) => ps.map((p) => predictions2.length > 1 ? `${p.node}: ${p.outcomeReason}` : p.outcomeReason).join("; ");
-  if (firstHang >= 0) {
-    outcome = "hangs";
-    const later = predictions2.slice(firstHang + 1).map((p) => p.node);
-    outcomeReason = reasons([predictions2[firstHang]]) + (later.length > 0 ? `; kubectl never gets to ${later.join(", ")} (cordoned all the same)` : "");
-  } else if (predictions2.some((p) => p.outcome === "stops")) {
-    outcome = "stops";
-    outcomeReason = reasons(predictions2.filter((p) => p.outcome === "stops"));
-  } else if (predictions2.some((p) => p.outcome === "unknown")) {
-    outcome = "unknown";
-    outcomeReason = reasons(predictions2.filter((p) => p.outcome === "unknown"));
-  } else {
-    const missing2 = [...model.incomplete].filter((part) => ["nodes", "pods", "workloads", "pdbs"].includes(part));
-    if (missing2.length > 0) {
-      outcome = "unknown";
-      outcomeReason = `the input is incomplete (${missing2.join(", ")} not fully read): the drain could refuse or wait on what was not seen`;
-    } else {
-      outcome = "completes";
-      outcomeReason = predictions2.length > 1 ? `every pod on ${nodeNames.join(", ")} is handled` : predictions2[0]?.outcomeReason ?? "no node to drain";
-    }
-  }
-  const exitCode2 = outcome === "completes" ? 0 : outcome === "unknown" ? 2 : 1;
-  const needed = predictions2.map((p) => flagsNeeded(model, p.node, flags));
-  const union = needed.reduce(
-    (a, b) => ({ ...a, ignoreDaemonsets: a.ignoreDaemonsets || b.ignoreDaemonsets, deleteEmptydirData: a.deleteEmptydirData || b.deleteEmptydirData, force: a.force || b.force }),
-    { ...flags, ignoreDaemonsets: false, deleteEmptydirData: false, force: false }
-  );
-  return {
-    nodes: predictions2,
-    flags,
-    outcome,
-    outcomeReason,
-    exitCode: exitCode2,
-    kubectlOutput: renderRun(sections),
-    command: drainCommand(nodeNames, union),
-    assumptions
-  };
-}
-function inputAssumptions(model, pods) {
-  const listed = new Set(model.drain?.listedKinds ?? []);
-  const has = (kind) => listed.has(kind) || model.objects.some((o) => o.kind === kind);
-  if (pods.length === 0) return [];
-  const dump2 = `; ${DUMP_COMMAND} has it`;
-  const out = [];
-  if (!has("PodDisruptionBudget")) out.push({ kind: "PodDisruptionBudget", text: `no PodDisruptionBudget in the input: assumed none, so no eviction is refused with 429${dump2}` });
-  if (!has("Namespace")) out.push({ kind: "Namespace", text: `no Namespace in the input: assumed none is Terminating${dump2}` });
-  if (!has("PersistentVolume")) {
-    for (const pod of pods) {
-      for (const v of pod.volumes) {
-        if (!v.claimName) continue;
-        const claim = (model.volumeClaims ?? []).find((c) => c.namespace === pod.namespace && c.name === v.claimName);
-        const bound = claim?.volumeName ? `PersistentVolume ${claim.volumeName}` : `the PersistentVolume of claim ${v.claimName}`;
-        out.push({ kind: "PersistentVolume", pod, text: `${podKey(pod)} mounts ${bound}, not in the input: assumed its node affinity does not pin the pod to its node${dump2}` });
-      }
-    }
-  }
-  if (!has("ValidatingWebhookConfiguration") && !has("MutatingWebhookConfiguration") && !has("APIService")) {
-    out.push({ kind: "ValidatingWebhookConfiguration", text: `no webhook configuration or APIService in the input: assumed none is served from the drained nodes${dump2}` });
-  }
-  return out;
-}
-function destinationNotes(model, node, fates) {
-  const notes = [];
-  if (node?.unschedulable) notes.push(`${node.name} is already cordoned (spec.unschedulable: true)`);
-  const targets = new Set(fates.flatMap((f) => f.destination?.node ? [f.destination.node] : []));
-  for (const name of [...targets].sort()) {
-    const target = nodeNamed(model, name);
-    if (target?.controlPlane && !target.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute")) {
-      notes.push(
-        `${name} is a control-plane node without a NoSchedule taint: evicted pods can land there (kubeadm taints control-plane nodes node-role.kubernetes.io/control-plane:NoSchedule)`
-      );
-    }
-    if (fates.some((f) => f.destination?.node === name && !f.destination.capacityChecked)) {
-      notes.push(`${name} has no status.allocatable in the input: whether the pods fit there was not checked`);
-    }
-  }
-  return notes;
-}
-function simulateDrain(model, nodeName, flags) {
-  return predictDrainRun(model, [nodeName], flags).nodes[0];
-}
-var predictions = /* @__PURE__ */ new WeakMap();
-function predictDrain(model, nodeName, flags) {
-  let cache = predictions.get(model);
-  if (!cache) {
-    cache = /* @__PURE__ */ new Map();
-    predictions.set(model, cache);
-  }
-  const key3 = `${nodeName}\0${JSON.stringify(flags)}`;
-  let prediction = cache.get(key3);
-  if (!prediction) {
-    prediction = simulateDrain(model, nodeName, flags);
-    cache.set(key3, prediction);
-  }
-  return prediction;
 }
 
 // src/predict/describe.ts
@@ -50895,6 +53618,12 @@ function terminalText(text) {
 }
 
 // src/report/drain.ts
+function destinationCell(fate) {
+  const d = fate.destination;
+  if (!d) return fate.action === "delete-forever" ? "none: nothing recreates it" : "-";
+  if (d.node === null) return `nowhere: ${d.message}`;
+  return d.capacityChecked ? d.node : `${d.node} (allocatable unknown)`;
+}
 function drainVerdict(p) {
   if (!p.nodeFound) return `no node ${p.node} in the input`;
   const refused = p.fates.filter((f) => f.end === "refused").length;
@@ -50914,45 +53643,119 @@ function drainVerdict(p) {
   if (p.outcome === "stops") return `drain stops: ${p.outcomeReason} (${tail})`;
   return `cannot tell whether the drain completes: ${p.outcomeReason}`;
 }
-
-// src/report/drain-readiness.ts
-function isDrainFinding(finding, rules2) {
-  const category = rules2.get(finding.ruleId)?.category;
-  return category !== void 0 ? category === "drain" : finding.ruleId.startsWith("drain-");
+function drainRunVerdict(run3) {
+  if (run3.nodes.length === 1) return drainVerdict(run3.nodes[0]);
+  const word = { completes: "drain completes", stops: "drain stops", hangs: "drain hangs", unknown: "cannot tell whether the drain completes" }[run3.outcome];
+  return `${word}: ${run3.outcomeReason}`;
 }
-var key = (namespace, name) => `${namespace ?? ""}/${name}`;
-function nodesOf(object, model) {
-  if (!object) return [];
-  if (object.kind === "Node") return [object.name];
-  const podNode = new Map(model.pods.map((p) => [key(p.namespace, p.name), p.nodeName]));
-  const podNodes = (pods) => pods.map((p) => podNode.get(p)).filter((n) => n !== void 0);
-  if (object.kind === "Pod") return podNodes([key(object.namespace, object.name)]);
-  if (object.kind === "PodDisruptionBudget") {
-    const pdb = model.pdbs.find((p) => p.namespace === object.namespace && p.name === object.name);
-    return podNodes((pdb?.selectedPods ?? []).map((p) => p.includes("/") ? p : key(object.namespace, p)));
-  }
-  const controlled = model.pods.filter(
-    (p) => p.namespace === object.namespace && [p.controller, p.topController].some((c) => c?.kind === object.kind && c.name === object.name)
-  );
-  return controlled.map((p) => p.nodeName).filter((n) => n !== void 0);
+function outcomeLine(run3) {
+  const exit = run3.exitCode === 0 ? "kubectl exits 0" : run3.outcome === "hangs" ? "kubectl never returns" : run3.outcome === "stops" ? "kubectl exits 1" : "kcheck cannot tell";
+  return `Outcome: ${run3.outcome} (${exit}; kcheck drain exits ${run3.exitCode})`;
 }
-function drainReadiness(findings, rules2, model) {
-  const byId = new Map(rules2.map((r) => [r.id, r]));
-  const drainFindings = findings.filter((f) => !f.suppressed && isDrainFinding(f, byId));
-  const perNode = new Map(model.nodes.map((n) => [n.name, []]));
-  const unplaced = [];
-  for (const finding of drainFindings) {
-    const nodes = [...new Set(nodesOf(finding.object, model))].filter((n) => perNode.has(n));
-    if (nodes.length === 0) unplaced.push(finding);
-    for (const node of nodes) perNode.get(node).push(finding);
+function table(rows, p) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((row2) => row2.map((cell, i) => i === row2.length - 1 ? cell : cell.padEnd(widths[i])).join("   ").trimEnd()).map((line, r) => r === 0 ? p.bold(line) : line);
+}
+var ACTION_STYLE = {
+  evict: null,
+  delete: null,
+  skip: "dim",
+  refuse: "red",
+  "delete-forever": "red"
+};
+function formatDrainText(p, color = false, withKubectlOutput = true) {
+  const c = paint(color);
+  const out = [`${c.bold(terminalText(drainCommand(p.node, p.flags)))}: ${terminalText(drainVerdict(p))}`, ""];
+  if (!p.nodeFound) return `${out.join("\n")}
+`;
+  if (p.fates.length === 0) {
+    out.push(`no pods on ${terminalText(p.node)}`);
+  } else {
+    const rows = [["POD", "ACTION", "REASON", "DESTINATION"]];
+    for (const f of p.fates) rows.push([terminalText(podName(f.pod)), f.action, terminalText(f.reason || "-"), terminalText(destinationCell(f))]);
+    const lines3 = table(rows, c);
+    lines3.forEach((line, i) => {
+      const style = i === 0 ? null : ACTION_STYLE[p.fates[i - 1].action];
+      out.push(style ? c[style](line) : line);
+    });
   }
+  const held = p.fates.filter((f) => f.holdUp !== null);
+  if (held.length > 0) out.push("", "What holds the drain up:", ...held.map((f) => `  - ${terminalText(f.holdUp)}`));
+  if (withKubectlOutput) out.push("", "kubectl would print:", ...p.kubectlOutput.map((l) => `  ${terminalText(l)}`));
+  out.push("");
+  const wouldSucceed = p.blockedBy.length > 0 ? "Gets past the filters" : "Would succeed";
+  out.push(`${wouldSucceed}: ${terminalText(p.command)}`);
+  if (p.lostByCommand.length > 0) {
+    out.push(`  deletes for good: ${p.lostByCommand.map((pod) => terminalText(podName(pod))).join(", ")} (no controller recreates ${p.lostByCommand.length === 1 ? "it" : "them"})`);
+  }
+  for (const b of p.blockedBy) out.push(`  still refused: ${terminalText(b)}`);
+  if (p.safeAlternative) out.push(`Safe instead: ${terminalText(p.safeAlternative)}`);
+  out.push(`After the maintenance: kubectl uncordon ${terminalText(p.node)}   # evicted pods do not move back; new ones can land there again`);
+  if (p.notes.length > 0) out.push("", "Notes:", ...p.notes.map((n) => `  - ${terminalText(n)}`));
+  return `${out.join("\n")}
+`;
+}
+function formatDrainRunText(run3, color = false) {
+  const c = paint(color);
+  const head = [
+    `${c.bold(terminalText(drainCommand(run3.nodes.map((n) => n.node), run3.flags)))}: ${terminalText(drainRunVerdict(run3))}`,
+    terminalText(outcomeLine(run3)),
+    ...run3.assumptions.length > 0 ? ["Assumed (the input does not show it):", ...run3.assumptions.map((a) => `  - ${terminalText(a)}`)] : []
+  ];
+  if (run3.nodes.length === 1) {
+    const body = formatDrainText(run3.nodes[0], color).split("\n").slice(1);
+    return `${[...head, ...body].join("\n")}`;
+  }
+  const out = [...head, ""];
+  for (const node of run3.nodes) {
+    out.push(...formatDrainText(node, color, false).split("\n"));
+  }
+  out.push("kubectl would print:", ...run3.kubectlOutput.map((l) => `  ${terminalText(l)}`), "");
+  out.push(`Would get past every filter: ${terminalText(run3.command)}`);
+  return `${out.join("\n")}
+`;
+}
+function drainJson(p) {
   return {
-    nodes: model.nodes.map((node) => {
-      const list = perNode.get(node.name) ?? [];
-      const state = list.some((f) => f.severity === "error") ? "blocked" : list.length > 0 ? "attention" : "ready";
-      return { node: node.name, controlPlane: node.controlPlane, cordoned: node.unschedulable, state, findings: list };
-    }),
-    unplaced
+    node: p.node,
+    nodeFound: p.nodeFound,
+    flags: { ...p.flags },
+    outcome: p.outcome,
+    reason: p.outcomeReason,
+    givesUpAfterSeconds: p.givesUpAfterSeconds,
+    verdict: drainVerdict(p),
+    pods: p.fates.map((f) => ({
+      namespace: f.pod.namespace,
+      name: f.pod.name,
+      action: f.action,
+      reason: f.reason,
+      end: f.end,
+      holdUp: f.holdUp,
+      controller: f.pod.controller ? { apiVersion: f.pod.controller.apiVersion ?? null, kind: f.pod.controller.kind, name: f.pod.controller.name } : null,
+      eviction: f.eviction ? f.eviction.result === "refused" ? { result: "refused", code: f.eviction.code, reason: f.eviction.reason, retried: f.eviction.retried, message: f.eviction.message, pdbs: f.eviction.pdbs.map((x) => `${x.namespace}/${x.name}`) } : { result: f.eviction.result } : null,
+      destination: f.destination ? f.destination.node === null ? { node: null, message: f.destination.message, nodes: f.destination.nodes.map((n) => ({ ...n })) } : { node: f.destination.node, capacityChecked: f.destination.capacityChecked } : null,
+      losesEmptyDirData: f.losesEmptyDir
+    })),
+    kubectlOutput: [...p.kubectlOutput],
+    command: p.command,
+    blockedBy: [...p.blockedBy],
+    lostByCommand: p.lostByCommand.map(podName),
+    safeAlternative: p.safeAlternative,
+    notes: [...p.notes],
+    assumptions: [...p.assumptions]
+  };
+}
+function drainRunJson(run3) {
+  return {
+    outcome: run3.outcome,
+    reason: run3.outcomeReason,
+    exitCode: run3.exitCode,
+    verdict: drainRunVerdict(run3),
+    command: run3.command,
+    flags: { ...run3.flags },
+    kubectlOutput: [...run3.kubectlOutput],
+    assumptions: [...run3.assumptions],
+    nodes: run3.nodes.map(drainJson)
   };
 }
 
@@ -51055,145 +53858,6 @@ var HTML_SCRIPT = `
 })();
 `;
 var HTML_ERROR_HOOK = `window.addEventListener('error', function (e) { document.documentElement.setAttribute('data-script-error', String(e.message)); });`;
-
-// src/facts/skew-policy.ts
-function describeWindow(w) {
-  if (minorDistance(w.max, w.min) < 0) return "none (the kube-apiservers are too far apart)";
-  const min = minorOf(w.min);
-  const max2 = minorOf(w.max);
-  return min === max2 ? `only ${min}` : `${min} to ${max2}`;
-}
-function inWindow(v, w) {
-  return minorDistance(v, w.min) >= 0 && minorDistance(w.max, v) >= 0;
-}
-function maxNodeSkew(v) {
-  return v.major === 1 && v.minor < 25 ? 2 : 3;
-}
-function oldestNodeMinor(newest) {
-  const three = addMinors(newest, -3);
-  return maxNodeSkew(three) === 3 ? three : addMinors(newest, -2);
-}
-function nodeComponentWindow(range) {
-  return { min: oldestNodeMinor(range.newest), max: addMinors(range.oldest, 0) };
-}
-function kubeletWindow(range) {
-  return nodeComponentWindow(range);
-}
-function kubeProxyWindow(range) {
-  return nodeComponentWindow(range);
-}
-function kubeProxyKubeletWindow(kubelet) {
-  const three = addMinors(kubelet, 3);
-  return { min: oldestNodeMinor(kubelet), max: maxNodeSkew(three) === 3 ? three : addMinors(kubelet, 2) };
-}
-function controlPlaneWindow(range) {
-  return { min: addMinors(range.newest, -1), max: addMinors(range.oldest, 0) };
-}
-function kubectlWindow(range) {
-  return { min: addMinors(range.newest, -1), max: addMinors(range.oldest, 1) };
-}
-var MAX_APISERVER_SPREAD = 1;
-function versionsOf(range) {
-  return { oldest: range.oldest.version, newest: range.newest.version };
-}
-function measuredAgainst(v, api) {
-  return minorDistance(v, api.oldest) > 0 ? api.oldest : api.newest;
-}
-
-// src/model/control-plane.ts
-function componentsNamed(model, name) {
-  return model.components.filter((c) => c.component === name && c.version !== null);
-}
-function apiserverInstances(model) {
-  const all = componentsNamed(model, "kube-apiserver");
-  for (const sources of [["static-pod-image", "pod-image"], ["server-version"], ["kubeadm-config"]]) {
-    const found = all.filter((c) => sources.includes(c.source));
-    if (found.length > 0) return found;
-  }
-  return [];
-}
-function apiserverRange(model) {
-  const instances = apiserverInstances(model);
-  if (instances.length === 0) return null;
-  const sorted = [...instances].sort((a, b) => compareVersions(a.version, b.version));
-  return { oldest: sorted[0], newest: sorted.at(-1), instances };
-}
-
-// src/report/skew-picture.ts
-var apiserverWindow = (api) => ({
-  min: addMinors(api.newest, -MAX_APISERVER_SPREAD),
-  max: addMinors(api.oldest, MAX_APISERVER_SPREAD)
-});
-var WINDOWS = {
-  "kube-apiserver": apiserverWindow,
-  "kube-controller-manager": controlPlaneWindow,
-  "kube-scheduler": controlPlaneWindow,
-  "cloud-controller-manager": controlPlaneWindow,
-  kubectl: kubectlWindow,
-  kubelet: kubeletWindow,
-  "kube-proxy": kubeProxyWindow
-};
-function instanceLabel(c) {
-  if (c.node) return `on ${c.node}`;
-  const name = c.subject.ref?.name;
-  if (c.source === "kubectl-version") return "`kubectl version`";
-  if (c.source === "flag") return "given by flag";
-  return name && name !== c.component ? name : c.source === "static-pod-image" ? "static pod" : c.source;
-}
-function row(group2, component, label2, version, raw, api, target) {
-  const windowOf = WINDOWS[component];
-  const allowed = windowOf && api ? windowOf(api) : null;
-  const allowedAtTarget = windowOf && target ? windowOf({ oldest: target, newest: target }) : null;
-  return {
-    group: group2,
-    component,
-    label: label2,
-    version,
-    raw,
-    allowed,
-    allowedAtTarget,
-    ok: version && allowed ? inWindow(version, allowed) : null
-  };
-}
-function axis(rows, target) {
-  const seen = [];
-  for (const r of rows) {
-    if (r.version) seen.push(r.version);
-    for (const w of [r.allowed, r.allowedAtTarget]) {
-      if (w && minorDistance(w.max, w.min) >= 0) seen.push(w.min, w.max);
-    }
-  }
-  if (target) seen.push(target);
-  const majors = new Set(seen.map((v) => v.major));
-  if (seen.length === 0 || majors.size !== 1) return [];
-  const sorted = [...seen].sort(compareMinor);
-  const first = sorted[0];
-  const span = minorDistance(sorted.at(-1), first);
-  return Array.from({ length: span + 1 }, (_, i) => addMinors(first, i));
-}
-function skewPicture(model) {
-  const range = apiserverRange(model);
-  const api = range ? { oldest: range.oldest.version, newest: range.newest.version } : null;
-  const target = model.target;
-  const rows = [];
-  for (const c of range?.instances ?? []) {
-    rows.push(row("kube-apiserver", "kube-apiserver", instanceLabel(c), c.version, c.raw, api, target));
-  }
-  const controlPlane = ["kube-controller-manager", "kube-scheduler", "cloud-controller-manager"];
-  for (const c of model.components.filter((x) => controlPlane.includes(x.component))) {
-    rows.push(row("control plane", c.component, instanceLabel(c), c.version, c.raw, api, target));
-  }
-  for (const c of componentsNamed(model, "kubectl")) {
-    rows.push(row("kubectl", "kubectl", instanceLabel(c), c.version, c.raw, api, target));
-  }
-  for (const node of model.nodes) {
-    const kubelet = node.kubeletVersionRaw ?? "";
-    const proxy = node.kubeProxyVersionRaw ?? "";
-    if (node.kubeletVersion || kubelet) rows.push(row("nodes", "kubelet", node.name, node.kubeletVersion, kubelet, api, target));
-    if (node.kubeProxyVersion || proxy) rows.push(row("nodes", "kube-proxy", node.name, node.kubeProxyVersion, proxy, api, target));
-  }
-  return { minors: axis(rows, target), apiserver: api, target, rows };
-}
 
 // src/report/escape-html.ts
 function escapeHtml(text) {
@@ -51307,12 +53971,11 @@ function nodeCard(node) {
   const counts2 = SEVERITIES.map((sev) => ({ sev, n: node.findings.filter((f) => f.severity === sev).length })).filter(({ n }) => n > 0).map(({ sev, n }) => sev === "info" ? `${n} info` : plural(n, sev)).join(", ");
   return `<div class="node ${node.state}"><h3>${escapeHtml(node.node)}${tags}</h3><div class="state">${stateText}${counts2 ? `: ${counts2}` : ""}</div>${items ? `<ul>${items}</ul>` : ""}</div>`;
 }
-function drainSection(result, context) {
-  const model = context.model;
-  if (!model || model.nodes.length === 0) {
+function drainSection(context) {
+  const readiness = context.drainReadiness;
+  if (!readiness || readiness.nodes.length === 0) {
     return '<section id="drain"><h2>Drain readiness</h2><p class="meta">No nodes were found in the inputs.</p></section>';
   }
-  const readiness = drainReadiness(result.findings, context.rules, model);
   const unplaced = readiness.unplaced.length ? `<p>Not tied to one node:</p><ul class="plain">${readiness.unplaced.map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${escapeHtml(f.message)}</li>`).join("")}</ul>` : "";
   return `<section id="drain"><h2>Drain readiness</h2><div class="nodes">${readiness.nodes.map(nodeCard).join("")}</div>${unplaced}</section>`;
 }
@@ -51386,7 +54049,7 @@ ${rows}
 </section>`;
 }
 function formatHtml(result, context) {
-  const picture = context.model ? skewPicture(context.model) : null;
+  const picture = context.skew ?? null;
   const title = `kcheck report${result.cluster !== null ? `: ${result.cluster}` : ""}`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -51403,7 +54066,7 @@ ${header(result, context)}
 ${gaps(result)}
 ${picture ? skewSection(picture) : ""}
 <div class="columns">
-${drainSection(result, context)}
+${drainSection(context)}
 ${backupSection(result, context)}
 </div>
 ${findingsSection(result, context)}
@@ -52150,6 +54813,757 @@ function exitCode(result, failOn, allowIncomplete = false) {
   return result.findings.some((f) => !f.suppressed && reachesFailOn(f.severity, failOn)) ? 1 : 0;
 }
 
+// src/model/control-plane.ts
+function componentsNamed(model, name) {
+  return model.components.filter((c) => c.component === name && c.version !== null);
+}
+function apiserverInstances(model) {
+  const all = componentsNamed(model, "kube-apiserver");
+  for (const sources of [["static-pod-image", "pod-image"], ["server-version"], ["kubeadm-config"]]) {
+    const found = all.filter((c) => sources.includes(c.source));
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+function apiserverRange(model) {
+  const instances = apiserverInstances(model);
+  if (instances.length === 0) return null;
+  const sorted = [...instances].sort((a, b) => compareVersions(a.version, b.version));
+  return { oldest: sorted[0], newest: sorted.at(-1), instances };
+}
+
+// src/predict/eviction.ts
+var CLIENT_GO_RETRIES = 10;
+var STALE_BUDGET_RETRY_AFTER = 10;
+function ignoresPdbs(pod) {
+  if (pod.deleting) return "already terminating: PodDisruptionBudgets do not apply";
+  if (pod.phase === "Pending" || pod.phase === "Succeeded" || pod.phase === "Failed") return `${pod.phase}: PodDisruptionBudgets do not apply`;
+  return null;
+}
+var describePdb = (pdb) => `PodDisruptionBudget ${pdb.namespace}/${pdb.name}`;
+function staleBudget(pdb) {
+  return pdb.generation !== void 0 && (pdb.observedGeneration ?? 0) < pdb.generation;
+}
+function namespaceTerminating(model, namespace) {
+  return (model.namespaces ?? []).some((n) => n.name === namespace && n.terminating);
+}
+function terminatingNamespaceMessage(pod) {
+  return `pods "${pod.name}" is forbidden: unable to create new content in namespace ${pod.namespace} because it is being terminated`;
+}
+var EvictionBudget = class {
+  constructor(model, dryRun = false) {
+    this.model = model;
+    this.dryRun = dryRun;
+  }
+  model;
+  dryRun;
+  used = /* @__PURE__ */ new Map();
+  evict(pod) {
+    if (namespaceTerminating(this.model, pod.namespace)) {
+      return { result: "refused", code: 403, reason: "terminating-namespace", pdbs: [], message: terminatingNamespaceMessage(pod), retried: true, callSeconds: 0 };
+    }
+    const ignored = ignoresPdbs(pod);
+    if (ignored) return { result: "allowed", pdb: null, note: ignored };
+    const pdbs = pdbsOfPod(this.model, pod);
+    if (pdbs.length === 0) return { result: "allowed", pdb: null };
+    if (pdbs.length > 1) return { result: "refused", code: 500, reason: "multiple-budgets", pdbs, message: KUBECTL.multiplePdbs, retried: false, callSeconds: 0 };
+    const pdb = pdbs[0];
+    if (!pod.ready) {
+      if (pdb.unhealthyPodEvictionPolicy === "AlwaysAllow") return { result: "allowed", pdb, note: `not Ready; ${describePdb(pdb)} has unhealthyPodEvictionPolicy: AlwaysAllow` };
+      const current = pdb.currentHealthy ?? 0;
+      const desired = pdb.desiredHealthy ?? 0;
+      if (desired > 0 && current >= desired) return { result: "allowed", pdb, note: `not Ready, and ${describePdb(pdb)} has its ${desired} healthy pod${desired === 1 ? "" : "s"}` };
+    }
+    if (staleBudget(pdb)) {
+      return {
+        result: "refused",
+        code: 429,
+        reason: "stale-budget",
+        pdbs: [pdb],
+        message: KUBECTL.pdbRefused,
+        retried: true,
+        callSeconds: CLIENT_GO_RETRIES * STALE_BUDGET_RETRY_AFTER
+      };
+    }
+    if (pdb.allowedDisruptions === null || pdb.allowedDisruptions === void 0) {
+      return { result: "unknown", pdb, note: `${describePdb(pdb)}: disruptions allowed unknown (no status, and its pods do not say)` };
+    }
+    if (pdb.allowedDisruptions < 0) {
+      const message3 = `poddisruptionbudget.policy "${pdb.name}" is forbidden: pdb disruptions allowed is negative`;
+      return { result: "refused", code: 403, reason: "negative-budget", pdbs: [pdb], message: message3, retried: false, callSeconds: 0 };
+    }
+    const key3 = `${pdb.namespace}/${pdb.name}`;
+    const used = this.used.get(key3) ?? 0;
+    if (used < pdb.allowedDisruptions) {
+      if (!this.dryRun) this.used.set(key3, used + 1);
+      return { result: "allowed", pdb };
+    }
+    if (pdb.allowedDisruptions > 0) return { result: "retried", pdb, message: KUBECTL.pdbRefused };
+    return { result: "refused", code: 429, reason: "budget", pdbs: [pdb], message: KUBECTL.pdbRefused, retried: true, callSeconds: 0 };
+  }
+};
+
+// src/predict/placement.ts
+var NOT_READY = { key: "node.kubernetes.io/not-ready", effect: "NoSchedule" };
+var UNSCHEDULABLE = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
+var SCHEDULER = {
+  /** nodeunschedulable/node_unschedulable.go#L51 */
+  unschedulable: "node(s) were unschedulable",
+  /** nodeaffinity/node_affinity.go#L64 */
+  nodeAffinity: "node(s) didn't match Pod's node affinity/selector",
+  /** nodeports/node_ports.go#L51 */
+  ports: "node(s) didn't have free ports for the requested pod ports",
+  /** volumebinding/binder.go#L66 and #L70 */
+  volumeNodeAffinity: "node(s) didn't match PersistentVolume's node affinity",
+  volumeMissing: "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)",
+  /** podtopologyspread/plugin.go#L41-L43 */
+  spread: "node(s) didn't match pod topology spread constraints",
+  spreadLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
+  /** interpodaffinity/filtering.go#L37-L41 */
+  affinity: "node(s) didn't match pod affinity rules",
+  antiAffinity: "node(s) didn't match pod anti-affinity rules",
+  existingAntiAffinity: "node(s) didn't satisfy existing pods anti-affinity rules"
+};
+function taintReason(model, taint) {
+  const scheduler = model.components.find((c) => c.component === "kube-scheduler" && c.version)?.version ?? model.components.find((c) => c.component === "kube-apiserver" && c.version)?.version;
+  const generic = scheduler && scheduler.major === 1 && (scheduler.minor >= 35 || scheduler.minor === 34 && scheduler.patch >= 2);
+  return generic ? "node(s) had untolerated taint(s)" : `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ""}}`;
+}
+function roomOn(model, node, leaving = /* @__PURE__ */ new Set()) {
+  const capacityKnown = Object.keys(node.allocatable).length > 0;
+  const free = { ...node.allocatable };
+  const hostPorts = /* @__PURE__ */ new Set();
+  const replicas = /* @__PURE__ */ new Map();
+  const pods = [];
+  for (const pod of podsOnNode(model, node.name)) {
+    if (isFinished(pod) || leaving.has(podKey(pod))) continue;
+    pods.push(pod);
+    take(free, pod);
+    for (const port of pod.hostPorts) hostPorts.add(port);
+    const key3 = workloadKeyOf(pod);
+    if (key3) replicas.set(key3, (replicas.get(key3) ?? 0) + 1);
+  }
+  return { node, free, capacityKnown, hostPorts, replicas, pods };
+}
+function take(free, pod) {
+  for (const [name, amount] of Object.entries(pod.requests)) free[name] = (free[name] ?? 0) - amount;
+  if ("pods" in free) free["pods"] = (free["pods"] ?? 0) - 1;
+}
+function taintsOf(node, cordoned) {
+  const taints = node.ready === false && !node.taints.some((t) => t.key === NOT_READY.key) ? [...node.taints, NOT_READY] : [...node.taints];
+  if ((node.unschedulable || cordoned) && !taints.some((t) => t.key === UNSCHEDULABLE.key)) taints.push(UNSCHEDULABLE);
+  return taints;
+}
+function boundVolumes(model, pod) {
+  const volumes = [];
+  let missing2 = false;
+  const read = (model.persistentVolumes ?? []).length > 0 || model.objects.some((o) => o.kind === "PersistentVolume");
+  for (const v of pod.volumes) {
+    if (!v.claimName) continue;
+    const claim = (model.volumeClaims ?? []).find((c) => c.namespace === pod.namespace && c.name === v.claimName);
+    if (!claim?.volumeName) continue;
+    const pv = (model.persistentVolumes ?? []).find((p) => p.name === claim.volumeName);
+    if (pv) volumes.push(pv);
+    else if (read) missing2 = true;
+  }
+  return { volumes, missing: missing2 };
+}
+function nodeLocalReason(model, pod, room, cordoned) {
+  const { node } = room;
+  if ((node.unschedulable || cordoned) && untoleratedTaint(pod, [UNSCHEDULABLE])) return SCHEDULER.unschedulable;
+  const taint = untoleratedTaint(pod, taintsOf(node, false));
+  if (taint) return taintReason(model, taint);
+  if (!nodeMatchesAffinity(node, pod)) return SCHEDULER.nodeAffinity;
+  if (pod.hostPorts.some((p) => room.hostPorts.has(p))) return SCHEDULER.ports;
+  if (room.capacityKnown) {
+    const short = [];
+    if ("pods" in room.free && (room.free["pods"] ?? 0) < 1) short.push("Too many pods");
+    for (const [name, amount] of Object.entries(pod.requests).sort(([a], [b]) => a.localeCompare(b))) {
+      if (amount > 0 && (room.free[name] ?? 0) < amount) short.push(`Insufficient ${name}`);
+    }
+    if (short.length > 0) return short.join(", ");
+  }
+  const { volumes, missing: missing2 } = boundVolumes(model, pod);
+  if (missing2) return SCHEDULER.volumeMissing;
+  if (volumes.some((pv) => pv.nodeAffinity.length > 0 && !nodeMatchesAffinity(node, { nodeSelector: {}, requiredNodeAffinity: pv.nodeAffinity }))) {
+    return SCHEDULER.volumeNodeAffinity;
+  }
+  return null;
+}
+function fitErrorMessage(total, reasons) {
+  const counts2 = /* @__PURE__ */ new Map();
+  for (const reason2 of reasons) {
+    for (const part of reason2.split(", ")) counts2.set(part, (counts2.get(part) ?? 0) + 1);
+  }
+  const histogram = [...counts2].map(([reason2, n]) => `${n} ${reason2}`).sort();
+  return `0/${total} nodes are available: ${histogram.join(", ")}.`;
+}
+var samePods = (a, b) => a.length === b.length && a.every((p, i) => p === b[i]);
+function roomsOf(model, options) {
+  return model.nodes.map((n) => {
+    if (options.draining.has(n.name)) return roomOn(model, n, options.leaving);
+    const pods = podsOnNode(model, n.name);
+    const known2 = remembered(n, "room", () => ({ pods: [], room: null }));
+    if (known2.room && samePods(known2.pods, pods)) return known2.room;
+    known2.pods = pods;
+    known2.room = roomOn(model, n);
+    return known2.room;
+  });
+}
+var copyRoom = (room) => ({
+  ...room,
+  free: { ...room.free },
+  hostPorts: new Set(room.hostPorts),
+  replicas: new Map(room.replicas),
+  pods: [...room.pods]
+});
+var selects = (selector, labels) => selector !== void 0 && labelSelectorMatches(selector, labels);
+function termMatches(model, term, owner, other) {
+  const inNamespace = term.namespaces.length === 0 && !term.namespaceSelector ? other.namespace === owner.namespace : term.namespaces.includes(other.namespace) || term.namespaceSelector !== void 0 && labelSelectorMatches(term.namespaceSelector, namespaceNamed(model, other.namespace)?.labels ?? {});
+  return inNamespace && selects(term.labelSelector, other.labels);
+}
+function spreadSelector(c, pod) {
+  if (!c.labelSelector) return void 0;
+  const extra = c.matchLabelKeys.flatMap((k) => pod.labels[k] !== void 0 ? [{ key: k, operator: "In", values: [pod.labels[k]] }] : []);
+  return { ...c.labelSelector, matchExpressions: [...c.labelSelector.matchExpressions ?? [], ...extra] };
+}
+function spreadReason(pod, room, rooms, draining) {
+  const constraints = (pod.topologySpread ?? []).filter((c) => c.whenUnsatisfiable === "DoNotSchedule");
+  if (constraints.length === 0) return null;
+  for (const c of constraints) {
+    if (room.node.labels[c.topologyKey] === void 0) return SCHEDULER.spreadLabel;
+  }
+  const withKeys = rooms.filter((r) => constraints.every((c) => r.node.labels[c.topologyKey] !== void 0));
+  for (const c of constraints) {
+    const selector = spreadSelector(c, pod);
+    const counts2 = /* @__PURE__ */ new Map();
+    for (const r of withKeys) {
+      if (c.nodeAffinityPolicy !== "Ignore" && !nodeMatchesAffinity(r.node, pod)) continue;
+      if (c.nodeTaintsPolicy === "Honor" && untoleratedTaint(pod, taintsOf(r.node, draining.has(r.node.name)))) continue;
+      const value = r.node.labels[c.topologyKey];
+      const matching = selector ? r.pods.filter((p) => !p.deleting && p.namespace === pod.namespace && labelSelectorMatches(selector, p.labels)).length : 0;
+      counts2.set(value, (counts2.get(value) ?? 0) + matching);
+    }
+    const min = counts2.size < (c.minDomains ?? 1) ? 0 : Math.min(...counts2.values());
+    const self = selector && labelSelectorMatches(selector, pod.labels) ? 1 : 0;
+    const here = counts2.get(room.node.labels[c.topologyKey]) ?? 0;
+    if (counts2.size > 0 && here + self - min > c.maxSkew) return SCHEDULER.spread;
+  }
+  return null;
+}
+function affinityReason(model, pod, room, rooms) {
+  const sameDomain = (key3) => {
+    const value = room.node.labels[key3];
+    return value === void 0 ? [] : rooms.filter((r) => r.node.labels[key3] === value).flatMap((r) => r.pods);
+  };
+  const affinity = pod.podAffinity ?? [];
+  if (affinity.length > 0) {
+    const everywhere = rooms.flatMap((r) => r.pods);
+    const first = !everywhere.some((p) => affinity.some((t) => termMatches(model, t, pod, p))) && affinity.every((t) => termMatches(model, t, pod, pod));
+    if (!first && !affinity.every((t) => room.node.labels[t.topologyKey] !== void 0 && sameDomain(t.topologyKey).some((p) => termMatches(model, t, pod, p)))) {
+      return SCHEDULER.affinity;
+    }
+  }
+  for (const t of pod.podAntiAffinity ?? []) {
+    if (sameDomain(t.topologyKey).some((p) => p !== pod && termMatches(model, t, pod, p))) return SCHEDULER.antiAffinity;
+  }
+  for (const r of rooms) {
+    for (const existing of r.pods) {
+      for (const t of existing.podAntiAffinity ?? []) {
+        const value = r.node.labels[t.topologyKey];
+        if (value !== void 0 && room.node.labels[t.topologyKey] === value && termMatches(model, t, existing, pod)) return SCHEDULER.existingAntiAffinity;
+      }
+    }
+  }
+  return null;
+}
+function placePods(model, pods, options) {
+  const rooms = roomsOf(model, options);
+  const own = /* @__PURE__ */ new Set();
+  const placement = { placed: [], unplaced: [] };
+  const needsOthers = (pod) => (pod.topologySpread ?? []).some((c) => c.whenUnsatisfiable === "DoNotSchedule") || (pod.podAffinity ?? []).length > 0 || (pod.podAntiAffinity ?? []).length > 0;
+  const anyAntiAffinity = rooms.some((r) => r.pods.some((p) => (p.podAntiAffinity ?? []).length > 0)) || pods.some((p) => (p.podAntiAffinity ?? []).length > 0);
+  for (const pod of pods) {
+    const key3 = workloadKeyOf(pod);
+    const order = rooms.map((room2, i) => ({ i, replicas: key3 ? room2.replicas.get(key3) ?? 0 : 0, name: room2.node.name })).sort((a, b) => a.replicas - b.replicas || a.name.localeCompare(b.name));
+    let chosen;
+    const reasons = /* @__PURE__ */ new Map();
+    for (const { i } of order) {
+      const room2 = rooms[i];
+      const reason2 = nodeLocalReason(model, pod, room2, options.draining.has(room2.node.name)) ?? (needsOthers(pod) ? spreadReason(pod, room2, rooms, options.draining) : null) ?? (needsOthers(pod) || anyAntiAffinity ? affinityReason(model, pod, room2, rooms) : null);
+      if (reason2 === null) {
+        chosen = i;
+        break;
+      }
+      reasons.set(i, reason2);
+    }
+    if (chosen === void 0) {
+      const nodes = rooms.map((room2, i) => ({ node: room2.node.name, reason: reasons.get(i) ?? "" }));
+      placement.unplaced.push({ pod, message: fitErrorMessage(rooms.length, nodes.map((n) => n.reason)), nodes });
+      continue;
+    }
+    let room = rooms[chosen];
+    if (!own.has(room)) {
+      room = copyRoom(room);
+      rooms[chosen] = room;
+      own.add(room);
+    }
+    take(room.free, pod);
+    for (const port of pod.hostPorts) room.hostPorts.add(port);
+    if (key3) room.replicas.set(key3, (room.replicas.get(key3) ?? 0) + 1);
+    room.pods.push(pod);
+    placement.placed.push({ pod, node: room.node.name, capacityChecked: room.capacityKnown });
+  }
+  return placement;
+}
+
+// src/predict/dump-command.ts
+var DUMP_COMMAND = "kubectl get nodes,namespaces,pods,pdb,deploy,rs,sts,ds,jobs,cronjobs,rc,pv,pvc,svc,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices -A -o yaml > cluster.yaml";
+
+// src/predict/drain.ts
+var RETRY_DELAY_SECONDS = 5;
+var DEFAULT_GRACE_SECONDS = 30;
+var STUCK_AFTER_SECONDS = 300;
+var BUILT_IN_FINALIZERS = /* @__PURE__ */ new Set(["batch.kubernetes.io/job-tracking"]);
+function byName(a, b) {
+  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+}
+function actionOf(verdict) {
+  if (verdict.final.type === "Error") return "refuse";
+  if (!verdict.final.delete) return "skip";
+  return verdict.lostForGood ? "delete-forever" : "evict";
+}
+function reasonOf(pod, verdict) {
+  const said = verdict.notes.map((n) => n.message).filter((m) => m !== "");
+  if (said.length > 0) return said.join("; ");
+  if (pod.mirror) return "mirror pod (static pod of the kubelet): drain skips it";
+  if (isFinished(pod)) return `${pod.phase}: finished pods are deleted`;
+  return pod.controller ? `managed by ${pod.controller.kind} ${pod.controller.name}` : "";
+}
+function aggregate(messages) {
+  const unique = [...new Set(messages)];
+  return unique.length === 1 ? unique[0] : `[${unique.join(", ")}]`;
+}
+function podsByMessage(fates, type2) {
+  const byMessage = /* @__PURE__ */ new Map();
+  for (const f of fates) {
+    if (f.filter.final.type !== type2) continue;
+    byMessage.set(f.filter.final.message, [...byMessage.get(f.filter.final.message) ?? [], podKey(f.pod)]);
+  }
+  return byMessage;
+}
+function filterErrors(fates) {
+  const byMessage = podsByMessage(fates, "Error");
+  return [...byMessage].map(([message3, pods]) => `cannot delete ${message3}: ${pods.join(", ")}`);
+}
+function warningLine(fates) {
+  const byMessage = podsByMessage(fates, "Warning");
+  if (byMessage.size === 0) return null;
+  return `Warning: ${[...byMessage].map(([m, pods]) => `${m}: ${pods.join(", ")}`).join("; ")}`;
+}
+function pdbTerms(pdb) {
+  const spec = pdb.minAvailable !== void 0 ? `minAvailable: ${pdb.minAvailable}` : pdb.maxUnavailable !== void 0 ? `maxUnavailable: ${pdb.maxUnavailable}` : "";
+  const health = pdb.currentHealthy !== void 0 ? `${pdb.currentHealthy} healthy, ${pdb.desiredHealthy ?? 0} needed` : "";
+  const parts = [spec, health].filter((p) => p !== "");
+  return parts.length > 0 ? ` (${parts.join("; ")})` : "";
+}
+function describeBlock(pod, answer) {
+  if (answer.result !== "refused") return "";
+  const names3 = answer.pdbs.map((p) => `${p.namespace}/${p.name}`).join(", ");
+  switch (answer.reason) {
+    case "multiple-budgets":
+      return `${podKey(pod)} is selected by ${answer.pdbs.length} PodDisruptionBudgets (${names3}): eviction fails with 500`;
+    case "stale-budget":
+      return `${podKey(pod)}: PodDisruptionBudget ${names3} is not processed by the disruption controller yet (status.observedGeneration below metadata.generation): eviction refused with 429`;
+    case "negative-budget":
+      return `${podKey(pod)}: PodDisruptionBudget ${names3} has a negative disruptionsAllowed: eviction refused with 403`;
+    case "terminating-namespace":
+      return `${podKey(pod)}: namespace ${pod.namespace} is Terminating: eviction refused with 403`;
+    case "budget":
+      return `${podKey(pod)}: PodDisruptionBudget ${names3} allows 0 disruptions${pdbTerms(answer.pdbs[0])}: eviction refused with 429`;
+  }
+}
+function gracePeriod(pod, flags) {
+  if (isFinished(pod)) return 0;
+  if (flags.gracePeriodSeconds !== void 0 && flags.gracePeriodSeconds >= 0) return flags.gracePeriodSeconds;
+  return pod.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+}
+function deletionHoldUp(model, pod, node, flags) {
+  const skip = flags.skipWaitForDeleteTimeoutSeconds ?? 0;
+  if (skip > 0) return null;
+  const foreign = (pod.finalizers ?? []).filter((f) => !BUILT_IN_FINALIZERS.has(f));
+  if (foreign.length > 0) {
+    return `the pod keeps finalizer${foreign.length === 1 ? "" : "s"} ${foreign.join(", ")} until whatever set ${foreign.length === 1 ? "it removes it" : "them removes them"}: drain waits for it to go`;
+  }
+  const grace = gracePeriod(pod, flags);
+  if (node?.ready === false && grace > 0) {
+    return `node ${node.name} is not Ready: no kubelet confirms the pod stopped, so it stays Terminating and drain waits for it (--grace-period=0 removes it at once; --skip-wait-for-delete-timeout=N stops waiting)`;
+  }
+  const since = secondsSinceDeletion(model, pod);
+  if (since !== null && since > STUCK_AFTER_SECONDS) {
+    return `already past its deletion time (deletionTimestamp ${pod.deletionTimestamp}, ${since}s before the capture) and still there: drain waits for it to go`;
+  }
+  return null;
+}
+function renderRun(sections) {
+  const missing2 = sections.find((s) => !s.found);
+  if (missing2) return [`Error from server (NotFound): nodes "${missing2.node}" not found`];
+  const lines3 = sections.map((s) => s.cordonLine);
+  const failed = [];
+  for (const s of sections) {
+    lines3.push(...s.lines);
+    if (s.hangs) return lines3;
+    if (s.error) {
+      lines3.push(`error: unable to drain node "${s.node}" due to error: ${aggregate(s.error)}, continuing command...`);
+      failed.push(s);
+    }
+  }
+  if (failed.length === 0) return lines3;
+  lines3.push("There are pending nodes to be drained:", ...failed.map((s) => ` ${s.node}`));
+  if (failed.length === 1 && failed[0].plain) lines3.push(`error: ${failed[0].error[0]}`);
+  else if (failed.length === 1) lines3.push(...new Set(failed[0].error));
+  else lines3.push(...failed.map((s) => aggregate(s.error)));
+  return lines3;
+}
+function suffix(flags) {
+  return flags.dryRun === "server" ? " (server dry run)" : flags.dryRun === "client" ? " (dry run)" : "";
+}
+function predictDrainRun(model, nodeNames, flags) {
+  const dryRun = flags.dryRun;
+  const planned = nodeNames.map((node) => {
+    const nodeObject = nodeNamed(model, node);
+    const pods = nodeObject ? podsDrainLists(model, node, flags).sort(byName) : [];
+    const verdicts = new Map(pods.map((pod) => [pod, drainFilter(model, pod, flags)]));
+    return { node, nodeObject, pods, verdicts, refused: [...verdicts.values()].some((v) => v.final.type === "Error") };
+  });
+  const budget = new EvictionBudget(model, dryRun === "server");
+  const answers = /* @__PURE__ */ new Map();
+  const evicts = !flags.disableEviction && dryRun !== "client";
+  for (const p of planned) {
+    if (p.refused || !evicts) continue;
+    for (const pod of p.pods) if (p.verdicts.get(pod).final.delete) answers.set(pod, budget.evict(pod));
+  }
+  const leavesNow = (p, pod) => {
+    if (!p.verdicts.get(pod).final.delete || dryRun === "client") return false;
+    const answer = answers.get(pod);
+    if (answer?.result === "refused" && answer.reason === "terminating-namespace") return pod.deleting;
+    return !answer || answer.result === "allowed" || answer.result === "retried";
+  };
+  const leaving = new Set(planned.flatMap((p) => p.pods.filter((pod) => leavesNow(p, pod)).map(podKey)));
+  const recreated = planned.flatMap(
+    (p) => p.pods.filter((pod) => leavesNow(p, pod) && !p.verdicts.get(pod).lostForGood && !isFinished(pod) && !namespaceTerminating(model, pod.namespace))
+  );
+  const placement = placePods(model, recreated, { draining: new Set(nodeNames), leaving });
+  const placed = new Map(placement.placed.map((x) => [podKey(x.pod), x]));
+  const unplaced = new Map(placement.unplaced.map((u) => [podKey(u.pod), u]));
+  const recovers = (pdb) => planned.some(
+    (p) => p.pods.some((pod) => {
+      const a = answers.get(pod);
+      return a?.result === "allowed" && a.pdb === pdb && placed.has(podKey(pod));
+    })
+  );
+  const predictions = [];
+  const sections = [];
+  for (const p of planned) {
+    const assumptions = [];
+    const fates = p.pods.map((pod) => {
+      const verdict = p.verdicts.get(pod);
+      let action = actionOf(verdict);
+      let reason2 = reasonOf(pod, verdict);
+      const eviction = p.refused ? null : answers.get(pod) ?? null;
+      if (verdict.assumed) assumptions.push(`assumed ${verdict.assumed.what}`);
+      let end = verdict.final.type === "Error" ? "refused" : verdict.final.delete ? "gone" : "stays";
+      let holdUp = null;
+      if (verdict.assumed?.otherRefuses) {
+        end = "unknown";
+        holdUp = `whether drain refuses it depends on whether DaemonSet ${pod.controller.name} exists, which the input does not show`;
+      }
+      if (verdict.final.delete && flags.disableEviction && action === "evict") action = "delete";
+      if (end === "gone" && !p.refused && dryRun !== "client") {
+        if (eviction?.result === "refused") {
+          action = "refuse";
+          const status = eviction.code === 429 ? "429 Too Many Requests" : eviction.code === 403 ? "403 Forbidden" : "500 Internal Server Error";
+          reason2 = `${status}: ${eviction.message}`;
+          if (eviction.reason === "terminating-namespace" && pod.deleting) {
+            action = "evict";
+            reason2 = `namespace ${pod.namespace} is Terminating (403); the pod is already deleting, so drain waits for it to go`;
+          } else {
+            end = eviction.retried ? "waits" : "fails";
+            holdUp = describeBlock(pod, eviction);
+          }
+        } else if (eviction?.result === "retried") {
+          if (recovers(eviction.pdb)) {
+            reason2 = [reason2, "429 until an earlier replacement is Ready (drain retries every 5s)"].filter((r) => r !== "").join("; ");
+          } else {
+            end = "waits";
+            holdUp = `${podKey(pod)}: PodDisruptionBudget ${eviction.pdb.namespace}/${eviction.pdb.name} is used up by the evictions before it, and none of their replacements can become Ready, so it answers 429 until --timeout`;
+            reason2 = [reason2, `429 Too Many Requests: ${eviction.message}`].filter((r) => r !== "").join("; ");
+          }
+        } else if (eviction?.result === "unknown") {
+          end = "unknown";
+          holdUp = eviction.note;
+        } else if (eviction?.result === "allowed" && eviction.note) {
+          reason2 = [reason2, eviction.note].filter((r) => r !== "").join("; ");
+        }
+        if (end === "gone" && (dryRun !== "server" || flags.disableEviction)) {
+          const held = dryRun === "server" ? "a server dry run deletes nothing, so the pod never goes and drain waits for it until --timeout" : deletionHoldUp(model, pod, p.nodeObject, flags);
+          if (held) {
+            end = "waits";
+            holdUp = held;
+          }
+        }
+      }
+      const key3 = podKey(pod);
+      const spot = placed.get(key3);
+      const nowhere = unplaced.get(key3);
+      let destination = spot ? { node: spot.node, capacityChecked: spot.capacityChecked } : nowhere ? { node: null, message: nowhere.message, nodes: nowhere.nodes } : null;
+      if (!destination && leaving.has(key3) && !verdict.lostForGood && !isFinished(pod) && namespaceTerminating(model, pod.namespace)) {
+        destination = { node: null, message: `namespace ${pod.namespace} is being terminated: no replacement can be created there`, nodes: [] };
+      }
+      return { pod, action, reason: reason2, filter: verdict, eviction, destination, losesEmptyDir: verdict.losesEmptyDir, end, holdUp };
+    });
+    predictions.push(nodePrediction(model, p, fates, flags, assumptions));
+    sections.push(nodeSection(p, fates, flags));
+  }
+  return runOf(model, predictions, sections, nodeNames, flags);
+}
+function nodeOutcome(p, fates, flags) {
+  if (!p.nodeObject) return { outcome: "unknown", reason: `no node ${p.node} in the input`, givesUpAfterSeconds: null };
+  const list = (end) => fates.filter((f) => f.end === end);
+  const refused = list("refused");
+  const unknown = list("unknown");
+  if (refused.length > 0) {
+    return {
+      outcome: "stops",
+      reason: `the filters refuse ${refused.map((f) => podKey(f.pod)).join(", ")}: nothing is evicted and ${p.node} stays cordoned`,
+      givesUpAfterSeconds: null
+    };
+  }
+  if (unknown.length > 0) return { outcome: "unknown", reason: unknown.map((f) => `${podKey(f.pod)}: ${f.holdUp}`).join("; "), givesUpAfterSeconds: null };
+  const waits = list("waits");
+  const fails = list("fails");
+  const timeout = flags.timeoutSeconds ?? 0;
+  if (waits.length > 0) {
+    const why2 = waits.map((f) => f.holdUp ?? podKey(f.pod)).join("; ");
+    if (timeout <= 0) return { outcome: "hangs", reason: `drain waits forever (no --timeout): ${why2}`, givesUpAfterSeconds: null };
+    const after = Math.max(...waits.map((f) => givesUpAfter(f, timeout)));
+    const slow = after > timeout ? ` (about ${goDuration(after)}: client-go retries the 429 ${10} times, 10 s apart, inside one eviction call, and kubectl checks --timeout only between calls)` : "";
+    return { outcome: "stops", reason: `drain gives up after --timeout=${goDuration(timeout)}${slow}: ${why2}`, givesUpAfterSeconds: after };
+  }
+  if (fails.length > 0) return { outcome: "stops", reason: `the API server refuses: ${fails.map((f) => f.holdUp).join("; ")}`, givesUpAfterSeconds: null };
+  return { outcome: "completes", reason: `every pod on ${p.node} is handled`, givesUpAfterSeconds: null };
+}
+function givesUpAfter(f, timeout) {
+  const answer = f.eviction;
+  if (answer?.result === "refused" && answer.retried) {
+    const round = answer.callSeconds + RETRY_DELAY_SECONDS;
+    return Math.ceil(timeout / round) * round;
+  }
+  if (answer?.result === "retried") return Math.ceil(timeout / RETRY_DELAY_SECONDS) * RETRY_DELAY_SECONDS;
+  return timeout;
+}
+function nodePrediction(model, p, fates, flags, assumptions) {
+  const { outcome, reason: reason2, givesUpAfterSeconds } = nodeOutcome(p, fates, flags);
+  const pods = p.pods;
+  const command = drainCommand(p.node, flagsNeeded(model, p.node, flags));
+  const lostByCommand = pods.filter((pod) => drainFilter(model, pod, { ...flags, ...PERMISSIVE_FLAGS }).lostForGood);
+  const blockedBy = flags.disableEviction ? [] : blocksOnceFiltersPass(model, pods, flags);
+  const safeAlternative = lostByCommand.length > 0 ? `kubectl cordon ${p.node}  # keeps ${lostByCommand.map(podKey).join(", ")} running; no new pods land on ${p.node}` : null;
+  const unplacedHere = fates.flatMap((f) => f.destination && f.destination.node === null && f.destination.nodes.length > 0 ? [{ pod: f.pod, message: f.destination.message, nodes: f.destination.nodes }] : []);
+  return {
+    node: p.node,
+    nodeFound: p.nodeObject !== void 0,
+    flags,
+    fates,
+    outcome,
+    outcomeReason: reason2,
+    givesUpAfterSeconds,
+    kubectlOutput: renderRun([nodeSection(p, fates, flags)]),
+    command,
+    blockedBy,
+    lostByCommand,
+    safeAlternative,
+    unplaced: unplacedHere,
+    notes: destinationNotes(model, p.nodeObject, fates),
+    assumptions: [...new Set(assumptions)]
+  };
+}
+function blocksOnceFiltersPass(model, pods, flags) {
+  const budget = new EvictionBudget(model);
+  return pods.filter((pod) => drainFilter(model, pod, { ...flags, ...PERMISSIVE_FLAGS }).final.delete).map((pod) => describeBlock(pod, budget.evict(pod))).filter((b) => b !== "");
+}
+function nodeSection(p, fates, flags) {
+  const node = p.nodeObject;
+  const tail = suffix(flags);
+  const section = {
+    node: p.node,
+    found: node !== void 0,
+    cordonLine: `node/${p.node} ${node?.unschedulable ? "already cordoned" : `cordoned${tail}`}`,
+    lines: [],
+    error: null,
+    plain: false,
+    hangs: false
+  };
+  if (!node) return section;
+  if (p.refused) {
+    section.error = filterErrors(fates);
+    return section;
+  }
+  const warning = warningLine(fates);
+  if (warning) section.lines.push(warning);
+  const timeout = flags.timeoutSeconds ?? 0;
+  const errors = [];
+  const going = fates.filter((f) => f.filter.final.delete);
+  for (const f of going) {
+    const { namespace, name } = f.pod;
+    if (flags.dryRun === "client") {
+      section.lines.push(`evicting pod ${namespace}/${name}${tail}`);
+      continue;
+    }
+    if (flags.disableEviction) {
+      if (f.end === "gone") section.lines.push(`pod/${name} deleted${tail}`);
+      continue;
+    }
+    section.lines.push(`evicting pod ${namespace}/${name}${tail}`);
+    const answer = f.eviction;
+    if (answer?.result === "refused") {
+      if (answer.reason === "terminating-namespace" && f.pod.deleting) {
+        if (flags.dryRun !== "server" && f.end === "gone") section.lines.push(`pod/${name} evicted`);
+        else if (f.end === "waits" && timeout > 0) errors.push(`error when waiting for pod "${name}" in namespace "${namespace}" to terminate: context deadline exceeded`);
+        continue;
+      }
+      if (!answer.retried) {
+        errors.push(`error when evicting pods/"${name}" -n "${namespace}": ${answer.message}`);
+        continue;
+      }
+      section.lines.push(
+        answer.reason === "terminating-namespace" ? `error when evicting pod "${name}" from terminating namespace "${namespace}" (will retry after 5s): ${answer.message}` : `error when evicting pods/"${name}" -n "${namespace}" (will retry after 5s): ${answer.message}`
+      );
+      if (f.end === "waits" && timeout > 0) errors.push(`error when evicting pods/"${name}" -n "${namespace}": global timeout reached: ${goDuration(timeout)}`);
+      continue;
+    }
+    if (answer?.result === "retried") {
+      section.lines.push(`error when evicting pods/"${name}" -n "${namespace}" (will retry after 5s): ${answer.message}`);
+      if (f.end === "waits") {
+        if (timeout > 0) errors.push(`error when evicting pods/"${name}" -n "${namespace}": global timeout reached: ${goDuration(timeout)}`);
+        continue;
+      }
+    }
+    if (flags.dryRun === "server") continue;
+    if (f.end === "gone") section.lines.push(`pod/${name} evicted`);
+    else if (f.end === "waits" && timeout > 0) errors.push(`error when waiting for pod "${name}" in namespace "${f.pod.namespace}" to terminate: context deadline exceeded`);
+  }
+  if (flags.disableEviction && flags.dryRun !== "client" && going.some((f) => f.end === "waits") && timeout > 0) errors.push("context deadline exceeded");
+  const waiting = fates.some((f) => f.end === "waits");
+  if (waiting && timeout <= 0) {
+    section.hangs = true;
+    return section;
+  }
+  if (errors.length > 0) {
+    const remaining = going.filter((f) => f.end !== "gone" || flags.dryRun === "server");
+    const error2 = flags.disableEviction ? errors[0] : aggregate(errors);
+    if (remaining.length > 0) section.lines.push(`There are pending pods in node "${p.node}" when an error occurred: ${error2}`, ...remaining.map((f) => `pod/${f.pod.name}`));
+    section.error = flags.disableEviction ? [errors[0]] : errors;
+    section.plain = flags.disableEviction;
+    return section;
+  }
+  section.lines.push(`node/${p.node} drained${tail}`);
+  return section;
+}
+function runOf(model, predictions, sections, nodeNames, flags) {
+  const assumptions = [.../* @__PURE__ */ new Set([...predictions.flatMap((p) => p.assumptions), ...inputAssumptions(model, predictions.flatMap((p) => p.fates.map((f) => f.pod))).map((a) => a.text)])];
+  const firstHang = predictions.findIndex((p) => p.outcome === "hangs");
+  let outcome;
+  let outcomeReason;
+  const reasons = (ps) => ps.map((p) => predictions.length > 1 ? `${p.node}: ${p.outcomeReason}` : p.outcomeReason).join("; ");
+  if (firstHang >= 0) {
+    outcome = "hangs";
+    const later = predictions.slice(firstHang + 1).map((p) => p.node);
+    outcomeReason = reasons([predictions[firstHang]]) + (later.length > 0 ? `; kubectl never gets to ${later.join(", ")} (cordoned all the same)` : "");
+  } else if (predictions.some((p) => p.outcome === "stops")) {
+    outcome = "stops";
+    outcomeReason = reasons(predictions.filter((p) => p.outcome === "stops"));
+  } else if (predictions.some((p) => p.outcome === "unknown")) {
+    outcome = "unknown";
+    outcomeReason = reasons(predictions.filter((p) => p.outcome === "unknown"));
+  } else {
+    const missing2 = [...model.incomplete].filter((part) => ["nodes", "pods", "workloads", "pdbs"].includes(part));
+    if (missing2.length > 0) {
+      outcome = "unknown";
+      outcomeReason = `the input is incomplete (${missing2.join(", ")} not fully read): the drain could refuse or wait on what was not seen`;
+    } else {
+      outcome = "completes";
+      outcomeReason = predictions.length > 1 ? `every pod on ${nodeNames.join(", ")} is handled` : predictions[0]?.outcomeReason ?? "no node to drain";
+    }
+  }
+  const exitCode2 = outcome === "completes" ? 0 : outcome === "unknown" ? 2 : 1;
+  const needed = predictions.map((p) => flagsNeeded(model, p.node, flags));
+  const union = needed.reduce(
+    (a, b) => ({ ...a, ignoreDaemonsets: a.ignoreDaemonsets || b.ignoreDaemonsets, deleteEmptydirData: a.deleteEmptydirData || b.deleteEmptydirData, force: a.force || b.force }),
+    { ...flags, ignoreDaemonsets: false, deleteEmptydirData: false, force: false }
+  );
+  return {
+    nodes: predictions,
+    flags,
+    outcome,
+    outcomeReason,
+    exitCode: exitCode2,
+    kubectlOutput: renderRun(sections),
+    command: drainCommand(nodeNames, union),
+    assumptions
+  };
+}
+function inputAssumptions(model, pods) {
+  const listed = new Set(model.drain?.listedKinds ?? []);
+  const has = (kind) => listed.has(kind) || model.objects.some((o) => o.kind === kind);
+  if (pods.length === 0) return [];
+  const dump2 = `; ${DUMP_COMMAND} has it`;
+  const out = [];
+  if (!has("PodDisruptionBudget")) out.push({ kind: "PodDisruptionBudget", text: `no PodDisruptionBudget in the input: assumed none, so no eviction is refused with 429${dump2}` });
+  if (!has("Namespace")) out.push({ kind: "Namespace", text: `no Namespace in the input: assumed none is Terminating${dump2}` });
+  if (!has("PersistentVolume")) {
+    for (const pod of pods) {
+      for (const v of pod.volumes) {
+        if (!v.claimName) continue;
+        const claim = (model.volumeClaims ?? []).find((c) => c.namespace === pod.namespace && c.name === v.claimName);
+        const bound = claim?.volumeName ? `PersistentVolume ${claim.volumeName}` : `the PersistentVolume of claim ${v.claimName}`;
+        out.push({ kind: "PersistentVolume", pod, text: `${podKey(pod)} mounts ${bound}, not in the input: assumed its node affinity does not pin the pod to its node${dump2}` });
+      }
+    }
+  }
+  const webhookKinds = ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService"];
+  const unread = listed.size > 0 ? webhookKinds.filter((k) => !listed.has(k)) : [];
+  if (webhookKinds.every((k) => !has(k))) {
+    out.push({ kind: "ValidatingWebhookConfiguration", text: `no webhook configuration or APIService in the input: assumed none is served from the drained nodes${dump2}` });
+  } else if (unread.length > 0) {
+    out.push({ kind: unread[0], text: `${unread.join(", ")} could not be listed: assumed none is served from the drained nodes` });
+  }
+  return out;
+}
+function destinationNotes(model, node, fates) {
+  const notes = [];
+  if (node?.unschedulable) notes.push(`${node.name} is already cordoned (spec.unschedulable: true)`);
+  const targets = new Set(fates.flatMap((f) => f.destination?.node ? [f.destination.node] : []));
+  for (const name of [...targets].sort()) {
+    const target = nodeNamed(model, name);
+    if (target?.controlPlane && !target.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute")) {
+      notes.push(
+        `${name} is a control-plane node without a NoSchedule taint: evicted pods can land there (kubeadm taints control-plane nodes node-role.kubernetes.io/control-plane:NoSchedule)`
+      );
+    }
+    if (fates.some((f) => f.destination?.node === name && !f.destination.capacityChecked)) {
+      notes.push(`${name} has no status.allocatable in the input: whether the pods fit there was not checked`);
+    }
+  }
+  return notes;
+}
+function simulateDrain(model, nodeName, flags) {
+  return predictDrainRun(model, [nodeName], flags).nodes[0];
+}
+function predictDrain(model, nodeName, flags) {
+  return remembered(model, `drain ${nodeName}\0${JSON.stringify(flags)}`, () => simulateDrain(model, nodeName, flags));
+}
+
 // src/facts/packages.ts
 function installCommands(packages, v, patchKnown = false) {
   const minor2 = `${v.major}.${v.minor}`;
@@ -52238,12 +55652,12 @@ function loadData(name) {
 }
 
 // src/facts/kubeadm-etcd.ts
-var table = loadData("kubeadm-etcd.yaml");
+var table2 = loadData("kubeadm-etcd.yaml");
 function kubeadmEtcdFor(kubernetes) {
-  const row2 = table.etcd.find((r) => r.minor === `${kubernetes.major}.${kubernetes.minor}`);
+  const row2 = table2.etcd.find((r) => r.minor === `${kubernetes.major}.${kubernetes.minor}`);
   return row2 ? parseVersion(row2.etcd) : null;
 }
-var minimumEtcdBefore36 = parseVersion(table.minimumBefore36);
+var minimumEtcdBefore36 = parseVersion(table2.minimumBefore36);
 
 // src/plan/state.ts
 var CONTROL_PLANE = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
@@ -52270,15 +55684,14 @@ function withControlPlaneAt(model, node, v, first) {
     if (c.component === "kube-proxy" && first) return setVersion(c, v);
     return c;
   });
-  return first ? { ...updated, nodes: updated.nodes.map((n) => n.kubeProxyVersion ? { ...n, kubeProxyVersion: v } : n) } : updated;
+  return updated;
 }
 function withKubelet(model, node, v, kubectlToo) {
-  const updated = withComponents(model, (c) => {
+  return withComponents(model, (c) => {
     if (c.component === "kubelet" && c.node === node) return setVersion(c, v);
     if (c.component === "kubectl" && kubectlToo) return setVersion(c, v);
     return c;
   });
-  return { ...updated, nodes: updated.nodes.map((n) => n.name === node ? { ...n, kubeletVersion: v, kubeletVersionRaw: v.raw } : n) };
 }
 function withCordon(model, node, unschedulable) {
   return { ...model, nodes: model.nodes.map((n) => n.name === node ? { ...n, unschedulable } : n) };
@@ -52315,23 +55728,6 @@ function afterUncordon(model, node, pendingKeys) {
 
 // src/predict/availability.ts
 var SERVING_KINDS = /* @__PURE__ */ new Set(["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"]);
-var servingReady = (pod) => pod.ready && !pod.deleting && !isFinished(pod) && !pod.mirror;
-var readyIndex = /* @__PURE__ */ new WeakMap();
-function readyByWorkload(model) {
-  let index2 = readyIndex.get(model.pods);
-  if (!index2) {
-    index2 = /* @__PURE__ */ new Map();
-    for (const pod of model.pods) {
-      const key3 = workloadKeyOf(pod);
-      if (!key3 || !servingReady(pod)) continue;
-      const list = index2.get(key3);
-      if (list) list.push(pod);
-      else index2.set(key3, [pod]);
-    }
-    readyIndex.set(model.pods, index2);
-  }
-  return index2;
-}
 function pacedByBudget(model, replicas) {
   const budgets = replicas.map((p) => pdbsOfPod(model, p));
   if (budgets.some((b) => b.length !== 1)) return false;
@@ -52340,7 +55736,6 @@ function pacedByBudget(model, replicas) {
   return pdb.allowedDisruptions !== null && pdb.allowedDisruptions !== void 0 && pdb.allowedDisruptions < replicas.length;
 }
 function workloadsOnlyOn(model, nodeName) {
-  const ready = readyByWorkload(model);
   const seen = /* @__PURE__ */ new Set();
   const out = [];
   for (const pod of podsOnNode(model, nodeName)) {
@@ -52348,9 +55743,9 @@ function workloadsOnlyOn(model, nodeName) {
     const top = topControllerOf(pod);
     if (!key3 || !top || !SERVING_KINDS.has(top.kind) || seen.has(key3) || !servingReady(pod)) continue;
     seen.add(key3);
-    const replicas = ready.get(key3) ?? [];
+    const replicas = readyReplicas(model, key3);
     if (replicas.some((p) => p.nodeName !== nodeName) || pacedByBudget(model, replicas)) continue;
-    out.push({ key: key3, top, namespace: pod.namespace, workload: workloadNamed(model, pod.namespace, top), ready: replicas });
+    out.push({ key: key3, top, namespace: pod.namespace, workload: workloadNamed(model, pod.namespace, top), ready: [...replicas] });
   }
   return out;
 }
@@ -52509,12 +55904,12 @@ function planUpgrade(model, target, config, rules2) {
   const minors = Array.from({ length: minorDistance(target, from2) }, (_, i) => addMinors(from2, i + 1));
   const plan = new PlanBuilder(withTarget({ ...model, drain: void 0 }, minors[0] ?? target), judge3);
   plan.baseline(minors.length > 0 ? `Before the upgrade (judged against ${minorOf(minors[0])})` : "Before the upgrade", minorOf(from2));
-  const oldestKubelet = model.nodes.flatMap((n) => n.kubeletVersion ? [n.kubeletVersion] : []).sort((a, b) => minorDistance(a, b))[0];
+  const oldestKubelet = model.nodes.flatMap((n) => kubeletVersionOn(model, n.name) ?? []).sort((a, b) => minorDistance(a, b))[0];
   if (oldestKubelet && minorDistance(from2, oldestKubelet) > 0) {
     for (let i = 1; i <= minorDistance(from2, oldestKubelet); i++) {
       const v = addMinors(oldestKubelet, i);
       const lagging = (names3) => names3.filter((n) => {
-        const kubelet = plan.state.nodes.find((x) => x.name === n)?.kubeletVersion;
+        const kubelet = kubeletVersionOn(plan.state, n);
         return kubelet && minorDistance(v, kubelet) > 0;
       });
       const order = chooseWorkerOrder(plan.state, lagging(workers));
@@ -53273,6 +56668,167 @@ function couldNotCheck(error2) {
   return error2 instanceof UsageError || error2 instanceof InputError;
 }
 
+// src/views/drain-readiness.ts
+function isDrainFinding(finding, rules2) {
+  const category = rules2.get(finding.ruleId)?.category;
+  return category !== void 0 ? category === "drain" : finding.ruleId.startsWith("drain-");
+}
+var key = (namespace, name) => `${namespace ?? ""}/${name}`;
+function nodesOf(object, model) {
+  if (!object) return [];
+  if (object.kind === "Node") return [object.name];
+  const podNode = new Map(model.pods.map((p) => [key(p.namespace, p.name), p.nodeName]));
+  const podNodes = (pods) => pods.map((p) => podNode.get(p)).filter((n) => n !== void 0);
+  if (object.kind === "Pod") return podNodes([key(object.namespace, object.name)]);
+  if (object.kind === "PodDisruptionBudget") {
+    const pdb = model.pdbs.find((p) => p.namespace === object.namespace && p.name === object.name);
+    return podNodes((pdb?.selectedPods ?? []).map((p) => p.includes("/") ? p : key(object.namespace, p)));
+  }
+  const controlled = model.pods.filter(
+    (p) => p.namespace === object.namespace && [p.controller, p.topController].some((c) => c?.kind === object.kind && c.name === object.name)
+  );
+  return controlled.map((p) => p.nodeName).filter((n) => n !== void 0);
+}
+function drainReadiness(findings, rules2, model) {
+  const byId = new Map(rules2.map((r) => [r.id, r]));
+  const drainFindings = findings.filter((f) => !f.suppressed && isDrainFinding(f, byId));
+  const perNode = new Map(model.nodes.map((n) => [n.name, []]));
+  const unplaced = [];
+  for (const finding of drainFindings) {
+    const nodes = [...new Set(nodesOf(finding.object, model))].filter((n) => perNode.has(n));
+    if (nodes.length === 0) unplaced.push(finding);
+    for (const node of nodes) perNode.get(node).push(finding);
+  }
+  return {
+    nodes: model.nodes.map((node) => {
+      const list = perNode.get(node.name) ?? [];
+      const state = list.some((f) => f.severity === "error") ? "blocked" : list.length > 0 ? "attention" : "ready";
+      return { node: node.name, controlPlane: node.controlPlane, cordoned: node.unschedulable, state, findings: list };
+    }),
+    unplaced
+  };
+}
+
+// src/facts/skew-policy.ts
+function describeWindow(w) {
+  if (minorDistance(w.max, w.min) < 0) return "none (the kube-apiservers are too far apart)";
+  const min = minorOf(w.min);
+  const max2 = minorOf(w.max);
+  return min === max2 ? `only ${min}` : `${min} to ${max2}`;
+}
+function inWindow(v, w) {
+  return minorDistance(v, w.min) >= 0 && minorDistance(w.max, v) >= 0;
+}
+function maxNodeSkew(v) {
+  return v.major === 1 && v.minor < 25 ? 2 : 3;
+}
+function oldestNodeMinor(newest) {
+  const three = addMinors(newest, -3);
+  return maxNodeSkew(three) === 3 ? three : addMinors(newest, -2);
+}
+function nodeComponentWindow(range) {
+  return { min: oldestNodeMinor(range.newest), max: addMinors(range.oldest, 0) };
+}
+function kubeletWindow(range) {
+  return nodeComponentWindow(range);
+}
+function kubeProxyWindow(range) {
+  return nodeComponentWindow(range);
+}
+function kubeProxyKubeletWindow(kubelet) {
+  const three = addMinors(kubelet, 3);
+  return { min: oldestNodeMinor(kubelet), max: maxNodeSkew(three) === 3 ? three : addMinors(kubelet, 2) };
+}
+function controlPlaneWindow(range) {
+  return { min: addMinors(range.newest, -1), max: addMinors(range.oldest, 0) };
+}
+function kubectlWindow(range) {
+  return { min: addMinors(range.newest, -1), max: addMinors(range.oldest, 1) };
+}
+var MAX_APISERVER_SPREAD = 1;
+function versionsOf(range) {
+  return { oldest: range.oldest.version, newest: range.newest.version };
+}
+function measuredAgainst(v, api) {
+  return minorDistance(v, api.oldest) > 0 ? api.oldest : api.newest;
+}
+
+// src/views/skew-picture.ts
+var apiserverWindow = (api) => ({
+  min: addMinors(api.newest, -MAX_APISERVER_SPREAD),
+  max: addMinors(api.oldest, MAX_APISERVER_SPREAD)
+});
+var WINDOWS = {
+  "kube-apiserver": apiserverWindow,
+  "kube-controller-manager": controlPlaneWindow,
+  "kube-scheduler": controlPlaneWindow,
+  "cloud-controller-manager": controlPlaneWindow,
+  kubectl: kubectlWindow,
+  kubelet: kubeletWindow,
+  "kube-proxy": kubeProxyWindow
+};
+function instanceLabel(c) {
+  if (c.node) return `on ${c.node}`;
+  const name = c.subject.ref?.name;
+  if (c.source === "kubectl-version") return "`kubectl version`";
+  if (c.source === "flag") return "given by flag";
+  return name && name !== c.component ? name : c.source === "static-pod-image" ? "static pod" : c.source;
+}
+function row(group2, component, label2, version, raw, api, target) {
+  const windowOf = WINDOWS[component];
+  const allowed = windowOf && api ? windowOf(api) : null;
+  const allowedAtTarget = windowOf && target ? windowOf({ oldest: target, newest: target }) : null;
+  return {
+    group: group2,
+    component,
+    label: label2,
+    version,
+    raw,
+    allowed,
+    allowedAtTarget,
+    ok: version && allowed ? inWindow(version, allowed) : null
+  };
+}
+function axis(rows, target) {
+  const seen = [];
+  for (const r of rows) {
+    if (r.version) seen.push(r.version);
+    for (const w of [r.allowed, r.allowedAtTarget]) {
+      if (w && minorDistance(w.max, w.min) >= 0) seen.push(w.min, w.max);
+    }
+  }
+  if (target) seen.push(target);
+  const majors = new Set(seen.map((v) => v.major));
+  if (seen.length === 0 || majors.size !== 1) return [];
+  const sorted = [...seen].sort(compareMinor);
+  const first = sorted[0];
+  const span = minorDistance(sorted.at(-1), first);
+  return Array.from({ length: span + 1 }, (_, i) => addMinors(first, i));
+}
+function skewPicture(model) {
+  const range = apiserverRange(model);
+  const api = range ? { oldest: range.oldest.version, newest: range.newest.version } : null;
+  const target = model.target;
+  const rows = [];
+  for (const c of range?.instances ?? []) {
+    rows.push(row("kube-apiserver", "kube-apiserver", instanceLabel(c), c.version, c.raw, api, target));
+  }
+  const controlPlane = ["kube-controller-manager", "kube-scheduler", "cloud-controller-manager"];
+  for (const c of model.components.filter((x) => controlPlane.includes(x.component))) {
+    rows.push(row("control plane", c.component, instanceLabel(c), c.version, c.raw, api, target));
+  }
+  for (const c of componentsNamed(model, "kubectl")) {
+    rows.push(row("kubectl", "kubectl", instanceLabel(c), c.version, c.raw, api, target));
+  }
+  for (const node of model.nodes) {
+    for (const component of ["kubelet", "kube-proxy"]) {
+      const c = componentOnNode(model, component, node.name);
+      if (c) rows.push(row("nodes", component, node.name, c.version, c.raw, api, target));
+    }
+  }
+  return { minors: axis(rows, target), apiserver: api, target, rows };
+}
+
 // src/cli/output.ts
 function checkFormat(format) {
   const name = format ?? "text";
@@ -53307,7 +56863,7 @@ function reportContext(scan2, options, color) {
     ...anchor ? { sarifAnchor: anchor } : {},
     ...options.sarifCategory ? { sarifCategory: options.sarifCategory } : {},
     enabledRules: scan2.rules.filter((rule) => severityFor(rule, scan2.config) !== "off").map((rule) => rule.id),
-    ...format === "html" ? { model: scan2.model } : {},
+    ...format === "html" ? { skew: skewPicture(scan2.model), drainReadiness: drainReadiness(scan2.result.findings, scan2.rules, scan2.model) } : {},
     ...format === "html" || format === "markdown" ? plannedUpgrade(scan2) : {},
     cwd
   };
@@ -53529,6 +57085,22 @@ var control_plane_version_skew_default = defineRule({
   }
 });
 
+// src/model/last-applied.ts
+var LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+var LEADING_VERSION = /^\s*\{"apiVersion":"([^"\\]+)","kind":"([^"\\]+)"/;
+function readLastApplied(annotations) {
+  const text = annotations?.[LAST_APPLIED];
+  if (!text) return null;
+  const leading = LEADING_VERSION.exec(text);
+  if (leading) return { apiVersion: leading[1], kind: leading[2] };
+  try {
+    const applied = JSON.parse(text);
+    return typeof applied.apiVersion === "string" && typeof applied.kind === "string" ? { apiVersion: applied.apiVersion, kind: applied.kind } : null;
+  } catch {
+    return null;
+  }
+}
+
 // src/model/subject.ts
 function refOf(object) {
   const meta = object.metadata ?? {};
@@ -53615,20 +57187,6 @@ function apiTarget(model) {
   const newest = parseMinor(newestKnownRelease.minor);
   return { version: newest, label: `${newestKnownRelease.minor}, the newest release kcheck knows (no --target, no cluster version)` };
 }
-var LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-var LEADING_VERSION = /^\s*\{"apiVersion":"([^"\\]+)","kind":"([^"\\]+)"/;
-function lastAppliedVersion(annotations) {
-  const text = annotations?.[LAST_APPLIED];
-  if (!text) return null;
-  const leading = LEADING_VERSION.exec(text);
-  if (leading) return { apiVersion: leading[1], kind: leading[2] };
-  try {
-    const applied = JSON.parse(text);
-    return typeof applied.apiVersion === "string" && typeof applied.kind === "string" ? { apiVersion: applied.apiVersion, kind: applied.kind } : null;
-  } catch {
-    return null;
-  }
-}
 function metricUse(request) {
   const lifecycle = lifecycleOfResource(request.group, request.version, request.resource) ?? null;
   const apiVersion = request.group ? `${request.group}/${request.version}` : request.version;
@@ -53643,25 +57201,24 @@ function metricUse(request) {
     removedIn: (request.removedRelease ? parseMinor(request.removedRelease) : null) ?? lifecycle?.removedIn ?? null
   };
 }
-var usesOf = /* @__PURE__ */ new WeakMap();
 function apiUses(model) {
-  const known2 = usesOf.get(model);
-  if (known2) return known2;
+  return remembered(model, "api uses", () => findApiUses(model));
+}
+function findApiUses(model) {
   const uses = [];
   for (const object of model.objects) {
     const own = lifecycleOf(object.apiVersion, object.kind);
     if (own) {
       uses.push({ source: "manifest", subject: object.subject, name: object.apiVersion, lifecycle: own, deprecatedIn: own.deprecatedIn, removedIn: own.removedIn });
     }
-    const applied = lastAppliedVersion(object.subject.annotations);
-    if (!applied || applied.apiVersion === object.apiVersion) continue;
+    const applied = object.lastApplied;
+    if (!applied) continue;
     const before = lifecycleOf(applied.apiVersion, applied.kind);
     if (before) {
       uses.push({ source: "last-applied", subject: object.subject, name: applied.kind === object.kind ? applied.apiVersion : `${applied.apiVersion} ${applied.kind}`, lifecycle: before, deprecatedIn: before.deprecatedIn, removedIn: before.removedIn });
     }
   }
   for (const request of model.requestedDeprecatedApis) uses.push(metricUse(request));
-  usesOf.set(model, uses);
   return uses;
 }
 function isRemovedAt(use, target) {
@@ -53842,7 +57399,7 @@ var drain_breaks_webhook_default = defineRule({
   category: "drain",
   judges: "drain",
   severity: "error",
-  needs: ["nodes", "pods"],
+  needs: ["nodes", "pods", "webhooks"],
   remediation: "Run the webhook or API server with more than one replica, spread over nodes (topologySpreadConstraints or pod anti-affinity on kubernetes.io/hostname), with a PodDisruptionBudget (minAvailable: 1) so drain evicts one at a time.",
   check(model) {
     return drainScope(model).flatMap(
@@ -54102,6 +57659,9 @@ function noBackupLocation(model) {
   return "no backup location given (--backups DIR, or backups: in the config)";
 }
 var SNAPSHOT_COMMAND = "sudo ETCDCTL_API=3 etcdctl --endpoints 127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key snapshot save /var/backups/etcd/etcd-snapshot-$(date -u +%Y-%m-%dT%H%M%SZ).db";
+function newestRestorable(backups) {
+  return backups.snapshots.filter((s) => s.restorable).reduce((newest, s) => !newest || s.takenAt > newest.takenAt ? s : newest, null);
+}
 
 // rules/etcd-backup-corrupt.ts
 var SHOWN = 3;
@@ -54182,83 +57742,6 @@ var etcd_backup_not_kubernetes_default = defineRule({
     });
   }
 });
-
-// src/model/snapshots.ts
-import { basename, normalize, sep } from "node:path";
-
-// src/model/snapshot-time.ts
-function timeInName(fileName) {
-  const name = fileName.replace(/\.(db|snapshot|snap|bak|part)$/i, "");
-  return dateTime(name) ?? dateOnly(name) ?? unixTime(name);
-}
-var DATE_TIME = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})[T_ -]?(\d{2})([:\-]?)(\d{2})(?:\6(\d{2})(?:\.\d+)?)?(?!\d)(Z|[+-]\d{2}:?\d{2})?/i;
-var DATE = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)/;
-var UNIX = /(?<!\d)(1[5-9]\d{8})(?!\d)/;
-function dateTime(name) {
-  for (const m of matches(name, DATE_TIME)) {
-    const [, year, , month, day, hour, , minute, second, zone] = m;
-    const date = build(year, month, day, hour, minute, second ?? "00", zone);
-    if (date) return date;
-  }
-  return null;
-}
-function dateOnly(name) {
-  for (const m of matches(name, DATE)) {
-    const date = build(m[1], m[3], m[4], "23", "59", "59", "Z");
-    if (date) return date;
-  }
-  return null;
-}
-function unixTime(name) {
-  const m = UNIX.exec(name);
-  return m ? new Date(Number(m[1]) * 1e3) : null;
-}
-function* matches(text, pattern) {
-  const global2 = new RegExp(pattern.source, `${pattern.flags}g`);
-  for (let m = global2.exec(text); m; m = global2.exec(text)) {
-    yield m;
-    global2.lastIndex = m.index + 1;
-  }
-}
-function build(year, month, day, hour, minute, second, zone) {
-  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
-  if (y < 2e3 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
-  const check = new Date(utc);
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
-  return new Date(utc - offsetMinutes(zone) * 6e4);
-}
-function offsetMinutes(zone) {
-  if (!zone || zone.toUpperCase() === "Z") return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-}
-
-// src/model/snapshots.ts
-function snapshotOf(report2) {
-  const named2 = timeInName(basename(report2.file));
-  return {
-    file: report2.file,
-    report: report2,
-    takenAt: named2 ?? new Date(report2.fileMtime),
-    takenAtFrom: named2 ? "file name" : "file time",
-    restorable: (report2.verdict === "ok" || report2.verdict === "unverifiable") && (report2.kubernetes?.liveKeys ?? 0) > 0,
-    // A snapshot is a binary file: findings point at the file itself.
-    subject: { ref: { kind: "EtcdSnapshot", name: basename(report2.file) }, provenance: { type: "file", file: report2.file, line: 1, column: 1 } }
-  };
-}
-function readBackups(inputs) {
-  if (inputs.backupLocations === void 0) return null;
-  const snapshots = (inputs.snapshots ?? []).map(snapshotOf);
-  const locations = inputs.backupLocations.map((path6) => {
-    const dir = normalize(path6);
-    return { path: path6, snapshots: snapshots.filter((s) => normalize(s.file) === dir || normalize(s.file).startsWith(dir.endsWith(sep) ? dir : dir + sep)) };
-  });
-  return { locations, snapshots };
-}
-function newestRestorable(backups) {
-  return backups.snapshots.filter((s) => s.restorable).reduce((newest, s) => !newest || s.takenAt > newest.takenAt ? s : newest, null);
-}
 
 // rules/etcd-backup-stale.ts
 var ERROR_AGE_MS = 7 * 864e5;
@@ -54597,7 +58080,6 @@ var kube_proxy_version_skew_default = defineRule({
   check(model) {
     const range = apiserverRange(model);
     const api = range ? versionsOf(range) : null;
-    const kubeletOn = new Map(model.nodes.map((n) => [n.name, n.kubeletVersion]));
     return componentsNamed(model, "kube-proxy").flatMap((proxy) => {
       const out = [];
       const where2 = proxy.node ? ` on node ${proxy.node}` : "";
@@ -54611,7 +58093,7 @@ var kube_proxy_version_skew_default = defineRule({
           });
         }
       }
-      const kubelet = proxy.node ? kubeletOn.get(proxy.node) : void 0;
+      const kubelet = proxy.node ? kubeletVersionOn(model, proxy.node) : null;
       if (kubelet) {
         const window2 = kubeProxyKubeletWindow(kubelet);
         if (!inWindow(proxy.version, window2)) {
@@ -54697,13 +58179,13 @@ var kubelet_version_skew_default = defineRule({
   severity: "error",
   needs: ["nodes", "controlPlane"],
   remediation: "Upgrade the kubelet one node at a time: kubectl drain NODE --ignore-daemonsets, install the kubelet package of the control plane's minor, sudo systemctl daemon-reload && sudo systemctl restart kubelet, kubectl uncordon NODE. A kubelet newer than the apiserver needs the control plane upgraded first (kubeadm upgrade apply).",
-  skipIf: (model) => model.nodes.some((n) => n.kubeletVersion) && !apiserverRange(model) ? "no kube-apiserver version known (give static pod manifests, --root, `kubectl version` output or the kubeadm-config ConfigMap)" : null,
+  skipIf: (model) => model.nodes.some((n) => kubeletVersionOn(model, n.name)) && !apiserverRange(model) ? "no kube-apiserver version known (give static pod manifests, --root, `kubectl version` output or the kubeadm-config ConfigMap)" : null,
   check(model) {
     const range = apiserverRange(model);
     if (!range) return [];
     const api = versionsOf(range);
     return model.nodes.flatMap((node) => {
-      const kubelet = node.kubeletVersion;
+      const kubelet = kubeletVersionOn(model, node.name);
       if (!kubelet) return [];
       const window2 = kubeletWindow(api);
       if (inWindow(kubelet, window2)) return [];
@@ -54883,7 +58365,7 @@ var unsupported_version_default = defineRule({
       }
     }
     for (const node of model.nodes) {
-      const kubelet = node.kubeletVersion;
+      const kubelet = kubeletVersionOn(model, node.name);
       if (!kubelet) continue;
       const days = daysLeft(kubelet, model.capturedAt);
       if (days !== null && days < 0) {
@@ -54913,7 +58395,7 @@ var upgrade_blocked_by_kubelet_skew_default = defineRule({
     if (!target) return [];
     const atTarget = { oldest: target, newest: target };
     return model.nodes.flatMap((node) => {
-      const kubelet = node.kubeletVersion;
+      const kubelet = kubeletVersionOn(model, node.name);
       if (!kubelet || minorDistance(kubelet, target) > 0) return [];
       const window2 = kubeletWindow(atTarget);
       if (inWindow(kubelet, window2)) return [];
@@ -59072,10 +62554,7 @@ function eachObject(raws, read, rejections) {
   return out;
 }
 
-// src/model/objects.ts
-function readObjects(raws, rejections) {
-  return eachObject(raws, (raw) => [{ apiVersion: raw.object.apiVersion ?? "", kind: raw.object.kind ?? "", subject: subjectOf(raw) }], rejections);
-}
+// src/model/fields.ts
 function field(object, ...path6) {
   let at2 = object;
   for (const key3 of path6) {
@@ -59098,6 +62577,79 @@ function recordField(object, ...path6) {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === "string"));
 }
 
+// src/model/container-paths.ts
+import { posix } from "node:path";
+function flagValue(argv, name) {
+  let value;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const m = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!m || m[1] !== name) continue;
+    if (m[2] !== void 0) value = m[2];
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith("-")) value = argv[i += 1];
+  }
+  return value;
+}
+function argvOf(container) {
+  return [...arrayField(container, "command"), ...arrayField(container, "args")].filter((a) => typeof a === "string");
+}
+function envValue(container, name) {
+  const entry = arrayField(container, "env").find((e2) => stringField(e2, "name") === name);
+  return entry ? stringField(entry, "value") : void 0;
+}
+function mountsOf(container) {
+  return arrayField(container, "volumeMounts").flatMap((m) => {
+    const name = stringField(m, "name");
+    const mountPath = stringField(m, "mountPath");
+    if (!name || !mountPath) return [];
+    const subPath = stringField(m, "subPath");
+    return [{ name, mountPath: clean(mountPath), readOnly: field(m, "readOnly") === true, ...subPath ? { subPath } : {} }];
+  });
+}
+function volumesOf(pod) {
+  return arrayField(pod, "spec", "volumes").flatMap((v) => {
+    const name = stringField(v, "name");
+    if (!name) return [];
+    const hostPath = stringField(v, "hostPath", "path");
+    if (hostPath !== void 0) return [{ name, kind: "hostPath", hostPath: clean(hostPath), hostPathType: stringField(v, "hostPath", "type") ?? "" }];
+    return [{ name, kind: field(v, "emptyDir") !== void 0 ? "emptyDir" : "other" }];
+  });
+}
+function clean(path6) {
+  const normal = posix.normalize(path6);
+  return normal.length > 1 ? normal.replace(/\/+$/, "") : normal;
+}
+function isWithin(path6, dir) {
+  return path6 === dir || path6.startsWith(dir === "/" ? "/" : `${dir}/`);
+}
+function resolveContainerPath(path6, mounts, volumes, workingDir = "/") {
+  const absolute = clean(posix.isAbsolute(path6) ? path6 : posix.join(workingDir, path6));
+  const mount = mounts.filter((m) => isWithin(absolute, m.mountPath)).sort((a, b) => b.mountPath.length - a.mountPath.length)[0] ?? null;
+  if (!mount) return { path: absolute, mount: null, volume: null, hostPath: null };
+  const volume = volumes.find((v) => v.name === mount.name) ?? null;
+  if (volume?.kind !== "hostPath" || volume.hostPath === void 0) return { path: absolute, mount, volume, hostPath: null };
+  const rest = posix.relative(mount.mountPath, absolute);
+  return { path: absolute, mount, volume, hostPath: clean(posix.join(volume.hostPath, mount.subPath ?? "", rest)) };
+}
+
+// src/model/static-pods.ts
+var MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+function etcdContainer(raw) {
+  return arrayField(raw.object, "spec", "containers").find((c) => {
+    const image = stringField(c, "image") ?? "";
+    const imageName = (image.split("@")[0] ?? "").replace(/:[^/]*$/, "").split("/").pop();
+    const command = argvOf(c)[0]?.split("/").pop();
+    return imageName === "etcd" || stringField(c, "name") === "etcd" || command === "etcd";
+  });
+}
+function isStaticPod(raw) {
+  const o = raw.object;
+  if (!isPod(raw)) return false;
+  if (raw.origin === "static-pod-manifest" || MIRROR_ANNOTATION in (o.metadata?.annotations ?? {})) return true;
+  const namespace = o.metadata?.namespace;
+  return raw.provenance.type === "file" && (o.metadata?.ownerReferences ?? []).length === 0 && (namespace === void 0 || namespace === "kube-system");
+}
+
 // src/model/components.ts
 var POD_COMPONENTS = [
   "kube-apiserver",
@@ -59107,8 +62659,7 @@ var POD_COMPONENTS = [
   "etcd",
   "kube-proxy"
 ];
-var MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
-function basename2(path6) {
+function basename(path6) {
   const noTag = (path6.split("@")[0] ?? "").replace(/:[^/]*$/, "");
   return noTag.slice(noTag.lastIndexOf("/") + 1);
 }
@@ -59124,7 +62675,7 @@ function fromPod(raw) {
   return arrayField(o, "spec", "containers").flatMap((container) => {
     const image = stringField(container, "image") ?? "";
     const command = arrayField(container, "command")[0];
-    const component = componentNamed(basename2(image)) ?? componentNamed(stringField(container, "name")) ?? componentNamed(typeof command === "string" ? basename2(command) : void 0);
+    const component = componentNamed(basename(image)) ?? componentNamed(stringField(container, "name")) ?? componentNamed(typeof command === "string" ? basename(command) : void 0);
     if (!component) return [];
     return [{
       component,
@@ -59157,14 +62708,15 @@ function fromKubeadmConfig(raw) {
 function isKubeadmConfig(raw) {
   return isClusterConfiguration(raw) || isKubeadmConfigMap(raw);
 }
-function fromNode(node) {
+function fromNode(raw) {
+  const o = raw.object;
+  const node = o.metadata?.name ?? "(unnamed)";
+  const subject = subjectOf(raw);
+  const kubelet = stringField(o, "status", "nodeInfo", "kubeletVersion");
+  const proxy = stringField(o, "status", "nodeInfo", "kubeProxyVersion");
   const out = [];
-  if (node.kubeletVersionRaw !== void 0) {
-    out.push({ component: "kubelet", version: node.kubeletVersion, raw: node.kubeletVersionRaw, source: "node-info", node: node.name, subject: node.subject });
-  }
-  if (node.kubeProxyVersionRaw) {
-    out.push({ component: "kube-proxy", version: node.kubeProxyVersion, raw: node.kubeProxyVersionRaw, source: "node-info", node: node.name, subject: node.subject });
-  }
+  if (kubelet) out.push({ component: "kubelet", version: parseVersion(kubelet), raw: kubelet, source: "node-info", node, subject });
+  if (proxy) out.push({ component: "kube-proxy", version: parseVersion(proxy), raw: proxy, source: "node-info", node, subject });
   return out;
 }
 function fromVersionReport(report2) {
@@ -59192,11 +62744,11 @@ function preferPodKubeProxy(components) {
   const podNodes = new Set(components.filter((c) => c.component === "kube-proxy" && c.source === "pod-image" && c.node).map((c) => c.node));
   return components.filter((c) => !(c.component === "kube-proxy" && c.source === "node-info" && podNodes.has(c.node)));
 }
-function readComponents(raws, nodes, reports, flags, rejections) {
+function readComponents(raws, reports, flags, rejections) {
   const components = [
     ...eachObject(raws.filter(isPod), fromPod, rejections),
     ...eachObject(raws.filter(isKubeadmConfig), fromKubeadmConfig, rejections),
-    ...nodes.flatMap(fromNode),
+    ...eachObject(raws.filter(isNode2), fromNode, rejections),
     ...reports.flatMap(fromVersionReport),
     ...fromFlags(flags)
   ];
@@ -59219,8 +62771,6 @@ function readReady(object) {
 function readNode(raw) {
   const o = raw.object;
   const labels = recordField(o, "metadata", "labels");
-  const kubelet = stringField(o, "status", "nodeInfo", "kubeletVersion");
-  const proxy = stringField(o, "status", "nodeInfo", "kubeProxyVersion");
   const allocatable = {};
   for (const [name, quantity] of Object.entries(recordField(o, "status", "allocatable"))) {
     const value = parseQuantity(quantity, name === "cpu");
@@ -59229,10 +62779,6 @@ function readNode(raw) {
   return {
     name: o.metadata?.name ?? "(unnamed)",
     labels,
-    kubeletVersion: parseVersion(kubelet),
-    ...kubelet ? { kubeletVersionRaw: kubelet } : {},
-    kubeProxyVersion: parseVersion(proxy),
-    ...proxy ? { kubeProxyVersionRaw: proxy } : {},
     unschedulable: field(o, "spec", "unschedulable") === true,
     taints: readTaints(o),
     ready: readReady(o),
@@ -59243,6 +62789,22 @@ function readNode(raw) {
 }
 function readNodes(raws, rejections) {
   return eachObject(raws.filter(isNode2), (raw) => [readNode(raw)], rejections);
+}
+
+// src/model/objects.ts
+function readObject(raw) {
+  const subject = subjectOf(raw);
+  const apiVersion = raw.object.apiVersion ?? "";
+  const applied = readLastApplied(subject.annotations);
+  return {
+    apiVersion,
+    kind: raw.object.kind ?? "",
+    subject,
+    ...applied && applied.apiVersion !== apiVersion ? { lastApplied: applied } : {}
+  };
+}
+function readObjects(raws, rejections) {
+  return eachObject(raws, (raw) => [readObject(raw)], rejections);
 }
 
 // src/model/pod-requests.ts
@@ -59599,7 +63161,7 @@ function parseSample(line) {
   const value = Number(line.slice(at2).trim().split(/\s+/)[0]);
   return Number.isNaN(value) ? null : { name, labels, value };
 }
-function parseDeprecatedApiMetrics(text, provenance) {
+function readDeprecatedApiMetrics(text, provenance) {
   const found = [];
   const seen = /* @__PURE__ */ new Set();
   for (const raw of text.split("\n")) {
@@ -59617,11 +63179,11 @@ function parseDeprecatedApiMetrics(text, provenance) {
   return found;
 }
 function readRequestedDeprecatedApis(metrics) {
-  return (metrics ?? []).flatMap((m) => parseDeprecatedApiMetrics(m.text, m.provenance));
+  return (metrics ?? []).flatMap((m) => readDeprecatedApiMetrics(m.text, m.provenance));
 }
 
 // src/model/certificates.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 var PKI_NAMES = {
   "ca.crt": { name: "ca", restart: [] },
   "apiserver.crt": { name: "apiserver", restart: ["kube-apiserver"] },
@@ -59643,7 +63205,7 @@ var KUBECONFIG_RESTART = {
 };
 var PKI = "/etc/kubernetes/pki";
 function known(c) {
-  const file = posix.basename(c.path);
+  const file = posix2.basename(c.path);
   if (c.embedded?.field === "client-certificate-data") {
     const restart = KUBECONFIG_RESTART[file];
     return restart ? { name: file, restart, renewable: true } : { name: `${file} (user ${c.embedded.entry})`, restart: [], renewable: false };
@@ -59677,78 +63239,8 @@ function readCertificates(host) {
   return { pkiFound: host.pkiFound, list };
 }
 
-// src/model/container-paths.ts
-import { posix as posix2 } from "node:path";
-function flagValue(argv, name) {
-  let value;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const m = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
-    if (!m || m[1] !== name) continue;
-    if (m[2] !== void 0) value = m[2];
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith("-")) value = argv[i += 1];
-  }
-  return value;
-}
-function argvOf(container) {
-  return [...arrayField(container, "command"), ...arrayField(container, "args")].filter((a) => typeof a === "string");
-}
-function envValue(container, name) {
-  const entry = arrayField(container, "env").find((e2) => stringField(e2, "name") === name);
-  return entry ? stringField(entry, "value") : void 0;
-}
-function mountsOf(container) {
-  return arrayField(container, "volumeMounts").flatMap((m) => {
-    const name = stringField(m, "name");
-    const mountPath = stringField(m, "mountPath");
-    if (!name || !mountPath) return [];
-    const subPath = stringField(m, "subPath");
-    return [{ name, mountPath: clean(mountPath), readOnly: field(m, "readOnly") === true, ...subPath ? { subPath } : {} }];
-  });
-}
-function volumesOf(pod) {
-  return arrayField(pod, "spec", "volumes").flatMap((v) => {
-    const name = stringField(v, "name");
-    if (!name) return [];
-    const hostPath = stringField(v, "hostPath", "path");
-    if (hostPath !== void 0) return [{ name, kind: "hostPath", hostPath: clean(hostPath), hostPathType: stringField(v, "hostPath", "type") ?? "" }];
-    return [{ name, kind: field(v, "emptyDir") !== void 0 ? "emptyDir" : "other" }];
-  });
-}
-function clean(path6) {
-  const normal = posix2.normalize(path6);
-  return normal.length > 1 ? normal.replace(/\/+$/, "") : normal;
-}
-function isWithin(path6, dir) {
-  return path6 === dir || path6.startsWith(dir === "/" ? "/" : `${dir}/`);
-}
-function resolveContainerPath(path6, mounts, volumes, workingDir = "/") {
-  const absolute = clean(posix2.isAbsolute(path6) ? path6 : posix2.join(workingDir, path6));
-  const mount = mounts.filter((m) => isWithin(absolute, m.mountPath)).sort((a, b) => b.mountPath.length - a.mountPath.length)[0] ?? null;
-  if (!mount) return { path: absolute, mount: null, volume: null, hostPath: null };
-  const volume = volumes.find((v) => v.name === mount.name) ?? null;
-  if (volume?.kind !== "hostPath" || volume.hostPath === void 0) return { path: absolute, mount, volume, hostPath: null };
-  const rest = posix2.relative(mount.mountPath, absolute);
-  return { path: absolute, mount, volume, hostPath: clean(posix2.join(volume.hostPath, mount.subPath ?? "", rest)) };
-}
-
 // src/model/etcd.ts
 var ETCD_DATA_VOLUME = "etcd-data";
-function etcdContainer(raw) {
-  return arrayField(raw.object, "spec", "containers").find((c) => {
-    const image = stringField(c, "image") ?? "";
-    const imageName = (image.split("@")[0] ?? "").replace(/:[^/]*$/, "").split("/").pop();
-    const command = argvOf(c)[0]?.split("/").pop();
-    return imageName === "etcd" || stringField(c, "name") === "etcd" || command === "etcd";
-  });
-}
-function isStaticPod(raw) {
-  const o = raw.object;
-  if (!isPod(raw)) return false;
-  if (raw.origin === "static-pod-manifest" || MIRROR_ANNOTATION in (o.metadata?.annotations ?? {})) return true;
-  const namespace = o.metadata?.namespace;
-  return raw.provenance.type === "file" && (o.metadata?.ownerReferences ?? []).length === 0 && (namespace === void 0 || namespace === "kube-system");
-}
 function originOf(raw) {
   if (raw.origin === "static-pod-manifest") return "node-root";
   return MIRROR_ANNOTATION in (raw.object.metadata?.annotations ?? {}) || raw.provenance.type === "live" ? "mirror-pod" : "manifest";
@@ -59789,7 +63281,7 @@ function readEtcdPods(raws, host, rejections) {
     return [{ ...pod, hostData: pod.origin === "node-root" && host ? hostDataOf(pod, host) : null }];
   }, rejections);
 }
-function etcdDataDirsNamed(raws, rejections) {
+function readEtcdDataDirs(raws, rejections) {
   const staticPods = raws.filter((r) => r.origin === "static-pod-manifest" && isStaticPod(r));
   return eachObject(staticPods, (raw) => {
     const pod = wiringOf(raw);
@@ -59828,6 +63320,80 @@ function filesOf(raw, host) {
 function readTlsFiles(raws, host, rejections) {
   const staticPods = raws.filter((r) => r.origin === "static-pod-manifest" && isStaticPod(r));
   return eachObject(staticPods, (raw) => filesOf(raw, host).map((f) => ({ ...f, subject: subjectOf(raw) })), rejections);
+}
+
+// src/model/snapshots.ts
+import { basename as basename2, normalize, sep } from "node:path";
+
+// src/model/snapshot-time.ts
+function timeInName(fileName) {
+  const name = fileName.replace(/\.(db|snapshot|snap|bak|part)$/i, "");
+  return dateTime(name) ?? dateOnly(name) ?? unixTime(name);
+}
+var DATE_TIME = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})[T_ -]?(\d{2})([:\-]?)(\d{2})(?:\6(\d{2})(?:\.\d+)?)?(?!\d)(Z|[+-]\d{2}:?\d{2})?/i;
+var DATE = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)/;
+var UNIX = /(?<!\d)(1[5-9]\d{8})(?!\d)/;
+function dateTime(name) {
+  for (const m of matches(name, DATE_TIME)) {
+    const [, year, , month, day, hour, , minute, second, zone] = m;
+    const date = build(year, month, day, hour, minute, second ?? "00", zone);
+    if (date) return date;
+  }
+  return null;
+}
+function dateOnly(name) {
+  for (const m of matches(name, DATE)) {
+    const date = build(m[1], m[3], m[4], "23", "59", "59", "Z");
+    if (date) return date;
+  }
+  return null;
+}
+function unixTime(name) {
+  const m = UNIX.exec(name);
+  return m ? new Date(Number(m[1]) * 1e3) : null;
+}
+function* matches(text, pattern) {
+  const global2 = new RegExp(pattern.source, `${pattern.flags}g`);
+  for (let m = global2.exec(text); m; m = global2.exec(text)) {
+    yield m;
+    global2.lastIndex = m.index + 1;
+  }
+}
+function build(year, month, day, hour, minute, second, zone) {
+  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
+  if (y < 2e3 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(utc);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return new Date(utc - offsetMinutes(zone) * 6e4);
+}
+function offsetMinutes(zone) {
+  if (!zone || zone.toUpperCase() === "Z") return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+// src/model/snapshots.ts
+function snapshotOf(report2) {
+  const named2 = timeInName(basename2(report2.file));
+  return {
+    file: report2.file,
+    report: report2,
+    takenAt: named2 ?? new Date(report2.fileMtime),
+    takenAtFrom: named2 ? "file name" : "file time",
+    restorable: (report2.verdict === "ok" || report2.verdict === "unverifiable") && (report2.kubernetes?.liveKeys ?? 0) > 0,
+    // A snapshot is a binary file: findings point at the file itself.
+    subject: { ref: { kind: "EtcdSnapshot", name: basename2(report2.file) }, provenance: { type: "file", file: report2.file, line: 1, column: 1 } }
+  };
+}
+function readBackups(inputs) {
+  if (inputs.backupLocations === void 0) return null;
+  const snapshots = (inputs.snapshots ?? []).map(snapshotOf);
+  const locations = inputs.backupLocations.map((path6) => {
+    const dir = normalize(path6);
+    return { path: path6, snapshots: snapshots.filter((s) => normalize(s.file) === dir || normalize(s.file).startsWith(dir.endsWith(sep) ? dir : dir + sep)) };
+  });
+  return { locations, snapshots };
 }
 
 // src/model/drain-inputs.ts
@@ -59908,7 +63474,7 @@ function buildModel(inputs, options) {
   const nodes = readNodes(raws, rejections);
   const pods = readPods(raws, rejections);
   const workloads = readWorkloads(raws, rejections);
-  const components = readComponents(raws, nodes, inputs.versionReports, options, rejections);
+  const components = readComponents(raws, inputs.versionReports, options, rejections);
   const pdbs = readPdbs(raws, pods, workloads, rejections);
   const objects = readObjects(raws, rejections);
   const etcd = readEtcdPods(raws, inputs.host, rejections);
@@ -59946,7 +63512,7 @@ function hostQuestions(raws) {
   const rejections = new Rejections();
   const admitted2 = admitObjects(raws, rejections);
   return {
-    etcdDataDirs: etcdDataDirsNamed(admitted2, rejections),
+    etcdDataDirs: readEtcdDataDirs(admitted2, rejections),
     files: readTlsFiles(admitted2, void 0, rejections).flatMap((f) => f.at.hostPath ? [f.at.hostPath] : [])
   };
 }
@@ -62756,7 +66322,7 @@ function fsReason(err) {
 
 // src/sources/host/data-dirs.ts
 var DEFAULT_PARENT = "/var/lib";
-async function readEtcdDataDirs(root, wired, gaps2) {
+async function readEtcdDataDirs2(root, wired, gaps2) {
   const named2 = [...new Set(wired.map((p) => posix7.normalize(p).replace(/(.)\/+$/, "$1")))];
   const dirs = [];
   for (const path6 of named2) dirs.push(await readDataDir(root, path6, true, gaps2));
@@ -62844,7 +66410,7 @@ async function readHostFiles(root, paths, gaps2) {
 async function readHost(root, questions) {
   const inputs = emptyInputs();
   const node = new NodeRoot(root);
-  const etcdDataDirs = await readEtcdDataDirs(node, questions.etcdDataDirs, inputs.gaps);
+  const etcdDataDirs = await readEtcdDataDirs2(node, questions.etcdDataDirs, inputs.gaps);
   const files = await readHostFiles(node, questions.files, inputs.gaps);
   const { pkiFound, certificates } = await readCertificates2(node, inputs);
   inputs.host = { root, files, etcdDataDirs, pkiFound, certificates };
@@ -62955,7 +66521,27 @@ var LISTED_RESOURCES = [
   { resource: "daemonsets", group: "apps", version: "v1", kind: "DaemonSet", affects: ["workloads"] },
   { resource: "jobs", group: "batch", version: "v1", kind: "Job", affects: ["workloads"] },
   { resource: "cronjobs", group: "batch", version: "v1", kind: "CronJob", affects: ["workloads"] },
-  { resource: "poddisruptionbudgets", group: "policy", version: "v1", kind: "PodDisruptionBudget", affects: ["pdbs"] }
+  { resource: "poddisruptionbudgets", group: "policy", version: "v1", kind: "PodDisruptionBudget", affects: ["pdbs"] },
+  { resource: "persistentvolumes", group: "", version: "v1", kind: "PersistentVolume", affects: ["volumes"], clusterScoped: true },
+  { resource: "persistentvolumeclaims", group: "", version: "v1", kind: "PersistentVolumeClaim", affects: ["volumes"] },
+  { resource: "services", group: "", version: "v1", kind: "Service", affects: ["webhooks"] },
+  {
+    resource: "validatingwebhookconfigurations",
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    kind: "ValidatingWebhookConfiguration",
+    affects: ["webhooks"],
+    clusterScoped: true
+  },
+  {
+    resource: "mutatingwebhookconfigurations",
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    kind: "MutatingWebhookConfiguration",
+    affects: ["webhooks"],
+    clusterScoped: true
+  },
+  { resource: "apiservices", group: "apiregistration.k8s.io", version: "v1", kind: "APIService", affects: ["webhooks"], clusterScoped: true }
 ];
 var KUBEADM_CONFIG = { namespace: "kube-system", name: "kubeadm-config" };
 function apiVersionOf(r) {
@@ -96787,6 +100373,32 @@ function reduceWorkloadSpec(kind, spec) {
   }
   return out;
 }
+var SERVICE_REF_KEYS = ["namespace", "name"];
+function reduceClientConfig(config) {
+  if (!isRecord6(config)) return config;
+  const out = pick(config, ["url"]);
+  if (config.service !== void 0) out.service = pick(config.service, SERVICE_REF_KEYS);
+  return out;
+}
+var WEBHOOK_KEYS = ["name", "failurePolicy", "namespaceSelector", "objectSelector"];
+var WEBHOOK_RULE_KEYS = ["operations", "apiGroups", "resources"];
+function reduceWebhook(webhook) {
+  if (!isRecord6(webhook)) return webhook;
+  const out = pick(webhook, WEBHOOK_KEYS);
+  if (webhook.clientConfig !== void 0) out.clientConfig = reduceClientConfig(webhook.clientConfig);
+  if (webhook.rules !== void 0) out.rules = eachOf(webhook.rules, (r) => pick(r, WEBHOOK_RULE_KEYS));
+  return out;
+}
+function reducePersistentVolumeSpec(spec) {
+  if (!isRecord6(spec)) return spec;
+  const out = pick(spec, ["nodeAffinity"]);
+  if (spec.claimRef !== void 0) out.claimRef = pick(spec.claimRef, SERVICE_REF_KEYS);
+  return out;
+}
+function reduceApiServiceSpec(spec) {
+  if (!isRecord6(spec)) return spec;
+  return spec.service === void 0 ? {} : { service: pick(spec.service, SERVICE_REF_KEYS) };
+}
 var WORKLOAD_KINDS2 = /* @__PURE__ */ new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]);
 function reduceObject(object, apiVersion, kind) {
   const base = {
@@ -96808,6 +100420,17 @@ function reduceObject(object, apiVersion, kind) {
       return withoutUndefined({ ...base, spec: object.spec, status: reduceStatus(object.status) });
     case "ConfigMap":
       return withoutUndefined({ ...base, data: object.data });
+    case "PersistentVolume":
+      return withoutUndefined({ ...base, spec: reducePersistentVolumeSpec(object.spec) });
+    case "PersistentVolumeClaim":
+      return withoutUndefined({ ...base, spec: pick(object.spec, ["volumeName"]) });
+    case "Service":
+      return withoutUndefined({ ...base, spec: pick(object.spec, ["selector"]) });
+    case "ValidatingWebhookConfiguration":
+    case "MutatingWebhookConfiguration":
+      return withoutUndefined({ ...base, webhooks: eachOf(object.webhooks, reduceWebhook) });
+    case "APIService":
+      return withoutUndefined({ ...base, spec: reduceApiServiceSpec(object.spec), status: reduceStatus(object.status) });
     default:
       if (WORKLOAD_KINDS2.has(String(base.kind))) {
         return withoutUndefined({ ...base, spec: reduceWorkloadSpec(String(base.kind), object.spec), status: reduceStatus(object.status) });
@@ -97211,6 +100834,32 @@ var DEFAULT_SARIF_FILE = "kcheck.sarif";
 function lines2(value) {
   return value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
 }
+function shellWords(text) {
+  const words = [];
+  let word = null;
+  let quote = null;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quote !== null) {
+      if (c === quote) quote = null;
+      else if (c === "\\" && quote === '"' && i + 1 < text.length) word += text[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= "";
+    } else if (c === "\\" && i + 1 < text.length) {
+      word = (word ?? "") + text[++i];
+    } else if (/\s/.test(c)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else {
+      word = (word ?? "") + c;
+    }
+  }
+  if (quote !== null) throw new UsageError(`drain-flags: a ${quote === '"' ? "double" : "single"} quote is not closed: ${text}`);
+  if (word !== null) words.push(word);
+  return words;
+}
 function readInputs(get) {
   const optional = (name) => {
     const value = get(name).trim();
@@ -97233,7 +100882,9 @@ function readInputs(get) {
     ...config !== void 0 ? { config } : {},
     ...failOn !== void 0 ? { failOn } : {},
     sarifFile: optional("sarif-file") ?? DEFAULT_SARIF_FILE,
-    ...category !== void 0 ? { category } : {}
+    ...category !== void 0 ? { category } : {},
+    drain: lines2(get("drain")),
+    drainFlags: shellWords(get("drain-flags"))
   };
 }
 
@@ -97257,6 +100908,172 @@ function kubeconfigFile(value, cwd, tempRoot = process.env["RUNNER_TEMP"] || tmp
   writeFileSync2(file, value.endsWith("\n") ? value : `${value}
 `, { mode: 384 });
   return { path: file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// node_modules/commander/esm.mjs
+var import_index2 = __toESM(require_commander(), 1);
+var {
+  program,
+  createCommand,
+  createArgument,
+  createOption,
+  CommanderError,
+  InvalidArgumentError,
+  InvalidOptionArgumentError,
+  // deprecated old name
+  Command: Command2,
+  Argument,
+  Option,
+  Help
+} = import_index2.default;
+
+// src/cli/scan-options.ts
+var SIZE_UNITS = { "": 1, b: 1, k: 1e3, kb: 1e3, ki: 2 ** 10, kib: 2 ** 10, m: 1e6, mb: 1e6, mi: 2 ** 20, mib: 2 ** 20, g: 1e9, gb: 1e9, gi: 2 ** 30, gib: 2 ** 30 };
+
+// src/cli/commands/drain.ts
+var drainRules = rules.filter((r) => r.category === "drain" || r.category === "input");
+function pickNodes(target, names3, labels) {
+  if (target.selector === void 0) return target.nodes;
+  const parsed = parseLabelSelector(target.selector);
+  if (!parsed.ok) throw new UsageError(`--selector: "${target.selector}" is not a label selector: ${parsed.error}`);
+  const picked = names3.filter((n) => selectorMatches(parsed.requirements, labels.get(n) ?? {})).sort();
+  if (picked.length === 0) throw new UsageError(`--selector ${target.selector}: no node in the input matches (kubectl: No resources found)`);
+  return picked;
+}
+async function runDrain(target, request, flags, options = {}) {
+  const asked = typeof target === "string" ? { nodes: [target] } : target;
+  if (flags.podSelector !== void 0 && !parseLabelSelector(flags.podSelector).ok) {
+    throw new UsageError(`${POD_SELECTOR_INVALID}: ${parseLabelSelector(flags.podSelector).error}`);
+  }
+  const live = request.live !== void 0 || request.paths.length === 0 && request.root === void 0 && (request.backups?.length ?? 0) === 0;
+  const listedKinds = live ? LISTED_RESOURCES.map((r) => r.kind) : [];
+  const { failOn: _ignored, ...rest } = request;
+  const read = await scan({ ...rest, drain: { nodes: asked.nodes, flags, listedKinds } });
+  if (read.model.nodes.length === 0) {
+    throw new UsageError(`no Node objects in the input: dump the cluster with
+  ${DUMP_COMMAND}
+to predict a drain`);
+  }
+  const nodes = pickNodes(asked, read.model.nodes.map((n) => n.name), new Map(read.model.nodes.map((n) => [n.name, n.labels])));
+  for (const node of nodes) {
+    if (!read.model.nodes.some((n) => n.name === node)) {
+      throw new UsageError(
+        `nodes "${node}" not found in the input; nodes read: ${read.model.nodes.map((n) => n.name).join(", ")}` + (request.paths.includes(node) ? "" : ` (if "${node}" is meant as a file, it does not exist)`)
+      );
+    }
+  }
+  const readKinds = listedKinds.filter((kind) => {
+    const resource = LISTED_RESOURCES.find((r) => r.kind === kind);
+    return !read.model.gaps.some((g) => g.what.endsWith(`/${resource.resource}`));
+  });
+  const model = { ...read.model, drain: { nodes, flags, listedKinds: readKinds } };
+  const result = run(model, drainRules, read.config);
+  const drain = predictDrainRun(model, nodes, flags);
+  const incomplete = result.gaps.length > 0 && !request.allowIncomplete;
+  const findingsRaise = options.failOn !== void 0 && result.findings.some((f) => !f.suppressed && reachesFailOn(f.severity, options.failOn));
+  const exitCode2 = incomplete ? 2 : drain.exitCode === 0 && findingsRaise ? 1 : drain.exitCode;
+  const judged = { ...read, model, result, rules: drainRules, exitCode: exitCode2, failOn: options.failOn ?? "never" };
+  return { scan: judged, drain, prediction: drain.nodes[0], exitCode: exitCode2 };
+}
+function formatDrainRun(run3, format, color) {
+  const context = { rules: run3.scan.rules, toolVersion: packageVersion(), color };
+  if (format === "json") {
+    const drain = drainRunJson(run3.drain);
+    const single = run3.drain.nodes.length === 1 ? drainJson(run3.drain.nodes[0]) : {};
+    return `${JSON.stringify({ ...jsonReport(run3.scan.result, context), exitCode: run3.exitCode, drain: { ...single, ...drain } }, null, 2)}
+`;
+  }
+  const findings = formatText(run3.scan.result, context);
+  return formatDrainRunText(run3.drain, color) + (findings.trim() === "" ? "" : `
+${findings}`);
+}
+function parseGoDuration(text) {
+  if (/^[+-]?0$/.test(text)) return 0;
+  const units = { ns: 1e-9, us: 1e-6, "\xB5s": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let at2 = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * units[m[2]];
+    at2 = re.lastIndex;
+  }
+  return at2 === text.length && at2 > 0 ? total : null;
+}
+function integerFlag(flag, text) {
+  if (text === void 0) return void 0;
+  if (!/^-?\d+$/.test(text)) throw new UsageError(`${flag}: "${text}" is not a whole number (invalid argument for kubectl too)`);
+  return Number(text);
+}
+var REFUSED = [
+  ["deleteLocalData", "--delete-local-data", 'kubectl removed it in v1.31 (it refuses the flag: "unknown flag: --delete-local-data"); use --delete-emptydir-data'],
+  ["as", "--as", "kcheck predicts the drain as the identity it reads the cluster with; drain as that identity, or read with a kubeconfig context for the other one"],
+  ["asGroup", "--as-group", "kcheck predicts the drain as the identity it reads the cluster with"],
+  ["namespace", "--namespace", "kubectl drain works on nodes and ignores the namespace; leave it out"]
+];
+function drainFlagsFrom(flags) {
+  for (const [key3, flag, why2] of REFUSED) {
+    if (flags[key3] !== void 0) throw new UsageError(`kcheck drain does not model ${flag}: ${why2}`);
+  }
+  const timeout = flags.timeout === void 0 ? void 0 : parseGoDuration(flags.timeout);
+  if (timeout === null) throw new UsageError(`--timeout: "${flags.timeout}" is not a duration as kubectl takes it (e.g. 0, 90s, 5m, 1h30m)`);
+  if (flags.dryRun !== void 0 && !["none", "server", "client"].includes(flags.dryRun)) {
+    throw new UsageError(`--dry-run: "${flags.dryRun}" is not one of none, server, client (kubectl: Invalid dry-run value)`);
+  }
+  if (flags.chunkSize !== void 0) integerFlag("--chunk-size", flags.chunkSize);
+  const grace = integerFlag("--grace-period", flags.gracePeriod);
+  const skip = integerFlag("--skip-wait-for-delete-timeout", flags.skipWaitForDeleteTimeout);
+  return {
+    ignoreDaemonsets: flags.ignoreDaemonsets === true,
+    deleteEmptydirData: flags.deleteEmptydirData === true,
+    force: flags.force === true,
+    disableEviction: flags.disableEviction === true,
+    ...grace !== void 0 ? { gracePeriodSeconds: grace } : {},
+    ...timeout !== void 0 ? { timeoutSeconds: timeout } : {},
+    ...flags.podSelector !== void 0 && flags.podSelector !== "" ? { podSelector: flags.podSelector } : {},
+    ...skip !== void 0 ? { skipWaitForDeleteTimeoutSeconds: skip } : {},
+    ...flags.dryRun === "server" || flags.dryRun === "client" ? { dryRun: flags.dryRun } : {}
+  };
+}
+function addKubectlDrainOptions(command) {
+  return command.option("--ignore-daemonsets", "as kubectl drain: leave DaemonSet pods on the node").option("--delete-emptydir-data", "as kubectl drain: delete pods with emptyDir volumes, and their data").option("--force", "as kubectl drain: delete pods that declare no controller (they are lost for good)").option("--disable-eviction", "as kubectl drain: delete instead of evicting, bypassing PodDisruptionBudgets").option("--grace-period <seconds>", "as kubectl drain: seconds each pod gets to stop; negative: the pod's own (default -1)").option("--timeout <duration>", "as kubectl drain: how long drain waits before giving up, e.g. 5m; 0 (the default) waits forever").option("--pod-selector <selector>", "as kubectl drain: drain only the node's pods with these labels").option("--skip-wait-for-delete-timeout <seconds>", "as kubectl drain: stop waiting for a pod whose deletionTimestamp is older than this").option("--dry-run <strategy>", "as kubectl drain: none, server (the API server answers and changes nothing: no budget is used up, and with --disable-eviction drain waits until --timeout) or client").option("-l, --selector <selector>", "as kubectl drain: drain every node with these labels instead of naming them").option("--chunk-size <n>", "as kubectl drain: list page size; it changes nothing in what drain does").addOption(new Option("--delete-local-data").hideHelp()).addOption(new Option("--as <user>").hideHelp()).addOption(new Option("--as-group <group>").hideHelp()).addOption(new Option("-n, --namespace <namespace>").hideHelp());
+}
+function parseDrainFlags(words) {
+  const command = addKubectlDrainOptions(new Command2("drain-flags")).exitOverride().configureOutput({ writeOut: () => void 0, writeErr: () => void 0 });
+  try {
+    command.parse(words, { from: "user" });
+  } catch (error2) {
+    throw new UsageError(`drain-flags: ${error2.message.replace(/^error: /, "")}`);
+  }
+  const given = command.opts();
+  return { flags: drainFlagsFrom(given), ...given.selector !== void 0 ? { selector: given.selector } : {} };
+}
+
+// src/action/drain-gate.ts
+function drainGate(inputs) {
+  if (inputs.drain.length === 0 && inputs.drainFlags.length === 0) return void 0;
+  const { flags, selector } = parseDrainFlags(inputs.drainFlags);
+  if (inputs.drain.length > 0 && selector !== void 0) {
+    throw new UsageError('drain: cannot name nodes and give drain-flags a --selector (kubectl refuses both too: "cannot specify both a node name and a --selector option")');
+  }
+  if (inputs.drain.length === 0 && selector === void 0) {
+    throw new UsageError("drain-flags is set but no node is: list the nodes in drain, or give drain-flags a --selector");
+  }
+  return { nodes: inputs.drain, ...selector !== void 0 ? { selector } : {}, flags };
+}
+async function checkDrain(gate, request) {
+  const { failOn: _scanOnly, ...read } = request;
+  const run3 = await runDrain({ nodes: gate.nodes, ...gate.selector !== void 0 ? { selector: gate.selector } : {} }, read, gate.flags);
+  const asked = drainCommand(run3.drain.nodes.map((n) => n.node), gate.flags);
+  const summary3 = [
+    `## ${markdownText(`kcheck drain: ${asked}`)}`,
+    "",
+    ...markdownFence(formatDrainRun(run3, "text", false).trimEnd().split("\n")),
+    ""
+  ].join("\n");
+  const verdict = drainRunVerdict(run3.drain);
+  if (run3.exitCode === 0) return { run: run3, summary: summary3 };
+  const failure2 = run3.exitCode === 2 ? `kcheck: cannot tell how ${asked} ends: ${run3.scan.result.gaps.map((g) => `${g.what}: ${g.reason}`).join("; ") || verdict}` : `kcheck: ${asked} would not complete: ${verdict}`;
+  return { run: run3, summary: summary3, failure: failure2 };
 }
 
 // src/action/main.ts
@@ -97286,18 +101103,32 @@ function writeSarif(result, inputs, cwd) {
   writeOutputFile(inputs.sarifFile, text, { cwd, makeFolders: true });
   return inputs.sarifFile;
 }
+function worstCode(codes) {
+  return codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0;
+}
 async function run2() {
   const cwd = process.cwd();
   try {
     const inputs = readInputs((name) => getInput(name));
+    const gate = drainGate(inputs);
     const kubeconfig = inputs.kubeconfig !== void 0 ? kubeconfigFile(inputs.kubeconfig, cwd) : void 0;
+    const problems = [];
     let result;
+    let drain;
     try {
-      result = await scan(scanRequest(inputs, cwd, kubeconfig?.path));
+      const request = scanRequest(inputs, cwd, kubeconfig?.path);
+      result = await scan(request);
+      if (gate) {
+        try {
+          drain = await checkDrain(gate, request);
+        } catch (error3) {
+          if (!couldNotCheck(error3)) throw error3;
+          problems.push(`kcheck: drain: ${error3.message}`);
+        }
+      }
     } finally {
       kubeconfig?.remove();
     }
-    const problems = [];
     try {
       setOutput("sarif-file", writeSarif(result, inputs, cwd));
     } catch (error3) {
@@ -97308,7 +101139,8 @@ async function run2() {
     const summaryFile = process.env["GITHUB_STEP_SUMMARY"];
     if (summaryFile) {
       try {
-        writeOutputFile(summaryFile, renderReport(result, { format: "markdown", cwd }), { cwd, append: true });
+        writeOutputFile(summaryFile, renderReport(result, { format: "markdown", cwd }) + (drain ? `
+${drain.summary}` : ""), { cwd, append: true });
       } catch (error3) {
         if (!couldNotCheck(error3)) throw error3;
         problems.push(`kcheck: job summary: ${error3.message}`);
@@ -97318,12 +101150,18 @@ async function run2() {
     setOutput("findings", String(error2 + warning + info));
     setOutput("errors", String(error2));
     setOutput("warnings", String(warning));
-    if (problems.length > 0) {
-      setFailed(annotationText(problems.join("\n")));
-      process.exitCode = 2;
-    } else if (result.exitCode !== 0) {
-      setFailed(annotationText(failure(result)));
-      process.exitCode = result.exitCode;
+    if (gate) {
+      setOutput("drain-outcome", drain?.run.drain.outcome ?? "unknown");
+      setOutput("drain-exit-code", String(drain?.run.exitCode ?? 2));
+    }
+    const failures = [
+      ...problems,
+      ...result.exitCode !== 0 ? [failure(result)] : [],
+      ...drain?.failure !== void 0 ? [drain.failure] : []
+    ];
+    if (failures.length > 0) {
+      setFailed(annotationText(failures.join("\n")));
+      process.exitCode = worstCode([problems.length > 0 ? 2 : 0, result.exitCode, drain?.run.exitCode ?? 0]);
     }
   } catch (error2) {
     const message3 = couldNotCheck(error2) ? `kcheck: ${error2.message}` : `kcheck: internal error: ${error2.stack ?? String(error2)}`;

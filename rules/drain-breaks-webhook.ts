@@ -57,7 +57,7 @@ export default defineRule({
   category: 'drain',
   judges: 'drain',
   severity: 'error',
-  needs: ['nodes', 'pods'],
+  needs: ['nodes', 'pods', 'webhooks'],
   remediation:
     'Run the webhook or API server with more than one replica, spread over nodes (topologySpreadConstraints or pod ' +
     'anti-affinity on kubernetes.io/hostname), with a PodDisruptionBudget (minAvailable: 1) so drain evicts one at a time.',

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
-import { controllerPresence, isFinished, podsOnNode } from '../src/model/walks.js';
+import { isFinished } from '../src/model/walks.js';
+import { controllerPresence, podsOnNode } from '../src/model/cluster-index.js';
 import { isDaemonSetPod, KUBECTL } from '../src/predict/drain-filters.js';
 import { podName } from '../src/predict/describe.js';
 import { drainFlags, drainScope } from '../src/predict/scope.js';

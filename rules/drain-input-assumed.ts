@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import { clusterSubject } from '../src/model/subject.js';
-import { podsOnNode } from '../src/model/walks.js';
+import { podsOnNode } from '../src/model/cluster-index.js';
 import { inputAssumptions } from '../src/predict/drain.js';
 import { DUMP_COMMAND } from '../src/predict/dump-command.js';
 import { drainScope } from '../src/predict/scope.js';

@@ -1,7 +1,8 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import type { ClusterModel, Pod, PodDisruptionBudget } from '../src/model/types.js';
-import { controllerOf, isEmptySelector, topControllerOf } from '../src/model/walks.js';
+import { isEmptySelector, topControllerOf } from '../src/model/walks.js';
+import { controllerOf } from '../src/model/cluster-index.js';
 import { podName } from '../src/predict/describe.js';
 import { pdbTerms, predictDrain } from '../src/predict/drain.js';
 import { drainFlags, drainScope, PERMISSIVE_FLAGS, scanningEveryNode } from '../src/predict/scope.js';

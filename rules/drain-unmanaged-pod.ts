@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Pod } from '../src/model/types.js';
-import { podsOnNode } from '../src/model/walks.js';
+import { podsOnNode } from '../src/model/cluster-index.js';
 import { drainFilter, KUBECTL } from '../src/predict/drain-filters.js';
 import { podName } from '../src/predict/describe.js';
 import { drainFlags, drainScope, PERMISSIVE_FLAGS } from '../src/predict/scope.js';

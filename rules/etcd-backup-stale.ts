@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
-import { newestRestorable } from '../src/model/snapshots.js';
+import { newestRestorable } from './shared/backups.js';
 import type { BackupSnapshot } from '../src/model/types.js';
 import type { ClusterModel } from '../src/model/types.js';
 import { noBackupLocation, SNAPSHOT_COMMAND } from './shared/backups.js';

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/define-rule.js';
+import { kubeletVersionOn } from '../src/model/cluster-index.js';
 import { apiserverRange, componentsNamed } from '../src/model/control-plane.js';
 import type { Report } from '../src/engine/types.js';
 import { describeWindow, inWindow, kubeProxyKubeletWindow, kubeProxyWindow, measuredAgainst, versionsOf } from '../src/facts/skew-policy.js';
@@ -18,7 +19,6 @@ export default defineRule({
   check(model) {
     const range = apiserverRange(model);
     const api = range ? versionsOf(range) : null;
-    const kubeletOn = new Map(model.nodes.map((n) => [n.name, n.kubeletVersion]));
     return componentsNamed(model, 'kube-proxy').flatMap((proxy): Report[] => {
       const out: Report[] = [];
       const where = proxy.node ? ` on node ${proxy.node}` : '';
@@ -34,7 +34,7 @@ export default defineRule({
           });
         }
       }
-      const kubelet = proxy.node ? kubeletOn.get(proxy.node) : undefined;
+      const kubelet = proxy.node ? kubeletVersionOn(model, proxy.node) : null;
       if (kubelet) {
         const window = kubeProxyKubeletWindow(kubelet);
         if (!inWindow(proxy.version, window)) {

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/define-rule.js';
+import { kubeletVersionOn } from '../src/model/cluster-index.js';
 import { apiserverRange } from '../src/model/control-plane.js';
 import { minorDistance } from '../src/model/version.js';
 import { describeWindow, inWindow, kubeletWindow, versionsOf } from '../src/facts/skew-policy.js';
@@ -17,7 +18,7 @@ export default defineRule({
     'control plane\'s minor, sudo systemctl daemon-reload && sudo systemctl restart kubelet, kubectl uncordon NODE. ' +
     'A kubelet newer than the apiserver needs the control plane upgraded first (kubeadm upgrade apply).',
   skipIf: (model) =>
-    model.nodes.some((n) => n.kubeletVersion) && !apiserverRange(model)
+    model.nodes.some((n) => kubeletVersionOn(model, n.name)) && !apiserverRange(model)
       ? 'no kube-apiserver version known (give static pod manifests, --root, `kubectl version` output or the kubeadm-config ConfigMap)'
       : null,
   check(model) {
@@ -25,7 +26,7 @@ export default defineRule({
     if (!range) return [];
     const api = versionsOf(range);
     return model.nodes.flatMap((node) => {
-      const kubelet = node.kubeletVersion;
+      const kubelet = kubeletVersionOn(model, node.name);
       if (!kubelet) return [];
       const window = kubeletWindow(api);
       if (inWindow(kubelet, window)) return [];

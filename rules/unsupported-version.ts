@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/define-rule.js';
+import { kubeletVersionOn } from '../src/model/cluster-index.js';
 import type { Report } from '../src/engine/types.js';
 import { apiserverRange } from '../src/model/control-plane.js';
 import { minorDistance, minorOf, parseVersion, type Version } from '../src/model/version.js';
@@ -62,7 +63,7 @@ export default defineRule<Options>({
       }
     }
     for (const node of model.nodes) {
-      const kubelet = node.kubeletVersion;
+      const kubelet = kubeletVersionOn(model, node.name);
       if (!kubelet) continue;
       const days = daysLeft(kubelet, model.capturedAt);
       if (days !== null && days < 0) {

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/define-rule.js';
+import { kubeletVersionOn } from '../src/model/cluster-index.js';
 import { minorDistance, minorOf } from '../src/model/version.js';
 import { describeWindow, inWindow, kubeletWindow } from '../src/facts/skew-policy.js';
 import { show } from '../src/facts/wording.js';
@@ -19,7 +20,7 @@ export default defineRule({
     if (!target) return [];
     const atTarget = { oldest: target, newest: target };
     return model.nodes.flatMap((node) => {
-      const kubelet = node.kubeletVersion;
+      const kubelet = kubeletVersionOn(model, node.name);
       if (!kubelet || minorDistance(kubelet, target) > 0) return [];
       const window = kubeletWindow(atTarget);
       if (inWindow(kubelet, window)) return [];

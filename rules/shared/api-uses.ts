@@ -1,5 +1,7 @@
 import type { Report } from '../../src/engine/types.js';
 import { apiserverRange } from '../../src/model/control-plane.js';
+import { remembered } from '../../src/model/cluster-index.js';
+import { LAST_APPLIED } from '../../src/model/last-applied.js';
 import type { RequestedDeprecatedApi } from '../../src/model/types.js';
 import { describeRef } from '../../src/model/subject.js';
 import type { ClusterModel, Subject } from '../../src/model/types.js';
@@ -29,14 +31,6 @@ export function apiTarget(model: ClusterModel): ApiTarget {
   return { version: newest, label: `${newestKnownRelease.minor}, the newest release kcheck knows (no --target, no cluster version)` };
 }
 
-/**
- * kubectl apply records the object it sent here; a live object is returned
- * converted to whatever version the reader asks for, so only this annotation
- * still shows the apiVersion the object was written with.
- * https://kubernetes.io/docs/reference/labels-annotations-taints/#kubectl-kubernetes-io-last-applied-configuration
- */
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
 /** Where kcheck saw an API version being used. */
 type UseSource = 'manifest' | 'last-applied' | 'metric';
 
@@ -50,29 +44,6 @@ export interface ApiUse {
   lifecycle: ApiLifecycle | null;
   deprecatedIn: Version | null;
   removedIn: Version | null;
-}
-
-/**
- * kubectl writes the annotation with Go's encoding/json, which sorts map
- * keys, so it starts with the top-level apiVersion and kind; reading those
- * first spares parsing large annotations on every object of a big cluster.
- */
-const LEADING_VERSION = /^\s*\{"apiVersion":"([^"\\]+)","kind":"([^"\\]+)"/;
-
-function lastAppliedVersion(annotations: Record<string, string> | undefined): { apiVersion: string; kind: string } | null {
-  const text = annotations?.[LAST_APPLIED];
-  if (!text) return null;
-  const leading = LEADING_VERSION.exec(text);
-  if (leading) return { apiVersion: leading[1]!, kind: leading[2]! };
-  try {
-    const applied = JSON.parse(text) as { apiVersion?: unknown; kind?: unknown };
-    return typeof applied.apiVersion === 'string' && typeof applied.kind === 'string'
-      ? { apiVersion: applied.apiVersion, kind: applied.kind }
-      : null;
-  } catch {
-    // Not JSON: not written by kubectl, nothing to learn from it.
-    return null;
-  }
 }
 
 function metricUse(request: RequestedDeprecatedApi): ApiUse {
@@ -90,28 +61,27 @@ function metricUse(request: RequestedDeprecatedApi): ApiUse {
   };
 }
 
-const usesOf = new WeakMap<ClusterModel, ApiUse[]>();
-
 /** Every use of an API version the table lists: objects as written, their last-applied annotations, and requests clients made. */
 export function apiUses(model: ClusterModel): ApiUse[] {
-  // Both API rules ask; the annotations of a large cluster are parsed once.
-  const known = usesOf.get(model);
-  if (known) return known;
+  // Both API rules ask; the table is looked up once per model.
+  return remembered(model, 'api uses', () => findApiUses(model));
+}
+
+function findApiUses(model: ClusterModel): ApiUse[] {
   const uses: ApiUse[] = [];
   for (const object of model.objects) {
     const own = lifecycleOf(object.apiVersion, object.kind);
     if (own) {
       uses.push({ source: 'manifest', subject: object.subject, name: object.apiVersion, lifecycle: own, deprecatedIn: own.deprecatedIn, removedIn: own.removedIn });
     }
-    const applied = lastAppliedVersion(object.subject.annotations);
-    if (!applied || applied.apiVersion === object.apiVersion) continue;
+    const applied = object.lastApplied;
+    if (!applied) continue;
     const before = lifecycleOf(applied.apiVersion, applied.kind);
     if (before) {
       uses.push({ source: 'last-applied', subject: object.subject, name: applied.kind === object.kind ? applied.apiVersion : `${applied.apiVersion} ${applied.kind}`, lifecycle: before, deprecatedIn: before.deprecatedIn, removedIn: before.removedIn });
     }
   }
   for (const request of model.requestedDeprecatedApis) uses.push(metricUse(request));
-  usesOf.set(model, uses);
   return uses;
 }
 

@@ -1,4 +1,4 @@
-import type { ClusterModel } from '../../src/model/types.js';
+import type { BackupSnapshot, Backups, ClusterModel } from '../../src/model/types.js';
 
 /**
  * Why the backup rules cannot judge this scan: it reads a control-plane node
@@ -17,3 +17,10 @@ export const SNAPSHOT_COMMAND =
   'sudo ETCDCTL_API=3 etcdctl --endpoints 127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt ' +
   '--cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key ' +
   'snapshot save /var/backups/etcd/etcd-snapshot-$(date -u +%Y-%m-%dT%H%M%SZ).db';
+
+/** The snapshot a restore would use: the newest one that can bring the cluster back. */
+export function newestRestorable(backups: Backups): BackupSnapshot | null {
+  return backups.snapshots
+    .filter((s) => s.restorable)
+    .reduce<BackupSnapshot | null>((newest, s) => (!newest || s.takenAt > newest.takenAt ? s : newest), null);
+}

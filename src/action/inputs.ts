@@ -1,3 +1,5 @@
+import { UsageError } from '../engine/errors.js';
+
 /** The Action's inputs as action.yml declares them. */
 export interface ActionInputs {
   paths: string[];
@@ -11,6 +13,10 @@ export interface ActionInputs {
   failOn?: string;
   sarifFile: string;
   category?: string;
+  /** Nodes to drain, one per line: the step then also gates on how `kubectl drain` of them would end. */
+  drain: string[];
+  /** The kubectl drain flags the drain will run with, as words (`--ignore-daemonsets`, `--timeout=5m`, `-l role=worker`). */
+  drainFlags: string[];
 }
 
 const DEFAULT_SARIF_FILE = 'kcheck.sarif';
@@ -21,6 +27,38 @@ function lines(value: string): string[] {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
+}
+
+/**
+ * Words as a shell splits a command line: spaces and line breaks separate
+ * them, single and double quotes keep spaces inside one
+ * (`--pod-selector 'app in (a, b)'`), a backslash keeps the next character.
+ */
+export function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | null = null;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (quote !== null) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i]!;
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < text.length) {
+      word = (word ?? '') + text[++i]!;
+    } else if (/\s/.test(c)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (quote !== null) throw new UsageError(`drain-flags: a ${quote === '"' ? 'double' : 'single'} quote is not closed: ${text}`);
+  if (word !== null) words.push(word);
+  return words;
 }
 
 /**
@@ -52,5 +90,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     ...(failOn !== undefined ? { failOn } : {}),
     sarifFile: optional('sarif-file') ?? DEFAULT_SARIF_FILE,
     ...(category !== undefined ? { category } : {}),
+    drain: lines(get('drain')),
+    drainFlags: shellWords(get('drain-flags')),
   };
 }

@@ -7,6 +7,7 @@ import { annotationText } from '../report/escape-workflow.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { kubeconfigFile } from './kubeconfig.js';
 import { couldNotCheck } from '../cli/could-not-check.js';
+import { checkDrain, drainGate, type DrainGateResult } from './drain-gate.js';
 
 /**
  * The scan the inputs ask for, as `kcheck scan` takes it: a live cluster when
@@ -45,24 +46,42 @@ function writeSarif(result: Scan, inputs: ActionInputs, cwd: string): string {
   return inputs.sarifFile;
 }
 
+/** Both gates' codes as one: any 2 (could not tell) wins, then any 1. */
+function worstCode(codes: number[]): number {
+  return codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0;
+}
+
 /**
  * The Action: the same scan as `kcheck scan`, then the SARIF file, the
  * annotations (`--format github`), the job summary (`--format markdown`) and
- * the outputs; the step fails by the same exit code as the CLI, after
- * everything is written, so an `if: always()` upload still finds the SARIF.
+ * the outputs; with `drain`, also `kcheck drain` of those nodes on the same
+ * input, gating on its predicted outcome. The step fails by the same exit
+ * codes as the CLI, after everything is written, so an `if: always()` upload
+ * still finds the SARIF.
  */
 export async function run(): Promise<void> {
   const cwd = process.cwd();
   try {
     const inputs = readInputs((name) => core.getInput(name));
+    const gate = drainGate(inputs);
     const kubeconfig = inputs.kubeconfig !== undefined ? kubeconfigFile(inputs.kubeconfig, cwd) : undefined;
+    const problems: string[] = [];
     let result: Scan;
+    let drain: DrainGateResult | undefined;
     try {
-      result = await scan(scanRequest(inputs, cwd, kubeconfig?.path));
+      const request = scanRequest(inputs, cwd, kubeconfig?.path);
+      result = await scan(request);
+      if (gate) {
+        try {
+          drain = await checkDrain(gate, request);
+        } catch (error) {
+          if (!couldNotCheck(error)) throw error;
+          problems.push(`kcheck: drain: ${error.message}`);
+        }
+      }
     } finally {
       kubeconfig?.remove();
     }
-    const problems: string[] = [];
 
     try {
       core.setOutput('sarif-file', writeSarif(result, inputs, cwd));
@@ -75,7 +94,7 @@ export async function run(): Promise<void> {
     const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
     if (summaryFile) {
       try {
-        writeOutputFile(summaryFile, renderReport(result, { format: 'markdown', cwd }), { cwd, append: true });
+        writeOutputFile(summaryFile, renderReport(result, { format: 'markdown', cwd }) + (drain ? `\n${drain.summary}` : ''), { cwd, append: true });
       } catch (error) {
         if (!couldNotCheck(error)) throw error;
         problems.push(`kcheck: job summary: ${error.message}`);
@@ -85,13 +104,20 @@ export async function run(): Promise<void> {
     core.setOutput('findings', String(error + warning + info));
     core.setOutput('errors', String(error));
     core.setOutput('warnings', String(warning));
+    if (gate) {
+      // A drain that could not be predicted at all is, for a gate, unknown: exit 2.
+      core.setOutput('drain-outcome', drain?.run.drain.outcome ?? 'unknown');
+      core.setOutput('drain-exit-code', String(drain?.run.exitCode ?? 2));
+    }
 
-    if (problems.length > 0) {
-      core.setFailed(annotationText(problems.join('\n')));
-      process.exitCode = 2;
-    } else if (result.exitCode !== 0) {
-      core.setFailed(annotationText(failure(result)));
-      process.exitCode = result.exitCode;
+    const failures = [
+      ...problems,
+      ...(result.exitCode !== 0 ? [failure(result)] : []),
+      ...(drain?.failure !== undefined ? [drain.failure] : []),
+    ];
+    if (failures.length > 0) {
+      core.setFailed(annotationText(failures.join('\n')));
+      process.exitCode = worstCode([problems.length > 0 ? 2 : 0, result.exitCode, drain?.run.exitCode ?? 0]);
     }
   } catch (error) {
     const message = couldNotCheck(error) ? `kcheck: ${error.message}` : `kcheck: internal error: ${(error as Error).stack ?? String(error)}`;

@@ -11,6 +11,8 @@ import { jsonText } from '../report/escape-json.js';
 import { sarifLog } from '../report/sarif.js';
 import { wantsColor } from './terminal.js';
 import { couldNotCheck } from './could-not-check.js';
+import { drainReadiness } from '../views/drain-readiness.js';
+import { skewPicture } from '../views/skew-picture.js';
 
 export interface OutputOptions {
   format?: string;
@@ -65,7 +67,7 @@ export function reportContext(scan: Scan, options: OutputOptions, color: boolean
     ...(anchor ? { sarifAnchor: anchor } : {}),
     ...(options.sarifCategory ? { sarifCategory: options.sarifCategory } : {}),
     enabledRules: scan.rules.filter((rule) => severityFor(rule, scan.config) !== 'off').map((rule) => rule.id),
-    ...(format === 'html' ? { model: scan.model } : {}),
+    ...(format === 'html' ? { skew: skewPicture(scan.model), drainReadiness: drainReadiness(scan.result.findings, scan.rules, scan.model) } : {}),
     ...(format === 'html' || format === 'markdown' ? plannedUpgrade(scan) : {}),
     cwd,
   };

@@ -35,7 +35,7 @@ export function buildModel(inputs: Inputs, options: ModelOptions): ClusterModel 
   const nodes = readNodes(raws, rejections);
   const pods = readPods(raws, rejections);
   const workloads = readWorkloads(raws, rejections);
-  const components = readComponents(raws, nodes, inputs.versionReports, options, rejections);
+  const components = readComponents(raws, inputs.versionReports, options, rejections);
   const pdbs = readPdbs(raws, pods, workloads, rejections);
   const objects = readObjects(raws, rejections);
   const etcd = readEtcdPods(raws, inputs.host, rejections);

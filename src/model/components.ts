@@ -1,10 +1,11 @@
 import type { RawObject, VersionReport } from '../sources/types.js';
 import { clusterConfigurationText, eachObject, type Rejections } from './admit.js';
-import { isClusterConfiguration, isKubeadmConfigMap, isPod } from './kinds.js';
-import type { ComponentName, ComponentVersion, Node } from './types.js';
-import { arrayField, stringField } from './objects.js';
+import { isClusterConfiguration, isKubeadmConfigMap, isNode, isPod } from './kinds.js';
+import type { ComponentName, ComponentVersion } from './types.js';
+import { arrayField, stringField } from './fields.js';
 import { flagSubject, subjectOf } from './subject.js';
 import { parseVersion } from './version.js';
+import { MIRROR_ANNOTATION } from './static-pods.js';
 
 /** Components recognised from a pod's containers (image name, container name or command). */
 const POD_COMPONENTS: ComponentName[] = [
@@ -15,9 +16,6 @@ const POD_COMPONENTS: ComponentName[] = [
   'etcd',
   'kube-proxy',
 ];
-
-/** Static pods are mirrored into the API with this annotation (https://kubernetes.io/docs/tasks/configure-pod-container/static-pod/). */
-export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
 function basename(path: string): string {
   const noTag = (path.split('@')[0] ?? '').replace(/:[^/]*$/, '');
@@ -78,15 +76,17 @@ function isKubeadmConfig(raw: RawObject): boolean {
   return isClusterConfiguration(raw) || isKubeadmConfigMap(raw);
 }
 
-function fromNode(node: Node): ComponentVersion[] {
+/** The kubelet and kube-proxy versions a Node reports in status.nodeInfo: the one place the model keeps them. */
+function fromNode(raw: RawObject): ComponentVersion[] {
+  const o = raw.object;
+  const node = o.metadata?.name ?? '(unnamed)';
+  const subject = subjectOf(raw);
+  const kubelet = stringField(o, 'status', 'nodeInfo', 'kubeletVersion');
+  const proxy = stringField(o, 'status', 'nodeInfo', 'kubeProxyVersion');
   const out: ComponentVersion[] = [];
-  if (node.kubeletVersionRaw !== undefined) {
-    out.push({ component: 'kubelet', version: node.kubeletVersion, raw: node.kubeletVersionRaw, source: 'node-info', node: node.name, subject: node.subject });
-  }
+  if (kubelet) out.push({ component: 'kubelet', version: parseVersion(kubelet), raw: kubelet, source: 'node-info', node, subject });
   // nodeInfo.kubeProxyVersion is deprecated and left empty by newer kubelets; only a real value counts.
-  if (node.kubeProxyVersionRaw) {
-    out.push({ component: 'kube-proxy', version: node.kubeProxyVersion, raw: node.kubeProxyVersionRaw, source: 'node-info', node: node.name, subject: node.subject });
-  }
+  if (proxy) out.push({ component: 'kube-proxy', version: parseVersion(proxy), raw: proxy, source: 'node-info', node, subject });
   return out;
 }
 
@@ -127,11 +127,11 @@ function preferPodKubeProxy(components: ComponentVersion[]): ComponentVersion[] 
   return components.filter((c) => !(c.component === 'kube-proxy' && c.source === 'node-info' && podNodes.has(c.node)));
 }
 
-export function readComponents(raws: RawObject[], nodes: Node[], reports: VersionReport[], flags: VersionFlags, rejections?: Rejections): ComponentVersion[] {
+export function readComponents(raws: RawObject[], reports: VersionReport[], flags: VersionFlags, rejections?: Rejections): ComponentVersion[] {
   const components = [
     ...eachObject(raws.filter(isPod), fromPod, rejections),
     ...eachObject(raws.filter(isKubeadmConfig), fromKubeadmConfig, rejections),
-    ...nodes.flatMap(fromNode),
+    ...eachObject(raws.filter(isNode), fromNode, rejections),
     ...reports.flatMap(fromVersionReport),
     ...fromFlags(flags),
   ];

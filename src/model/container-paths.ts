@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { arrayField, field, stringField } from './objects.js';
+import { arrayField, field, stringField } from './fields.js';
 import type { ContainerPath, VolumeMountView, VolumeView } from './types.js';
 
 /**

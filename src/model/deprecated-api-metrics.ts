@@ -55,7 +55,7 @@ function parseSample(line: string): { name: string; labels: Record<string, strin
  * apiserver's GET /metrics returns. Other metrics are skipped; so are
  * samples at 0 (not requested since the gauge was reset).
  */
-export function parseDeprecatedApiMetrics(text: string, provenance: Provenance): RequestedDeprecatedApi[] {
+export function readDeprecatedApiMetrics(text: string, provenance: Provenance): RequestedDeprecatedApi[] {
   const found: RequestedDeprecatedApi[] = [];
   const seen = new Set<string>();
   for (const raw of text.split('\n')) {
@@ -75,5 +75,5 @@ export function parseDeprecatedApiMetrics(text: string, provenance: Provenance):
 
 /** Every requested deprecated API in the metrics texts the sources read. */
 export function readRequestedDeprecatedApis(metrics: MetricsText[] | undefined): RequestedDeprecatedApi[] {
-  return (metrics ?? []).flatMap((m) => parseDeprecatedApiMetrics(m.text, m.provenance));
+  return (metrics ?? []).flatMap((m) => readDeprecatedApiMetrics(m.text, m.provenance));
 }

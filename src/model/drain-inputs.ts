@@ -2,7 +2,7 @@ import type { RawObject } from '../sources/types.js';
 import type { AdmissionWebhook, ApiService, ClusterModel, Namespace, PersistentVolume, Service, ServiceRef, VolumeClaim } from './types.js';
 import { eachObject, type Rejections } from './admit.js';
 import { isApiService, isNamespace, isPersistentVolume, isService, isVolumeClaim, isWebhookConfiguration } from './drain-shapes.js';
-import { arrayField, field, recordField, stringField } from './objects.js';
+import { arrayField, field, recordField, stringField } from './fields.js';
 import { subjectOf } from './subject.js';
 import { readLabelSelector, readRequirements } from './workloads.js';
 

@@ -2,8 +2,8 @@ import type { HostFacts } from '../sources/host/types.js';
 import type { RawObject } from '../sources/types.js';
 import { argvOf, envValue, flagValue, mountsOf, resolveContainerPath, volumesOf } from './container-paths.js';
 import type { TlsFile } from './types.js';
-import { etcdContainer, isStaticPod } from './etcd.js';
-import { arrayField, stringField } from './objects.js';
+import { etcdContainer, isStaticPod } from './static-pods.js';
+import { arrayField, stringField } from './fields.js';
 import { subjectOf } from './subject.js';
 import { eachObject, type Rejections } from './admit.js';
 

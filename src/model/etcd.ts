@@ -1,39 +1,14 @@
 import type { HostFacts } from '../sources/host/types.js';
 import type { RawObject } from '../sources/types.js';
-import { MIRROR_ANNOTATION } from './components.js';
+import { MIRROR_ANNOTATION, etcdContainer, isStaticPod } from './static-pods.js';
 import { argvOf, envValue, flagValue, mountsOf, resolveContainerPath, volumesOf } from './container-paths.js';
 import type { EtcdHostData, EtcdPodOrigin, EtcdStaticPod } from './types.js';
-import { arrayField, stringField } from './objects.js';
+import { stringField } from './fields.js';
 import { subjectOf } from './subject.js';
 import { eachObject, type Rejections } from './admit.js';
-import { isPod } from './kinds.js';
 
 /** kubeadm's name for the volume and mount holding etcd's data (phases/etcd/local.go). */
 const ETCD_DATA_VOLUME = 'etcd-data';
-
-/** A static pod's container that runs etcd: by image, container name or command. */
-export function etcdContainer(raw: RawObject): unknown {
-  return arrayField(raw.object, 'spec', 'containers').find((c) => {
-    const image = stringField(c, 'image') ?? '';
-    const imageName = (image.split('@')[0] ?? '').replace(/:[^/]*$/, '').split('/').pop();
-    const command = argvOf(c)[0]?.split('/').pop();
-    return imageName === 'etcd' || stringField(c, 'name') === 'etcd' || command === 'etcd';
-  });
-}
-
-/**
- * A static pod: read from the node's manifest folder, mirrored into the API
- * (annotation kubernetes.io/config.mirror), or a manifest file of a pod no
- * controller owns in kube-system, as kubeadm writes etcd.yaml. An etcd run by a
- * StatefulSet (with a PersistentVolumeClaim) is none of these.
- */
-export function isStaticPod(raw: RawObject): boolean {
-  const o = raw.object;
-  if (!isPod(raw)) return false;
-  if (raw.origin === 'static-pod-manifest' || MIRROR_ANNOTATION in (o.metadata?.annotations ?? {})) return true;
-  const namespace = o.metadata?.namespace;
-  return raw.provenance.type === 'file' && (o.metadata?.ownerReferences ?? []).length === 0 && (namespace === undefined || namespace === 'kube-system');
-}
 
 function originOf(raw: RawObject): EtcdPodOrigin {
   if (raw.origin === 'static-pod-manifest') return 'node-root';
@@ -84,7 +59,7 @@ export function readEtcdPods(raws: RawObject[], host: HostFacts | undefined, rej
 }
 
 /** The etcd data directories the node root's static pods point at, for the host source to look at. */
-export function etcdDataDirsNamed(raws: RawObject[], rejections?: Rejections): string[] {
+export function readEtcdDataDirs(raws: RawObject[], rejections?: Rejections): string[] {
   const staticPods = raws.filter((r) => r.origin === 'static-pod-manifest' && isStaticPod(r));
   return eachObject(staticPods, (raw) => {
     const pod = wiringOf(raw);

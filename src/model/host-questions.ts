@@ -1,6 +1,6 @@
 import type { HostQuestions } from '../sources/host/types.js';
 import type { RawObject } from '../sources/types.js';
-import { etcdDataDirsNamed } from './etcd.js';
+import { readEtcdDataDirs } from './etcd.js';
 import { readTlsFiles } from './etcd-tls.js';
 import { admitObjects, Rejections } from './admit.js';
 
@@ -13,7 +13,7 @@ export function hostQuestions(raws: RawObject[]): HostQuestions {
   const rejections = new Rejections();
   const admitted = admitObjects(raws, rejections);
   return {
-    etcdDataDirs: etcdDataDirsNamed(admitted, rejections),
+    etcdDataDirs: readEtcdDataDirs(admitted, rejections),
     files: readTlsFiles(admitted, undefined, rejections).flatMap((f) => (f.at.hostPath ? [f.at.hostPath] : [])),
   };
 }

@@ -1,7 +1,6 @@
 import type { RawObject } from '../sources/types.js';
 import type { Node, Taint } from './types.js';
-import { arrayField, field, recordField, stringField } from './objects.js';
-import { parseVersion } from './version.js';
+import { arrayField, field, recordField, stringField } from './fields.js';
 import { subjectOf } from './subject.js';
 import { parseQuantity } from './quantity.js';
 import { eachObject, type Rejections } from './admit.js';
@@ -29,8 +28,6 @@ function readReady(object: unknown): boolean | null {
 function readNode(raw: RawObject): Node {
   const o = raw.object;
   const labels = recordField(o, 'metadata', 'labels');
-  const kubelet = stringField(o, 'status', 'nodeInfo', 'kubeletVersion');
-  const proxy = stringField(o, 'status', 'nodeInfo', 'kubeProxyVersion');
   const allocatable: Record<string, number> = {};
   for (const [name, quantity] of Object.entries(recordField(o, 'status', 'allocatable'))) {
     const value = parseQuantity(quantity, name === 'cpu');
@@ -39,10 +36,6 @@ function readNode(raw: RawObject): Node {
   return {
     name: o.metadata?.name ?? '(unnamed)',
     labels,
-    kubeletVersion: parseVersion(kubelet),
-    ...(kubelet ? { kubeletVersionRaw: kubelet } : {}),
-    kubeProxyVersion: parseVersion(proxy),
-    ...(proxy ? { kubeProxyVersionRaw: proxy } : {}),
     unschedulable: field(o, 'spec', 'unschedulable') === true,
     taints: readTaints(o),
     ready: readReady(o),

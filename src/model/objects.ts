@@ -2,33 +2,21 @@ import type { RawObject } from '../sources/types.js';
 import type { ObjectRecord } from './types.js';
 import { subjectOf } from './subject.js';
 import { eachObject, type Rejections } from './admit.js';
+import { readLastApplied } from './last-applied.js';
+
+function readObject(raw: RawObject): ObjectRecord {
+  const subject = subjectOf(raw);
+  const apiVersion = raw.object.apiVersion ?? '';
+  const applied = readLastApplied(subject.annotations);
+  return {
+    apiVersion,
+    kind: raw.object.kind ?? '',
+    subject,
+    ...(applied && applied.apiVersion !== apiVersion ? { lastApplied: applied } : {}),
+  };
+}
 
 export function readObjects(raws: RawObject[], rejections?: Rejections): ObjectRecord[] {
-  return eachObject(raws, (raw) => [{ apiVersion: raw.object.apiVersion ?? '', kind: raw.object.kind ?? '', subject: subjectOf(raw) }], rejections);
+  return eachObject(raws, (raw) => [readObject(raw)], rejections);
 }
 
-/** A nested field of an untyped object, or undefined. */
-export function field(object: unknown, ...path: (string | number)[]): unknown {
-  let at: unknown = object;
-  for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<string | number, unknown>)[key];
-  }
-  return at;
-}
-
-export function stringField(object: unknown, ...path: (string | number)[]): string | undefined {
-  const value = field(object, ...path);
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function arrayField(object: unknown, ...path: (string | number)[]): unknown[] {
-  const value = field(object, ...path);
-  return Array.isArray(value) ? value : [];
-}
-
-export function recordField(object: unknown, ...path: (string | number)[]): Record<string, string> {
-  const value = field(object, ...path);
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-}

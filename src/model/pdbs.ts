@@ -1,6 +1,6 @@
 import type { RawObject } from '../sources/types.js';
 import type { Pod, PodDisruptionBudget, Workload } from './types.js';
-import { field, stringField } from './objects.js';
+import { field, stringField } from './fields.js';
 import { subjectOf } from './subject.js';
 import { readLabelSelector } from './workloads.js';
 import { pdbSelectsPod, podKey } from './walks.js';

@@ -1,5 +1,5 @@
 import type { Resources } from './types.js';
-import { arrayField, field, stringField } from './objects.js';
+import { arrayField, field, stringField } from './fields.js';
 import { parseQuantity } from './quantity.js';
 
 /**

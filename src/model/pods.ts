@@ -1,7 +1,7 @@
 import type { RawObject } from '../sources/types.js';
 import type { ControllerRef, NodeSelectorRequirement, Pod, PodAffinityTerm, PodVolume, Toleration, TopologySpreadConstraint } from './types.js';
-import { MIRROR_ANNOTATION } from './components.js';
-import { arrayField, field, recordField, stringField } from './objects.js';
+import { MIRROR_ANNOTATION } from './static-pods.js';
+import { arrayField, field, recordField, stringField } from './fields.js';
 import { controllerKey, controllerRefOf } from './owners.js';
 import { podRequests } from './pod-requests.js';
 import { subjectOf } from './subject.js';

@@ -28,9 +28,3 @@ export function readBackups(inputs: Inputs): Backups | null {
   return { locations, snapshots };
 }
 
-/** The snapshot a restore would use: the newest one that can bring the cluster back. */
-export function newestRestorable(backups: Backups): BackupSnapshot | null {
-  return backups.snapshots
-    .filter((s) => s.restorable)
-    .reduce<BackupSnapshot | null>((newest, s) => (!newest || s.takenAt > newest.takenAt ? s : newest), null);
-}

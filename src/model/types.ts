@@ -78,10 +78,6 @@ export type Resources = Record<string, number>;
 export interface Node {
   name: string;
   labels: Record<string, string>;
-  kubeletVersion: Version | null;
-  kubeletVersionRaw?: string;
-  kubeProxyVersion: Version | null;
-  kubeProxyVersionRaw?: string;
   unschedulable: boolean;
   taints: Taint[];
   ready: boolean | null;
@@ -314,6 +310,8 @@ export interface ObjectRecord {
   apiVersion: string;
   kind: string;
   subject: Subject;
+  /** The apiVersion and kind its kubectl.kubernetes.io/last-applied-configuration annotation was written with, when different. */
+  lastApplied?: { apiVersion: string; kind: string };
 }
 
 export interface ClusterModel {

@@ -1,5 +1,4 @@
 import type {
-  ClusterModel,
   ControllerRef,
   LabelSelector,
   Node,
@@ -8,7 +7,6 @@ import type {
   PodDisruptionBudget,
   Taint,
   Toleration,
-  Workload,
 } from './types.js';
 import { controllerKey } from './owners.js';
 
@@ -17,37 +15,6 @@ export const podKey = (pod: { namespace: string; name: string }): string => `${p
 /** Succeeded or Failed: drain deletes these without asking, and nothing is lost. */
 export function isFinished(pod: Pod): boolean {
   return pod.phase === 'Succeeded' || pod.phase === 'Failed';
-}
-
-const podsByNode = new WeakMap<Pod[], Map<string, Pod[]>>();
-
-/** Every pod bound to the node (what `kubectl drain` lists with `--field-selector spec.nodeName=NODE`). */
-export function podsOnNode(model: ClusterModel, nodeName: string): Pod[] {
-  let index = podsByNode.get(model.pods);
-  if (!index) {
-    index = new Map();
-    for (const pod of model.pods) {
-      if (!pod.nodeName) continue;
-      const list = index.get(pod.nodeName) ?? [];
-      list.push(pod);
-      index.set(pod.nodeName, list);
-    }
-    podsByNode.set(model.pods, index);
-  }
-  return [...(index.get(nodeName) ?? [])];
-}
-
-export function nodeNamed(model: ClusterModel, name: string): Node | undefined {
-  return model.nodes.find((n) => n.name === name);
-}
-
-export function workloadNamed(model: ClusterModel, namespace: string, ref: { kind: string; name: string }): Workload | undefined {
-  return model.workloads.find((w) => w.namespace === namespace && w.kind === ref.kind && w.name === ref.name);
-}
-
-/** The workload named by the pod's controller reference, when it was read. */
-export function controllerOf(model: ClusterModel, pod: Pod): Workload | undefined {
-  return pod.controller ? workloadNamed(model, pod.namespace, pod.controller) : undefined;
 }
 
 /** The top of the pod's controller chain (the Deployment of its ReplicaSet, the CronJob of its Job). */
@@ -59,21 +26,6 @@ export function topControllerOf(pod: Pod): ControllerRef | undefined {
 export function workloadKeyOf(pod: Pod): string | undefined {
   const top = topControllerOf(pod);
   return top ? controllerKey(pod.namespace, top) : undefined;
-}
-
-/**
- * Whether the pod's controller still exists. `missing` only when the input
- * could have shown it: a live scan that listed workloads, or files that hold
- * objects of that kind. Otherwise `unknown` (a dump of pods alone says nothing).
- */
-export function controllerPresence(model: ClusterModel, pod: Pod): 'none' | 'present' | 'missing' | 'unknown' {
-  if (!pod.controller) return 'none';
-  if (controllerOf(model, pod)) return 'present';
-  if (model.incomplete.has('workloads')) return 'unknown';
-  const kind = pod.controller.kind;
-  const listedLive = pod.subject.provenance?.type === 'live';
-  const kindRead = model.workloads.some((w) => w.kind === kind);
-  return listedLive || kindRead ? 'missing' : 'unknown';
 }
 
 function requirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
@@ -123,18 +75,6 @@ export function pdbSelectsPod(pdb: PodDisruptionBudget, pod: { namespace: string
   if (pdb.namespace !== pod.namespace || !pdb.selector) return false;
   if (isEmptySelector(pdb.selector)) return pdb.subject.ref?.apiVersion !== 'policy/v1beta1';
   return labelSelectorMatches(pdb.selector, pod.labels);
-}
-
-const pdbsByNamespace = new WeakMap<PodDisruptionBudget[], Map<string, PodDisruptionBudget[]>>();
-
-export function pdbsOfPod(model: ClusterModel, pod: Pod): PodDisruptionBudget[] {
-  let index = pdbsByNamespace.get(model.pdbs);
-  if (!index) {
-    index = new Map();
-    for (const pdb of model.pdbs) index.set(pdb.namespace, [...(index.get(pdb.namespace) ?? []), pdb]);
-    pdbsByNamespace.set(model.pdbs, index);
-  }
-  return (index.get(pod.namespace) ?? []).filter((pdb) => pdbSelectsPod(pdb, pod));
 }
 
 /** v1.ToleratesTaint: effect, key and value (or Exists) must agree; an empty key with Exists tolerates everything. */

@@ -1,6 +1,6 @@
 import type { RawObject } from '../sources/types.js';
 import type { LabelSelector, NodeSelectorRequirement, Workload } from './types.js';
-import { field, recordField, arrayField, stringField } from './objects.js';
+import { field, recordField, arrayField, stringField } from './fields.js';
 import { controllerRefOf } from './owners.js';
 import { subjectOf } from './subject.js';
 import { eachObject, type Rejections } from './admit.js';

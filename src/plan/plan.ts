@@ -1,4 +1,5 @@
 import type { Config } from '../engine/config.js';
+import { kubeletVersionOn } from '../model/cluster-index.js';
 import { UsageError } from '../engine/errors.js';
 import { run } from '../engine/run.js';
 import type { Finding, Rule } from '../engine/types.js';
@@ -6,7 +7,9 @@ import { apiserverRange, componentsNamed } from '../model/control-plane.js';
 import type { ClusterModel } from '../model/types.js';
 import { addMinors, formatVersion, minorDistance, minorOf, type Version } from '../model/version.js';
 import { podKey } from '../model/walks.js';
-import { drainCommand, flagsNeeded, simulateDrain, type DrainPrediction } from '../predict/drain.js';
+import { simulateDrain } from '../predict/drain.js';
+import { drainCommand, flagsNeeded } from '../predict/drain-command.js';
+import { type DrainPrediction } from '../predict/drain-types.js';
 import {
   applyCommands,
   backupCommands,
@@ -189,12 +192,12 @@ export function planUpgrade(model: ClusterModel, target: Version, config: Config
   plan.baseline(minors.length > 0 ? `Before the upgrade (judged against ${minorOf(minors[0]!)})` : 'Before the upgrade', minorOf(from));
 
   // Kubelets older than the control plane are brought up to it first, one minor at a time.
-  const oldestKubelet = model.nodes.flatMap((n) => (n.kubeletVersion ? [n.kubeletVersion] : [])).sort((a, b) => minorDistance(a, b))[0];
+  const oldestKubelet = model.nodes.flatMap((n) => kubeletVersionOn(model, n.name) ?? []).sort((a, b) => minorDistance(a, b))[0];
   if (oldestKubelet && minorDistance(from, oldestKubelet) > 0) {
     for (let i = 1; i <= minorDistance(from, oldestKubelet); i++) {
       const v = addMinors(oldestKubelet, i);
       const lagging = (names: string[]) => names.filter((n) => {
-        const kubelet = plan.state.nodes.find((x) => x.name === n)?.kubeletVersion;
+        const kubelet = kubeletVersionOn(plan.state, n);
         return kubelet && minorDistance(v, kubelet) > 0;
       });
       const order = chooseWorkerOrder(plan.state, lagging(workers));

@@ -1,8 +1,8 @@
 import { kubeadmEtcdFor } from '../facts/kubeadm-etcd.js';
-import type { ClusterModel, ComponentName, ComponentVersion, Node, Pod } from '../model/types.js';
+import type { ClusterModel, ComponentName, ComponentVersion, Pod } from '../model/types.js';
 import { compareVersions, type Version } from '../model/version.js';
 import { podKey } from '../model/walks.js';
-import type { DrainPrediction } from '../predict/drain.js';
+import type { DrainPrediction } from '../predict/drain-types.js';
 import { placePods } from '../predict/placement.js';
 
 /**
@@ -47,17 +47,16 @@ export function withControlPlaneAt(model: ClusterModel, node: string, v: Version
     if (c.component === 'kube-proxy' && first) return setVersion(c, v);
     return c;
   });
-  return first ? { ...updated, nodes: updated.nodes.map((n) => (n.kubeProxyVersion ? { ...n, kubeProxyVersion: v } : n)) } : updated;
+  return updated;
 }
 
 /** The node's kubelet (and kubectl, when it is the node operators run kubectl on) at `v`. */
 export function withKubelet(model: ClusterModel, node: string, v: Version, kubectlToo: boolean): ClusterModel {
-  const updated = withComponents(model, (c) => {
+  return withComponents(model, (c) => {
     if (c.component === 'kubelet' && c.node === node) return setVersion(c, v);
     if (c.component === 'kubectl' && kubectlToo) return setVersion(c, v);
     return c;
   });
-  return { ...updated, nodes: updated.nodes.map((n): Node => (n.name === node ? { ...n, kubeletVersion: v, kubeletVersionRaw: v.raw } : n)) };
 }
 
 export function withCordon(model: ClusterModel, node: string, unschedulable: boolean): ClusterModel {

@@ -1,7 +1,8 @@
 import type { ClusterModel } from '../model/types.js';
 import { podKey } from '../model/walks.js';
 import { workloadsOnlyOn } from '../predict/availability.js';
-import { flagsNeeded, simulateDrain } from '../predict/drain.js';
+import { simulateDrain } from '../predict/drain.js';
+import { flagsNeeded } from '../predict/drain-command.js';
 import { afterDrain, afterUncordon } from './state.js';
 import { podName } from '../predict/describe.js';
 

@@ -1,10 +1,9 @@
 import type { ClusterModel, ControllerRef, Pod, Workload } from '../model/types.js';
-import { isFinished, pdbsOfPod, podsOnNode, topControllerOf, workloadKeyOf, workloadNamed } from '../model/walks.js';
+import { topControllerOf, workloadKeyOf } from '../model/walks.js';
+import { pdbsOfPod, podsOnNode, readyReplicas, servingReady, workloadNamed } from '../model/cluster-index.js';
 
 /** Workloads that serve users and are recreated elsewhere on eviction; Jobs and DaemonSets are not about availability. */
 export const SERVING_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
-
-const servingReady = (pod: Pod): boolean => pod.ready && !pod.deleting && !isFinished(pod) && !pod.mirror;
 
 export interface StrandedWorkload {
   key: string;
@@ -15,31 +14,13 @@ export interface StrandedWorkload {
   ready: Pod[];
 }
 
-const readyIndex = new WeakMap<Pod[], Map<string, Pod[]>>();
-
-function readyByWorkload(model: ClusterModel): Map<string, Pod[]> {
-  let index = readyIndex.get(model.pods);
-  if (!index) {
-    index = new Map();
-    for (const pod of model.pods) {
-      const key = workloadKeyOf(pod);
-      if (!key || !servingReady(pod)) continue;
-      const list = index.get(key);
-      if (list) list.push(pod);
-      else index.set(key, [pod]);
-    }
-    readyIndex.set(model.pods, index);
-  }
-  return index;
-}
-
 /**
  * Whether one PodDisruptionBudget makes drain evict these replicas one batch at
  * a time: it allows fewer evictions than there are replicas, so drain waits
  * (429, retried) for replacements to be Ready before it takes the last one.
  * A budget that allows none blocks the drain instead (drain-pdb-blocks).
  */
-function pacedByBudget(model: ClusterModel, replicas: Pod[]): boolean {
+function pacedByBudget(model: ClusterModel, replicas: readonly Pod[]): boolean {
   const budgets = replicas.map((p) => pdbsOfPod(model, p));
   if (budgets.some((b) => b.length !== 1)) return false;
   const pdb = budgets[0]![0]!;
@@ -53,7 +34,6 @@ function pacedByBudget(model: ClusterModel, replicas: Pod[]): boolean {
  * replacement is scheduled and Ready.
  */
 export function workloadsOnlyOn(model: ClusterModel, nodeName: string): StrandedWorkload[] {
-  const ready = readyByWorkload(model);
   const seen = new Set<string>();
   const out: StrandedWorkload[] = [];
   for (const pod of podsOnNode(model, nodeName)) {
@@ -61,9 +41,9 @@ export function workloadsOnlyOn(model: ClusterModel, nodeName: string): Stranded
     const top = topControllerOf(pod);
     if (!key || !top || !SERVING_KINDS.has(top.kind) || seen.has(key) || !servingReady(pod)) continue;
     seen.add(key);
-    const replicas = ready.get(key) ?? [];
+    const replicas = readyReplicas(model, key);
     if (replicas.some((p) => p.nodeName !== nodeName) || pacedByBudget(model, replicas)) continue;
-    out.push({ key, top, namespace: pod.namespace, workload: workloadNamed(model, pod.namespace, top), ready: replicas });
+    out.push({ key, top, namespace: pod.namespace, workload: workloadNamed(model, pod.namespace, top), ready: [...replicas] });
   }
   return out;
 }

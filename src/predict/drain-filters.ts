@@ -1,5 +1,6 @@
 import type { ClusterModel, DrainFlags, Pod } from '../model/types.js';
-import { controllerPresence, isFinished, podsOnNode } from '../model/walks.js';
+import { isFinished } from '../model/walks.js';
+import { controllerPresence, podsOnNode } from '../model/cluster-index.js';
 import { parseLabelSelector, selectorMatches } from './label-selector.js';
 
 /**

@@ -1,8 +1,11 @@
 import type { ClusterModel, DrainFlags, Node, Pod, PodDisruptionBudget } from '../model/types.js';
-import { isFinished, nodeNamed, podKey } from '../model/walks.js';
+import { isFinished, podKey } from '../model/walks.js';
+import { nodeNamed, remembered } from '../model/cluster-index.js';
 import { drainFilter, PERMISSIVE_FLAGS, podsDrainLists, secondsSinceDeletion, type FilterVerdict } from './drain-filters.js';
 import { EvictionBudget, namespaceTerminating, type EvictionAnswer } from './eviction.js';
-import { placePods, type Unplaced } from './placement.js';
+import { placePods } from './placement.js';
+import { drainCommand, flagsNeeded, goDuration } from './drain-command.js';
+import type { Destination, DrainAction, DrainOutcome, DrainPrediction, DrainRunPrediction, PodEnd, PodFate } from './drain-types.js';
 import { DUMP_COMMAND } from './dump-command.js';
 
 export { NO_FLAGS } from './drain-filters.js';
@@ -16,90 +19,6 @@ export { NO_FLAGS } from './drain-filters.js';
  * evictPods and waitForDelete: https://github.com/kubernetes/kubectl/blob/v0.35.4/pkg/drain/drain.go#L271-L450).
  */
 
-type DrainAction = 'evict' | 'delete' | 'skip' | 'refuse' | 'delete-forever';
-
-/** How a drain ends: kubectl exits 0 (completes), exits non-zero (stops), never returns (hangs); or the input cannot tell. */
-type DrainOutcome = 'completes' | 'stops' | 'hangs' | 'unknown';
-
-/** How one pod's part of the drain ends. */
-type PodEnd =
-  /** Evicted or deleted, and gone (or, in a dry run, accepted). */
-  | 'gone'
-  /** Left on the node (a DaemonSet pod with --ignore-daemonsets, a mirror pod, a pod past --skip-wait-for-delete-timeout). */
-  | 'stays'
-  /** Refused by a filter: nothing on the node is evicted. */
-  | 'refused'
-  /** An error that fails the node's drain once the other pods are done. */
-  | 'fails'
-  /** drain waits for it until --timeout (forever by default). */
-  | 'waits'
-  /** The input cannot tell. */
-  | 'unknown';
-
-type Destination =
-  | { node: string; capacityChecked: boolean }
-  | { node: null; message: string; nodes: { node: string; reason: string }[] };
-
-export interface PodFate {
-  pod: Pod;
-  action: DrainAction;
-  /** In kubectl's words (or the API server's, for an eviction it refuses). */
-  reason: string;
-  filter: FilterVerdict;
-  /** The Eviction API's answer, for pods drain evicts (not with --disable-eviction or --dry-run=client). */
-  eviction: EvictionAnswer | null;
-  /** Where the replacement could run, for pods a controller recreates; null when nothing replaces the pod. */
-  destination: Destination | null;
-  /** The pod's emptyDir data is deleted with it. */
-  losesEmptyDir: boolean;
-  end: PodEnd;
-  /** Why the pod fails, waits or cannot be told, in a sentence; null when it goes or stays. */
-  holdUp: string | null;
-}
-
-export interface DrainPrediction {
-  node: string;
-  /** False when no such node was read (kubectl: `nodes "x" not found`). */
-  nodeFound: boolean;
-  flags: DrainFlags;
-  fates: PodFate[];
-  outcome: DrainOutcome;
-  /** Why, in a sentence. */
-  outcomeReason: string;
-  /** When --timeout ends a drain that waits: about how many seconds after the evictions start kubectl gives up. */
-  givesUpAfterSeconds: number | null;
-  /** What kubectl would print for a drain of this node alone, line by line (repeated retries shown once). */
-  kubectlOutput: string[];
-  /** The `kubectl drain` that gets past every filter. */
-  command: string;
-  /** PDB refusals no drain flag gets past (short of --disable-eviction). */
-  blockedBy: string[];
-  /** Pods that command deletes for good. */
-  lostByCommand: Pod[];
-  /** What to do instead when that command would lose pods. */
-  safeAlternative: string | null;
-  /** Evicted pods that fit on no other node. */
-  unplaced: Unplaced[];
-  /** Facts about the destinations worth knowing (an untainted control-plane node, a node already cordoned). */
-  notes: string[];
-  /** What the prediction assumed where the input is silent. */
-  assumptions: string[];
-}
-
-/** `kubectl drain A B ...` (or `--selector`): the nodes in kubectl's order and how the whole command ends. */
-export interface DrainRunPrediction {
-  nodes: DrainPrediction[];
-  flags: DrainFlags;
-  outcome: DrainOutcome;
-  outcomeReason: string;
-  /** kubectl's exit status as a gate reads it: 0 completes, 1 stops or hangs (ended by a timeout), 2 cannot tell. */
-  exitCode: 0 | 1 | 2;
-  kubectlOutput: string[];
-  /** The `kubectl drain` of these nodes that gets past every filter. */
-  command: string;
-  assumptions: string[];
-}
-
 const RETRY_DELAY_SECONDS = 5; // EvictErrorRetryDelay, pkg/cmd/drain/drain.go#L156
 const DEFAULT_GRACE_SECONDS = 30; // the API server's default terminationGracePeriodSeconds
 /** How long past its deletionTimestamp a pod on a Ready node may take to go before it counts as stuck. */
@@ -111,16 +30,6 @@ const BUILT_IN_FINALIZERS = new Set(['batch.kubernetes.io/job-tracking']);
 function byName(a: Pod, b: Pod): number {
   // The API lists pods in key order: namespace, then name.
   return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
-}
-
-/** A Go time.Duration as %v prints it: 5s, 1m0s, 1h30m0s. */
-function goDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
 }
 
 function actionOf(verdict: FilterVerdict): DrainAction {
@@ -163,39 +72,6 @@ function warningLine(fates: PodFate[]): string | null {
   const byMessage = podsByMessage(fates, 'Warning');
   if (byMessage.size === 0) return null;
   return `Warning: ${[...byMessage].map(([m, pods]) => `${m}: ${pods.join(', ')}`).join('; ')}`;
-}
-
-/** The flags that get every pod on the node past kubectl's filters (none more), with the caller's other flags. */
-export function flagsNeeded(model: ClusterModel, nodeName: string, flags?: DrainFlags): DrainFlags {
-  const base = flags ?? PERMISSIVE_FLAGS;
-  const notes = podsDrainLists(model, nodeName, base).flatMap((p) => drainFilter(model, p, { ...base, ...PERMISSIVE_FLAGS }).notes);
-  return {
-    ...(flags ?? {}),
-    ignoreDaemonsets: notes.some((n) => n.filter === 'daemonSet' && n.type === 'Warning' && !n.delete),
-    deleteEmptydirData: notes.some((n) => n.filter === 'localStorage'),
-    force: notes.some((n) => n.filter === 'unreplicated' || (n.filter === 'daemonSet' && n.delete)),
-    disableEviction: flags?.disableEviction ?? false,
-  };
-}
-
-/** `kubectl drain NODE --ignore-daemonsets ...` with the flags set. */
-export function drainCommand(nodes: string | string[], flags: DrainFlags): string {
-  const named: [boolean, string][] = [
-    [flags.ignoreDaemonsets, '--ignore-daemonsets'],
-    [flags.deleteEmptydirData, '--delete-emptydir-data'],
-    [flags.force, '--force'],
-    [flags.disableEviction, '--disable-eviction'],
-    [flags.podSelector !== undefined, `--pod-selector=${shellWord(flags.podSelector ?? '')}`],
-    [flags.gracePeriodSeconds !== undefined && flags.gracePeriodSeconds >= 0, `--grace-period=${flags.gracePeriodSeconds}`],
-    [(flags.timeoutSeconds ?? 0) > 0, `--timeout=${goDuration(flags.timeoutSeconds ?? 0)}`],
-    [(flags.skipWaitForDeleteTimeoutSeconds ?? 0) > 0, `--skip-wait-for-delete-timeout=${flags.skipWaitForDeleteTimeoutSeconds}`],
-    [flags.dryRun !== undefined, `--dry-run=${flags.dryRun}`],
-  ];
-  return ['kubectl drain', ...(Array.isArray(nodes) ? nodes : [nodes]), ...named.filter(([on]) => on).map(([, flag]) => flag)].join(' ');
-}
-
-function shellWord(text: string): string {
-  return /^[A-Za-z0-9_.,=/:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 export function pdbTerms(pdb: PodDisruptionBudget): string {
@@ -658,8 +534,13 @@ export function inputAssumptions(model: ClusterModel, pods: Pod[]): InputAssumpt
       }
     }
   }
-  if (!has('ValidatingWebhookConfiguration') && !has('MutatingWebhookConfiguration') && !has('APIService')) {
+  const webhookKinds = ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService'];
+  // A live read lists every kind; one it could not list (403) is as unseen as one a dump left out.
+  const unread = listed.size > 0 ? webhookKinds.filter((k) => !listed.has(k)) : [];
+  if (webhookKinds.every((k) => !has(k))) {
     out.push({ kind: 'ValidatingWebhookConfiguration', text: `no webhook configuration or APIService in the input: assumed none is served from the drained nodes${dump}` });
+  } else if (unread.length > 0) {
+    out.push({ kind: unread[0]!, text: `${unread.join(', ')} could not be listed: assumed none is served from the drained nodes` });
   }
   return out;
 }
@@ -688,22 +569,8 @@ export function simulateDrain(model: ClusterModel, nodeName: string, flags: Drai
   return predictDrainRun(model, [nodeName], flags).nodes[0]!;
 }
 
-const predictions = new WeakMap<ClusterModel, Map<string, DrainPrediction>>();
-
 /** simulateDrain, remembered per model: several rules ask about the same node. */
 export function predictDrain(model: ClusterModel, nodeName: string, flags: DrainFlags): DrainPrediction {
-  let cache = predictions.get(model);
-  if (!cache) {
-    cache = new Map();
-    predictions.set(model, cache);
-  }
-  const key = `${nodeName}\u0000${JSON.stringify(flags)}`;
-  let prediction = cache.get(key);
-  if (!prediction) {
-    prediction = simulateDrain(model, nodeName, flags);
-    cache.set(key, prediction);
-  }
-  return prediction;
+  return remembered(model, `drain ${nodeName}\u0000${JSON.stringify(flags)}`, () => simulateDrain(model, nodeName, flags));
 }
-
 

@@ -1,5 +1,5 @@
 import type { ClusterModel, Pod, PodDisruptionBudget } from '../model/types.js';
-import { pdbsOfPod } from '../model/walks.js';
+import { pdbsOfPod } from '../model/cluster-index.js';
 import { KUBECTL } from './drain-filters.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { ClusterModel, LabelSelector, Node, Pod, PodAffinityTerm, PersistentVolume, Resources, Taint, TopologySpreadConstraint } from '../model/types.js';
-import { isFinished, labelSelectorMatches, nodeMatchesAffinity, podKey, podsOnNode, untoleratedTaint, workloadKeyOf } from '../model/walks.js';
+import { isFinished, labelSelectorMatches, nodeMatchesAffinity, podKey, untoleratedTaint, workloadKeyOf } from '../model/walks.js';
+import { namespaceNamed, podsOnNode, remembered } from '../model/cluster-index.js';
 
 /**
  * Where the scheduler can put a pod, filter by filter, in the order
@@ -170,9 +171,6 @@ export interface PlaceOptions {
   leaving: Set<string>;
 }
 
-/** A node's room, remembered with the pods it was counted from: still valid while the same pods run there. */
-const roomCache = new WeakMap<Node, { pods: Pod[]; room: NodeRoom }>();
-
 const samePods = (a: Pod[], b: Pod[]): boolean => a.length === b.length && a.every((p, i) => p === b[i]);
 
 /** Each node's room for this model's pods, shared between calls: placing copies a room before using it up. */
@@ -180,12 +178,13 @@ function roomsOf(model: ClusterModel, options: PlaceOptions): NodeRoom[] {
   return model.nodes.map((n) => {
     // Pods leave only the nodes being drained; only those rooms differ from the shared ones.
     if (options.draining.has(n.name)) return roomOn(model, n, options.leaving);
+    // A node's room is remembered with the pods it was counted from: still valid while the same pods run there.
     const pods = podsOnNode(model, n.name);
-    const cached = roomCache.get(n);
-    if (cached && samePods(cached.pods, pods)) return cached.room;
-    const room = roomOn(model, n);
-    roomCache.set(n, { pods, room });
-    return room;
+    const known = remembered(n, 'room', () => ({ pods: [] as Pod[], room: null as NodeRoom | null }));
+    if (known.room && samePods(known.pods, pods)) return known.room;
+    known.pods = pods;
+    known.room = roomOn(model, n);
+    return known.room;
   });
 }
 
@@ -205,7 +204,7 @@ function termMatches(model: ClusterModel, term: PodAffinityTerm, owner: Pod, oth
   const inNamespace = term.namespaces.length === 0 && !term.namespaceSelector
     ? other.namespace === owner.namespace
     : term.namespaces.includes(other.namespace) ||
-      (term.namespaceSelector !== undefined && labelSelectorMatches(term.namespaceSelector, (model.namespaces ?? []).find((n) => n.name === other.namespace)?.labels ?? {}));
+      (term.namespaceSelector !== undefined && labelSelectorMatches(term.namespaceSelector, namespaceNamed(model, other.namespace)?.labels ?? {}));
   return inNamespace && selects(term.labelSelector, other.labels);
 }
 

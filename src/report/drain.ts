@@ -1,4 +1,5 @@
-import { drainCommand, type DrainPrediction, type DrainRunPrediction, type PodFate } from '../predict/drain.js';
+import { drainCommand } from '../predict/drain-command.js';
+import { type DrainPrediction, type DrainRunPrediction, type PodFate } from '../predict/drain-types.js';
 import { podName } from '../predict/describe.js';
 import { paint, type Paint } from './ansi.js';
 import { plural } from './describe.js';
@@ -33,7 +34,7 @@ export function drainVerdict(p: DrainPrediction): string {
 }
 
 /** One line on how the whole `kubectl drain` ends, for several nodes. */
-function drainRunVerdict(run: DrainRunPrediction): string {
+export function drainRunVerdict(run: DrainRunPrediction): string {
   if (run.nodes.length === 1) return drainVerdict(run.nodes[0]!);
   const word = { completes: 'drain completes', stops: 'drain stops', hangs: 'drain hangs', unknown: 'cannot tell whether the drain completes' }[run.outcome];
   return `${word}: ${run.outcomeReason}`;

@@ -3,11 +3,11 @@ import { formatVersion, minorDistance, minorOf, type Version } from '../model/ve
 import type { PlanStep, UpgradePlan } from '../plan/plan.js';
 import { plural } from './describe.js';
 import { drainVerdict } from './drain.js';
-import { drainReadiness, type NodeDrainReadiness } from './drain-readiness.js';
+import type { NodeDrainReadiness } from '../views/drain-readiness.js';
 import { HTML_ERROR_HOOK, HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { findingPlace, findingsByImportance } from './importance.js';
 import { repoPath } from './repo-path.js';
-import { skewPicture, type SkewGroup, type SkewPicture, type SkewRow } from './skew-picture.js';
+import type { SkewGroup, SkewPicture, SkewRow } from '../views/skew-picture.js';
 import type { ReportContext } from './types.js';
 
 import { escapeHtml } from './escape-html.js';
@@ -146,12 +146,11 @@ function nodeCard(node: NodeDrainReadiness): string {
   return `<div class="node ${node.state}"><h3>${escapeHtml(node.node)}${tags}</h3><div class="state">${stateText}${counts ? `: ${counts}` : ''}</div>${items ? `<ul>${items}</ul>` : ''}</div>`;
 }
 
-function drainSection(result: RunResult, context: ReportContext): string {
-  const model = context.model;
-  if (!model || model.nodes.length === 0) {
+function drainSection(context: ReportContext): string {
+  const readiness = context.drainReadiness;
+  if (!readiness || readiness.nodes.length === 0) {
     return '<section id="drain"><h2>Drain readiness</h2><p class="meta">No nodes were found in the inputs.</p></section>';
   }
-  const readiness = drainReadiness(result.findings, context.rules, model);
   const unplaced = readiness.unplaced.length
     ? `<p>Not tied to one node:</p><ul class="plain">${readiness.unplaced.map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${escapeHtml(f.message)}</li>`).join('')}</ul>`
     : '';
@@ -256,11 +255,11 @@ ${rows}
  * `--format html`: one self-contained page (inline style and script, nothing
  * loaded from the network) an operator reads before a maintenance window: the
  * version-skew picture, drain readiness per node, etcd backups, every
- * finding with filters, and the upgrade plan as a timeline. Draws the cluster from
- * `context.model` and the plan from `context.plan` when given.
+ * finding with filters, and the upgrade plan as a timeline. Draws the views the
+ * context carries (skew picture, drain readiness, plan) when given.
  */
 export function formatHtml(result: RunResult, context: ReportContext): string {
-  const picture = context.model ? skewPicture(context.model) : null;
+  const picture = context.skew ?? null;
   const title = `kcheck report${result.cluster !== null ? `: ${result.cluster}` : ''}`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -277,7 +276,7 @@ ${header(result, context)}
 ${gaps(result)}
 ${picture ? skewSection(picture) : ''}
 <div class="columns">
-${drainSection(result, context)}
+${drainSection(context)}
 ${backupSection(result, context)}
 </div>
 ${findingsSection(result, context)}

@@ -1,6 +1,7 @@
 import type { RuleMeta, RunResult } from '../engine/types.js';
-import type { ClusterModel } from '../model/types.js';
 import type { UpgradePlan } from '../plan/plan.js';
+import type { DrainReadiness } from '../views/drain-readiness.js';
+import type { SkewPicture } from '../views/skew-picture.js';
 
 /** What a formatter knows besides the result; the CLI builds it. */
 export interface ReportContext {
@@ -19,8 +20,10 @@ export interface ReportContext {
   sarifCategory?: string;
   /** Ids of the rules the configuration leaves on; all of `rules` when not given. */
   enabledRules?: string[];
-  /** The model the result was judged on, for reports that draw the cluster (html). */
-  model?: ClusterModel;
+  /** The version-skew picture of the scanned cluster, for reports that draw it (html). */
+  skew?: SkewPicture;
+  /** Per node, what stands in the way of a drain, for reports that draw it (html). */
+  drainReadiness?: DrainReadiness;
   /** The upgrade plan to the target, for reports that show it (markdown, html). */
   plan?: UpgradePlan;
   /** Why no plan to the target could be made (no kube-apiserver version known, a target below the control plane). */

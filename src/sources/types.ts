@@ -96,7 +96,11 @@ export type ModelPart =
   | 'controlPlane'
   | 'snapshots'
   | 'host'
-  | 'certificates';
+  | 'certificates'
+  /** PersistentVolumes and their claims (a volume's node affinity pins a pod). */
+  | 'volumes'
+  /** Admission webhooks, APIServices and the Services behind them. */
+  | 'webhooks';
 
 /** `kubectl version -o json|yaml` output. */
 export interface VersionReport {

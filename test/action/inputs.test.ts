@@ -12,7 +12,7 @@ const getter = (values: Record<string, string>) => (name: string): string => val
 describe('action inputs', () => {
   it('reads paths and backups one per line, and leaves unset inputs out', () => {
     const inputs = readInputs(getter({ paths: ' manifests/\n\n  dumps/cluster.yaml \n', backups: '/var/backups/etcd\n', target: '1.33' }));
-    expect(inputs).toEqual({ paths: ['manifests/', 'dumps/cluster.yaml'], backups: ['/var/backups/etcd'], target: '1.33', sarifFile: 'kcheck.sarif' });
+    expect(inputs).toEqual({ paths: ['manifests/', 'dumps/cluster.yaml'], backups: ['/var/backups/etcd'], target: '1.33', sarifFile: 'kcheck.sarif', drain: [], drainFlags: [] });
   });
 
   it('applies action.yml\'s defaults when the runner did not', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { loadConfig } from '../../src/cli/config-file.js';
 import { judge } from '../../src/cli/pipeline.js';
-import { parseDeprecatedApiMetrics } from '../../src/model/deprecated-api-metrics.js';
+import { readDeprecatedApiMetrics } from '../../src/model/deprecated-api-metrics.js';
 import { emptyInputs, mergeInputs, type LiveProvenance } from '../../src/sources/types.js';
 import { FIXTURE_NOW } from '../helpers/fixture-args.js';
 
@@ -25,7 +25,7 @@ apiserver_storage_objects{resource="cronjobs.batch"} 3
 
 describe('apiserver_requested_deprecated_apis', () => {
   it('reads the requested deprecated APIs from /metrics text, skipping other metrics and samples at 0', () => {
-    expect(parseDeprecatedApiMetrics(METRICS, provenance)).toEqual([
+    expect(readDeprecatedApiMetrics(METRICS, provenance)).toEqual([
       { group: 'batch', version: 'v1beta1', resource: 'cronjobs', subresource: '', removedRelease: '1.25', provenance },
       { group: 'autoscaling', version: 'v2beta2', resource: 'horizontalpodautoscalers', subresource: 'status', removedRelease: '1.26', provenance },
       { group: '', version: 'v1', resource: 'componentstatuses', subresource: '', removedRelease: null, provenance },
@@ -39,7 +39,7 @@ describe('apiserver_requested_deprecated_apis', () => {
       'apiserver_requested_deprecated_apis{group="broken,resource="x"} 1',
       'apiserver_requested_deprecated_apis{group="batch",resource="cronjobs",version="v1beta1"} not-a-number',
     ].join('\n');
-    expect(parseDeprecatedApiMetrics(text, provenance)).toEqual([
+    expect(readDeprecatedApiMetrics(text, provenance)).toEqual([
       { group: 'a"b', version: 'v1beta1', resource: 'things', subresource: '', removedRelease: '1.40', provenance },
     ]);
   });

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { loadConfig } from '../../src/cli/config-file.js';
 import { judge } from '../../src/cli/pipeline.js';
-import { parseDeprecatedApiMetrics } from '../../src/model/deprecated-api-metrics.js';
+import { readDeprecatedApiMetrics } from '../../src/model/deprecated-api-metrics.js';
 import { emptyInputs, type LiveProvenance } from '../../src/sources/types.js';
 import { apiRequest } from '../cluster/api.js';
 import { CONTEXTS } from '../cluster/start.js';
@@ -19,7 +19,7 @@ describe('the deprecated-API metric of a real kube-apiserver', () => {
 
     const provenance: LiveProvenance = { type: 'live', cluster: CONTEXTS.reader };
     const endpointsRequested = (text: string) =>
-      parseDeprecatedApiMetrics(text, provenance).some((r) => r.group === '' && r.version === 'v1' && r.resource === 'endpoints');
+      readDeprecatedApiMetrics(text, provenance).some((r) => r.group === '' && r.version === 'v1' && r.resource === 'endpoints');
     expect(endpointsRequested((await apiRequest(admin, 'GET', '/metrics')).text)).toBe(false);
 
     // v1 Endpoints is deprecated since 1.33 (in favour of EndpointSlices) and still served.
@@ -31,7 +31,7 @@ describe('the deprecated-API metric of a real kube-apiserver', () => {
     expect(metrics.status).toBe(200);
 
     expect(endpointsRequested(metrics.text)).toBe(true);
-    const requested = parseDeprecatedApiMetrics(metrics.text, provenance);
+    const requested = readDeprecatedApiMetrics(metrics.text, provenance);
     expect(requested).toContainEqual({ group: '', version: 'v1', resource: 'endpoints', subresource: '', removedRelease: null, provenance });
 
     const inputs = { ...emptyInputs(), metrics: [{ provenance, text: metrics.text }] };

@@ -13,7 +13,7 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
  * its runner, the rules, the planner that takes the rules as an argument, the
  * reports, and the two adapters that wire it all.
  */
-export const FLOORS = ['text', 'sources', 'model', 'facts', 'predict', 'engine', 'rules', 'plan', 'report', 'cli', 'action'] as const;
+export const FLOORS = ['text', 'sources', 'model', 'facts', 'predict', 'engine', 'rules', 'plan', 'views', 'report', 'cli', 'action'] as const;
 export type Floor = (typeof FLOORS)[number];
 
 /** Floors that judge or predict see the model only, never a source's raw shapes. */

@@ -20,6 +20,12 @@ const DUMPED_RESOURCES = [
   'jobs.batch',
   'cronjobs.batch',
   'poddisruptionbudgets.policy',
+  'persistentvolumes',
+  'persistentvolumeclaims',
+  'services',
+  'validatingwebhookconfigurations.admissionregistration.k8s.io',
+  'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+  'apiservices.apiregistration.k8s.io',
 ];
 
 export interface ClusterDump {

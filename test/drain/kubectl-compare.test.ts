@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DUMP_COMMAND, drainFlagsFrom, runDrain } from '../../src/cli/commands/drain.js';
-import type { DrainRunPrediction } from '../../src/predict/drain.js';
+import type { DrainRunPrediction } from '../../src/predict/drain-types.js';
 import { apiCall } from '../cluster/api.js';
 import { DRAIN_SCENARIOS, loadDrainScenarios, type DrainScenario } from '../cluster/fixtures.js';
 import { CONTEXTS, adminKubectl } from '../cluster/start.js';

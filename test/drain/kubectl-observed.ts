@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { DrainPrediction, DrainRunPrediction } from '../../src/predict/drain.js';
+import type { DrainPrediction, DrainRunPrediction } from '../../src/predict/drain-types.js';
 
 /**
  * What a real `kubectl drain` did to each pod, read from its own output

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPods } from '../../src/model/pods.js';
-import { labelSelectorMatches, nodeMatchesAffinity, podsOnNode, toleratesTaint, untoleratedTaint } from '../../src/model/walks.js';
+import { labelSelectorMatches, nodeMatchesAffinity, toleratesTaint, untoleratedTaint } from '../../src/model/walks.js';
+import { podsOnNode } from '../../src/model/cluster-index.js';
 import type { KubeObject } from '../../src/sources/types.js';
 import { modelOf, node, pdb, pod, raw, workload } from './objects.js';
 

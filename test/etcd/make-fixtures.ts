@@ -7,10 +7,15 @@
  *
  * The snapshot files come from fixtures/snapshots (test/snapshot/make-fixtures.ts).
  * Run from the repository root; it rewrites the folders it owns.
+ *
+ * `makeFixtures(root)` writes the same files under another root (a temp dir),
+ * still reading the snapshots from the repository, and says what it wrote:
+ * test/etcd/fixtures-fresh.test.ts compares that with what is checked in.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TestEtcd } from '../snapshot/etcd-harness.js';
 import { etcdManifest, restore, WIRINGS, writeFile, writeManifests, type EtcdWiring } from './node-layout.js';
 import { makeKubeadmPki, type PkiOptions } from './pki.js';
@@ -19,6 +24,115 @@ const RULES = 'fixtures/rules';
 const SNAPSHOTS = 'fixtures/snapshots';
 const GENERATED = 'written by test/etcd/make-fixtures.ts';
 const proto = (s: string) => Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from(s)]);
+
+/** A file whose bytes are new on every run: etcd's database pages, fresh keys and signatures. */
+export type VariableFile = 'etcd-db' | 'certificate' | 'kubeconfig';
+
+/** What one run wrote, by repository-relative path with forward slashes. */
+export interface FixtureManifest {
+  /** Folders emptied before they were written: every file in one is the generator's, and nothing else belongs there. */
+  folders: string[];
+  /** Every file written, those in the folders included. */
+  files: string[];
+  /** The files whose bytes differ from run to run, and what each is; every other file is the same on every run. */
+  variable: Map<string, VariableFile>;
+}
+
+/** Every file and symbolic link below `dir`, relative with forward slashes, sorted; none when it does not exist. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const visit = (rel: string): void => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) visit(child);
+      else out.push(child);
+    }
+  };
+  visit('');
+  return out.sort();
+}
+
+/**
+ * Where one run writes: paths relative to the repository (as the fixtures and
+ * their `kcheck.args` name them), written under `root`.
+ */
+class Output {
+  private readonly folders = new Set<string>();
+  private readonly written = new Set<string>();
+  private readonly variable = new Map<string, VariableFile>();
+
+  constructor(
+    private readonly root: string,
+    private readonly snapshots: string,
+  ) {}
+
+  /** Empties a folder that is the generator's alone, and makes it again. */
+  fresh(dir: string): string {
+    this.remove(dir);
+    mkdirSync(join(this.root, dir), { recursive: true });
+    return dir;
+  }
+
+  /** Removes a folder that is the generator's alone. */
+  remove(dir: string): void {
+    this.folders.add(posix.normalize(dir));
+    rmSync(join(this.root, dir), { recursive: true, force: true });
+  }
+
+  /** Writes `path` under the folder `dir`. */
+  write(dir: string, path: string, content: string | Buffer, kind?: VariableFile): void {
+    writeFile(join(this.root, dir), path, content);
+    const rel = posix.join(dir, path);
+    this.written.add(rel);
+    if (kind) this.variable.set(rel, kind);
+  }
+
+  /** An etcd database, written by etcd or restored by etcdctl. */
+  database(dir: string, path: string, content: Buffer): void {
+    this.write(dir, path, content, 'etcd-db');
+  }
+
+  /** Copies a file of fixtures/snapshots to `to`. */
+  copySnapshot(name: string, to: string): void {
+    mkdirSync(dirname(join(this.root, to)), { recursive: true });
+    copyFileSync(join(this.snapshots, name), join(this.root, to));
+    this.written.add(posix.normalize(to));
+  }
+
+  /** The manifests of a node root, with etcd.yaml wired as asked. */
+  manifests(dir: string, wiring: EtcdWiring, comment: string): void {
+    writeManifests(join(this.root, dir), wiring, comment);
+    for (const name of ['etcd.yaml', 'kube-apiserver.yaml']) this.written.add(posix.join(dir, 'etc/kubernetes/manifests', name));
+  }
+
+  /** A kubeadm pki under the node root `dir`: /etc/kubernetes/pki and the kubeconfigs beside it, certificates new on every run. */
+  pki(dir: string, options: PkiOptions): void {
+    const kubernetes = join(this.root, dir, 'etc/kubernetes');
+    const topLevel = (): Map<string, Buffer> =>
+      new Map(listFiles(kubernetes).filter((f) => !f.includes('/')).map((f) => [f, readFileSync(join(kubernetes, f))]));
+    const before = topLevel();
+    makeKubeadmPki(join(this.root, dir), options);
+    for (const file of listFiles(join(kubernetes, 'pki'))) {
+      const rel = posix.join(dir, 'etc/kubernetes/pki', file);
+      this.written.add(rel);
+      if (file.endsWith('.crt')) this.variable.set(rel, 'certificate');
+    }
+    // The kubeconfigs (admin.conf, ...) it wrote: new, or with new certificates.
+    for (const [file, content] of topLevel()) {
+      if (before.get(file)?.equals(content)) continue;
+      const rel = posix.join(dir, 'etc/kubernetes', file);
+      this.written.add(rel);
+      this.variable.set(rel, 'kubeconfig');
+    }
+  }
+
+  manifest(): FixtureManifest {
+    const files = new Set(this.written);
+    for (const folder of this.folders) for (const file of listFiles(join(this.root, folder))) files.add(posix.join(folder, file));
+    return { folders: [...this.folders].sort(), files: [...files].sort(), variable: new Map(this.variable) };
+  }
+}
 
 /** The etcd databases the fixtures need, made once. */
 interface Databases {
@@ -54,75 +168,64 @@ async function makeDatabases(): Promise<Databases> {
   }
 }
 
-function fresh(dir: string): string {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-function copy(from: string, to: string): void {
-  mkdirSync(dirname(to), { recursive: true });
-  copyFileSync(from, to);
-}
-
 /** A node root: manifests wired as asked, a kubeadm pki (unless `pki` is false), and `kcheck.args`. */
-function nodeRoot(dir: string, wiring: EtcdWiring, pki: PkiOptions | false, args = ''): void {
-  fresh(dir);
-  writeManifests(dir, wiring, GENERATED);
-  if (pki) makeKubeadmPki(dir, { keys: 'placeholder', ...pki });
-  if (args) writeFileSync(join(dir, 'kcheck.args'), `${args}\n`);
+function nodeRoot(out: Output, dir: string, wiring: EtcdWiring, pki: PkiOptions | false, args = ''): void {
+  out.fresh(dir);
+  out.manifests(dir, wiring, GENERATED);
+  if (pki) out.pki(dir, { keys: 'placeholder', ...pki });
+  if (args) out.write(dir, 'kcheck.args', `${args}\n`);
 }
 
 /** A node root whose etcd data is where kubeadm puts it, for the certificate rules. */
-function kubeadmNode(dir: string, dbs: Databases, pki: PkiOptions): void {
-  nodeRoot(dir, WIRINGS.kubeadmDefault, pki);
-  writeFile(dir, `var/lib/etcd/${DB}`, dbs.restoredAsMember);
+function kubeadmNode(out: Output, dir: string, dbs: Databases, pki: PkiOptions): void {
+  nodeRoot(out, dir, WIRINGS.kubeadmDefault, pki);
+  out.database(dir, `var/lib/etcd/${DB}`, dbs.restoredAsMember);
 }
 
-function backupFolder(dir: string, files: Record<string, string | Buffer>, args = ''): void {
-  fresh(dir);
+/** A folder with `backups/`: snapshot files of fixtures/snapshots by name, or contents. */
+function backupFolder(out: Output, dir: string, files: Record<string, string | Buffer>, args = ''): void {
+  out.fresh(dir);
   for (const [name, from] of Object.entries(files)) {
-    if (typeof from === 'string') copy(from, join(dir, 'backups', name));
-    else writeFile(dir, join('backups', name), from);
+    if (typeof from === 'string') out.copySnapshot(from, join(dir, 'backups', name));
+    else out.write(dir, join('backups', name), from);
   }
-  if (args) writeFileSync(join(dir, 'kcheck.args'), `${args}\n`);
+  if (args) out.write(dir, 'kcheck.args', `${args}\n`);
 }
 
-const snap = (name: string) => join(SNAPSHOTS, name);
 const DB = 'member/snap/db';
 
-function backupFixtures(dbs: Databases): void {
+function backupFixtures(out: Output, dbs: Databases): void {
   const r = (id: string, name: string) => join(RULES, id, name);
-  backupFolder(r('etcd-backup-missing', 'fail-no-snapshot'), { 'README.txt': Buffer.from('The backup job writes its snapshots here.\n') });
-  backupFolder(r('etcd-backup-missing', 'fail-only-a-corrupt-snapshot'), { 'etcd-snapshot-2026-11-19T0300Z.db': snap('interrupted-copy.db') });
-  backupFolder(r('etcd-backup-missing', 'pass-snapshot-present'), { 'etcd-snapshot-2026-11-19T0300Z.db': snap('kubernetes.db') });
+  backupFolder(out, r('etcd-backup-missing', 'fail-no-snapshot'), { 'README.txt': Buffer.from('The backup job writes its snapshots here.\n') });
+  backupFolder(out, r('etcd-backup-missing', 'fail-only-a-corrupt-snapshot'), { 'etcd-snapshot-2026-11-19T0300Z.db': 'interrupted-copy.db' });
+  backupFolder(out, r('etcd-backup-missing', 'pass-snapshot-present'), { 'etcd-snapshot-2026-11-19T0300Z.db': 'kubernetes.db' });
 
-  backupFolder(r('etcd-backup-stale', 'fail-nine-days-old'), { 'etcd-snapshot-2026-11-11T0300Z.db': snap('kubernetes.db') });
-  backupFolder(r('etcd-backup-stale', 'fail-two-days-by-file-time'), { 'kubernetes.db': snap('kubernetes.db') }, '--mtime backups/kubernetes.db=2026-11-18T00:00:00Z');
-  backupFolder(r('etcd-backup-stale', 'pass-fresh-by-name'), { 'etcd-snapshot-20261119T220000Z.db': snap('kubernetes.db') });
-  backupFolder(r('etcd-backup-stale', 'pass-fresh-by-file-time'), { 'kubernetes.db': snap('kubernetes.db') }, '--mtime backups/kubernetes.db=2026-11-19T12:00:00Z');
+  backupFolder(out, r('etcd-backup-stale', 'fail-nine-days-old'), { 'etcd-snapshot-2026-11-11T0300Z.db': 'kubernetes.db' });
+  backupFolder(out, r('etcd-backup-stale', 'fail-two-days-by-file-time'), { 'kubernetes.db': 'kubernetes.db' }, '--mtime backups/kubernetes.db=2026-11-18T00:00:00Z');
+  backupFolder(out, r('etcd-backup-stale', 'pass-fresh-by-name'), { 'etcd-snapshot-20261119T220000Z.db': 'kubernetes.db' });
+  backupFolder(out, r('etcd-backup-stale', 'pass-fresh-by-file-time'), { 'kubernetes.db': 'kubernetes.db' }, '--mtime backups/kubernetes.db=2026-11-19T12:00:00Z');
   const maxAge = r('etcd-backup-stale', 'pass-three-days-old-with-max-age-7d');
-  backupFolder(maxAge, { 'snapshot-2026-11-17.db': snap('kubernetes.db') }, `--config ${maxAge}/kcheck.yaml`);
-  writeFileSync(join(maxAge, 'kcheck.yaml'), 'rules:\n  etcd-backup-stale:\n    options:\n      maxAge: 7d\n');
+  backupFolder(out, maxAge, { 'snapshot-2026-11-17.db': 'kubernetes.db' }, `--config ${maxAge}/kcheck.yaml`);
+  out.write(maxAge, 'kcheck.yaml', 'rules:\n  etcd-backup-stale:\n    options:\n      maxAge: 7d\n');
   const behind = r('etcd-backup-stale', 'fail-behind-live-data-dir');
-  nodeRoot(behind, WIRINGS.kubeadmDefault, false, `--config ${behind}/kcheck.yaml`);
-  writeFile(behind, `backups/etcd-snapshot-2026-11-19T2300Z.db`, dbs.backup);
-  writeFile(behind, `var/lib/etcd/${DB}`, dbs.liveLater);
-  writeFileSync(join(behind, 'kcheck.yaml'), 'rules:\n  etcd-backup-stale:\n    options:\n      maxRevisionsBehind: 20\n');
+  nodeRoot(out, behind, WIRINGS.kubeadmDefault, false, `--config ${behind}/kcheck.yaml`);
+  out.database(behind, `backups/etcd-snapshot-2026-11-19T2300Z.db`, dbs.backup);
+  out.database(behind, `var/lib/etcd/${DB}`, dbs.liveLater);
+  out.write(behind, 'kcheck.yaml', 'rules:\n  etcd-backup-stale:\n    options:\n      maxRevisionsBehind: 20\n');
 
-  backupFolder(r('etcd-backup-corrupt', 'fail-changed-after-save'), { 'etcd-snapshot-2026-11-19T0300Z.db': snap('changed-after-save.db') });
-  backupFolder(r('etcd-backup-corrupt', 'fail-interrupted-copy'), { 'etcd-snapshot-2026-11-19T0300Z.db': snap('interrupted-copy.db') });
-  backupFolder(r('etcd-backup-corrupt', 'fail-not-an-etcd-database'), { 'snapshot.db': Buffer.from('etcdctl: context deadline exceeded\n') });
-  backupFolder(r('etcd-backup-corrupt', 'pass-sound-snapshot'), { 'etcd-snapshot-2026-11-19T0300Z.db': snap('kubernetes.db') });
+  backupFolder(out, r('etcd-backup-corrupt', 'fail-changed-after-save'), { 'etcd-snapshot-2026-11-19T0300Z.db': 'changed-after-save.db' });
+  backupFolder(out, r('etcd-backup-corrupt', 'fail-interrupted-copy'), { 'etcd-snapshot-2026-11-19T0300Z.db': 'interrupted-copy.db' });
+  backupFolder(out, r('etcd-backup-corrupt', 'fail-not-an-etcd-database'), { 'snapshot.db': Buffer.from('etcdctl: context deadline exceeded\n') });
+  backupFolder(out, r('etcd-backup-corrupt', 'pass-sound-snapshot'), { 'etcd-snapshot-2026-11-19T0300Z.db': 'kubernetes.db' });
 
-  backupFolder(r('etcd-backup-unverifiable', 'fail-raw-db-copy'), { [`etcd-data-copy/${DB}`]: snap(`etcd-data-copy/${DB}`) });
-  backupFolder(r('etcd-backup-unverifiable', 'pass-etcdctl-snapshot'), { 'etcd-snapshot-2026-11-19T0300Z.db': snap('kubernetes.db') });
+  backupFolder(out, r('etcd-backup-unverifiable', 'fail-raw-db-copy'), { [`etcd-data-copy/${DB}`]: `etcd-data-copy/${DB}` });
+  backupFolder(out, r('etcd-backup-unverifiable', 'pass-etcdctl-snapshot'), { 'etcd-snapshot-2026-11-19T0300Z.db': 'kubernetes.db' });
 
-  backupFolder(r('etcd-backup-not-kubernetes', 'fail-snapshot-of-another-etcd'), { 'etcd-snapshot-2026-11-19T0300Z.db': snap('not-kubernetes.db') });
-  backupFolder(r('etcd-backup-not-kubernetes', 'pass-kubernetes-snapshot'), { 'etcd-snapshot-2026-11-19T0300Z.db': snap('kubernetes.db') });
+  backupFolder(out, r('etcd-backup-not-kubernetes', 'fail-snapshot-of-another-etcd'), { 'etcd-snapshot-2026-11-19T0300Z.db': 'not-kubernetes.db' });
+  backupFolder(out, r('etcd-backup-not-kubernetes', 'pass-kubernetes-snapshot'), { 'etcd-snapshot-2026-11-19T0300Z.db': 'kubernetes.db' });
 }
 
-function dataDirFixtures(): void {
+function dataDirFixtures(out: Output): void {
   const dir = join(RULES, 'etcd-data-dir-mismatch');
   const files: Record<string, [EtcdWiring, string]> = {
     'fail-only-data-dir-changed.yaml': [WIRINGS.onlyDataDirChanged, 'only --data-dir changed after a restore: no mount holds it'],
@@ -134,51 +237,49 @@ function dataDirFixtures(): void {
     'pass-documented-restore.yaml': [WIRINGS.documentedRestore, 'the documented restore: only hostPath.path changed'],
     'pass-data-dir-below-mount.yaml': [WIRINGS.dataDirBelowMount, 'the data dir is a folder inside the mount'],
   };
-  for (const name of Object.keys(files)) rmSync(join(dir, name), { force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const [name, [wiring, what]] of Object.entries(files)) writeFileSync(join(dir, name), etcdManifest(wiring, `${what} (${GENERATED})`));
+  for (const [name, [wiring, what]] of Object.entries(files)) out.write(dir, name, etcdManifest(wiring, `${what} (${GENERATED})`));
 }
 
-function restoreFixtures(dbs: Databases): void {
+function restoreFixtures(out: Output, dbs: Databases): void {
   const r = (name: string) => join(RULES, 'etcd-restore-not-wired', name);
-  nodeRoot(r('fail-hostpath-not-restored'), WIRINGS.documentedRestore, false);
-  writeFile(r('fail-hostpath-not-restored'), `var/lib/etcd-restore/${DB}`, dbs.restoredAsMember);
+  nodeRoot(out, r('fail-hostpath-not-restored'), WIRINGS.documentedRestore, false);
+  out.database(r('fail-hostpath-not-restored'), `var/lib/etcd-restore/${DB}`, dbs.restoredAsMember);
 
-  nodeRoot(r('fail-restored-sibling-newer'), WIRINGS.kubeadmDefault, false,
+  nodeRoot(out, r('fail-restored-sibling-newer'), WIRINGS.kubeadmDefault, false,
     '--mtime var/lib/etcd/member=2026-03-02T10:00:00Z --mtime var/lib/etcd-from-backup/member=2026-11-19T22:15:00Z');
-  writeFile(r('fail-restored-sibling-newer'), `var/lib/etcd/${DB}`, dbs.liveLater);
-  writeFile(r('fail-restored-sibling-newer'), `var/lib/etcd-from-backup/${DB}`, dbs.restoredAsMember);
+  out.database(r('fail-restored-sibling-newer'), `var/lib/etcd/${DB}`, dbs.liveLater);
+  out.database(r('fail-restored-sibling-newer'), `var/lib/etcd-from-backup/${DB}`, dbs.restoredAsMember);
 
-  nodeRoot(r('pass-kubeadm-default'), WIRINGS.kubeadmDefault, false);
-  writeFile(r('pass-kubeadm-default'), `var/lib/etcd/${DB}`, dbs.restoredAsMember);
+  nodeRoot(out, r('pass-kubeadm-default'), WIRINGS.kubeadmDefault, false);
+  out.database(r('pass-kubeadm-default'), `var/lib/etcd/${DB}`, dbs.restoredAsMember);
 
-  nodeRoot(r('pass-documented-restore'), WIRINGS.documentedRestore, false,
+  nodeRoot(out, r('pass-documented-restore'), WIRINGS.documentedRestore, false,
     '--mtime var/lib/etcd/member=2026-03-02T10:00:00Z --mtime var/lib/etcd-from-backup/member=2026-11-19T22:15:00Z');
-  writeFile(r('pass-documented-restore'), `var/lib/etcd/${DB}`, dbs.liveLater);
-  writeFile(r('pass-documented-restore'), `var/lib/etcd-from-backup/${DB}`, dbs.restoredAsMember);
+  out.database(r('pass-documented-restore'), `var/lib/etcd/${DB}`, dbs.liveLater);
+  out.database(r('pass-documented-restore'), `var/lib/etcd-from-backup/${DB}`, dbs.restoredAsMember);
 }
 
-function certificateFixtures(dbs: Databases): void {
+function certificateFixtures(out: Output, dbs: Databases): void {
   const r = (id: string, name: string) => join(RULES, id, name);
-  kubeadmNode(r('certificate-expiry', 'fail-apiserver-expired'), dbs, {
+  kubeadmNode(out, r('certificate-expiry', 'fail-apiserver-expired'), dbs, {
     validity: { apiserver: { notBefore: '2025-11-01T00:00:00Z', notAfter: '2026-11-01T00:00:00Z' } },
   });
-  kubeadmNode(r('certificate-expiry', 'fail-admin-conf-expires-in-two-weeks'), dbs, {
+  kubeadmNode(out, r('certificate-expiry', 'fail-admin-conf-expires-in-two-weeks'), dbs, {
     validity: { 'admin.conf': { notBefore: '2025-12-04T00:00:00Z', notAfter: '2026-12-04T00:00:00Z' } },
   });
-  kubeadmNode(r('certificate-expiry', 'fail-etcd-server-not-yet-valid'), dbs, {
+  kubeadmNode(out, r('certificate-expiry', 'fail-etcd-server-not-yet-valid'), dbs, {
     validity: { 'etcd-server': { notBefore: '2027-01-01T00:00:00Z', notAfter: '2028-01-01T00:00:00Z' } },
   });
-  kubeadmNode(r('certificate-expiry', 'fail-etcd-ca-expired'), dbs, {
+  kubeadmNode(out, r('certificate-expiry', 'fail-etcd-ca-expired'), dbs, {
     validity: { 'etcd-ca': { notBefore: '2016-11-10T00:00:00Z', notAfter: '2026-11-08T00:00:00Z' } },
   });
-  kubeadmNode(r('certificate-expiry', 'pass-all-valid'), dbs, {});
+  kubeadmNode(out, r('certificate-expiry', 'pass-all-valid'), dbs, {});
 
-  kubeadmNode(r('etcd-tls-files-missing', 'fail-etcd-server-key-missing'), dbs, { omit: ['etcd/server.key'] });
-  kubeadmNode(r('etcd-tls-files-missing', 'fail-apiserver-etcd-client-missing'), dbs, {
+  kubeadmNode(out, r('etcd-tls-files-missing', 'fail-etcd-server-key-missing'), dbs, { omit: ['etcd/server.key'] });
+  kubeadmNode(out, r('etcd-tls-files-missing', 'fail-apiserver-etcd-client-missing'), dbs, {
     omit: ['apiserver-etcd-client.crt', 'apiserver-etcd-client.key'],
   });
-  kubeadmNode(r('etcd-tls-files-missing', 'pass-all-files-present'), dbs, {});
+  kubeadmNode(out, r('etcd-tls-files-missing', 'pass-all-files-present'), dbs, {});
 }
 
 /**
@@ -187,17 +288,17 @@ function certificateFixtures(dbs: Databases): void {
  * expired and an expiring certificate and a missing etcd key, and etcd.yaml
  * pointing at /var/lib/etcd-from-backup while the restore went to /var/lib/etcd-restore.
  */
-function demo(dbs: Databases): void {
-  const backups = fresh('fixtures/demo/backups');
-  copy(snap('kubernetes.db'), join(backups, 'etcd-snapshot-2026-11-17T0300Z.db'));
-  copy(snap('changed-after-save.db'), join(backups, 'etcd-snapshot-2026-11-19T0300Z.db'));
-  copy(snap(`etcd-data-copy/${DB}`), join(backups, 'controlplane-member-db-2026-11-16T0300Z.db'));
-  copy(snap('not-kubernetes.db'), join(backups, 'feature-flags-etcd-2026-11-18T0300Z.db'));
+function demo(out: Output, dbs: Databases): void {
+  const backups = out.fresh('fixtures/demo/backups');
+  out.copySnapshot('kubernetes.db', join(backups, 'etcd-snapshot-2026-11-17T0300Z.db'));
+  out.copySnapshot('changed-after-save.db', join(backups, 'etcd-snapshot-2026-11-19T0300Z.db'));
+  out.copySnapshot(`etcd-data-copy/${DB}`, join(backups, 'controlplane-member-db-2026-11-16T0300Z.db'));
+  out.copySnapshot('not-kubernetes.db', join(backups, 'feature-flags-etcd-2026-11-18T0300Z.db'));
 
   const root = 'fixtures/demo/node-root';
-  rmSync(join(root, 'etc/kubernetes/pki'), { recursive: true, force: true });
-  rmSync(join(root, 'var'), { recursive: true, force: true });
-  makeKubeadmPki(root, {
+  out.remove(join(root, 'etc/kubernetes/pki'));
+  out.remove(join(root, 'var'));
+  out.pki(root, {
     keys: 'placeholder',
     validity: {
       'apiserver-kubelet-client': { notBefore: '2025-11-14T00:00:00Z', notAfter: '2026-11-14T00:00:00Z' },
@@ -205,27 +306,41 @@ function demo(dbs: Databases): void {
     },
     omit: ['etcd/peer.key'],
   });
-  writeFile(root, 'etc/kubernetes/manifests/etcd.yaml', etcdManifest(
+  out.write(root, 'etc/kubernetes/manifests/etcd.yaml', etcdManifest(
     WIRINGS.documentedRestore,
     'after restoring 2026-11-19\'s snapshot (etcdctl snapshot restore ... --data-dir /var/lib/etcd-restore), hostPath.path was changed as the docs say',
   ));
-  writeFile(root, `var/lib/etcd-restore/${DB}`, dbs.restoredAsMember);
-  writeFile('fixtures/demo/cluster', 'controlplane-2-etcd.yaml', etcdManifest(
+  out.database(root, `var/lib/etcd-restore/${DB}`, dbs.restoredAsMember);
+  out.write('fixtures/demo/cluster', 'controlplane-2-etcd.yaml', etcdManifest(
     WIRINGS.onlyDataDirChanged,
     '/etc/kubernetes/manifests/etcd.yaml copied from controlplane-2 after its etcd restore: only --data-dir was changed',
   ));
 }
 
-async function main(): Promise<void> {
-  const dbs = await makeDatabases();
-  backupFixtures(dbs);
-  dataDirFixtures();
-  restoreFixtures(dbs);
-  certificateFixtures(dbs);
-  demo(dbs);
+export interface MakeFixturesOptions {
+  /** The snapshot files the backup fixtures copy; default fixtures/snapshots under `root`. */
+  snapshots?: string;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exitCode = 1;
-});
+/**
+ * Writes every fixture this generator owns under `root` (the repository, or
+ * a copy's stand-in such as a temp dir) and says what it wrote.
+ */
+export async function makeFixtures(root: string, options: MakeFixturesOptions = {}): Promise<FixtureManifest> {
+  const out = new Output(root, options.snapshots ?? join(root, SNAPSHOTS));
+  const dbs = await makeDatabases();
+  backupFixtures(out, dbs);
+  dataDirFixtures(out);
+  restoreFixtures(out, dbs);
+  certificateFixtures(out, dbs);
+  demo(out, dbs);
+  return out.manifest();
+}
+
+// Run as a script (not imported by the freshness test): rewrite the repository's folders, from its root.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  makeFixtures(process.cwd()).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+}

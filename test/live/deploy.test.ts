@@ -88,6 +88,12 @@ describe('deploy/: kcheck as a CronJob in the cluster', () => {
     expect(serviceAccountCan('list', 'pods', ['-A'])).toBe(true);
     expect(serviceAccountCan('list', 'nodes', [])).toBe(true);
     expect(serviceAccountCan('get', 'configmaps/kubeadm-config', ['-n', 'kube-system'])).toBe(true);
+    // What a drain's outcome depends on: volumes and claims, Services, webhooks, APIServices.
+    for (const resource of ['persistentvolumes', 'persistentvolumeclaims', 'services', 'validatingwebhookconfigurations.admissionregistration.k8s.io', 'mutatingwebhookconfigurations.admissionregistration.k8s.io', 'apiservices.apiregistration.k8s.io']) {
+      expect(serviceAccountCan('list', resource, ['-A']), resource).toBe(true);
+      expect(serviceAccountCan('get', resource, ['-A']), `get ${resource}`).toBe(false);
+      expect(serviceAccountCan('watch', resource, ['-A']), `watch ${resource}`).toBe(false);
+    }
     expect(serviceAccountCan('create', 'policyreports.wgpolicyk8s.io', ['-n', 'shop'])).toBe(true);
     expect(serviceAccountCan('patch', 'policyreports.wgpolicyk8s.io', ['-n', 'kube-system'])).toBe(true);
     expect(serviceAccountCan('create', 'clusterpolicyreports.wgpolicyk8s.io', [])).toBe(true);

@@ -19,10 +19,11 @@ describe('dumping the test cluster with kubectl', () => {
     const live = await readLive({ kubeconfig: c.kubeconfigPath, context: CONTEXTS.reader, progress: null });
     const dump = await dumpCluster(c.kubeconfigPath, { context: CONTEXTS.admin, kubectl: c.kubectl });
     try {
-      const list = parse(readFileSync(dump.objectsFile, 'utf8')) as { kind: string; items: Item[] };
-      expect(list.kind).toBe('List');
+      const lists = [dump.objectsFile].map((file) => parse(readFileSync(file, 'utf8')) as { kind: string; items: Item[] });
+      expect(lists.map((l) => l.kind)).toEqual(['List']);
       const key = (kind: string, ns: string | undefined, name: string | undefined): string => `${kind} ${ns ?? ''}/${name ?? ''}`;
-      const dumped = list.items.map((i) => key(i.kind, i.metadata.namespace, i.metadata.name)).sort();
+      const dumped = lists.flatMap((l) => l.items).map((i) => key(i.kind, i.metadata.namespace, i.metadata.name)).sort();
+      expect(lists[0]?.items.map((i) => i.kind)).toEqual(expect.arrayContaining(['Service', 'APIService']));
       const read = live.objects
         .filter((o) => o.object.kind !== 'ConfigMap')
         .map((o) => key(String(o.object.kind), o.object.metadata?.namespace, o.object.metadata?.name))

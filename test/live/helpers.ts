@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { stringify } from 'yaml';
+import type { ListedResource } from '../../src/sources/live/resources.js';
 import type { Inputs, RawObject } from '../../src/sources/types.js';
 import type { ClusterInfo } from '../cluster/start.js';
 
@@ -42,4 +43,9 @@ export function count(inputs: Inputs, kind: string): number {
 /** `Kind ns/name` of every object, sorted: what a scan saw, without provenance. */
 export function names(objects: RawObject[]): string[] {
   return objects.map((o) => `${o.object.kind} ${o.object.metadata?.namespace ?? ''}/${o.object.metadata?.name ?? ''}`).sort();
+}
+
+/** How kubectl names a listed resource: `pods`, `deployments.apps`. */
+export function kubectlName(r: ListedResource): string {
+  return r.group ? `${r.resource}.${r.group}` : r.resource;
 }

@@ -30,7 +30,7 @@ describe('reading a real kube-apiserver', () => {
     const podsByKubectl = (await adminKubectl(c, ['get', 'pods', '-A', '-o', 'name'])).trim().split('\n');
     expect(count(reader, 'Pod')).toBe(podsByKubectl.length);
     expect(count(reader, 'Node')).toBe(1 + FIXTURE.workers.length);
-    for (const kind of ['Namespace', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController', 'PodDisruptionBudget']) {
+    for (const kind of ['Namespace', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController', 'PodDisruptionBudget', 'Service', 'APIService']) {
       expect(count(reader, kind), kind).toBeGreaterThan(0);
     }
     const configMaps = reader.objects.filter((o) => o.object.kind === 'ConfigMap');

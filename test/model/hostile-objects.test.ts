@@ -11,6 +11,8 @@ import { hostQuestions } from '../../src/model/host-questions.js';
 import { CLUSTER_CONFIGURATION, KUBEADM_CONFIG_MAP, NODE, OTHER, PDB, POD, formatPath, workloadShape, type Shape } from '../../src/model/shapes.js';
 import { parseVersion } from '../../src/model/version.js';
 import { formatHtml } from '../../src/report/html.js';
+import { drainReadiness } from '../../src/views/drain-readiness.js';
+import { skewPicture } from '../../src/views/skew-picture.js';
 import { readPaths } from '../../src/sources/manifests/index.js';
 import type { Inputs, KubeObject, RawObject } from '../../src/sources/types.js';
 import { emptyInputs } from '../../src/sources/types.js';
@@ -233,7 +235,7 @@ describe('the html report', () => {
     const inputs = await read(`apiVersion: v1\nkind: Node\nmetadata:\n  name: 5\nspec: {unschedulable: true}\n---\n${NODE_AFTER}`);
     const model = buildModel(inputs, { now: NOW });
     const result = run(model, rules, loadConfig(undefined, rules, tmpdir()));
-    const html = formatHtml(result, { rules, toolVersion: 'test', color: false, model });
+    const html = formatHtml(result, { rules, toolVersion: 'test', color: false, skew: skewPicture(model), drainReadiness: drainReadiness(result.findings, rules, model) });
     expect(html).toContain('metadata.name is a number, not a string');
     expect(html).toContain('<h3>after');
   });

@@ -1,66 +1,186 @@
-import { summarize } from '../../src/engine/run.js';
+/**
+ * The report tests' inputs: real scans of real fixture files, through the
+ * CLI's own pipeline (src/cli/pipeline.ts) and the real rule registry, so
+ * that every snapshot shows what a user of `kcheck scan` would see. Each
+ * scenario says what it scans; the scans run once per test file, at a fixed
+ * capture time, with paths relative to the repository root.
+ *
+ * Tests of a formatter's limits and escaping (hostile text, thousands of
+ * findings) build findings by hand with `finding()`; nothing that is
+ * snapshotted does.
+ */
+import { rules as registry } from '../../rules/index.js';
+import { reportContext } from '../../src/cli/output.js';
+import { scan, type Scan, type ScanRequest } from '../../src/cli/pipeline.js';
 import { docsUrl } from '../../src/engine/docs-url.js';
-import type { Finding, RuleMeta, RunResult, Severity } from '../../src/engine/types.js';
+import { summarize } from '../../src/engine/run.js';
+import type { Finding, RunResult } from '../../src/engine/types.js';
 import type { ReportContext } from '../../src/report/types.js';
+import { FIXTURE_NOW } from '../helpers/fixture-args.js';
+import { repoRoot } from './demo-scan.js';
+import { startLiveCluster, type LiveClusterOptions } from './live-cluster.js';
 
-/** Rules as the report sees them; the real registry is tested elsewhere. */
-export const reportRules: RuleMeta<unknown>[] = [
-  rule('control-plane-version-skew', 'versions', 'error', 'Control-plane components must be within one minor of kube-apiserver.'),
-  rule('kubectl-version-skew', 'versions', 'warning', 'kubectl must be within one minor of kube-apiserver.'),
-  rule('kubelet-version-skew', 'versions', 'error', 'Each kubelet must be at most three minors older than kube-apiserver, and never newer.'),
-  rule('parse-error', 'input', 'error', 'A document could not be parsed.'),
-  rule('release-data-outdated', 'versions', 'info', 'The bundled release table is old.'),
-  rule('unsupported-version', 'versions', 'error', 'The cluster runs a Kubernetes minor past its end of life.'),
-  rule('upgrade-skips-minor', 'upgrade', 'error', 'An upgrade target more than one minor ahead of kube-apiserver.', true),
-];
+/** The kubeconfig context the live scenarios read: findings about its objects carry this name. */
+export const CLUSTER = 'prod-eu';
 
-function rule(
-  id: string,
-  category: RuleMeta<unknown>['category'],
-  severity: Severity,
-  description: string,
-  needsTarget = false,
-): RuleMeta<unknown> {
+/** Config files of the scenarios that need one (suppressions, rule options). */
+const CONFIGS = 'test/report/configs';
+
+interface Scenario {
+  /** What a reviewer should expect of the snapshot. */
+  what: string;
+  /** What `kcheck scan` is asked (paths relative to the repository root); `--now` and `--config /dev/null` unless given. */
+  request: Partial<ScanRequest>;
+  /** A cluster read through the API (context CLUSTER) serving these fixture files' objects. */
+  live?: Omit<LiveClusterOptions, 'context'>;
+}
+
+const SCENARIOS = {
+  clean: {
+    what: 'two fixtures no rule fires on; the etcd rules that need --root or --backups are skipped',
+    request: { paths: ['fixtures/rules/etcd-data-dir-mismatch/pass-kubeadm-default.yaml', 'fixtures/rules/unsupported-version/pass-supported-minor.yaml'] },
+  },
+  files: {
+    what: "files of the demo cluster's dump: skew, end of life, an unknown version, a parse error, a values file that is not Kubernetes, an ignore annotation without a reason",
+    request: {
+      paths: [
+        'fixtures/demo/cluster/control-plane-pods.yaml',
+        'fixtures/demo/cluster/nodes.yaml',
+        'fixtures/demo/cluster/broken.yaml',
+        'fixtures/demo/cluster/helm-values.yaml',
+        'fixtures/demo/cluster/controlplane-2-etcd.yaml',
+      ],
+    },
+  },
+  flags: {
+    what: 'findings from --kubectl-version and the release table: no file, no cluster',
+    request: {
+      paths: ['fixtures/rules/unsupported-version/pass-supported-minor.yaml'],
+      kubectlVersion: 'v1.33.0',
+      config: `${CONFIGS}/flags.kcheck.yaml`,
+    },
+  },
+  live: {
+    what: 'a cluster read through the API: findings name the context and the object, not a file',
+    request: {},
+    live: {
+      files: ['fixtures/rules/kubelet-version-skew/fail-kubelet-four-minors-behind.yaml', 'fixtures/rules/control-plane-version-skew/fail-controller-manager-two-behind.yaml'],
+    },
+  },
+  suppressed: {
+    what: 'one finding suppressed by an ignore.kcheck.io annotation, one by the config, one left',
+    request: { paths: ['fixtures/rules/ignore-without-reason/pass-reason-given.yaml'], config: `${CONFIGS}/suppressed.kcheck.yaml` },
+  },
+  allSuppressed: {
+    what: 'every finding suppressed, by annotation or by the config',
+    request: { paths: ['fixtures/rules/ignore-without-reason/pass-reason-given.yaml'], config: `${CONFIGS}/all-suppressed.kcheck.yaml` },
+  },
+  mixed: {
+    what: "a repository's manifests and the live cluster in one scan, with --kubectl-version and a config: files, the cluster, suppressions, skipped rules and documents",
+    request: {
+      paths: [
+        'fixtures/demo/cluster/broken.yaml',
+        'fixtures/demo/cluster/helm-values.yaml',
+        'fixtures/demo/cluster/controlplane-2-etcd.yaml',
+        'fixtures/demo/cluster/legacy-apis.yaml',
+      ],
+      kubectlVersion: 'v1.31.4',
+      config: `${CONFIGS}/mixed.kcheck.yaml`,
+    },
+    live: {
+      files: ['fixtures/rules/ignore-without-reason/pass-reason-given.yaml', 'fixtures/rules/control-plane-version-skew/fail-controller-manager-two-behind.yaml'],
+    },
+  },
+  incomplete: {
+    what: 'a live scan whose identity may not list PodDisruptionBudgets: findings, the gap, and the rules it skips',
+    request: {},
+    live: { files: ['fixtures/rules/kubelet-version-skew/fail-kubelet-four-minors-behind.yaml'], forbidden: ['poddisruptionbudgets'] },
+  },
+  incompleteClean: {
+    what: 'a live scan that may list neither nodes nor pods: no finding, and not clean',
+    request: {},
+    live: { files: ['fixtures/rules/unsupported-version/pass-supported-minor.yaml'], forbidden: ['nodes', 'pods'] },
+  },
+  /** The example in docs/json-format.md. */
+  documented: {
+    what: 'one fixture with --target and --kubectl-version, one finding suppressed by annotation',
+    request: { paths: ['fixtures/rules/ignore-without-reason/pass-reason-given.yaml'], target: '1.34', kubectlVersion: 'v1.31.4' },
+  },
+} satisfies Record<string, Scenario>;
+
+export type FixtureName = keyof typeof SCENARIOS;
+
+/** How a scenario is scanned, as `kcheck scan` would be asked. */
+function scenarioRequest(name: FixtureName, live?: { kubeconfig: string }): ScanRequest {
+  const { request } = SCENARIOS[name] as Scenario;
   return {
-    id,
-    category,
-    judges: category === 'drain' ? 'drain' : 'cluster',
-    severity,
-    description,
-    remediation: `Follow the steps in the ${id} documentation.`,
-    defaultOptions: {},
-    needs: [],
-    ...(needsTarget ? { needsTarget } : {}),
+    paths: [],
+    now: FIXTURE_NOW,
+    config: '/dev/null',
+    ...request,
+    ...(live ? { live: { kubeconfig: live.kubeconfig, contexts: [CLUSTER] } } : {}),
+    cwd: repoRoot,
   };
 }
 
-const reportDocs = new Map<string, string>([
-  [
-    'kubelet-version-skew',
-    [
-      '# kubelet-version-skew',
-      '',
-      'A kubelet more than three minor versions older than kube-apiserver is not supported',
-      'and may stop working during the next control-plane upgrade.',
-      '',
-      '## How to fix',
-      '',
-      '```sh',
-      'kubectl drain worker-2 --ignore-daemonsets',
-      '```',
-      '',
-    ].join('\n'),
-  ],
-]);
+async function scanScenario(name: FixtureName): Promise<Scan> {
+  const { live } = SCENARIOS[name] as Scenario;
+  if (!live) return scan(scenarioRequest(name));
+  const cluster = await startLiveCluster({ context: CLUSTER, ...live });
+  try {
+    return await scan(scenarioRequest(name, cluster));
+  } finally {
+    await cluster.close();
+  }
+}
 
+const names = Object.keys(SCENARIOS) as FixtureName[];
+
+/** What a scenario scans and what its snapshot should show, in a few words. */
+export function scenarioWhat(name: FixtureName): string {
+  return SCENARIOS[name].what;
+}
+
+/** Every scenario, scanned. */
+export const scans = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await scanScenario(name)] as const))) as Record<
+  FixtureName,
+  Scan
+>;
+
+/** What each scan found: the RunResult the formatters are given. */
+export const fixtures = Object.fromEntries(names.map((name) => [name, scans[name].result])) as Record<FixtureName, RunResult>;
+
+interface ContextOptions {
+  color?: boolean;
+  /** `--sarif-anchor`; without it the CLI's default (the config file, else the first input). */
+  sarifAnchor?: string;
+  cwd?: string;
+}
+
+/** The context the CLI gives `--format FORMAT` for the scenario's scan (src/cli/output.ts reportContext). */
+export function contextFor(name: FixtureName, format = 'text', options: ContextOptions = {}): ReportContext {
+  const { color = false, ...output } = options;
+  return reportContext(scans[name], { format, cwd: repoRoot, ...output }, color);
+}
+
+/** The real rule registry, as every report lists it. */
+export const reportRules = registry;
+
+/**
+ * A context for findings made by hand: the real registry and rule docs, as
+ * the CLI builds them for a scan with the default config, without a SARIF
+ * anchor unless one is given.
+ */
 export function context(overrides: Partial<ReportContext> = {}): ReportContext {
-  return { rules: reportRules, ruleDocs: reportDocs, toolVersion: '0.1.0', color: false, ...overrides };
+  const { sarifAnchor: _none, ...base } = contextFor('clean', 'sarif');
+  return { ...base, ...overrides };
 }
 
 type FindingInput = Pick<Finding, 'ruleId' | 'message'> & Partial<Finding>;
 
+/** A finding made by hand, for tests of escaping and limits: the rule's severity, remediation and docs from the registry. */
 export function finding(input: FindingInput): Finding {
-  const meta = reportRules.find((r) => r.id === input.ruleId);
+  const meta = registry.find((r) => r.id === input.ruleId);
   return {
     severity: meta?.severity ?? 'error',
     object: null,
@@ -73,11 +193,11 @@ export function finding(input: FindingInput): Finding {
   };
 }
 
-
+/** A result around findings made by hand, captured when the scenarios are. */
 export function runResult(input: Partial<Omit<RunResult, 'summary'>> = {}): RunResult {
   const findings = input.findings ?? [];
   return {
-    capturedAt: new Date('2025-06-01T12:00:00Z'),
+    capturedAt: new Date(FIXTURE_NOW),
     target: null,
     cluster: null,
     skippedRules: [],
@@ -89,150 +209,3 @@ export function runResult(input: Partial<Omit<RunResult, 'summary'>> = {}): RunR
     summary: summarize(findings),
   };
 }
-
-const manifests = 'fixtures/demo/etc/kubernetes/manifests';
-
-export const fileFindings: Finding[] = [
-  finding({
-    ruleId: 'control-plane-version-skew',
-    message: 'kube-controller-manager v1.28.9 is 2 minors older than kube-apiserver v1.30.2; allowed: v1.29 to v1.30.',
-    object: { apiVersion: 'v1', kind: 'Pod', namespace: 'kube-system', name: 'kube-controller-manager' },
-    location: { file: `${manifests}/kube-controller-manager.yaml`, line: 31, column: 12 },
-  }),
-  finding({
-    ruleId: 'unsupported-version',
-    severity: 'warning',
-    message: 'Kubernetes 1.30 reaches end of life on 2025-06-28, in 27 days.',
-    object: { apiVersion: 'v1', kind: 'Pod', namespace: 'kube-system', name: 'kube-apiserver' },
-    location: { file: `${manifests}/kube-apiserver.yaml`, line: 40, column: 12 },
-  }),
-  finding({
-    ruleId: 'kubelet-version-skew',
-    message: 'kubelet v1.26.15 on node worker-2 is 4 minors older than kube-apiserver v1.30.2; allowed: v1.27 to v1.30.',
-    object: { apiVersion: 'v1', kind: 'Node', name: 'worker-2' },
-    location: { file: 'fixtures/demo/nodes.yaml', line: 9, column: 3 },
-  }),
-  finding({
-    ruleId: 'kubelet-version-skew',
-    message: 'kubelet v1.31.0 on node worker-10 is newer than kube-apiserver v1.30.2; allowed: v1.27 to v1.30.',
-    object: { apiVersion: 'v1', kind: 'Node', name: 'worker-10' },
-    location: { file: 'fixtures/demo/nodes.yaml', line: 112, column: 3 },
-  }),
-  finding({
-    ruleId: 'parse-error',
-    message: 'Nested mappings are not allowed in compact mappings at line 4, column 9:\n\n  image: a: b\n        ^\n',
-    location: { file: 'fixtures/demo/broken.yaml', line: 4, column: 9 },
-  }),
-];
-
-export const liveFindings: Finding[] = [
-  finding({
-    ruleId: 'kubelet-version-skew',
-    message: 'kubelet v1.26.15 on node ip-10-0-3-17.eu-west-1.compute.internal is 4 minors older than kube-apiserver v1.30.2; allowed: v1.27 to v1.30.',
-    object: { apiVersion: 'v1', kind: 'Node', name: 'ip-10-0-3-17.eu-west-1.compute.internal' },
-    cluster: 'prod-eu',
-  }),
-  finding({
-    ruleId: 'control-plane-version-skew',
-    severity: 'warning',
-    message: 'kube-scheduler v1.29.6 is 1 minor older than kube-apiserver v1.30.2; allowed, but upgrade it before the next minor.',
-    object: { apiVersion: 'v1', kind: 'Pod', namespace: 'kube-system', name: 'kube-scheduler-cp-1' },
-    cluster: 'prod-eu',
-  }),
-];
-
-export const flagFindings: Finding[] = [
-  finding({
-    ruleId: 'kubectl-version-skew',
-    message: 'kubectl v1.27.1 (--kubectl-version) is 3 minors older than kube-apiserver v1.30.2; allowed: v1.29 to v1.31.',
-    object: { kind: 'Component', name: 'kubectl' },
-  }),
-  finding({
-    ruleId: 'release-data-outdated',
-    message: 'The release table is 212 days older than --now (newest release 1.33.0 on 2025-04-23); kcheck may miss newer releases.',
-  }),
-];
-
-const suppressedFindings: Finding[] = [
-  finding({
-    ruleId: 'kubelet-version-skew',
-    message: 'kubelet v1.27.2 on node legacy-gpu-1 is 3 minors older than kube-apiserver v1.30.2; allowed: v1.27 to v1.30.',
-    object: { apiVersion: 'v1', kind: 'Node', name: 'legacy-gpu-1' },
-    location: { file: 'fixtures/demo/nodes.yaml', line: 200, column: 3 },
-    suppressed: { kind: 'annotation', reason: 'GPU driver pinned until the Q3 hardware refresh' },
-  }),
-  finding({
-    ruleId: 'kubectl-version-skew',
-    severity: 'warning',
-    message: 'kubectl v1.28.0 is 2 minors older than kube-apiserver v1.30.2; allowed: v1.29 to v1.31.',
-    object: { kind: 'Component', name: 'kubectl' },
-    cluster: 'prod-eu',
-    suppressed: { kind: 'config', reason: 'the CI image ships its own kubectl' },
-  }),
-];
-
-const targetSkipped: RunResult['skippedRules'] = [{ ruleId: 'upgrade-skips-minor', reason: 'needs an upgrade target (--target X.Y)' }];
-
-export const fixtures = {
-  files: runResult({
-    findings: fileFindings,
-    scanned: ['fixtures/demo'],
-    skippedDocuments: 2,
-    skippedRules: targetSkipped,
-  }),
-  live: runResult({
-    cluster: 'prod-eu',
-    target: '1.31',
-    findings: liveFindings,
-    scanned: ['prod-eu'],
-  }),
-  flags: runResult({ findings: flagFindings }),
-  suppressed: runResult({
-    findings: [...fileFindings.slice(2, 3), ...suppressedFindings],
-    scanned: ['fixtures/demo/nodes.yaml'],
-  }),
-  mixed: runResult({
-    cluster: 'prod-eu',
-    findings: [...fileFindings, ...suppressedFindings, ...liveFindings, ...flagFindings],
-    scanned: ['fixtures/demo', 'prod-eu'],
-    skippedDocuments: 1,
-    skippedRules: targetSkipped,
-  }),
-  incomplete: runResult({
-    cluster: 'prod-eu',
-    findings: liveFindings.slice(0, 1),
-    scanned: ['prod-eu'],
-    gaps: [{ what: 'prod-eu/pods', reason: 'pods is forbidden: User "ci-reader" cannot list resource "pods" in API group "" at the cluster scope' }],
-    skippedRules: [{ ruleId: 'unsupported-version', reason: 'the scan could not read pods' }],
-  }),
-  incompleteClean: runResult({
-    cluster: 'prod-eu',
-    scanned: ['prod-eu'],
-    gaps: [
-      { what: 'prod-eu/nodes', reason: 'nodes is forbidden: User "ci-reader" cannot list resource "nodes"' },
-      { what: 'prod-eu/pods', reason: 'the API server did not answer within 30s' },
-    ],
-  }),
-  clean: runResult({
-    scanned: ['fixtures/rules/kubelet-version-skew/pass-same-minor.yaml', 'fixtures/demo/nodes.yaml'],
-    skippedRules: targetSkipped,
-  }),
-  /** The example in docs/json-format.md. */
-  documented: runResult({
-    target: '1.31',
-    scanned: ['fixtures/demo'],
-    skippedDocuments: 1,
-    findings: [
-      { ...fileFindings[2]!, remediation: 'Drain worker-2, upgrade its kubelet to v1.27 or later, then uncordon it.' },
-      { ...suppressedFindings[0]!, remediation: 'Drain legacy-gpu-1, upgrade its kubelet to v1.27 or later, then uncordon it.' },
-      finding({
-        ruleId: 'kubectl-version-skew',
-        message: 'kubectl v1.29.4 (--kubectl-version) is 2 minors older than the target v1.31; allowed: v1.30 to v1.32.',
-        remediation: 'Install kubectl v1.30 or later: https://kubernetes.io/docs/tasks/tools/',
-      }),
-    ],
-  }),
-  allSuppressed: runResult({ findings: suppressedFindings.slice(0, 1), scanned: ['fixtures/demo/nodes.yaml'] }),
-} satisfies Record<string, RunResult>;
-
-export type FixtureName = keyof typeof fixtures;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, Severity } from '../../src/engine/types.js';
 import { annotationCommand, escapeData, escapeProperty, formatGithub, githubAnnotations } from '../../src/report/github.js';
-import { context, finding, fixtures, runResult } from './fixtures.js';
+import { CLUSTER, context, contextFor, finding, fixtures, runResult } from './fixtures.js';
 
 interface ParsedCommand {
   level: string;
@@ -43,20 +43,21 @@ describe('github annotations format', () => {
   });
 
   it('puts file, line and column on findings in files, and names the object of findings without one', () => {
-    const lines = formatGithub(fixtures.mixed, context()).trimEnd().split('\n').map(parseCommand);
-    const inFile = lines.find((l) => l.properties['file'] === 'fixtures/demo/etc/kubernetes/manifests/kube-controller-manager.yaml');
-    expect(inFile).toMatchObject({ level: 'error', properties: { line: '31', col: '12', title: 'kcheck control-plane-version-skew' } });
-    expect(inFile?.message).toContain('kube-controller-manager v1.28.9 is 2 minors older');
-    expect(inFile?.message).toContain('https://github.com/kcheck-dev/kcheck/blob/main/rules/control-plane-version-skew.md');
+    const lines = formatGithub(fixtures.mixed, contextFor('mixed', 'github')).trimEnd().split('\n').map(parseCommand);
+    const inFile = lines.find((l) => l.properties['file'] === 'fixtures/demo/cluster/legacy-apis.yaml' && l.level === 'error');
+    expect(inFile).toMatchObject({ level: 'error', properties: { line: '3', col: '1', title: 'kcheck removed-api' } });
+    expect(inFile?.message).toContain('FlowSchema ci-runners uses flowcontrol.apiserver.k8s.io/v1beta3, removed in 1.32');
+    expect(inFile?.message).toContain('https://github.com/kcheck-dev/kcheck/blob/main/rules/removed-api.md');
 
-    const live = lines.find((l) => l.properties['title']?.includes('ip-10-0-3-17'));
-    expect(live?.properties).toEqual({ title: 'kcheck kubelet-version-skew: Node ip-10-0-3-17.eu-west-1.compute.internal' });
+    const live = lines.find((l) => l.properties['title']?.includes('kube-controller-manager-cp-1'));
+    expect(live?.properties).toEqual({ title: 'kcheck control-plane-version-skew: Pod kube-system/kube-controller-manager-cp-1' });
+    expect(live?.message).toContain('kube-controller-manager v1.31.13 on node cp-1 is 2 minors older than kube-apiserver v1.33.5');
   });
 
   it('makes info findings notices and leaves suppressed findings out', () => {
-    const lines = formatGithub(fixtures.mixed, context()).trimEnd().split('\n').map(parseCommand);
-    expect(lines.filter((l) => l.level === 'notice').map((l) => l.properties['title'])).toEqual(['kcheck release-data-outdated']);
-    expect(lines.some((l) => l.message.includes('legacy-gpu-1'))).toBe(false);
+    const lines = formatGithub(fixtures.mixed, contextFor('mixed', 'github')).trimEnd().split('\n').map(parseCommand);
+    expect(lines.filter((l) => l.level === 'notice').map((l) => l.properties['title'])).toEqual([`kcheck release-data-outdated: cluster ${CLUSTER}`]);
+    expect(lines.some((l) => l.message.includes('worker-1'))).toBe(false);
     expect(lines).toHaveLength(fixtures.mixed.findings.filter((f) => !f.suppressed).length);
   });
 
@@ -82,13 +83,14 @@ describe('github annotations format', () => {
   });
 
   it('reports an incomplete scan as the first error', () => {
-    const [first] = githubAnnotations(fixtures.incomplete, context());
+    const [first] = githubAnnotations(fixtures.incomplete, contextFor('incomplete', 'github'));
     expect(first).toMatchObject({ level: 'error', title: 'kcheck: the scan is incomplete' });
-    expect(first?.message).toContain('cannot list resource "pods"');
+    expect(first?.message).toContain(`${CLUSTER}/poddisruptionbudgets: forbidden: needs list on poddisruptionbudgets (policy)`);
   });
 
   it('prints nothing for a clean scan', () => {
-    expect(formatGithub(fixtures.clean, context())).toBe('');
+    expect(formatGithub(fixtures.clean, contextFor('clean', 'github'))).toBe('');
+    expect(formatGithub(fixtures.allSuppressed, contextFor('allSuppressed', 'github'))).toBe('');
   });
 
   it('names files relative to the repository root', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, formatHtml } from '../../src/report/html.js';
-import { context, finding, fixtures, runResult } from './fixtures.js';
+import { CLUSTER, context, contextFor, finding, fixtures, runResult } from './fixtures.js';
 import { demoContext } from './demo-scan.js';
 
 /** The table rows, one per finding. */
@@ -20,7 +20,7 @@ describe('html format', () => {
   });
 
   it('has a row for every finding, suppressed ones marked', () => {
-    const html = formatHtml(fixtures.mixed, context());
+    const html = formatHtml(fixtures.mixed, contextFor('mixed', 'html'));
     const rows = findingRows(html);
     expect(rows).toHaveLength(fixtures.mixed.findings.length);
     for (const f of fixtures.mixed.findings) expect(html).toContain(escapeHtml(f.message));
@@ -36,7 +36,7 @@ describe('html format', () => {
     expect(html.match(/<\/script>/g)).toHaveLength(2);
   });
 
-  it('draws the skew picture, drain readiness and backups from the model, and the plan when there is one', async () => {
+  it('draws the skew picture, drain readiness and backups from the views, and the plan when there is one', async () => {
     const { scan, context: demo } = await demoContext('html');
     const html = formatHtml(scan.result, demo);
     for (const section of ['id="skew"', 'id="drain"', 'id="backups"', 'id="plan"', 'id="findings"']) expect(html).toContain(section);
@@ -46,14 +46,14 @@ describe('html format', () => {
     expect(backups).toContain('etcd 3.5.15 is older than etcd 3.5.24');
     expect(backups).toContain('<span class="chip error">needs action before the upgrade</span>');
     for (const step of demo.plan!.steps) expect(html).toContain(`<b>${step.number}. ${escapeHtml(step.title)}</b>`);
-    const withoutModel = formatHtml(scan.result, { ...demo, model: undefined, plan: undefined });
+    const withoutModel = formatHtml(scan.result, { ...demo, skew: undefined, drainReadiness: undefined, plan: undefined });
     expect(withoutModel).not.toContain('id="skew"');
     expect(withoutModel).not.toContain('id="plan"');
   });
 
   it('says when the scan is incomplete', () => {
-    const html = formatHtml(fixtures.incompleteClean, context());
+    const html = formatHtml(fixtures.incompleteClean, contextFor('incompleteClean', 'html'));
     expect(html).toContain('<b>The scan is incomplete</b>');
-    expect(html).toContain('prod-eu/nodes: nodes is forbidden');
+    expect(html).toContain(`${CLUSTER}/nodes: forbidden: needs list on nodes (core)`);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatNames, formatters } from '../../src/report/index.js';
-import { context, fixtures } from './fixtures.js';
-import { validateSarif } from './sarif-validate.js';
+import { contextFor, fixtures, type FixtureName } from './fixtures.js';
+import { prevalidateSarif, validateSarif } from './sarif-validate.js';
 
 describe('report formats', () => {
   it('offers every format by the name --format takes', () => {
@@ -9,14 +9,18 @@ describe('report formats', () => {
   });
 
   it('writes every format as text ending with a newline, without touching the result', () => {
-    const result = fixtures.mixed;
-    const before = JSON.stringify(result);
-    for (const name of formatNames) {
-      const output = formatters[name](result, context({ sarifAnchor: '.kcheck.yaml' }));
-      expect(output.endsWith('\n')).toBe(true);
-      if (name === 'sarif') validateSarif(output);
-      if (name === 'json' || name === 'sarif') expect(() => JSON.parse(output)).not.toThrow();
+    const before = JSON.stringify(fixtures);
+    const scenarios = ['mixed', 'incompleteClean'] satisfies FixtureName[];
+    const sarifContext = (scenario: FixtureName) => contextFor(scenario, 'sarif', { sarifAnchor: 'README.md' });
+    prevalidateSarif(scenarios.map((scenario) => formatters.sarif(fixtures[scenario], sarifContext(scenario))));
+    for (const scenario of scenarios) {
+      for (const name of formatNames) {
+        const output = formatters[name](fixtures[scenario], contextFor(scenario, name, { sarifAnchor: 'README.md' }));
+        expect(output.endsWith('\n'), `${scenario} as ${name}`).toBe(true);
+        if (name === 'sarif') validateSarif(output);
+        if (name === 'json' || name === 'sarif') expect(() => JSON.parse(output)).not.toThrow();
+      }
     }
-    expect(JSON.stringify(result)).toBe(before);
+    expect(JSON.stringify(fixtures)).toBe(before);
   }, 120_000);
 });

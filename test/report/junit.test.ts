@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatJunit } from '../../src/report/junit.js';
-import { context, finding, fixtures, runResult } from './fixtures.js';
+import { CLUSTER, context, contextFor, finding, fixtures, runResult, type FixtureName } from './fixtures.js';
 import { demoContext } from './demo-scan.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kcheck-junit-'));
@@ -49,57 +49,59 @@ function expectConsistentCounts(file: string): void {
 
 describe('junit format', () => {
   it('is valid JUnit XML with counts that add up', () => {
-    for (const result of Object.values(fixtures)) {
-      const file = validate(formatJunit(result, context()));
+    for (const name of Object.keys(fixtures) as FixtureName[]) {
+      const file = validate(formatJunit(fixtures[name], contextFor(name, 'junit')));
       expectConsistentCounts(file);
     }
   });
 
-  it('has one test case per rule and object, failing with each finding about it', () => {
-    const file = validate(formatJunit(fixtures.mixed, context()));
+  it('has one test case per rule and object, failing with each finding about it', async () => {
+    const file = validate(formatJunit(fixtures.files, contextFor('files', 'junit')));
     const kubelet = "/testsuites/testsuite[@name='kubelet-version-skew']";
-    expect(xpath(file, `count(${kubelet}/testcase)`)).toBe('4');
-    expect(xpath(file, `string(${kubelet}/testcase[@name='Node worker-2']/@file)`)).toBe('fixtures/demo/nodes.yaml');
-    expect(xpath(file, `string(${kubelet}/testcase[@name='Node worker-2']/failure/@type)`)).toBe('error');
-    expect(xpath(file, `string(${kubelet}/testcase[@name='Node worker-2']/failure)`)).toContain('at fixtures/demo/nodes.yaml:9:3');
-    expect(xpath(file, `string(${kubelet}/testcase[@name='Node ip-10-0-3-17.eu-west-1.compute.internal (cluster prod-eu)']/@classname)`)).toBe(
-      'kcheck.kubelet-version-skew',
-    );
+    expect(xpath(file, `count(${kubelet}/testcase)`)).toBe('2');
+    expect(xpath(file, `string(${kubelet}/testcase[@name='Node controlplane']/@file)`)).toBe('fixtures/demo/cluster/nodes.yaml');
+    expect(xpath(file, `string(${kubelet}/testcase[@name='Node controlplane']/failure/@type)`)).toBe('error');
+    expect(xpath(file, `string(${kubelet}/testcase[@name='Node controlplane']/failure)`)).toContain('at fixtures/demo/cluster/nodes.yaml:5:3');
 
-    const twice = runResult({
-      findings: [
-        finding({ ruleId: 'kubelet-version-skew', message: 'first', object: { kind: 'Node', name: 'n1' } }),
-        finding({ ruleId: 'kubelet-version-skew', message: 'second', object: { kind: 'Node', name: 'n1' } }),
-      ],
-    });
-    const same = validate(formatJunit(twice, context()));
-    expect(xpath(same, "count(//testsuite[@name='kubelet-version-skew']/testcase)")).toBe('1');
-    expect(xpath(same, "count(//testcase[@name='Node n1']/failure)")).toBe('2');
+    const mixed = validate(formatJunit(fixtures.mixed, contextFor('mixed', 'junit')));
+    const live = `//testsuite[@name='control-plane-version-skew']/testcase[@name='Pod kube-system/kube-controller-manager-cp-1 (cluster ${CLUSTER})']`;
+    expect(xpath(mixed, `string(${live}/@classname)`)).toBe('kcheck.control-plane-version-skew');
+    expect(xpath(mixed, `count(${live}/@file)`)).toBe('0');
+
+    // The demo reports kube-proxy on node01 twice: against its kubelet and against kube-apiserver.
+    const { scan, context: demo } = await demoContext('junit');
+    const twice = validate(formatJunit(scan.result, demo));
+    expect(xpath(twice, "count(//testsuite[@name='kube-proxy-version-skew']/testcase[@name='Node node01'])")).toBe('1');
+    expect(xpath(twice, "count(//testsuite[@name='kube-proxy-version-skew']/testcase[@name='Node node01']/failure)")).toBe('2');
   });
 
   it('skips suppressed findings and skipped rules, with the reason', () => {
-    const file = validate(formatJunit(fixtures.mixed, context()));
-    expect(xpath(file, "string(//testcase[@name='Node legacy-gpu-1']/skipped/@message)")).toBe(
-      'suppressed: GPU driver pinned until the Q3 hardware refresh',
+    const file = validate(formatJunit(fixtures.mixed, contextFor('mixed', 'junit')));
+    expect(xpath(file, `string(//testsuite[@name='kubelet-version-skew']/testcase[@name='Node worker-1 (cluster ${CLUSTER})']/skipped/@message)`)).toBe(
+      'suppressed: GPU driver pins 1.29 until CHG-4821 (2026-12-05); drained and cordoned',
     );
-    expect(xpath(file, "string(//testsuite[@name='upgrade-skips-minor']/testcase/skipped/@message)")).toBe(
-      'skipped: needs an upgrade target (--target X.Y)',
+    expect(xpath(file, `string(//testsuite[@name='unsupported-version']/testcase[@name='Node worker-1 (cluster ${CLUSTER})']/skipped/@message)`)).toBe(
+      'suppressed: worker-1 is replaced in the Q1 hardware refresh',
+    );
+    expect(xpath(file, "string(//testsuite[@name='etcd-backup-stale']/testcase/skipped/@message)")).toBe(
+      'skipped: no backup location given (--backups DIR, or backups: in the config)',
     );
   });
 
   it('passes rules that found nothing, and leaves out rules that did not run', () => {
-    const file = validate(formatJunit(fixtures.files, context({ enabledRules: ['kubelet-version-skew', 'release-data-outdated', 'parse-error'] })));
+    const enabledRules = ['kubelet-version-skew', 'release-data-outdated', 'parse-error'];
+    const file = validate(formatJunit(fixtures.files, { ...contextFor('files', 'junit'), enabledRules }));
     expect(xpath(file, "count(//testcase[@name='release-data-outdated: no findings'][not(*)])")).toBe('1');
     expect(xpath(file, "count(//testsuite[@name='kubectl-version-skew'])")).toBe('0');
     // Upgrade rules need a target; without one they are not applicable.
-    const noTarget = validate(formatJunit(fixtures.clean, context()));
-    expect(xpath(noTarget, "count(//testsuite[@name='upgrade-skips-minor'])")).toBe('1');
-    const withoutSkip = validate(formatJunit(runResult({}), context()));
-    expect(xpath(withoutSkip, "count(//testsuite[@name='upgrade-skips-minor'])")).toBe('0');
+    const noTarget = validate(formatJunit(fixtures.clean, contextFor('clean', 'junit')));
+    expect(xpath(noTarget, "count(//testsuite[@name='upgrade-skips-minor'])")).toBe('0');
+    const withTarget = validate(formatJunit(fixtures.documented, contextFor('documented', 'junit')));
+    expect(xpath(withTarget, "count(//testcase[@name='upgrade-skips-minor: no findings'])")).toBe('1');
   });
 
   it('errors the scan test case when the scan is incomplete', () => {
-    const file = validate(formatJunit(fixtures.incompleteClean, context()));
+    const file = validate(formatJunit(fixtures.incompleteClean, contextFor('incompleteClean', 'junit')));
     expect(xpath(file, "count(//testcase[@classname='kcheck.scan']/error)")).toBe('2');
     expect(xpath(file, 'string(/testsuites/@errors)')).toBe('1');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/engine/types.js';
 import { JOB_SUMMARY_MAX_BYTES, markdownReport, tableCell } from '../../src/report/markdown.js';
-import { context, finding, fixtures, runResult } from './fixtures.js';
+import { CLUSTER, context, contextFor, finding, fixtures, runResult } from './fixtures.js';
 import { demoContext } from './demo-scan.js';
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
@@ -23,16 +23,17 @@ function longFindings(count: number, length: number): Finding[] {
 
 describe('markdown job summary format', () => {
   it('gives the counts, the findings per rule and the findings that matter most, errors first', () => {
-    const markdown = markdownReport(fixtures.mixed, context());
-    expect(markdown).toMatch(/^## kcheck: 5 errors, 3 warnings, 1 info\n/);
-    expect(markdown).toContain('Cluster **prod-eu**, captured 2025-06-01T12:00:00Z, no upgrade target, 2 suppressed, 1 rule skipped.');
-    expect(markdown).toContain('| [`kubelet-version-skew`](https://github.com/kcheck-dev/kcheck/blob/main/rules/kubelet-version-skew.md) | 3 |  |  |');
+    const markdown = markdownReport(fixtures.mixed, contextFor('mixed', 'markdown'));
+    expect(markdown).toMatch(/^## kcheck: 5 errors, 2 warnings, 1 info\n/);
+    expect(markdown).toContain(`Cluster **${CLUSTER}**, captured 2026-11-20T00:00:00Z, no upgrade target, 2 suppressed, 7 rules skipped.`);
+    expect(markdown).toContain('| [`removed-api`](https://github.com/kcheck-dev/kcheck/blob/main/rules/removed-api.md) | 1 |  |  |');
     const rows = tableRows(markdown);
     expect(rows).toHaveLength(fixtures.mixed.findings.filter((f) => !f.suppressed).length);
     expect(rows[0]).toMatch(/^\| ❌ error \| \[`parse-error`\]/);
     expect(rows.at(-1)).toMatch(/^\| ℹ️ info \| \[`release-data-outdated`\]/);
-    expect(rows.some((r) => r.includes('legacy-gpu-1'))).toBe(false);
-    expect(markdown).toContain('`Node ip-10-0-3-17.eu-west-1.compute.internal (cluster prod-eu)`');
+    expect(rows.some((r) => r.includes('worker-1'))).toBe(false);
+    expect(markdown).toContain(`\`Pod kube-system/kube-controller-manager-cp-1 (cluster ${CLUSTER})\``);
+    expect(markdown).toContain('`fixtures/demo/cluster/legacy-apis.yaml:3:1`');
   });
 
   it('keeps pipes, line breaks and HTML inside their table cell', () => {
@@ -65,11 +66,12 @@ describe('markdown job summary format', () => {
   });
 
   it('says a clean scan is clean, and warns when it is incomplete', () => {
-    expect(markdownReport(fixtures.clean, context())).toMatch(/^## kcheck: ✅ no problems\n/);
-    const incomplete = markdownReport(fixtures.incompleteClean, context());
+    expect(markdownReport(fixtures.clean, contextFor('clean', 'markdown'))).toMatch(/^## kcheck: ✅ no problems\n/);
+    expect(markdownReport(fixtures.allSuppressed, contextFor('allSuppressed', 'markdown'))).toMatch(/^## kcheck: ✅ no problems\n/);
+    const incomplete = markdownReport(fixtures.incompleteClean, contextFor('incompleteClean', 'markdown'));
     expect(incomplete).toMatch(/^## kcheck: ⚠️ no problems found, but the scan is incomplete/);
     expect(incomplete).toContain('> [!WARNING]');
-    expect(incomplete).toContain('> - prod-eu/pods: the API server did not answer within 30s');
+    expect(incomplete).toContain(`> - ${CLUSTER}/pods: forbidden: needs list on pods (core)`);
   });
 
   it('ends with the upgrade plan and its Mermaid diagram when there is a target', async () => {

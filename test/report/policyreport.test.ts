@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../../src/engine/types.js';
 import { formatPolicyReport, POLICY_REPORT_MAX_BYTES, policyReports, type PolicyReport } from '../../src/report/policyreport.js';
-import { context, finding, fixtures, runResult } from './fixtures.js';
+import { CLUSTER, context, contextFor, finding, fixtures, runResult } from './fixtures.js';
 import { demoContext } from './demo-scan.js';
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
@@ -48,49 +48,56 @@ function podFindings(count: number, namespace: string): Finding[] {
 
 describe('policyreport format', () => {
   it('puts cluster-wide findings in a ClusterPolicyReport and the rest in a PolicyReport per namespace', () => {
-    const reports = policyReports(fixtures.mixed, context());
+    const reports = policyReports(fixtures.mixed, contextFor('mixed', 'policyreport'));
     expect(reports.map((r) => `${r.kind} ${r.metadata.namespace ?? ''}/${r.metadata.name}`)).toEqual([
       'ClusterPolicyReport /kcheck',
       'PolicyReport kube-system/kcheck',
     ]);
     for (const report of reports) expectPolicyReportShape(report);
     const namespaced = reports[1]!.results;
-    expect(namespaced.map((r) => r.resources?.[0]?.name).sort()).toEqual(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler-cp-1']);
+    expect(namespaced.map((r) => r.resources?.[0]?.name).sort()).toEqual(['etcd', 'kube-apiserver-cp-1', 'kube-controller-manager-cp-1']);
   });
 
   it('fills each result as the Policy Report API defines it', () => {
-    const [cluster] = policyReports(fixtures.mixed, context({ cwd: '/repo' }));
-    const worker = cluster!.results.find((r) => r.resources?.[0]?.name === 'worker-2');
-    expect(worker).toEqual({
+    const [cluster] = policyReports(fixtures.mixed, contextFor('mixed', 'policyreport', { cwd: '/repo' }));
+    const removed = fixtures.mixed.findings.find((f) => f.ruleId === 'removed-api')!;
+    expect(cluster!.results.find((r) => r.policy === 'removed-api')).toEqual({
       source: 'kcheck',
-      policy: 'kubelet-version-skew',
-      category: 'versions',
+      policy: 'removed-api',
+      category: 'apis',
       severity: 'high',
       result: 'fail',
       scored: true,
-      resources: [{ apiVersion: 'v1', kind: 'Node', name: 'worker-2' }],
-      message: 'kubelet v1.26.15 on node worker-2 is 4 minors older than kube-apiserver v1.30.2; allowed: v1.27 to v1.30.',
+      resources: [{ apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', kind: 'FlowSchema', name: 'ci-runners' }],
+      message: removed.message,
       properties: {
-        remediation: 'Follow the steps in the kubelet-version-skew documentation.',
-        docs: 'https://github.com/kcheck-dev/kcheck/blob/main/rules/kubelet-version-skew.md',
-        file: 'fixtures/demo/nodes.yaml:9:3',
+        remediation: removed.remediation,
+        docs: 'https://github.com/kcheck-dev/kcheck/blob/main/rules/removed-api.md',
+        file: 'fixtures/demo/cluster/legacy-apis.yaml:3:1',
       },
-      timestamp: { seconds: Date.parse('2025-06-01T12:00:00Z') / 1000, nanos: 0 },
+      timestamp: { seconds: Date.parse('2026-11-20T00:00:00Z') / 1000, nanos: 0 },
     });
-    const kubectl = cluster!.results.find((r) => r.policy === 'kubectl-version-skew' && r.result === 'warn');
+    expect(removed.message).toMatch(/^FlowSchema ci-runners uses flowcontrol.apiserver.k8s.io\/v1beta3, removed in 1.32/);
+    const kubectl = cluster!.results.find((r) => r.policy === 'kubectl-version-skew');
+    expect(kubectl).toMatchObject({ result: 'warn', severity: 'medium', properties: { cluster: CLUSTER } });
     expect(kubectl?.resources).toBeUndefined();
-    expect(kubectl?.properties?.['object']).toBe('Component kubectl');
     expect(cluster!.results.find((r) => r.policy === 'release-data-outdated')).toMatchObject({ severity: 'info', result: 'warn' });
   });
 
   it('reports suppressed findings as skipped, skipped rules as skip and scan gaps as error', () => {
-    const [cluster] = policyReports(fixtures.mixed, context());
-    const suppressed = cluster!.results.find((r) => r.resources?.[0]?.name === 'legacy-gpu-1');
-    expect(suppressed).toMatchObject({ result: 'skip', properties: { suppressed: 'annotation: GPU driver pinned until the Q3 hardware refresh' } });
-    expect(cluster!.results.find((r) => r.policy === 'upgrade-skips-minor')).toMatchObject({ result: 'skip', message: 'not checked: needs an upgrade target (--target X.Y)' });
-    const [incomplete] = policyReports(fixtures.incompleteClean, context());
+    const [cluster] = policyReports(fixtures.mixed, contextFor('mixed', 'policyreport'));
+    const suppressed = cluster!.results.filter((r) => r.resources?.[0]?.name === 'worker-1');
+    expect(suppressed).toMatchObject([
+      { policy: 'kubelet-version-skew', result: 'skip', properties: { suppressed: 'annotation: GPU driver pins 1.29 until CHG-4821 (2026-12-05); drained and cordoned' } },
+      { policy: 'unsupported-version', result: 'skip', properties: { suppressed: 'config: worker-1 is replaced in the Q1 hardware refresh' } },
+    ]);
+    expect(cluster!.results.find((r) => r.policy === 'etcd-backup-stale')).toMatchObject({
+      result: 'skip',
+      message: 'not checked: no backup location given (--backups DIR, or backups: in the config)',
+    });
+    const [incomplete] = policyReports(fixtures.incompleteClean, contextFor('incompleteClean', 'policyreport'));
     expect(incomplete!.summary.error).toBe(2);
-    expect(incomplete!.results[0]?.message).toContain('the scan is incomplete: prod-eu/nodes: nodes is forbidden');
+    expect(incomplete!.results[0]?.message).toContain(`the scan is incomplete: ${CLUSTER}/nodes: forbidden: needs list on nodes (core)`);
   });
 
   it('splits a report that would not fit in one object, keeping every result', () => {

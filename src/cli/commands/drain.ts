@@ -12,7 +12,8 @@ import { jsonReport } from '../../report/json.js';
 import { formatText } from '../../report/text.js';
 import { POD_SELECTOR_INVALID } from '../../predict/drain-filters.js';
 import { DUMP_COMMAND } from '../../predict/dump-command.js';
-import { predictDrainRun, type DrainPrediction, type DrainRunPrediction } from '../../predict/drain.js';
+import { predictDrainRun } from '../../predict/drain.js';
+import { type DrainPrediction, type DrainRunPrediction } from '../../predict/drain-types.js';
 import { parseLabelSelector, selectorMatches } from '../../predict/label-selector.js';
 import { LISTED_RESOURCES } from '../../sources/live/resources.js';
 import { packageVersion } from '../../sources/package-files.js';
@@ -81,7 +82,12 @@ export async function runDrain(target: DrainTarget | string, request: ScanReques
       );
     }
   }
-  const model = { ...read.model, drain: { nodes, flags, listedKinds } };
+  // A kind whose list was refused was not read: the prediction then says what it assumed about it.
+  const readKinds = listedKinds.filter((kind) => {
+    const resource = LISTED_RESOURCES.find((r) => r.kind === kind)!;
+    return !read.model.gaps.some((g) => g.what.endsWith(`/${resource.resource}`));
+  });
+  const model = { ...read.model, drain: { nodes, flags, listedKinds: readKinds } };
   const result = run(model, drainRules, read.config);
   const drain = predictDrainRun(model, nodes, flags);
   const incomplete = result.gaps.length > 0 && !request.allowIncomplete;
@@ -189,11 +195,9 @@ export function splitArguments(args: string[], selector: string | undefined, isI
   return { nodes, paths: rest.filter(isInput) };
 }
 
-export function registerDrain(program: Command, setExit: (code: number) => void, isInput: (arg: string) => boolean = defaultIsInput): void {
-  const command = program
-    .command('drain')
-    .description('what kubectl drain NODE... would do, pod by pod, whether it completes, and whether the rest of the cluster can take the evicted pods')
-    .argument('<node-or-path...>', `the nodes to drain, then a dump (${DUMP_COMMAND.replace(' > cluster.yaml', '')}), folders, globs, or - for stdin`)
+/** kubectl drain's own flags, as kubectl spells them (the ones kcheck refuses are hidden, and refused when given). */
+function addKubectlDrainOptions(command: Command): Command {
+  return command
     .option('--ignore-daemonsets', 'as kubectl drain: leave DaemonSet pods on the node')
     .option('--delete-emptydir-data', 'as kubectl drain: delete pods with emptyDir volumes, and their data')
     .option('--force', 'as kubectl drain: delete pods that declare no controller (they are lost for good)')
@@ -209,6 +213,31 @@ export function registerDrain(program: Command, setExit: (code: number) => void,
     .addOption(new Option('--as <user>').hideHelp())
     .addOption(new Option('--as-group <group>').hideHelp())
     .addOption(new Option('-n, --namespace <namespace>').hideHelp());
+}
+
+/**
+ * kubectl drain's flags from words (`--ignore-daemonsets --timeout=5m`), as
+ * the command line takes them: the Action's drain-flags input.
+ */
+export function parseDrainFlags(words: string[]): { flags: DrainFlags; selector?: string } {
+  const command = addKubectlDrainOptions(new Command('drain-flags'))
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+  try {
+    command.parse(words, { from: 'user' });
+  } catch (error) {
+    throw new UsageError(`drain-flags: ${(error as Error).message.replace(/^error: /, '')}`);
+  }
+  const given = command.opts<DrainCliFlags>();
+  return { flags: drainFlagsFrom(given), ...(given.selector !== undefined ? { selector: given.selector } : {}) };
+}
+
+export function registerDrain(program: Command, setExit: (code: number) => void, isInput: (arg: string) => boolean = defaultIsInput): void {
+  const command = program
+    .command('drain')
+    .description('what kubectl drain NODE... would do, pod by pod, whether it completes, and whether the rest of the cluster can take the evicted pods')
+    .argument('<node-or-path...>', `the nodes to drain, then a dump (${DUMP_COMMAND.replace(' > cluster.yaml', '')}), folders, globs, or - for stdin`);
+  addKubectlDrainOptions(command);
   // The input options, with kubectl's --timeout taken by drain: the read's own timeout is --read-timeout here.
   const inputs = addInputOptions(new Command());
   for (const option of inputs.options) if (option.long !== '--timeout') command.addOption(option);

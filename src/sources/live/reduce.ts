@@ -14,7 +14,15 @@ import type { KubeObject, ObjectMeta } from '../types.js';
  * - status: scalar fields and conditions' type/status/reason; nodes keep
  *   nodeInfo, capacity, allocatable and addresses; pods keep container
  *   statuses' name, image, ready and restartCount.
- * Anything else (the node's image list, env, probes, PDB disruptedPods...) goes.
+ * - what a drain's outcome depends on (src/model/drain-inputs.ts):
+ *   PersistentVolumes their node affinity and claimRef (namespace, name),
+ *   claims their volumeName, Services their selector, APIServices
+ *   spec.service (namespace, name) and their conditions, and each webhook of
+ *   a Validating- or MutatingWebhookConfiguration its name, failurePolicy,
+ *   clientConfig url or service (namespace, name), rules (operations,
+ *   apiGroups, resources) and namespace and object selectors.
+ * Anything else (the node's image list, env, probes, PDB disruptedPods, a
+ * webhook's caBundle...) goes.
  * A field that is not of its API type (a `metadata` that is a string, a
  * container list that is a mapping) is kept as it is: the model names it.
  */
@@ -174,6 +182,38 @@ function reduceWorkloadSpec(kind: string, spec: unknown): unknown {
   return out;
 }
 
+const SERVICE_REF_KEYS = ['namespace', 'name'] as const;
+
+function reduceClientConfig(config: unknown): unknown {
+  if (!isRecord(config)) return config;
+  const out = pick(config, ['url']) as Json;
+  if (config.service !== undefined) out.service = pick(config.service, SERVICE_REF_KEYS);
+  return out;
+}
+
+const WEBHOOK_KEYS = ['name', 'failurePolicy', 'namespaceSelector', 'objectSelector'] as const;
+const WEBHOOK_RULE_KEYS = ['operations', 'apiGroups', 'resources'] as const;
+
+function reduceWebhook(webhook: unknown): unknown {
+  if (!isRecord(webhook)) return webhook;
+  const out = pick(webhook, WEBHOOK_KEYS) as Json;
+  if (webhook.clientConfig !== undefined) out.clientConfig = reduceClientConfig(webhook.clientConfig);
+  if (webhook.rules !== undefined) out.rules = eachOf(webhook.rules, (r) => pick(r, WEBHOOK_RULE_KEYS));
+  return out;
+}
+
+function reducePersistentVolumeSpec(spec: unknown): unknown {
+  if (!isRecord(spec)) return spec;
+  const out = pick(spec, ['nodeAffinity']) as Json;
+  if (spec.claimRef !== undefined) out.claimRef = pick(spec.claimRef, SERVICE_REF_KEYS);
+  return out;
+}
+
+function reduceApiServiceSpec(spec: unknown): unknown {
+  if (!isRecord(spec)) return spec;
+  return spec.service === undefined ? {} : { service: pick(spec.service, SERVICE_REF_KEYS) };
+}
+
 const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController']);
 
 /** The object as the model needs it; `apiVersion` and `kind` are set from the list when items lack them. */
@@ -197,6 +237,17 @@ export function reduceObject(object: Json, apiVersion: string, kind: string): Ku
       return withoutUndefined({ ...base, spec: object.spec, status: reduceStatus(object.status) });
     case 'ConfigMap':
       return withoutUndefined({ ...base, data: object.data });
+    case 'PersistentVolume':
+      return withoutUndefined({ ...base, spec: reducePersistentVolumeSpec(object.spec) });
+    case 'PersistentVolumeClaim':
+      return withoutUndefined({ ...base, spec: pick(object.spec, ['volumeName']) });
+    case 'Service':
+      return withoutUndefined({ ...base, spec: pick(object.spec, ['selector']) });
+    case 'ValidatingWebhookConfiguration':
+    case 'MutatingWebhookConfiguration':
+      return withoutUndefined({ ...base, webhooks: eachOf(object.webhooks, reduceWebhook) });
+    case 'APIService':
+      return withoutUndefined({ ...base, spec: reduceApiServiceSpec(object.spec), status: reduceStatus(object.status) });
     default:
       if (WORKLOAD_KINDS.has(String(base.kind))) {
         return withoutUndefined({ ...base, spec: reduceWorkloadSpec(String(base.kind), object.spec), status: reduceStatus(object.status) });

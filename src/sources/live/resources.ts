@@ -11,7 +11,7 @@ export interface ListedResource {
   kind: string;
   /** Parts of the model left incomplete when this list cannot be read. */
   affects: ModelPart[];
-  /** Nodes and Namespaces belong to no namespace. */
+  /** Nodes, Namespaces, PersistentVolumes, webhook configurations and APIServices belong to no namespace. */
   clusterScoped?: true;
 }
 
@@ -19,6 +19,12 @@ export interface ListedResource {
  * Everything kcheck lists; deploy/rbac.yaml grants exactly `list` on these
  * (and `get` on the one ConfigMap below). Mirror pods of the control plane
  * come with the pods, so a pod gap also leaves the control plane partial.
+ * The last six are what a drain's outcome depends on besides pods and their
+ * owners (src/model/drain-inputs.ts): a volume's node affinity pins the pod
+ * that mounts it, and a webhook or APIService served only from the drained
+ * node fails once its pods are evicted. No model part stands for them yet, so
+ * a gap in one of them leaves no rule skipped, but it is named and the scan
+ * is incomplete (exit 2) all the same.
  */
 export const LISTED_RESOURCES: readonly ListedResource[] = [
   { resource: 'nodes', group: '', version: 'v1', kind: 'Node', affects: ['nodes'], clusterScoped: true },
@@ -32,6 +38,26 @@ export const LISTED_RESOURCES: readonly ListedResource[] = [
   { resource: 'jobs', group: 'batch', version: 'v1', kind: 'Job', affects: ['workloads'] },
   { resource: 'cronjobs', group: 'batch', version: 'v1', kind: 'CronJob', affects: ['workloads'] },
   { resource: 'poddisruptionbudgets', group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', affects: ['pdbs'] },
+  { resource: 'persistentvolumes', group: '', version: 'v1', kind: 'PersistentVolume', affects: ['volumes'], clusterScoped: true },
+  { resource: 'persistentvolumeclaims', group: '', version: 'v1', kind: 'PersistentVolumeClaim', affects: ['volumes'] },
+  { resource: 'services', group: '', version: 'v1', kind: 'Service', affects: ['webhooks'] },
+  {
+    resource: 'validatingwebhookconfigurations',
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kind: 'ValidatingWebhookConfiguration',
+    affects: ['webhooks'],
+    clusterScoped: true,
+  },
+  {
+    resource: 'mutatingwebhookconfigurations',
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kind: 'MutatingWebhookConfiguration',
+    affects: ['webhooks'],
+    clusterScoped: true,
+  },
+  { resource: 'apiservices', group: 'apiregistration.k8s.io', version: 'v1', kind: 'APIService', affects: ['webhooks'], clusterScoped: true },
 ];
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drainReadiness } from '../../src/report/drain-readiness.js';
-import { demoScan } from './demo-scan.js';
+import { drainReadiness } from '../../src/views/drain-readiness.js';
+import { demoScan } from '../report/demo-scan.js';
 
 describe('drain readiness per node', () => {
   it('puts each drain finding about a pod on the pod\'s node', async () => {

@@ -1,3 +1,4 @@
+import { componentOnNode } from '../model/cluster-index.js';
 import {
   controlPlaneWindow,
   inWindow,
@@ -127,11 +128,12 @@ export function skewPicture(model: ClusterModel): SkewPicture {
   for (const c of componentsNamed(model, 'kubectl')) {
     rows.push(row('kubectl', 'kubectl', instanceLabel(c), c.version, c.raw, api, target));
   }
+  // The same kubelet and kube-proxy versions the skew rules judge: one per node, its pod's image before nodeInfo.
   for (const node of model.nodes) {
-    const kubelet = node.kubeletVersionRaw ?? '';
-    const proxy = node.kubeProxyVersionRaw ?? '';
-    if (node.kubeletVersion || kubelet) rows.push(row('nodes', 'kubelet', node.name, node.kubeletVersion, kubelet, api, target));
-    if (node.kubeProxyVersion || proxy) rows.push(row('nodes', 'kube-proxy', node.name, node.kubeProxyVersion, proxy, api, target));
+    for (const component of ['kubelet', 'kube-proxy'] as const) {
+      const c = componentOnNode(model, component, node.name);
+      if (c) rows.push(row('nodes', component, node.name, c.version, c.raw, api, target));
+    }
   }
   return { minors: axis(rows, target), apiserver: api, target, rows };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { minorOf } from '../../src/model/version.js';
-import { skewPicture, type SkewRow } from '../../src/report/skew-picture.js';
-import { demoScan } from './demo-scan.js';
+import { skewPicture, type SkewRow } from '../../src/views/skew-picture.js';
+import { demoScan } from '../report/demo-scan.js';
 
 const minors = (w: SkewRow['allowed']): string | null => (w ? `${minorOf(w.min)}..${minorOf(w.max)}` : null);
 
