@@ -352,8 +352,8 @@ var require_errors = __commonJS({
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
     var UndiciError = class extends Error {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "UndiciError";
         this.code = "UND_ERR";
       }
@@ -364,10 +364,10 @@ var require_errors = __commonJS({
     };
     var kConnectTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CONNECT_TIMEOUT");
     var ConnectTimeoutError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "ConnectTimeoutError";
-        this.message = message3 || "Connect Timeout Error";
+        this.message = message4 || "Connect Timeout Error";
         this.code = "UND_ERR_CONNECT_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -377,10 +377,10 @@ var require_errors = __commonJS({
     };
     var kHeadersTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_TIMEOUT");
     var HeadersTimeoutError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "HeadersTimeoutError";
-        this.message = message3 || "Headers Timeout Error";
+        this.message = message4 || "Headers Timeout Error";
         this.code = "UND_ERR_HEADERS_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -390,10 +390,10 @@ var require_errors = __commonJS({
     };
     var kHeadersOverflowError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_OVERFLOW");
     var HeadersOverflowError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "HeadersOverflowError";
-        this.message = message3 || "Headers Overflow Error";
+        this.message = message4 || "Headers Overflow Error";
         this.code = "UND_ERR_HEADERS_OVERFLOW";
       }
       static [Symbol.hasInstance](instance) {
@@ -403,10 +403,10 @@ var require_errors = __commonJS({
     };
     var kBodyTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BODY_TIMEOUT");
     var BodyTimeoutError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "BodyTimeoutError";
-        this.message = message3 || "Body Timeout Error";
+        this.message = message4 || "Body Timeout Error";
         this.code = "UND_ERR_BODY_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -416,10 +416,10 @@ var require_errors = __commonJS({
     };
     var kResponseStatusCodeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE_STATUS_CODE");
     var ResponseStatusCodeError = class extends UndiciError {
-      constructor(message3, statusCode, headers2, body) {
-        super(message3);
+      constructor(message4, statusCode, headers2, body) {
+        super(message4);
         this.name = "ResponseStatusCodeError";
-        this.message = message3 || "Response Status Code Error";
+        this.message = message4 || "Response Status Code Error";
         this.code = "UND_ERR_RESPONSE_STATUS_CODE";
         this.body = body;
         this.status = statusCode;
@@ -433,10 +433,10 @@ var require_errors = __commonJS({
     };
     var kInvalidArgumentError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_ARG");
     var InvalidArgumentError2 = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "InvalidArgumentError";
-        this.message = message3 || "Invalid Argument Error";
+        this.message = message4 || "Invalid Argument Error";
         this.code = "UND_ERR_INVALID_ARG";
       }
       static [Symbol.hasInstance](instance) {
@@ -446,10 +446,10 @@ var require_errors = __commonJS({
     };
     var kInvalidReturnValueError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_RETURN_VALUE");
     var InvalidReturnValueError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "InvalidReturnValueError";
-        this.message = message3 || "Invalid Return Value Error";
+        this.message = message4 || "Invalid Return Value Error";
         this.code = "UND_ERR_INVALID_RETURN_VALUE";
       }
       static [Symbol.hasInstance](instance) {
@@ -459,10 +459,10 @@ var require_errors = __commonJS({
     };
     var kAbortError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORT");
     var AbortError2 = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "AbortError";
-        this.message = message3 || "The operation was aborted";
+        this.message = message4 || "The operation was aborted";
         this.code = "UND_ERR_ABORT";
       }
       static [Symbol.hasInstance](instance) {
@@ -472,10 +472,10 @@ var require_errors = __commonJS({
     };
     var kRequestAbortedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORTED");
     var RequestAbortedError = class extends AbortError2 {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "AbortError";
-        this.message = message3 || "Request aborted";
+        this.message = message4 || "Request aborted";
         this.code = "UND_ERR_ABORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -485,10 +485,10 @@ var require_errors = __commonJS({
     };
     var kInformationalError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INFO");
     var InformationalError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "InformationalError";
-        this.message = message3 || "Request information";
+        this.message = message4 || "Request information";
         this.code = "UND_ERR_INFO";
       }
       static [Symbol.hasInstance](instance) {
@@ -498,10 +498,10 @@ var require_errors = __commonJS({
     };
     var kRequestContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
     var RequestContentLengthMismatchError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "RequestContentLengthMismatchError";
-        this.message = message3 || "Request body length does not match content-length header";
+        this.message = message4 || "Request body length does not match content-length header";
         this.code = "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -511,10 +511,10 @@ var require_errors = __commonJS({
     };
     var kResponseContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_CONTENT_LENGTH_MISMATCH");
     var ResponseContentLengthMismatchError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "ResponseContentLengthMismatchError";
-        this.message = message3 || "Response body length does not match content-length header";
+        this.message = message4 || "Response body length does not match content-length header";
         this.code = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -524,10 +524,10 @@ var require_errors = __commonJS({
     };
     var kClientDestroyedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_DESTROYED");
     var ClientDestroyedError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "ClientDestroyedError";
-        this.message = message3 || "The client is destroyed";
+        this.message = message4 || "The client is destroyed";
         this.code = "UND_ERR_DESTROYED";
       }
       static [Symbol.hasInstance](instance) {
@@ -537,10 +537,10 @@ var require_errors = __commonJS({
     };
     var kClientClosedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CLOSED");
     var ClientClosedError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "ClientClosedError";
-        this.message = message3 || "The client is closed";
+        this.message = message4 || "The client is closed";
         this.code = "UND_ERR_CLOSED";
       }
       static [Symbol.hasInstance](instance) {
@@ -550,10 +550,10 @@ var require_errors = __commonJS({
     };
     var kSocketError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_SOCKET");
     var SocketError = class extends UndiciError {
-      constructor(message3, socket) {
-        super(message3);
+      constructor(message4, socket) {
+        super(message4);
         this.name = "SocketError";
-        this.message = message3 || "Socket error";
+        this.message = message4 || "Socket error";
         this.code = "UND_ERR_SOCKET";
         this.socket = socket;
       }
@@ -564,10 +564,10 @@ var require_errors = __commonJS({
     };
     var kNotSupportedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_NOT_SUPPORTED");
     var NotSupportedError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "NotSupportedError";
-        this.message = message3 || "Not supported error";
+        this.message = message4 || "Not supported error";
         this.code = "UND_ERR_NOT_SUPPORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -577,10 +577,10 @@ var require_errors = __commonJS({
     };
     var kBalancedPoolMissingUpstreamError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BPL_MISSING_UPSTREAM");
     var BalancedPoolMissingUpstreamError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "MissingUpstreamError";
-        this.message = message3 || "No upstream has been added to the BalancedPool";
+        this.message = message4 || "No upstream has been added to the BalancedPool";
         this.code = "UND_ERR_BPL_MISSING_UPSTREAM";
       }
       static [Symbol.hasInstance](instance) {
@@ -590,8 +590,8 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message3, code, data) {
-        super(message3);
+      constructor(message4, code, data) {
+        super(message4);
         this.name = "HTTPParserError";
         this.code = code ? `HPE_${code}` : void 0;
         this.data = data ? data.toString() : void 0;
@@ -603,10 +603,10 @@ var require_errors = __commonJS({
     };
     var kResponseExceededMaxSizeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_EXCEEDED_MAX_SIZE");
     var ResponseExceededMaxSizeError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "ResponseExceededMaxSizeError";
-        this.message = message3 || "Response content exceeded max size";
+        this.message = message4 || "Response content exceeded max size";
         this.code = "UND_ERR_RES_EXCEEDED_MAX_SIZE";
       }
       static [Symbol.hasInstance](instance) {
@@ -616,10 +616,10 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message3, code, { headers: headers2, data }) {
-        super(message3);
+      constructor(message4, code, { headers: headers2, data }) {
+        super(message4);
         this.name = "RequestRetryError";
-        this.message = message3 || "Request retry error";
+        this.message = message4 || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
         this.statusCode = code;
         this.data = data;
@@ -632,10 +632,10 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message3, code, { headers: headers2, data }) {
-        super(message3);
+      constructor(message4, code, { headers: headers2, data }) {
+        super(message4);
         this.name = "ResponseError";
-        this.message = message3 || "Response error";
+        this.message = message4 || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code;
         this.data = data;
@@ -648,10 +648,10 @@ var require_errors = __commonJS({
     };
     var kSecureProxyConnectionError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_PRX_TLS");
     var SecureProxyConnectionError = class extends UndiciError {
-      constructor(cause, message3, options) {
-        super(message3, { cause, ...options ?? {} });
+      constructor(cause, message4, options) {
+        super(message4, { cause, ...options ?? {} });
         this.name = "SecureProxyConnectionError";
-        this.message = message3 || "Secure Proxy Connection failed";
+        this.message = message4 || "Secure Proxy Connection failed";
         this.code = "UND_ERR_PRX_TLS";
         this.cause = cause;
       }
@@ -662,10 +662,10 @@ var require_errors = __commonJS({
     };
     var kMessageSizeExceededError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_WS_MESSAGE_SIZE_EXCEEDED");
     var MessageSizeExceededError = class extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         this.name = "MessageSizeExceededError";
-        this.message = message3 || "Max decompressed message size exceeded";
+        this.message = message4 || "Max decompressed message size exceeded";
         this.code = "UND_ERR_WS_MESSAGE_SIZE_EXCEEDED";
       }
       static [Symbol.hasInstance](instance) {
@@ -2578,14 +2578,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname;
+          const sessionKey = servername || hostname2;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2601,7 +2601,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname
+            host: hostname2
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2615,14 +2615,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname
+            host: hostname2
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -2676,14 +2676,14 @@ var require_connect = __commonJS({
       if (socket == null) {
         return;
       }
-      let message3 = "Connect Timeout Error";
+      let message4 = "Connect Timeout Error";
       if (Array.isArray(socket.autoSelectFamilyAttemptedAddresses)) {
-        message3 += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
+        message4 += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
       } else {
-        message3 += ` (attempted address: ${opts.hostname}:${opts.port},`;
+        message4 += ` (attempted address: ${opts.hostname}:${opts.port},`;
       }
-      message3 += ` timeout: ${opts.timeout}ms)`;
-      util.destroy(socket, new ConnectTimeoutError(message3));
+      message4 += ` timeout: ${opts.timeout}ms)`;
+      util.destroy(socket, new ConnectTimeoutError(message4));
     }
     module.exports = buildConnector;
   }
@@ -3665,15 +3665,15 @@ var require_webidl = __commonJS({
     webidl.converters = {};
     webidl.util = {};
     webidl.errors = {};
-    webidl.errors.exception = function(message3) {
-      return new TypeError(`${message3.header}: ${message3.message}`);
+    webidl.errors.exception = function(message4) {
+      return new TypeError(`${message4.header}: ${message4.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
       const plural3 = context.types.length === 1 ? "" : " one of";
-      const message3 = `${context.argument} could not be converted to${plural3}: ${context.types.join(", ")}.`;
+      const message4 = `${context.argument} could not be converted to${plural3}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
-        message: message3
+        message: message4
       });
     };
     webidl.errors.invalidArgument = function(context) {
@@ -5998,12 +5998,12 @@ var require_client_h1 = __commonJS({
           return new ResponseContentLengthMismatchError();
         }
         const ptr = llhttp.llhttp_get_error_reason(this.ptr);
-        let message3 = "";
+        let message4 = "";
         if (ptr) {
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
-          message3 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
+          message4 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message3, constants7.ERROR[ret], data);
+        return new HTTPParserError(message4, constants7.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -7090,8 +7090,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname, port } = client[kUrl];
-      headers2[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
+      const { hostname: hostname2, port } = client[kUrl];
+      headers2[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers2[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
         if (request.aborted) {
@@ -7931,20 +7931,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname, protocol, port } = client[kUrl];
-      if (hostname[0] === "[") {
-        const idx = hostname.indexOf("]");
+      let { host, hostname: hostname2, protocol, port } = client[kUrl];
+      if (hostname2[0] === "[") {
+        const idx = hostname2.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname.substring(1, idx);
+        const ip = hostname2.substring(1, idx);
         assert(net2.isIP(ip));
-        hostname = ip;
+        hostname2 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             servername: client[kServerName],
@@ -7991,7 +7991,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8012,7 +8012,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8987,10 +8987,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
-        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname2, port } = url;
+        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname, port)) {
+        if (!this.#shouldProxy(hostname2, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -8998,7 +8998,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname, port) {
+      #shouldProxy(hostname2, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9014,11 +9014,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+            if (hostname2 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9761,9 +9761,9 @@ var require_util3 = __commonJS({
         chunks = [];
         length = 0;
       }
-      const message3 = `Response status code ${statusCode}${statusMessage2 ? `: ${statusMessage2}` : ""}`;
+      const message4 = `Response status code ${statusCode}${statusMessage2 ? `: ${statusMessage2}` : ""}`;
       if (statusCode === 204 || !contentType || !length) {
-        queueMicrotask(() => callback(new ResponseStatusCodeError(message3, statusCode, headers2)));
+        queueMicrotask(() => callback(new ResponseStatusCodeError(message4, statusCode, headers2)));
         return;
       }
       const stackTraceLimit = Error.stackTraceLimit;
@@ -9779,7 +9779,7 @@ var require_util3 = __commonJS({
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
-      queueMicrotask(() => callback(new ResponseStatusCodeError(message3, statusCode, headers2, payload)));
+      queueMicrotask(() => callback(new ResponseStatusCodeError(message4, statusCode, headers2, payload)));
     }
     var isContentTypeApplicationJson = (contentType) => {
       return contentType.length > 15 && contentType[11] === "/" && contentType[0] === "a" && contentType[1] === "p" && contentType[2] === "p" && contentType[3] === "l" && contentType[4] === "i" && contentType[5] === "c" && contentType[6] === "a" && contentType[7] === "t" && contentType[8] === "i" && contentType[9] === "o" && contentType[10] === "n" && contentType[12] === "j" && contentType[13] === "s" && contentType[14] === "o" && contentType[15] === "n";
@@ -10606,11 +10606,11 @@ var require_mock_errors = __commonJS({
     var { UndiciError } = require_errors();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
     var MockNotMatchedError = class _MockNotMatchedError extends UndiciError {
-      constructor(message3) {
-        super(message3);
+      constructor(message4) {
+        super(message4);
         Error.captureStackTrace(this, _MockNotMatchedError);
         this.name = "MockNotMatchedError";
-        this.message = message3 || "The request does not match any registered mock dispatches";
+        this.message = message4 || "The request does not match any registered mock dispatches";
         this.code = "UND_MOCK_ERR_MOCK_NOT_MATCHED";
       }
       static [Symbol.hasInstance](instance) {
@@ -12035,12 +12035,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this[kHeadersMap].get(lowercaseName);
-        if (exists3) {
+        const exists4 = this[kHeadersMap].get(lowercaseName);
+        if (exists4) {
           const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter2}${value}`
+            name: exists4.name,
+            value: `${exists4.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -18259,15 +18259,15 @@ var require_websocket = __commonJS({
       this.ws[kResponse].socket.resume();
     }
     function onParserError(err) {
-      let message3;
+      let message4;
       let code;
       if (err instanceof CloseEvent) {
-        message3 = err.reason;
+        message4 = err.reason;
         code = err.code;
       } else {
-        message3 = err.message;
+        message4 = err.message;
       }
-      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message3 }));
+      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message4 }));
       closeWebSocketConnection(this, code);
     }
     module.exports = {
@@ -20481,12 +20481,12 @@ var require_errors2 = __commonJS({
       }
       return [E.schemaPath, schPath];
     }
-    function extraErrorProps(cxt, { params, message: message3 }, keyValues) {
+    function extraErrorProps(cxt, { params, message: message4 }, keyValues) {
       const { keyword, data, schemaValue, it } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it;
       keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
-        keyValues.push([E.message, typeof message3 == "function" ? message3(cxt) : message3]);
+        keyValues.push([E.message, typeof message4 == "function" ? message4(cxt) : message4]);
       }
       if (opts.verbose) {
         keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
@@ -20841,12 +20841,12 @@ var require_code2 = __commonJS({
       });
     }
     exports.checkReportMissingProp = checkReportMissingProp;
-    function checkMissingProp({ gen, data, it: { opts } }, properties, missing2) {
-      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._)`${missing2} = ${prop}`)));
+    function checkMissingProp({ gen, data, it: { opts } }, properties, missing3) {
+      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._)`${missing3} = ${prop}`)));
     }
     exports.checkMissingProp = checkMissingProp;
-    function reportMissingProp(cxt, missing2) {
-      cxt.setParams({ missingProperty: missing2 }, true);
+    function reportMissingProp(cxt, missing3) {
+      cxt.setParams({ missingProperty: missing3 }, true);
       cxt.error();
     }
     exports.reportMissingProp = reportMissingProp;
@@ -22225,7 +22225,7 @@ var require_utils2 = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
-    var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
+    var isIPv42 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
     var isPort = RegExp.prototype.test.bind(/^\d*$/u);
     var isHexPair = RegExp.prototype.test.bind(/^[\da-f]{2}$/iu);
     var isUnreserved = RegExp.prototype.test.bind(/^[\da-z\-._~]$/iu);
@@ -22320,28 +22320,28 @@ var require_utils2 = __commonJS({
         if (left.length === 1 && left[0] === "") left.length = 0;
         if (right.length === 1 && right[0] === "") right.length = 0;
       }
-      const parts = left.concat(right);
+      const parts2 = left.concat(right);
       let hextetCount = 0;
-      for (let i = 0; i < parts.length; i++) {
-        const part = parts[i];
+      for (let i = 0; i < parts2.length; i++) {
+        const part = parts2[i];
         if (part === "") return void 0;
         if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+          if (i !== parts2.length - 1 || compression !== -1 && right.length === 0 || !isIPv42(part)) return void 0;
           hextetCount += 2;
           continue;
         }
         if (!isHextet(part)) return void 0;
-        parts[i] = parseInt(part, 16).toString(16);
+        parts2[i] = parseInt(part, 16).toString(16);
         hextetCount++;
       }
       if (compression === -1) {
         if (hextetCount !== 8) return void 0;
-        return compressIPv6ZeroRun(parts);
+        return compressIPv6ZeroRun(parts2);
       }
       if (hextetCount >= 8) return void 0;
-      const expanded = parts.slice(0, left.length);
+      const expanded = parts2.slice(0, left.length);
       for (let i = hextetCount; i < 8; i++) expanded.push("0");
-      for (let i = left.length; i < parts.length; i++) expanded.push(parts[i]);
+      for (let i = left.length; i < parts2.length; i++) expanded.push(parts2[i]);
       return compressIPv6ZeroRun(expanded);
     }
     function normalizeIPv6(host) {
@@ -22708,7 +22708,7 @@ var require_utils2 = __commonJS({
       }
       if (component.host !== void 0) {
         let host = component.host;
-        if (!isIPv4(host)) {
+        if (!isIPv42(host)) {
           let ipV6res = normalizeIPv6(host);
           if (ipV6res.isIPV6 !== true && ipV6res.isIPVFuture !== true) {
             host = normalizePercentEncoding(host, true);
@@ -22746,7 +22746,7 @@ var require_utils2 = __commonJS({
       escapePreservingEscapes,
       removeDotSegments,
       removeDotSegmentsRelative,
-      isIPv4,
+      isIPv4: isIPv42,
       isUUID,
       normalizeIPv6,
       stringArrayToHexStripped
@@ -22969,7 +22969,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4: isIPv42, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -22988,7 +22988,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse5(serialize(uri, options), options);
+        parse6(serialize(uri, options), options);
       }
       return uri;
     }
@@ -23016,7 +23016,7 @@ var require_fast_uri = __commonJS({
       const resolved = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
       const resolvedSchemeHandler = getSchemeHandler(options && options.scheme || resolved.scheme);
       const resolvedHost = resolved.host;
-      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv4(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
+      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv42(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
       if (hasForbiddenDomainHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
         throw new Error(MALFORMED_HOST_ERROR);
       }
@@ -23031,8 +23031,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative2, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse5(serialize(base, options), options);
-        relative2 = parse5(serialize(relative2, options), options);
+        base = parse6(serialize(base, options), options);
+        relative2 = parse6(serialize(relative2, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative2.scheme) {
@@ -23289,7 +23289,7 @@ var require_fast_uri = __commonJS({
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
-          const ipv4result = isIPv4(parsed.host);
+          const ipv4result = isIPv42(parsed.host);
           if (ipv4result === false) {
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
@@ -23350,7 +23350,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse5(uri, opts) {
+    function parse6(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -23387,7 +23387,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse5
+      parse: parse6
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -23672,11 +23672,11 @@ var require_core = __commonJS({
         }
         const valid = this.validate($schema, schema2);
         if (!valid && throwOrLogError) {
-          const message3 = "schema is invalid: " + this.errorsText();
+          const message4 = "schema is invalid: " + this.errorsText();
           if (this.opts.validateSchema === "log")
-            this.logger.error(message3);
+            this.logger.error(message4);
           else
-            throw new Error(message3);
+            throw new Error(message4);
         }
         return valid;
       }
@@ -24408,14 +24408,14 @@ var require_required = __commonJS({
           }
         }
         function exitOnErrorMode() {
-          const missing2 = gen.let("missing");
+          const missing3 = gen.let("missing");
           if (useLoop || $data) {
             const valid = gen.let("valid", true);
-            cxt.block$data(valid, () => loopUntilMissing(missing2, valid));
+            cxt.block$data(valid, () => loopUntilMissing(missing3, valid));
             cxt.ok(valid);
           } else {
-            gen.if((0, code_1.checkMissingProp)(cxt, schema2, missing2));
-            (0, code_1.reportMissingProp)(cxt, missing2);
+            gen.if((0, code_1.checkMissingProp)(cxt, schema2, missing3));
+            (0, code_1.reportMissingProp)(cxt, missing3);
             gen.else();
           }
         }
@@ -24425,10 +24425,10 @@ var require_required = __commonJS({
             gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
           });
         }
-        function loopUntilMissing(missing2, valid) {
-          cxt.setParams({ missingProperty: missing2 });
-          gen.forOf(missing2, schemaCode, () => {
-            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing2, opts.ownProperties));
+        function loopUntilMissing(missing3, valid) {
+          cxt.setParams({ missingProperty: missing3 });
+          gen.forOf(missing3, schemaCode, () => {
+            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing3, opts.ownProperties));
             gen.if((0, codegen_1.not)(valid), () => {
               cxt.error();
               gen.break();
@@ -24966,7 +24966,7 @@ var require_dependencies = __commonJS({
       const { gen, data, it } = cxt;
       if (Object.keys(propertyDeps).length === 0)
         return;
-      const missing2 = gen.let("missing");
+      const missing3 = gen.let("missing");
       for (const prop in propertyDeps) {
         const deps = propertyDeps[prop];
         if (deps.length === 0)
@@ -24984,8 +24984,8 @@ var require_dependencies = __commonJS({
             }
           });
         } else {
-          gen.if((0, codegen_1._)`${hasProperty} && (${(0, code_1.checkMissingProp)(cxt, deps, missing2)})`);
-          (0, code_1.reportMissingProp)(cxt, missing2);
+          gen.if((0, codegen_1._)`${hasProperty} && (${(0, code_1.checkMissingProp)(cxt, deps, missing3)})`);
+          (0, code_1.reportMissingProp)(cxt, missing3);
           gen.else();
         }
       }
@@ -26068,9 +26068,9 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -26092,7 +26092,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26104,10 +26104,10 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap4;
     exports.isNode = isNode4;
     exports.isPair = isPair;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq3;
   }
 });
@@ -26328,26 +26328,26 @@ var require_directives = __commonJS({
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
+        const parts2 = line.trim().split(/[ \t]+/);
+        const name = parts2.shift();
         switch (name) {
           case "%TAG": {
-            if (parts.length !== 2) {
+            if (parts2.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
-              if (parts.length < 2)
+              if (parts2.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
+            const [handle, prefix] = parts2;
             this.tags[handle] = prefix;
             return true;
           }
           case "%YAML": {
             this.yaml.explicit = true;
-            if (parts.length !== 1) {
+            if (parts2.length !== 1) {
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version] = parts;
+            const [version] = parts2;
             if (version === "1.1" || version === "1.2") {
               this.yaml.version = version;
               return true;
@@ -29084,9 +29084,9 @@ var require_timestamp = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str4, asBigInt) {
       const sign = str4[0];
-      const parts = sign === "-" || sign === "+" ? str4.substring(1) : str4;
+      const parts2 = sign === "-" || sign === "+" ? str4.substring(1) : str4;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
+      const res = parts2.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
@@ -29102,18 +29102,18 @@ var require_timestamp = __commonJS({
         value *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
+      const parts2 = [value % _60];
       if (value < 60) {
-        parts.unshift(0);
+        parts2.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
+        value = (value - parts2[0]) / _60;
+        parts2.unshift(value % _60);
         if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+          value = (value - parts2[0]) / _60;
+          parts2.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign + parts2.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -29729,22 +29729,22 @@ var require_errors3 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message3) {
+      constructor(name, pos, code, message4) {
         super();
         this.name = name;
         this.code = code;
-        this.message = message3;
+        this.message = message4;
         this.pos = pos;
       }
     };
     var YAMLParseError3 = class extends YAMLError {
-      constructor(pos, code, message3) {
-        super("YAMLParseError", pos, code, message3);
+      constructor(pos, code, message4) {
+        super("YAMLParseError", pos, code, message4);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message3) {
-        super("YAMLWarning", pos, code, message3);
+      constructor(pos, code, message4) {
+        super("YAMLWarning", pos, code, message4);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -30216,9 +30216,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30254,7 +30254,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props2.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
             onError(
               key3,
               // checked by containsNewline()
@@ -30294,7 +30294,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep4 && !props2.found) {
+        if (!isMap4 && !sep4 && !props2.found) {
           const valueNode = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, sep4, null, props2, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30317,7 +30317,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props2.found && ctx.options.strict) {
+            if (!isMap4 && !props2.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -30349,7 +30349,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map3 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map3.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30365,7 +30365,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -30424,8 +30424,8 @@ var require_compose_collection = __commonJS({
         const { anchor, newlineAfterProp: nl } = props2;
         const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message3 = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message3);
+          const message4 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message4);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -30497,15 +30497,15 @@ var require_resolve_block_scalar = __commonJS({
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message3 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message3);
+            const message4 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message4);
           }
           if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message3 = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message3);
+            const message4 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message4);
           }
           break;
         }
@@ -30528,8 +30528,8 @@ var require_resolve_block_scalar = __commonJS({
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header2.indent ? "explicit indentation indicator" : "first line";
-          const message3 = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message3);
+          const message4 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message4);
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
@@ -30607,8 +30607,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message3 = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message3);
+              const message4 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message4);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -30619,8 +30619,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message3 = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message3);
+            const message4 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message4);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -31013,13 +31013,13 @@ var require_compose_node = __commonJS({
             if (anchor)
               node.anchor = anchor.source.substring(1);
           } catch (error2) {
-            const message3 = error2 instanceof Error ? error2.message : String(error2);
-            onError(token, "RESOURCE_EXHAUSTION", message3);
+            const message4 = error2 instanceof Error ? error2.message : String(error2);
+            onError(token, "RESOURCE_EXHAUSTION", message4);
           }
           break;
         default: {
-          const message3 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message3);
+          const message4 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message4);
           isSrcToken = false;
         }
       }
@@ -31175,12 +31175,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message3, warning) => {
+        this.onError = (source, code, message4, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message3));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message4));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message3));
+            this.errors.push(new errors.YAMLParseError(pos, code, message4));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -31250,10 +31250,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message3, warning) => {
+            this.directives.add(token.source, (offset, message4, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message3, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message4, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -31342,12 +31342,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message3) => {
+        const _onError = (pos, code, message4) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message3);
+            onError(offset, code, message4);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message3);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message4);
         };
         switch (token.type) {
           case "scalar":
@@ -31652,7 +31652,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -31736,7 +31736,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -32507,8 +32507,8 @@ var require_parser = __commonJS({
         }
         const type2 = cst.tokenType(source);
         if (!type2) {
-          const message3 = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message: message3, source });
+          const message4 = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message4, source });
           this.offset += source.length;
         } else if (type2 === "scalar") {
           this.atNewLine = false;
@@ -32598,8 +32598,8 @@ var require_parser = __commonJS({
       *pop(error2) {
         const token = error2 ?? this.stack.pop();
         if (!token) {
-          const message3 = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message: message3 };
+          const message4 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message4 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -33285,7 +33285,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -33326,7 +33326,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify2;
@@ -33860,17 +33860,17 @@ var require_url_state_machine = __commonJS({
       return parseInt(input, R);
     }
     function parseIPv4(input) {
-      const parts = input.split(".");
-      if (parts[parts.length - 1] === "") {
-        if (parts.length > 1) {
-          parts.pop();
+      const parts2 = input.split(".");
+      if (parts2[parts2.length - 1] === "") {
+        if (parts2.length > 1) {
+          parts2.pop();
         }
       }
-      if (parts.length > 4) {
+      if (parts2.length > 4) {
         return input;
       }
       const numbers = [];
-      for (const part of parts) {
+      for (const part of parts2) {
         if (part === "") {
           return input;
         }
@@ -35268,9 +35268,9 @@ var require_lib2 = __commonJS({
       enumerable: false,
       configurable: true
     });
-    function FetchError2(message3, type2, systemError) {
-      Error.call(this, message3);
-      this.message = message3;
+    function FetchError2(message4, type2, systemError) {
+      Error.call(this, message4);
+      this.message = message4;
       this.type = type2;
       if (systemError) {
         this.code = this.errno = systemError.code;
@@ -36127,10 +36127,10 @@ var require_lib2 = __commonJS({
         agent
       });
     }
-    function AbortError2(message3) {
-      Error.call(this, message3);
+    function AbortError2(message4) {
+      Error.call(this, message4);
       this.type = "aborted";
-      this.message = message3;
+      this.message = message4;
       Error.captureStackTrace(this, this.constructor);
     }
     AbortError2.prototype = Object.create(Error.prototype);
@@ -37745,8 +37745,8 @@ var require_util10 = __commonJS({
     exports.SocksClientError = void 0;
     exports.shuffleArray = shuffleArray;
     var SocksClientError = class extends Error {
-      constructor(message3, options) {
-        super(message3);
+      constructor(message4, options) {
+        super(message4);
         this.options = options;
       }
     };
@@ -37767,8 +37767,8 @@ var require_address_error = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.AddressError = void 0;
     var AddressError = class extends Error {
-      constructor(message3, parseMessage) {
-        super(message3);
+      constructor(message4, parseMessage) {
+        super(message4);
         this.name = "AddressError";
         this.parseMessage = parseMessage;
       }
@@ -41191,7 +41191,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type2 = typeof val;
       if (type2 === "string" && val.length > 0) {
-        return parse5(val);
+        return parse6(val);
       } else if (type2 === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -41199,7 +41199,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse5(str4) {
+    function parse6(str4) {
       str4 = String(str4);
       if (str4.length > 100) {
         return;
@@ -41476,7 +41476,7 @@ var require_browser = __commonJS({
   "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load2;
+    exports.load = load3;
     exports.useColors = useColors;
     exports.storage = localstorage();
     exports.destroy = /* @__PURE__ */ (() => {
@@ -41612,7 +41612,7 @@ var require_browser = __commonJS({
       } catch (error2) {
       }
     }
-    function load2() {
+    function load3() {
       let r;
       try {
         r = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
@@ -41650,7 +41650,7 @@ var require_node = __commonJS({
     exports.log = log;
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load2;
+    exports.load = load3;
     exports.useColors = useColors;
     exports.destroy = util.deprecate(
       () => {
@@ -41792,7 +41792,7 @@ var require_node = __commonJS({
         delete process.env.DEBUG;
       }
     }
-    function load2() {
+    function load3() {
       return process.env.DEBUG;
     }
     function init(debug2) {
@@ -43478,11 +43478,11 @@ var require_receiver2 = __commonJS({
        * @return {(Error|RangeError)} The error
        * @private
        */
-      createError(ErrorCtor, message3, prefix, statusCode, errorCode) {
+      createError(ErrorCtor, message4, prefix, statusCode, errorCode) {
         this._loop = false;
         this._errored = true;
         const err = new ErrorCtor(
-          prefix ? `Invalid WebSocket frame: ${message3}` : message3
+          prefix ? `Invalid WebSocket frame: ${message4}` : message4
         );
         Error.captureStackTrace(err, this.createError);
         err.code = errorCode;
@@ -44151,10 +44151,10 @@ var require_event_target = __commonJS({
             callListener(handler, this, event);
           };
         } else if (type2 === "close") {
-          wrapper = function onClose(code, message3) {
+          wrapper = function onClose(code, message4) {
             const event = new CloseEvent("close", {
               code,
-              reason: message3.toString(),
+              reason: message4.toString(),
               wasClean: this._closeFrameReceived && this._closeFrameSent
             });
             event[kTarget] = this;
@@ -44228,7 +44228,7 @@ var require_extension = __commonJS({
       if (dest[name] === void 0) dest[name] = [elem];
       else dest[name].push(elem);
     }
-    function parse5(header2) {
+    function parse6(header2) {
       const offers = /* @__PURE__ */ Object.create(null);
       let params = /* @__PURE__ */ Object.create(null);
       let mustUnescape = false;
@@ -44368,7 +44368,7 @@ var require_extension = __commonJS({
         }).join(", ");
       }).join(", ");
     }
-    module.exports = { format, parse: parse5 };
+    module.exports = { format, parse: parse6 };
   }
 });
 
@@ -44403,7 +44403,7 @@ var require_websocket2 = __commonJS({
     var {
       EventTarget: { addEventListener, removeEventListener }
     } = require_event_target();
-    var { format, parse: parse5 } = require_extension();
+    var { format, parse: parse6 } = require_extension();
     var { toBuffer } = require_buffer_util();
     var kAborted = /* @__PURE__ */ Symbol("kAborted");
     var protocolVersions = [8, 13];
@@ -45097,29 +45097,29 @@ var require_websocket2 = __commonJS({
         const secWebSocketExtensions = res.headers["sec-websocket-extensions"];
         if (secWebSocketExtensions !== void 0) {
           if (!perMessageDeflate) {
-            const message3 = "Server sent a Sec-WebSocket-Extensions header but no extension was requested";
-            abortHandshake(websocket, socket, message3);
+            const message4 = "Server sent a Sec-WebSocket-Extensions header but no extension was requested";
+            abortHandshake(websocket, socket, message4);
             return;
           }
           let extensions;
           try {
-            extensions = parse5(secWebSocketExtensions);
+            extensions = parse6(secWebSocketExtensions);
           } catch (err) {
-            const message3 = "Invalid Sec-WebSocket-Extensions header";
-            abortHandshake(websocket, socket, message3);
+            const message4 = "Invalid Sec-WebSocket-Extensions header";
+            abortHandshake(websocket, socket, message4);
             return;
           }
           const extensionNames = Object.keys(extensions);
           if (extensionNames.length !== 1 || extensionNames[0] !== PerMessageDeflate.extensionName) {
-            const message3 = "Server indicated an extension that was not requested";
-            abortHandshake(websocket, socket, message3);
+            const message4 = "Server indicated an extension that was not requested";
+            abortHandshake(websocket, socket, message4);
             return;
           }
           try {
             perMessageDeflate.accept(extensions[PerMessageDeflate.extensionName]);
           } catch (err) {
-            const message3 = "Invalid Sec-WebSocket-Extensions header";
-            abortHandshake(websocket, socket, message3);
+            const message4 = "Invalid Sec-WebSocket-Extensions header";
+            abortHandshake(websocket, socket, message4);
             return;
           }
           websocket._extensions[PerMessageDeflate.extensionName] = perMessageDeflate;
@@ -45157,9 +45157,9 @@ var require_websocket2 = __commonJS({
       }
       return tls.connect(options);
     }
-    function abortHandshake(websocket, stream, message3) {
+    function abortHandshake(websocket, stream, message4) {
       websocket._readyState = WebSocket2.CLOSING;
-      const err = new Error(message3);
+      const err = new Error(message4);
       Error.captureStackTrace(err, abortHandshake);
       if (stream.setHeader) {
         stream[kAborted] = true;
@@ -45338,7 +45338,7 @@ var require_stream = __commonJS({
         objectMode: false,
         writableObjectMode: false
       });
-      ws.on("message", function message3(msg, isBinary) {
+      ws.on("message", function message4(msg, isBinary) {
         const data = !isBinary && duplex._readableState.objectMode ? msg.toString() : msg;
         if (!duplex.push(data)) ws.pause();
       });
@@ -45411,7 +45411,7 @@ var require_subprotocol = __commonJS({
   "node_modules/ws/lib/subprotocol.js"(exports, module) {
     "use strict";
     var { tokenChars } = require_validation2();
-    function parse5(header2) {
+    function parse6(header2) {
       const protocols2 = /* @__PURE__ */ new Set();
       let start = -1;
       let end = -1;
@@ -45447,7 +45447,7 @@ var require_subprotocol = __commonJS({
       protocols2.add(protocol);
       return protocols2;
     }
-    module.exports = { parse: parse5 };
+    module.exports = { parse: parse6 };
   }
 });
 
@@ -45664,23 +45664,23 @@ var require_websocket_server = __commonJS({
         const upgrade = req.headers.upgrade;
         const version = +req.headers["sec-websocket-version"];
         if (req.method !== "GET") {
-          const message3 = "Invalid HTTP method";
-          abortHandshakeOrEmitwsClientError(this, req, socket, 405, message3);
+          const message4 = "Invalid HTTP method";
+          abortHandshakeOrEmitwsClientError(this, req, socket, 405, message4);
           return;
         }
         if (upgrade === void 0 || upgrade.toLowerCase() !== "websocket") {
-          const message3 = "Invalid Upgrade header";
-          abortHandshakeOrEmitwsClientError(this, req, socket, 400, message3);
+          const message4 = "Invalid Upgrade header";
+          abortHandshakeOrEmitwsClientError(this, req, socket, 400, message4);
           return;
         }
         if (key3 === void 0 || !keyRegex.test(key3)) {
-          const message3 = "Missing or invalid Sec-WebSocket-Key header";
-          abortHandshakeOrEmitwsClientError(this, req, socket, 400, message3);
+          const message4 = "Missing or invalid Sec-WebSocket-Key header";
+          abortHandshakeOrEmitwsClientError(this, req, socket, 400, message4);
           return;
         }
         if (version !== 13 && version !== 8) {
-          const message3 = "Missing or invalid Sec-WebSocket-Version header";
-          abortHandshakeOrEmitwsClientError(this, req, socket, 400, message3, {
+          const message4 = "Missing or invalid Sec-WebSocket-Version header";
+          abortHandshakeOrEmitwsClientError(this, req, socket, 400, message4, {
             "Sec-WebSocket-Version": "13, 8"
           });
           return;
@@ -45695,8 +45695,8 @@ var require_websocket_server = __commonJS({
           try {
             protocols2 = subprotocol.parse(secWebSocketProtocol);
           } catch (err) {
-            const message3 = "Invalid Sec-WebSocket-Protocol header";
-            abortHandshakeOrEmitwsClientError(this, req, socket, 400, message3);
+            const message4 = "Invalid Sec-WebSocket-Protocol header";
+            abortHandshakeOrEmitwsClientError(this, req, socket, 400, message4);
             return;
           }
         }
@@ -45715,8 +45715,8 @@ var require_websocket_server = __commonJS({
               extensions[PerMessageDeflate.extensionName] = perMessageDeflate;
             }
           } catch (err) {
-            const message3 = "Invalid or unacceptable Sec-WebSocket-Extensions header";
-            abortHandshakeOrEmitwsClientError(this, req, socket, 400, message3);
+            const message4 = "Invalid or unacceptable Sec-WebSocket-Extensions header";
+            abortHandshakeOrEmitwsClientError(this, req, socket, 400, message4);
             return;
           }
         }
@@ -45727,9 +45727,9 @@ var require_websocket_server = __commonJS({
             req
           };
           if (this.options.verifyClient.length === 2) {
-            this.options.verifyClient(info, (verified, code, message3, headers2) => {
+            this.options.verifyClient(info, (verified, code, message4, headers2) => {
               if (!verified) {
-                return abortHandshake(socket, code || 401, message3, headers2);
+                return abortHandshake(socket, code || 401, message4, headers2);
               }
               this.completeUpgrade(
                 extensions,
@@ -45829,27 +45829,27 @@ var require_websocket_server = __commonJS({
     function socketOnError() {
       this.destroy();
     }
-    function abortHandshake(socket, code, message3, headers2) {
-      message3 = message3 || http3.STATUS_CODES[code];
+    function abortHandshake(socket, code, message4, headers2) {
+      message4 = message4 || http3.STATUS_CODES[code];
       headers2 = {
         Connection: "close",
         "Content-Type": "text/html",
-        "Content-Length": Buffer.byteLength(message3),
+        "Content-Length": Buffer.byteLength(message4),
         ...headers2
       };
       socket.once("finish", socket.destroy);
       socket.end(
         `HTTP/1.1 ${code} ${http3.STATUS_CODES[code]}\r
-` + Object.keys(headers2).map((h) => `${h}: ${headers2[h]}`).join("\r\n") + "\r\n\r\n" + message3
+` + Object.keys(headers2).map((h) => `${h}: ${headers2[h]}`).join("\r\n") + "\r\n\r\n" + message4
       );
     }
-    function abortHandshakeOrEmitwsClientError(server, req, socket, code, message3, headers2) {
+    function abortHandshakeOrEmitwsClientError(server, req, socket, code, message4, headers2) {
       if (server.listenerCount("wsClientError")) {
-        const err = new Error(message3);
+        const err = new Error(message4);
         Error.captureStackTrace(err, abortHandshakeOrEmitwsClientError);
         server.emit("wsClientError", err, socket, req);
       } else {
-        abortHandshake(socket, code, message3, headers2);
+        abortHandshake(socket, code, message4, headers2);
       }
     }
   }
@@ -49064,8 +49064,8 @@ var require_error = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode2, code, message3) {
-        super(message3);
+      constructor(exitCode2, code, message4) {
+        super(message4);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
         this.code = code;
@@ -49078,8 +49078,8 @@ var require_error = __commonJS({
        * Constructs the InvalidArgumentError class
        * @param {string} [message] explanation of why argument is invalid
        */
-      constructor(message3) {
-        super(1, "commander.invalidArgument", message3);
+      constructor(message4) {
+        super(1, "commander.invalidArgument", message4);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
       }
@@ -50169,18 +50169,18 @@ var require_suggestSimilar = __commonJS({
       }
       return d[a.length][b.length];
     }
-    function suggestSimilar(word, candidates) {
-      if (!candidates || candidates.length === 0) return "";
-      candidates = Array.from(new Set(candidates));
+    function suggestSimilar(word, candidates2) {
+      if (!candidates2 || candidates2.length === 0) return "";
+      candidates2 = Array.from(new Set(candidates2));
       const searchingOptions = word.startsWith("--");
       if (searchingOptions) {
         word = word.slice(2);
-        candidates = candidates.map((candidate) => candidate.slice(2));
+        candidates2 = candidates2.map((candidate) => candidate.slice(2));
       }
       let similar = [];
       let bestDistance = maxDistance;
       const minSimilarity = 0.4;
-      candidates.forEach((candidate) => {
+      candidates2.forEach((candidate) => {
         if (candidate.length <= 1) return;
         const distance2 = editDistance(word, candidate);
         const length = Math.max(word.length, candidate.length);
@@ -50662,9 +50662,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode2, code, message3) {
+      _exit(exitCode2, code, message4) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode2, code, message3));
+          this._exitCallback(new CommanderError2(exitCode2, code, message4));
         }
         process2.exit(exitCode2);
       }
@@ -50724,8 +50724,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           return target.parseArg(value, previous);
         } catch (err) {
           if (err.code === "commander.invalidArgument") {
-            const message3 = `${invalidArgumentMessage} ${err.message}`;
-            this.error(message3, { exitCode: err.exitCode, code: err.code });
+            const message4 = `${invalidArgumentMessage} ${err.message}`;
+            this.error(message4, { exitCode: err.exitCode, code: err.code });
           }
           throw err;
         }
@@ -51801,9 +51801,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [errorOptions.code] - an id string representing the error
        * @param {number} [errorOptions.exitCode] - used with process.exit
        */
-      error(message3, errorOptions) {
+      error(message4, errorOptions) {
         this._outputConfiguration.outputError(
-          `${message3}
+          `${message4}
 `,
           this._outputConfiguration.writeErr
         );
@@ -51817,7 +51817,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const config = errorOptions || {};
         const exitCode2 = config.exitCode || 1;
         const code = config.code || "commander.error";
-        this._exit(exitCode2, code, message3);
+        this._exit(exitCode2, code, message4);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -51873,8 +51873,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       missingArgument(name) {
-        const message3 = `error: missing required argument '${name}'`;
-        this.error(message3, { code: "commander.missingArgument" });
+        const message4 = `error: missing required argument '${name}'`;
+        this.error(message4, { code: "commander.missingArgument" });
       }
       /**
        * `Option` is missing an argument.
@@ -51883,8 +51883,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       optionMissingArgument(option) {
-        const message3 = `error: option '${option.flags}' argument missing`;
-        this.error(message3, { code: "commander.optionMissingArgument" });
+        const message4 = `error: option '${option.flags}' argument missing`;
+        this.error(message4, { code: "commander.optionMissingArgument" });
       }
       /**
        * `Option` does not have a value, and is a mandatory option.
@@ -51893,8 +51893,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       missingMandatoryOptionValue(option) {
-        const message3 = `error: required option '${option.flags}' not specified`;
-        this.error(message3, { code: "commander.missingMandatoryOptionValue" });
+        const message4 = `error: required option '${option.flags}' not specified`;
+        this.error(message4, { code: "commander.missingMandatoryOptionValue" });
       }
       /**
        * `Option` conflicts with another option.
@@ -51927,8 +51927,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           return `option '${bestOption.flags}'`;
         };
-        const message3 = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
-        this.error(message3, { code: "commander.conflictingOption" });
+        const message4 = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message4, { code: "commander.conflictingOption" });
       }
       /**
        * Unknown option `flag`.
@@ -51949,8 +51949,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } while (command && !command._enablePositionalOptions);
           suggestion = suggestSimilar(flag, candidateFlags);
         }
-        const message3 = `error: unknown option '${flag}'${suggestion}`;
-        this.error(message3, { code: "commander.unknownOption" });
+        const message4 = `error: unknown option '${flag}'${suggestion}`;
+        this.error(message4, { code: "commander.unknownOption" });
       }
       /**
        * Excess arguments, more than expected.
@@ -51963,8 +51963,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const expected2 = this.registeredArguments.length;
         const s = expected2 === 1 ? "" : "s";
         const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
-        const message3 = `error: too many arguments${forSubcommand}. Expected ${expected2} argument${s} but got ${receivedArgs.length}.`;
-        this.error(message3, { code: "commander.excessArguments" });
+        const message4 = `error: too many arguments${forSubcommand}. Expected ${expected2} argument${s} but got ${receivedArgs.length}.`;
+        this.error(message4, { code: "commander.excessArguments" });
       }
       /**
        * Unknown command.
@@ -51982,8 +51982,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
           suggestion = suggestSimilar(unknownName, candidateNames);
         }
-        const message3 = `error: unknown command '${unknownName}'${suggestion}`;
-        this.error(message3, { code: "commander.unknownCommand" });
+        const message4 = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message4, { code: "commander.unknownCommand" });
       }
       /**
        * Get or set the program version.
@@ -52507,19 +52507,19 @@ function toCommandProperties(annotationProperties) {
 }
 
 // node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message3) {
-  const cmd = new Command(command, properties, message3);
+function issueCommand(command, properties, message4) {
+  const cmd = new Command(command, properties, message4);
   process.stdout.write(cmd.toString() + os.EOL);
 }
 var CMD_STRING = "::";
 var Command = class {
-  constructor(command, properties, message3) {
+  constructor(command, properties, message4) {
     if (!command) {
       command = "missing.command";
     }
     this.command = command;
     this.properties = properties;
-    this.message = message3;
+    this.message = message4;
   }
   toString() {
     let cmdStr = CMD_STRING + this.command;
@@ -52555,7 +52555,7 @@ function escapeProperty(s) {
 import * as crypto2 from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
-function issueFileCommand(command, message3) {
+function issueFileCommand(command, message4) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -52563,7 +52563,7 @@ function issueFileCommand(command, message3) {
   if (!fs.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs.appendFileSync(filePath, `${toCommandValue(message3)}${os2.EOL}`, {
+  fs.appendFileSync(filePath, `${toCommandValue(message4)}${os2.EOL}`, {
     encoding: "utf8"
   });
 }
@@ -52961,12 +52961,12 @@ function setOutput(name, value) {
   process.stdout.write(os4.EOL);
   issueCommand("set-output", { name }, toCommandValue(value));
 }
-function setFailed(message3) {
+function setFailed(message4) {
   process.exitCode = ExitCode.Failure;
-  error(message3);
+  error(message4);
 }
-function error(message3, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message3 instanceof Error ? message3.toString() : message3);
+function error(message4, properties = {}) {
+  issueCommand("error", toCommandProperties(properties), message4 instanceof Error ? message4.toString() : message4);
 }
 
 // src/cli/output.ts
@@ -53063,23 +53063,23 @@ function annotationCommand(annotation) {
 function findingAnnotation(finding, context) {
   const { location, object } = finding;
   const about = location ? "" : object ? `: ${objectLabel(object)}` : finding.cluster !== null ? `: cluster ${finding.cluster}` : "";
-  const message3 = [finding.message, "", `How to fix: ${finding.remediation}`, finding.docsUrl].join("\n");
+  const message4 = [finding.message, "", `How to fix: ${finding.remediation}`, finding.docsUrl].join("\n");
   return {
     level: LEVEL[finding.severity],
-    message: message3,
+    message: message4,
     title: `kcheck ${finding.ruleId}${about}`,
     ...location ? { file: repoPath(location.file, context.cwd), line: Math.max(1, location.line), col: Math.max(1, location.column) } : {}
   };
 }
 function githubAnnotations(result, context, perLevel = GITHUB_ANNOTATIONS_PER_LEVEL) {
-  const candidates = [
+  const candidates2 = [
     ...result.gaps.map((gap3) => ({ level: "error", title: "kcheck: the scan is incomplete", message: `${gap3.what}: ${gap3.reason}` })),
     ...findingsByImportance(result.findings, context.rules).map((finding) => findingAnnotation(finding, context))
   ];
   const shown = [];
   const left = { error: 0, warning: 0, notice: 0 };
   const used = { error: 0, warning: 0, notice: 0 };
-  for (const annotation of candidates) {
+  for (const annotation of candidates2) {
     if (used[annotation.level] < perLevel) {
       shown.push(annotation);
       used[annotation.level] += 1;
@@ -53094,7 +53094,7 @@ function githubAnnotations(result, context, perLevel = GITHUB_ANNOTATIONS_PER_LE
     shown.splice(lastNotice, 1);
     left.notice += 1;
   }
-  const parts = [
+  const parts2 = [
     left.error > 0 ? plural(left.error, "error") : "",
     left.warning > 0 ? plural(left.warning, "warning") : "",
     left.notice > 0 ? `${left.notice} info` : ""
@@ -53102,7 +53102,7 @@ function githubAnnotations(result, context, perLevel = GITHUB_ANNOTATIONS_PER_LE
   shown.push({
     level: "notice",
     title: "kcheck: more findings",
-    message: `${parts.join(", ")} not shown: GitHub shows ${perLevel} annotations of each level per step; the job summary and the other report formats list every finding.`
+    message: `${parts2.join(", ")} not shown: GitHub shows ${perLevel} annotations of each level per step; the job summary and the other report formats list every finding.`
   });
   return shown;
 }
@@ -53348,10 +53348,10 @@ function tokenize(text) {
   return tokens;
 }
 function validKey(key3) {
-  const parts = key3.split("/");
-  if (parts.length > 2) return false;
-  const name = parts.at(-1);
-  const prefix = parts.length === 2 ? parts[0] : null;
+  const parts2 = key3.split("/");
+  if (parts2.length > 2) return false;
+  const name = parts2.at(-1);
+  const prefix = parts2.length === 2 ? parts2[0] : null;
   if (prefix !== null && (prefix.length === 0 || prefix.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix))) return false;
   return name.length > 0 && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
 }
@@ -53461,7 +53461,7 @@ var hasEmptyDir = (pod) => pod.volumes.some((v) => v.type === "emptyDir");
 function isDaemonSetPod(pod) {
   return pod.controller?.kind === "DaemonSet" && pod.controller.apiVersion === "apps/v1";
 }
-var statusOf = (filter) => (type2, del, message3 = "") => ({ filter, type: type2, delete: del, message: message3 });
+var statusOf = (filter) => (type2, del, message4 = "") => ({ filter, type: type2, delete: del, message: message4 });
 function secondsSinceDeletion(model, pod) {
   if (!pod.deletionTimestamp) return null;
   const at2 = Date.parse(pod.deletionTimestamp);
@@ -53479,14 +53479,14 @@ function daemonSetFilter(model, pod, flags) {
   if (!isDaemonSetPod(pod) || isFinished(pod)) return { status: status("Okay", true), assumed: null };
   const name = pod.controller.name;
   const notFound = `daemonsets.apps "${name}" not found`;
-  const missing2 = flags.force ? status("Warning", true, notFound) : status("Error", false, notFound);
+  const missing3 = flags.force ? status("Warning", true, notFound) : status("Error", false, notFound);
   const present = flags.ignoreDaemonsets ? status("Warning", false, KUBECTL.daemonSetWarning) : status("Error", false, KUBECTL.daemonSetFatal);
   const presence = controllerPresence(model, pod);
-  if (presence === "missing") return { status: missing2, assumed: null };
+  if (presence === "missing") return { status: missing3, assumed: null };
   if (presence === "present") return { status: present, assumed: null };
   return {
     status: present,
-    assumed: { what: `DaemonSet ${pod.namespace}/${name} exists (no DaemonSet was read)`, otherRefuses: missing2.type === "Error" !== (present.type === "Error") }
+    assumed: { what: `DaemonSet ${pod.namespace}/${name} exists (no DaemonSet was read)`, otherRefuses: missing3.type === "Error" !== (present.type === "Error") }
   };
 }
 function mirrorFilter(pod) {
@@ -53586,8 +53586,8 @@ function formatQuantity(name, value) {
   return String(value);
 }
 function formatRequests(requests) {
-  const parts = Object.entries(requests).filter(([, v]) => v > 0).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${formatQuantity(k, v)}`);
-  return parts.length > 0 ? parts.join(", ") : "no requests";
+  const parts2 = Object.entries(requests).filter(([, v]) => v > 0).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${formatQuantity(k, v)}`);
+  return parts2.length > 0 ? parts2.join(", ") : "no requests";
 }
 var podName = (pod) => `${pod.namespace}/${pod.name}`;
 function plural2(n, word, many = `${word}s`) {
@@ -53905,23 +53905,23 @@ function band(picture, min, max2, className) {
 function skewRow(picture, row2) {
   const first = picture.minors[0];
   const columns = picture.minors.length;
-  const parts = [];
+  const parts2 = [];
   if (row2.allowed) {
-    parts.push(
+    parts2.push(
       minorDistance(row2.allowed.max, row2.allowed.min) < 0 ? '<div class="band none" style="left:0;width:100%" title="no minor is allowed: the kube-apiservers are too far apart"></div>' : band(picture, row2.allowed.min, row2.allowed.max, "now")
     );
   }
-  if (row2.allowedAtTarget) parts.push(band(picture, row2.allowedAtTarget.min, row2.allowedAtTarget.max, "then"));
+  if (row2.allowedAtTarget) parts2.push(band(picture, row2.allowedAtTarget.min, row2.allowedAtTarget.max, "then"));
   const version = row2.version;
   if (version) {
     const position = (minorDistance(version, first) + 0.5) / columns;
     const state = row2.ok === false ? "bad" : row2.ok === null ? "unknown" : "ok";
-    parts.push(`<div class="marker ${state}" style="left:${percent(position)}"><span>${escapeHtml(version.raw.replace(/^.*:/, ""))}</span></div>`);
+    parts2.push(`<div class="marker ${state}" style="left:${percent(position)}"><span>${escapeHtml(version.raw.replace(/^.*:/, ""))}</span></div>`);
   } else {
-    parts.push(`<div class="marker unknown" style="left:${percent(1 - 0.5 / columns)};transform:translate(-100%,-50%)"><span>version unknown</span></div>`);
+    parts2.push(`<div class="marker unknown" style="left:${percent(1 - 0.5 / columns)};transform:translate(-100%,-50%)"><span>version unknown</span></div>`);
   }
   const title = row2.version ? row2.raw : `cannot tell the version from ${row2.raw || "nothing"}`;
-  return `<div class="label" title="${escapeHtml(title)}"><b>${escapeHtml(row2.component)}</b> ${escapeHtml(row2.label)}</div><div class="track" style="--col:${percent(1 / columns)}">${parts.join("")}</div>`;
+  return `<div class="label" title="${escapeHtml(title)}"><b>${escapeHtml(row2.component)}</b> ${escapeHtml(row2.label)}</div><div class="track" style="--col:${percent(1 / columns)}">${parts2.join("")}</div>`;
 }
 function skewSection(picture) {
   if (picture.rows.length === 0 || picture.minors.length === 0) {
@@ -54192,8 +54192,8 @@ function caseXml(testCase, context) {
   if (testCase.failures.length === 0 && testCase.errors === void 0) {
     const reason2 = testCase.skipped ?? testCase.suppressed[0]?.suppressed?.reason;
     if (reason2 !== void 0) {
-      const message3 = testCase.skipped !== void 0 ? `skipped: ${reason2}` : `suppressed: ${reason2}`;
-      children.push(`      <skipped${xmlAttributes({ message: message3 })}/>`);
+      const message4 = testCase.skipped !== void 0 ? `skipped: ${reason2}` : `suppressed: ${reason2}`;
+      children.push(`      <skipped${xmlAttributes({ message: message4 })}/>`);
     }
   }
   return children.length === 0 ? `${open6}/>` : `${open6}>
@@ -54376,29 +54376,29 @@ var Pieces = class {
   }
 };
 function doubleQuotedValue(source, onError) {
-  const parts = new Pieces();
+  const parts2 = new Pieces();
   const last = source.length - 1;
   let i = 1;
   while (i < last) {
     SPECIAL2.lastIndex = i;
     const found = SPECIAL2.exec(source);
     const next = found && found.index < last ? found.index : last;
-    if (next > i) parts.push(source.slice(i, next));
+    if (next > i) parts2.push(source.slice(i, next));
     i = next;
     if (i >= last) break;
     const ch = source[i];
     if (ch === "\r") {
-      if (source[i + 1] !== "\n") parts.push(ch);
+      if (source[i + 1] !== "\n") parts2.push(ch);
     } else if (ch === "\n") {
       const { fold, offset } = foldNewline(source, i);
-      parts.push(fold);
+      parts2.push(fold);
       i = offset;
     } else if (ch === "\\") {
       i += 1;
       const escaped = source[i];
       const replacement = escaped === void 0 ? void 0 : ESCAPES[escaped];
       if (replacement !== void 0) {
-        parts.push(replacement);
+        parts2.push(replacement);
       } else if (escaped === "\n") {
         while (isBlank(source[i + 1])) i += 1;
       } else if (escaped === "\r" && source[i + 1] === "\n") {
@@ -54406,23 +54406,23 @@ function doubleQuotedValue(source, onError) {
         while (isBlank(source[i + 1])) i += 1;
       } else if (escaped === "x" || escaped === "u" || escaped === "U") {
         const length = escaped === "x" ? 2 : escaped === "u" ? 4 : 8;
-        parts.push(charCode(source, i + 1, length, onError));
+        parts2.push(charCode(source, i + 1, length, onError));
         i += length;
       } else {
         const raw = source.substr(i - 1, 2);
         onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
-        parts.push(raw);
+        parts2.push(raw);
       }
     } else {
       const start = i;
       while (isBlank(source[i + 1])) i += 1;
       const after = source[i + 1];
-      if (after !== "\n" && !(after === "\r" && source[i + 2] === "\n")) parts.push(source.slice(start, i + 1));
+      if (after !== "\n" && !(after === "\r" && source[i + 2] === "\n")) parts2.push(source.slice(start, i + 1));
     }
     i += 1;
   }
   if (source[last] !== '"' || source.length === 1) onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
-  return parts.join();
+  return parts2.join();
 }
 
 // src/text/yaml-compose.ts
@@ -54456,8 +54456,8 @@ function prepare(doc) {
     if (token.type === "double-quoted-scalar") {
       if (!inKey && !tagged && token.source.length > LONG_SCALAR) {
         const errors = [];
-        const value = doubleQuotedValue(token.source, (at2, code, message3) => {
-          errors.push(new import_yaml.YAMLParseError([token.offset + at2, token.offset + at2 + 1], code, message3));
+        const value = doubleQuotedValue(token.source, (at2, code, message4) => {
+          errors.push(new import_yaml.YAMLParseError([token.offset + at2, token.offset + at2 + 1], code, message4));
         });
         long.push({ offset: token.offset, value, errors });
         Object.assign(token, { type: "single-quoted-scalar", source: "''" });
@@ -54642,16 +54642,16 @@ function parseConfig(text, file, rules2) {
   const syntax = doc.errors[0];
   const repeated = firstRepeatedKey(doc);
   if (syntax || repeated !== null) {
-    const [at2, message3] = syntax && (repeated === null || syntax.pos[0] <= repeated) ? [syntax.pos[0], syntax.message.split("\n")[0]] : [repeated, "Map keys must be unique"];
-    throw new UsageError(`${file}:${lines3.linePos(at2).line}: not valid YAML: ${message3}`);
+    const [at2, message4] = syntax && (repeated === null || syntax.pos[0] <= repeated) ? [syntax.pos[0], syntax.message.split("\n")[0]] : [repeated, "Map keys must be unique"];
+    throw new UsageError(`${file}:${lines3.linePos(at2).line}: not valid YAML: ${message4}`);
   }
   const data = doc.toJS() ?? {};
   const finder = new NodeFinder(doc, lines3);
   const problems = [];
-  const fail = (where2, message3) => {
+  const fail = (where2, message4) => {
     const { path: path6, key: key3 } = Array.isArray(where2) ? { path: where2, key: void 0 } : where2;
     const line = key3 === void 0 ? finder.line(path6) : finder.line([...path6, key3], true) ?? finder.line(path6);
-    problems.push({ line: line ?? 0, text: showHidden(`${file}${line ? `:${line}` : ""}: ${path6.length ? path6.join(".") : "(top level)"}: ${message3}`) });
+    problems.push({ line: line ?? 0, text: showHidden(`${file}${line ? `:${line}` : ""}: ${path6.length ? path6.join(".") : "(top level)"}: ${message4}`) });
   };
   const shapeErrors = validateShape(data) ? [] : bestErrors(validateShape.errors ?? []);
   for (const e2 of shapeErrors) fail(errorAt(e2), describe(e2));
@@ -54749,8 +54749,11 @@ function clusterOf(subject, model) {
   return p?.type === "file" ? null : model.cluster;
 }
 function skipReason(rule, model) {
-  const missing2 = rule.needs.filter((part) => model.incomplete.has(part));
-  if (missing2.length > 0) return `the scan could not read ${missing2.join(", ")}`;
+  const missing3 = rule.needs.filter((part) => model.incomplete.has(part));
+  if (missing3.length > 0) {
+    const said = model.gaps.find((g) => g.skipReason && g.affects?.some((part) => missing3.includes(part)));
+    return said?.skipReason ?? `the scan could not read ${missing3.join(", ")}`;
+  }
   return rule.skipIf?.(model) ?? null;
 }
 function summarize(findings) {
@@ -54889,8 +54892,8 @@ var EvictionBudget = class {
       return { result: "unknown", pdb, note: `${describePdb(pdb)}: disruptions allowed unknown (no status, and its pods do not say)` };
     }
     if (pdb.allowedDisruptions < 0) {
-      const message3 = `poddisruptionbudget.policy "${pdb.name}" is forbidden: pdb disruptions allowed is negative`;
-      return { result: "refused", code: 403, reason: "negative-budget", pdbs: [pdb], message: message3, retried: false, callSeconds: 0 };
+      const message4 = `poddisruptionbudget.policy "${pdb.name}" is forbidden: pdb disruptions allowed is negative`;
+      return { result: "refused", code: 403, reason: "negative-budget", pdbs: [pdb], message: message4, retried: false, callSeconds: 0 };
     }
     const key3 = `${pdb.namespace}/${pdb.name}`;
     const used = this.used.get(key3) ?? 0;
@@ -54956,7 +54959,7 @@ function taintsOf(node, cordoned) {
 }
 function boundVolumes(model, pod) {
   const volumes = [];
-  let missing2 = false;
+  let missing3 = false;
   const read = (model.persistentVolumes ?? []).length > 0 || model.objects.some((o) => o.kind === "PersistentVolume");
   for (const v of pod.volumes) {
     if (!v.claimName) continue;
@@ -54964,9 +54967,9 @@ function boundVolumes(model, pod) {
     if (!claim?.volumeName) continue;
     const pv = (model.persistentVolumes ?? []).find((p) => p.name === claim.volumeName);
     if (pv) volumes.push(pv);
-    else if (read) missing2 = true;
+    else if (read) missing3 = true;
   }
-  return { volumes, missing: missing2 };
+  return { volumes, missing: missing3 };
 }
 function nodeLocalReason(model, pod, room, cordoned) {
   const { node } = room;
@@ -54983,8 +54986,8 @@ function nodeLocalReason(model, pod, room, cordoned) {
     }
     if (short.length > 0) return short.join(", ");
   }
-  const { volumes, missing: missing2 } = boundVolumes(model, pod);
-  if (missing2) return SCHEDULER.volumeMissing;
+  const { volumes, missing: missing3 } = boundVolumes(model, pod);
+  if (missing3) return SCHEDULER.volumeMissing;
   if (volumes.some((pv) => pv.nodeAffinity.length > 0 && !nodeMatchesAffinity(node, { nodeSelector: {}, requiredNodeAffinity: pv.nodeAffinity }))) {
     return SCHEDULER.volumeNodeAffinity;
   }
@@ -55154,7 +55157,7 @@ function podsByMessage(fates, type2) {
 }
 function filterErrors(fates) {
   const byMessage = podsByMessage(fates, "Error");
-  return [...byMessage].map(([message3, pods]) => `cannot delete ${message3}: ${pods.join(", ")}`);
+  return [...byMessage].map(([message4, pods]) => `cannot delete ${message4}: ${pods.join(", ")}`);
 }
 function warningLine(fates) {
   const byMessage = podsByMessage(fates, "Warning");
@@ -55164,8 +55167,8 @@ function warningLine(fates) {
 function pdbTerms(pdb) {
   const spec = pdb.minAvailable !== void 0 ? `minAvailable: ${pdb.minAvailable}` : pdb.maxUnavailable !== void 0 ? `maxUnavailable: ${pdb.maxUnavailable}` : "";
   const health = pdb.currentHealthy !== void 0 ? `${pdb.currentHealthy} healthy, ${pdb.desiredHealthy ?? 0} needed` : "";
-  const parts = [spec, health].filter((p) => p !== "");
-  return parts.length > 0 ? ` (${parts.join("; ")})` : "";
+  const parts2 = [spec, health].filter((p) => p !== "");
+  return parts2.length > 0 ? ` (${parts2.join("; ")})` : "";
 }
 function describeBlock(pod, answer) {
   if (answer.result !== "refused") return "";
@@ -55206,8 +55209,8 @@ function deletionHoldUp(model, pod, node, flags) {
   return null;
 }
 function renderRun(sections) {
-  const missing2 = sections.find((s) => !s.found);
-  if (missing2) return [`Error from server (NotFound): nodes "${missing2.node}" not found`];
+  const missing3 = sections.find((s) => !s.found);
+  if (missing3) return [`Error from server (NotFound): nodes "${missing3.node}" not found`];
   const lines3 = sections.map((s) => s.cordonLine);
   const failed = [];
   for (const s of sections) {
@@ -55487,10 +55490,10 @@ function runOf(model, predictions, sections, nodeNames, flags) {
     outcome = "unknown";
     outcomeReason = reasons(predictions.filter((p) => p.outcome === "unknown"));
   } else {
-    const missing2 = [...model.incomplete].filter((part) => ["nodes", "pods", "workloads", "pdbs"].includes(part));
-    if (missing2.length > 0) {
+    const missing3 = [...model.incomplete].filter((part) => ["nodes", "pods", "workloads", "pdbs"].includes(part));
+    if (missing3.length > 0) {
       outcome = "unknown";
-      outcomeReason = `the input is incomplete (${missing2.join(", ")} not fully read): the drain could refuse or wait on what was not seen`;
+      outcomeReason = `the input is incomplete (${missing3.join(", ")} not fully read): the drain could refuse or wait on what was not seen`;
     } else {
       outcome = "completes";
       outcomeReason = predictions.length > 1 ? `every pod on ${nodeNames.join(", ")} is handled` : predictions[0]?.outcomeReason ?? "no node to drain";
@@ -55810,9 +55813,9 @@ function chooseWorkerOrder(model, workers) {
 var findingKey = (f) => `${f.ruleId}\0${f.object ? `${f.object.kind}/${f.object.namespace ?? ""}/${f.object.name}` : ""}\0${f.message}`;
 var open2 = (findings) => findings.filter((f) => !f.suppressed);
 var PlanBuilder = class {
-  constructor(state, judge3) {
+  constructor(state, judge5) {
     this.state = state;
-    this.judge = judge3;
+    this.judge = judge5;
   }
   state;
   judge;
@@ -55886,7 +55889,7 @@ function planUpgrade(model, target, config, rules2) {
   if (minorDistance(target, from2) < 0) {
     throw new UsageError(`--target ${minorOf(target)} is below the control plane (${formatVersion(from2)}): kubeadm cannot downgrade; restore an etcd snapshot instead`);
   }
-  const judge3 = {
+  const judge5 = {
     versionRules: rules2.filter((r) => r.judges === "cluster"),
     drainRules: rules2.filter((r) => r.judges === "drain"),
     config
@@ -55902,7 +55905,7 @@ function planUpgrade(model, target, config, rules2) {
   notes.push(`package versions: x stands for the newest patch release of the minor (apt-cache madison lists them); kubeadm upgrades to its own version`);
   const rounds = [];
   const minors = Array.from({ length: minorDistance(target, from2) }, (_, i) => addMinors(from2, i + 1));
-  const plan = new PlanBuilder(withTarget({ ...model, drain: void 0 }, minors[0] ?? target), judge3);
+  const plan = new PlanBuilder(withTarget({ ...model, drain: void 0 }, minors[0] ?? target), judge5);
   plan.baseline(minors.length > 0 ? `Before the upgrade (judged against ${minorOf(minors[0])})` : "Before the upgrade", minorOf(from2));
   const oldestKubelet = model.nodes.flatMap((n) => kubeletVersionOn(model, n.name) ?? []).sort((a, b) => minorDistance(a, b))[0];
   if (oldestKubelet && minorDistance(from2, oldestKubelet) > 0) {
@@ -56047,8 +56050,8 @@ var SEVERITY_BADGE = { error: "\u274C error", warning: "\u26A0\uFE0F warning", i
 function tableCell(text) {
   return markdownText(text, "<br>");
 }
-function firstParagraph(message3) {
-  const [first = ""] = message3.trim().split(/\n\s*\n/);
+function firstParagraph(message4) {
+  const [first = ""] = message4.trim().split(/\n\s*\n/);
   return first.replace(/\s*\n\s*/g, " ").trim();
 }
 function headline2(result) {
@@ -56059,13 +56062,13 @@ function headline2(result) {
   return `## kcheck: ${plural(error2, "error")}, ${plural(warning, "warning")}, ${info} info`;
 }
 function scanLine(result) {
-  const parts = [];
-  if (result.cluster !== null) parts.push(`cluster **${tableCell(result.cluster)}**`);
-  parts.push(`captured ${result.capturedAt.toISOString().replace(/\.\d{3}Z$/, "Z")}`);
-  parts.push(result.target !== null ? `upgrade target **${result.target}**` : "no upgrade target");
-  if (result.summary.suppressed > 0) parts.push(`${result.summary.suppressed} suppressed`);
-  if (result.skippedRules.length > 0) parts.push(`${plural(result.skippedRules.length, "rule")} skipped`);
-  const text = parts.join(", ");
+  const parts2 = [];
+  if (result.cluster !== null) parts2.push(`cluster **${tableCell(result.cluster)}**`);
+  parts2.push(`captured ${result.capturedAt.toISOString().replace(/\.\d{3}Z$/, "Z")}`);
+  parts2.push(result.target !== null ? `upgrade target **${result.target}**` : "no upgrade target");
+  if (result.summary.suppressed > 0) parts2.push(`${result.summary.suppressed} suppressed`);
+  if (result.skippedRules.length > 0) parts2.push(`${plural(result.skippedRules.length, "rule")} skipped`);
+  const text = parts2.join(", ");
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 function gapsSection(result) {
@@ -56257,20 +56260,20 @@ var jsonBytes = (value) => Buffer.byteLength(JSON.stringify(value), "utf8");
 function split(kind, namespace, results, maxBytes) {
   const name = (part) => part === 1 ? REPORT_NAME : `${REPORT_NAME}-${part}`;
   const overhead = jsonBytes(report(kind, `${REPORT_NAME}-999`, namespace, []));
-  const parts = [[]];
+  const parts2 = [[]];
   let size = overhead;
   for (const r of results) {
     const bytes2 = jsonBytes(r) + 1;
-    const current = parts.at(-1);
+    const current = parts2.at(-1);
     if (current.length > 0 && size + bytes2 > maxBytes) {
-      parts.push([r]);
+      parts2.push([r]);
       size = overhead + bytes2;
     } else {
       current.push(r);
       size += bytes2;
     }
   }
-  return parts.map((part, i) => report(kind, name(i + 1), namespace, part));
+  return parts2.map((part, i) => report(kind, name(i + 1), namespace, part));
 }
 function policyReports(result, context, maxBytes = POLICY_REPORT_MAX_BYTES) {
   const rules2 = new Map(context.rules.map((rule) => [rule.id, rule]));
@@ -56315,9 +56318,9 @@ var MissingSarifAnchorError = class extends UsageError {
 };
 function identity(finding) {
   const { object } = finding;
-  const parts = [finding.ruleId, finding.cluster ?? ""];
-  if (object) parts.push(object.kind, object.namespace ?? "", object.name);
-  return parts.join("\0");
+  const parts2 = [finding.ruleId, finding.cluster ?? ""];
+  if (object) parts2.push(object.kind, object.namespace ?? "", object.name);
+  return parts2.join("\0");
 }
 function anchoredFingerprints() {
   const seen = /* @__PURE__ */ new Map();
@@ -56532,8 +56535,8 @@ function objectPositions(findings) {
   const width = widest(labels);
   return labels.map((label2) => label2.padEnd(width));
 }
-function rowMessage(message3) {
-  const [first = ""] = message3.trim().split(/\n\s*\n/);
+function rowMessage(message4) {
+  const [first = ""] = message4.trim().split(/\n\s*\n/);
   return terminalText(first.replace(/\s*\n\s*/g, " ").trim().replace(/([^ ])[.:]$/, "$1"));
 }
 function formatGroup(group2, p) {
@@ -56543,8 +56546,8 @@ function formatGroup(group2, p) {
   const messageWidth = widest(messages);
   const rows = group2.findings.map((finding, i) => {
     const severity = p[SEVERITY_STYLE[finding.severity]](finding.severity) + " ".repeat(severityWidth - finding.severity.length);
-    const message3 = (messages[i] ?? "").padEnd(messageWidth);
-    return `  ${positions[i] ?? ""}  ${severity}  ${message3}  ${p.dim(finding.ruleId)}`;
+    const message4 = (messages[i] ?? "").padEnd(messageWidth);
+    return `  ${positions[i] ?? ""}  ${severity}  ${message4}  ${p.dim(finding.ruleId)}`;
   });
   return [p.underline(group2.header), ...rows, ""];
 }
@@ -56568,11 +56571,11 @@ function cleanLine(result, p) {
 function skippedLine(result, p) {
   const byReason = /* @__PURE__ */ new Map();
   for (const skipped of result.skippedRules) byReason.set(skipped.reason, (byReason.get(skipped.reason) ?? 0) + 1);
-  const parts = [...byReason].map(([reason2, count]) => `${plural(count, "rule")} skipped: ${terminalText(reason2)}`);
+  const parts2 = [...byReason].map(([reason2, count]) => `${plural(count, "rule")} skipped: ${terminalText(reason2)}`);
   if (result.skippedDocuments > 0) {
-    parts.push(`${plural(result.skippedDocuments, "non-Kubernetes document")} skipped`);
+    parts2.push(`${plural(result.skippedDocuments, "non-Kubernetes document")} skipped`);
   }
-  return parts.length > 0 ? p.dim(parts.join("; ")) : null;
+  return parts2.length > 0 ? p.dim(parts2.join("; ")) : null;
 }
 function explainHint(listed) {
   const ruleIds = new Set(listed.map((f) => f.ruleId));
@@ -56883,7 +56886,7 @@ function renderReport(scan2, options, color = false) {
 function linkOnTheWay(absolute, cwd) {
   const inside2 = path3.relative(cwd, absolute);
   const below = inside2 !== "" && inside2 !== ".." && !inside2.startsWith(`..${path3.sep}`) && !path3.isAbsolute(inside2);
-  const steps = below ? inside2.split(path3.sep).map((_, i, parts) => path3.join(cwd, ...parts.slice(0, i + 1))) : [absolute];
+  const steps = below ? inside2.split(path3.sep).map((_, i, parts2) => path3.join(cwd, ...parts2.slice(0, i + 1))) : [absolute];
   for (const step of steps) {
     let info;
     try {
@@ -56944,6 +56947,70 @@ function defineRule(rule) {
     needs: rule.needs ?? []
   };
 }
+
+// rules/shared/kubeadm-certificates.ts
+function kubeadmListed(model) {
+  const external = model.externalEtcd.length > 0;
+  return (model.certificates?.kubeadm ?? []).filter((c) => !(external && c.localEtcdOnly));
+}
+function noKubeadmPki(model) {
+  return model.certificates && !model.certificates.pkiFound && model.certificates.list.length === 0 ? "no /etc/kubernetes/pki and no kubeconfig certificates under --root" : null;
+}
+function restartSteps(c) {
+  const steps = c.restart.map((pod) => `sudo mv /etc/kubernetes/manifests/${pod}.yaml /tmp/ && sleep 20 && sudo mv /tmp/${pod}.yaml /etc/kubernetes/manifests/`);
+  if (c.name === "admin.conf" || c.name === "super-admin.conf") steps.push(`sudo cp /etc/kubernetes/${c.name} ~/.kube/config`);
+  return steps;
+}
+var SAVE_KUBEADM_CONFIG = "kubectl -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' > kubeadm.yaml";
+var kubeconfigPhase = (name) => name.replace(/\.conf$/, "");
+
+// rules/apiserver-certificate-sans.ts
+function missing(s) {
+  const dns = new Set(s.dns.map((d) => d.toLowerCase()));
+  const ips = new Set(s.ips);
+  const seen = /* @__PURE__ */ new Set();
+  return s.expected.filter((e2) => {
+    const key3 = `${e2.kind}:${e2.value.toLowerCase()}`;
+    if (seen.has(key3)) return false;
+    seen.add(key3);
+    return e2.kind === "DNS" ? !dns.has(e2.value.toLowerCase()) : !ips.has(e2.value);
+  });
+}
+function remedy(s) {
+  const key3 = s.path.replace(/\.crt$/, ".key");
+  return [
+    SAVE_KUBEADM_CONFIG,
+    "# kubeadm.yaml needs the InitConfiguration too (localAPIEndpoint.advertiseAddress, nodeRegistration.name), or kubeadm takes the default route's address and the hostname.",
+    // kubeadm reuses a pair already on disk ("Using existing apiserver certificate and key"): move it away first.
+    "sudo mkdir -p /etc/kubernetes/pki-old",
+    `sudo mv ${s.path} ${key3} /etc/kubernetes/pki-old/`,
+    "sudo kubeadm init phase certs apiserver --config kubeadm.yaml",
+    `sudo openssl x509 -noout -ext subjectAltName -in ${s.path}`,
+    "sudo mv /etc/kubernetes/manifests/kube-apiserver.yaml /tmp/ && sleep 20 && sudo mv /tmp/kube-apiserver.yaml /etc/kubernetes/manifests/"
+  ].join("\n");
+}
+var apiserver_certificate_sans_default = defineRule({
+  id: "apiserver-certificate-sans",
+  description: "The kube-apiserver serving certificate lacks a name kubeadm gives it (advertise address, controlPlaneEndpoint, certSANs, kubernetes Service): clients reaching it by that name fail TLS verification.",
+  category: "certificates",
+  judges: "cluster",
+  severity: "error",
+  needs: ["certificates"],
+  remediation: "Move pki/apiserver.crt and .key away, run kubeadm init phase certs apiserver --config kubeadm.yaml and restart the kube-apiserver static pod.",
+  skipIf: noKubeadmPki,
+  check(model) {
+    const s = model.certificates?.apiserverSans;
+    if (!s) return [];
+    const gone = missing(s);
+    if (gone.length === 0) return [];
+    const names3 = gone.map((e2) => `${e2.kind}:${e2.value} (${e2.from})`).join(", ");
+    return [{
+      subject: s.subject,
+      message: `apiserver (${s.path}) lacks ${gone.length === 1 ? "a name" : "names"} kubeadm puts in it: ${names3}. Clients reaching the kube-apiserver by that name fail with "x509: certificate is valid for ..., not ..."` + (s.unchecked.length > 0 ? ` (not checked: ${s.unchecked.join("; ")})` : ""),
+      remediation: remedy(s)
+    }];
+  }
+});
 
 // src/facts/wording.ts
 var show = (v) => formatVersion(v);
@@ -57051,6 +57118,153 @@ var certificate_expiry_default = defineRule({
     return (model.certificates?.list ?? []).flatMap((c) => {
       const verdict = judge(c, model.capturedAt, warnMs);
       return verdict ? [{ subject: c.subject, ...verdict, remediation: renewal(c) }] : [];
+    });
+  }
+});
+
+// rules/certificate-key-mismatch.ts
+function compareCommands(c) {
+  if (c.kind === "kubeconfig") {
+    const field2 = (f) => `sudo grep ${f} ${c.path} | awk '{print $2}' | base64 -d`;
+    return [
+      `${field2("client-certificate-data")} | openssl x509 -noout -pubkey | openssl sha256`,
+      `${field2("client-key-data")} | openssl pkey -pubout | openssl sha256`
+    ];
+  }
+  return [`sudo openssl x509 -in ${c.path} -noout -pubkey | openssl sha256`, `sudo openssl pkey -in ${c.key.path} -pubout | openssl sha256`];
+}
+function remedy2(c) {
+  if (c.ca === null) {
+    return [
+      ...compareCommands(c),
+      `# A CA cannot be renewed by kubeadm: put the matching ${c.path} and ${c.key.path} back together from a backup of /etc/kubernetes/pki.`
+    ].join("\n");
+  }
+  return [...compareCommands(c), `sudo kubeadm certs renew ${c.name}`, ...restartSteps(c), "sudo kubeadm certs check-expiration"].join("\n");
+}
+function message(c) {
+  const key3 = c.key;
+  if (!key3) return null;
+  const what = `${c.ca === null ? "certificate authority " : ""}${c.name}`;
+  const pair = c.kind === "kubeconfig" ? `${c.path}: its client-key-data` : `the private key ${key3.path}`;
+  const of2 = c.kind === "kubeconfig" ? "its client-certificate-data" : c.path;
+  const uses = c.kind === "kubeconfig" ? c.restart.length > 0 ? c.restart.join(" and ") : "kubectl with it" : c.restart.length > 0 ? c.restart.join(" and ") : "what uses it";
+  if (key3.verdict === "differs") {
+    return `${what}: ${pair} is not the key of ${of2} (their public keys differ): ${uses} fails with "tls: private key does not match public key"`;
+  }
+  if (key3.verdict === "unreadable") {
+    return `${what}: ${pair} cannot be loaded as a private key (${key3.reason}): ${uses} cannot use it`;
+  }
+  return null;
+}
+var certificate_key_mismatch_default = defineRule({
+  id: "certificate-key-mismatch",
+  description: "A kubeadm certificate's private key (the .key beside it, or a kubeconfig's client-key-data) is not the key of that certificate.",
+  category: "certificates",
+  judges: "cluster",
+  severity: "error",
+  needs: ["certificates"],
+  remediation: "Renew the pair with kubeadm certs renew NAME (a CA: restore the matching pair from a backup).",
+  skipIf: noKubeadmPki,
+  check(model) {
+    return kubeadmListed(model).flatMap((c) => {
+      const text = message(c);
+      if (!text) return [];
+      const subject = { ...c.subject, provenance: { type: "file", file: c.key.file, line: 1, column: 1 } };
+      return [{ subject, message: text, remediation: remedy2(c) }];
+    });
+  }
+});
+
+// rules/certificate-missing.ts
+function consequence(c) {
+  if (c.ca === null) return "nothing it signed can be verified or renewed (kubeadm certs renew needs it)";
+  if (c.kind === "kubeconfig") {
+    return c.name === "admin.conf" || c.name === "super-admin.conf" ? "kubectl and kubeadm have no administrator credentials on this node" : `${c.restart[0] ?? "its component"} cannot authenticate to the kube-apiserver and stops at its next start`;
+  }
+  if (c.restart.length > 0) return `${c.restart.join(" and ")} cannot start with it missing`;
+  return "what uses it fails its TLS handshakes";
+}
+function remedy3(c) {
+  if (c.ca === null) {
+    return `Put ${c.path} back from a backup of /etc/kubernetes/pki (with its .key). Do not generate a new ${c.name}: every certificate it signed would stop being trusted.
+sudo kubeadm certs check-expiration`;
+  }
+  const phase = c.kind === "kubeconfig" ? `kubeconfig ${kubeconfigPhase(c.name)}` : `certs ${c.name}`;
+  return [
+    `# Put ${c.path} back from a backup, or let kubeadm write it again from the cluster's configuration:`,
+    SAVE_KUBEADM_CONFIG,
+    `sudo kubeadm init phase ${phase} --config kubeadm.yaml`,
+    ...restartSteps(c),
+    "sudo kubeadm certs check-expiration"
+  ].join("\n");
+}
+var certificate_missing_default = defineRule({
+  id: "certificate-missing",
+  description: "A certificate or kubeconfig that kubeadm certs check-expiration lists is not on the node: kubeadm reports it !MISSING!.",
+  category: "certificates",
+  judges: "cluster",
+  severity: "error",
+  needs: ["certificates"],
+  remediation: "Restore it from a backup of /etc/kubernetes, or write it again with kubeadm init phase certs|kubeconfig NAME.",
+  skipIf: noKubeadmPki,
+  check(model) {
+    return kubeadmListed(model).flatMap((c) => {
+      if (c.exists) return [];
+      const listed = `${c.ca === null ? "certificate authority " : ""}${c.name} (${c.path}) is missing: kubeadm certs check-expiration lists it as !MISSING!`;
+      if (c.name === "super-admin.conf") {
+        return [{
+          subject: c.subject,
+          severity: "info",
+          message: `${listed}. That is normal on a control-plane node that joined with kubeadm join, or in a cluster created before Kubernetes 1.29: only kubeadm init writes it`,
+          remediation: `Only if this node should hold the break-glass credentials:
+${SAVE_KUBEADM_CONFIG}
+sudo kubeadm init phase kubeconfig super-admin --config kubeadm.yaml`
+        }];
+      }
+      return [{ subject: c.subject, message: `${listed}, and ${consequence(c)}`, remediation: remedy3(c) }];
+    });
+  }
+});
+
+// rules/certificate-wrong-issuer.ts
+function verifyCommand(c) {
+  const ca = c.issuer.path;
+  if (c.kind === "kubeconfig") {
+    return `sudo grep client-certificate-data ${c.path} | awk '{print $2}' | base64 -d | openssl verify -no_check_time -CAfile ${ca}`;
+  }
+  return `sudo openssl verify -no_check_time -CAfile ${ca} ${c.path}`;
+}
+function remedy4(c) {
+  return [
+    verifyCommand(c),
+    `sudo kubeadm certs renew ${c.name}`,
+    ...restartSteps(c),
+    verifyCommand(c),
+    `# No ${c.issuer.path.replace(/\.crt$/, ".key")} (an external CA)? kubeadm cannot renew it: have that CA sign a new certificate for ${c.name}.`
+  ].join("\n");
+}
+var certificate_wrong_issuer_default = defineRule({
+  id: "certificate-wrong-issuer",
+  description: "A kubeadm certificate was not signed by the CA kubeadm signs it with (ca, etcd-ca or front-proxy-ca): peers that trust that CA refuse it.",
+  category: "certificates",
+  judges: "cluster",
+  severity: "error",
+  needs: ["certificates"],
+  remediation: "Renew it with kubeadm certs renew NAME, which signs it with the CA in /etc/kubernetes/pki.",
+  skipIf: noKubeadmPki,
+  check(model) {
+    return kubeadmListed(model).flatMap((c) => {
+      const issuer = c.issuer;
+      if (!issuer || issuer.verdict !== "not-signed") return [];
+      const expected2 = issuer.expected ?? [];
+      const named2 = expected2.length > 0 ? `, ${expected2.join("; ")}` : "";
+      const sameName = issuer.actual !== void 0 && expected2.includes(issuer.actual) ? ": a CA of the same name but another key" : "";
+      return [{
+        subject: c.subject,
+        message: `${c.name} (${c.path}) was not signed by ${issuer.ca} (${issuer.path}${named2}); its issuer is ${issuer.actual ?? "unknown"}${sameName}. TLS peers that trust that CA refuse it with "x509: certificate signed by unknown authority"`,
+        remediation: remedy4(c)
+      }];
     });
   }
 });
@@ -57381,7 +57595,7 @@ function fix(s) {
     `kubectl create poddisruptionbudget ${s.served.service.name} -n ${s.served.service.namespace} --selector=${Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(",")} --min-available=1   # drain then evicts one at a time`
   ].join("\n");
 }
-function message(model, node, s) {
+function message2(model, node, s) {
   const svc = `Service ${s.served.service.namespace}/${s.served.service.name}`;
   const pods = s.served.endpoints.map(podName).join(", ");
   const where2 = `${svc}, whose only ready endpoint${s.served.endpoints.length === 1 ? " is" : "s are"} ${pods} on node ${node}`;
@@ -57405,7 +57619,7 @@ var drain_breaks_webhook_default = defineRule({
     return drainScope(model).flatMap(
       (node) => endpointsOnlyOn(model, leavingPods(model, node.name)).map((s) => ({
         subject: s.webhook?.subject ?? s.apiService.subject,
-        message: message(model, node.name, s),
+        message: message2(model, node.name, s),
         remediation: fix(s)
       }))
     );
@@ -57665,6 +57879,17 @@ function newestRestorable(backups) {
 
 // rules/etcd-backup-corrupt.ts
 var SHOWN = 3;
+function tolerated(s) {
+  const warnings = s.report.warnings.map((w) => w.message);
+  if (warnings.length === 0) return [];
+  const more = warnings.length > SHOWN ? ` (and ${warnings.length - SHOWN} more: kcheck snapshot ${s.file})` : "";
+  return [{
+    subject: s.subject,
+    severity: "warning",
+    message: `${s.file} is damaged where etcd reads around it: ${warnings.slice(0, SHOWN).join("; ")}${more}; etcdutl snapshot restore and the restored etcd still serve all of its data, but the file is not as etcd wrote it`,
+    remediation: "The file still restores. Take a new snapshot (etcdctl snapshot save) to replace it, and compare copies with sha256sum after each transfer."
+  }];
+}
 var etcd_backup_corrupt_default = defineRule({
   id: "etcd-backup-corrupt",
   description: "An etcd snapshot is damaged (meta pages, truncation, SHA-256 trailer, page tree) or is not an etcd database at all.",
@@ -57677,7 +57902,7 @@ var etcd_backup_corrupt_default = defineRule({
   check(model) {
     return (model.backups?.snapshots ?? []).flatMap((s) => {
       const r = s.report;
-      if (r.verdict !== "corrupt" && r.verdict !== "not-etcd") return [];
+      if (r.verdict !== "corrupt" && r.verdict !== "not-etcd") return tolerated(s);
       const problems = r.problems.map((p) => p.message);
       const shown = problems.slice(0, SHOWN).join("; ");
       const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more: kcheck snapshot ${s.file})` : "";
@@ -57871,7 +58096,7 @@ var etcd_data_dir_mismatch_default = defineRule({
   category: "etcd",
   judges: "cluster",
   severity: "error",
-  needs: ["controlPlane"],
+  needs: ["controlPlane", "etcd"],
   remediation: DOCUMENTED_RESTORE,
   check(model) {
     return model.etcd.flatMap((pod) => {
@@ -57887,11 +58112,15 @@ function wiring(pod) {
   const volume = pod.data.volume;
   return pod.data.hostPath === volume.hostPath ? `hostPath.path of the ${volume.name} volume` : `hostPath.path ${volume.hostPath} of the ${volume.name} volume, with ${pod.dataDir} below its mountPath ${pod.data.mount.mountPath}`;
 }
-function restoredHint(pod, others) {
+function candidates(others) {
+  const restores = others.filter((d) => d.identity?.restore).sort((a, b) => b.identity.restore.at.localeCompare(a.identity.restore.at));
+  return restores.length > 0 ? restores : others;
+}
+function restoredHint(target, others) {
   if (others.length === 0) return "";
-  const newest = [...others].sort((a, b) => b.memberCreated.localeCompare(a.memberCreated));
-  const names3 = newest.map((d) => d.path).join(", ");
-  return `; etcd data is in ${names3}: point ${pod.data.volume.name}'s hostPath.path ${others.length === 1 ? "there" : "at the restored one"}`;
+  const ordered = candidates(others);
+  const names3 = ordered.map((d) => d.foundBy?.startsWith("beside") ? d.path : `${d.path} (found ${target.foundBy(d.foundBy ?? "")})`).join(", ");
+  return `; etcd data is in ${names3}: ${target.point} ${ordered.length === 1 ? "there" : "at the restored one"}`;
 }
 function emptyStart(pod) {
   const type2 = pod.data.volume?.hostPathType ?? "";
@@ -57899,8 +58128,18 @@ function emptyStart(pod) {
   const creator = type2 === "DirectoryOrCreate" ? "the kubelet creates it empty (hostPath type DirectoryOrCreate)" : "it is created empty when etcd starts";
   return `${creator} and etcd starts a new, empty cluster: every object is gone`;
 }
+var CHECK = "the kubelet restarts etcd on it within a minute. Check with: kubectl get nodes; sudo etcdctl endpoint status -w table (with the certificates under /etc/kubernetes/pki/etcd).";
 function fix5(pod, dir) {
-  return `Set the ${pod.data.volume.name} volume's hostPath.path in /etc/kubernetes/manifests/etcd.yaml to ${dir} (keep --data-dir and the mountPath as they are); the kubelet restarts etcd on it within a minute. Check with: kubectl get nodes; sudo etcdctl endpoint status -w table (with the certificates under /etc/kubernetes/pki/etcd).`;
+  const volume = pod.data.volume;
+  const below = pod.data.hostPath.slice((volume.hostPath ?? "").length);
+  const manifest = "/etc/kubernetes/manifests/etcd.yaml";
+  if (below === "") {
+    return `Set the ${volume.name} volume's hostPath.path in ${manifest} to ${dir} (keep --data-dir and the mountPath as they are); ${CHECK}`;
+  }
+  if (dir.endsWith(below) && dir.length > below.length) {
+    return `Set the ${volume.name} volume's hostPath.path in ${manifest} to ${dir.slice(0, -below.length)} (etcd's data dir ${pod.dataDir} is ${below.slice(1)} below the mountPath, so etcd uses ${dir}); ${CHECK}`;
+  }
+  return `Set the ${volume.name} volume's hostPath.path in ${manifest} to ${dir} and --data-dir to the mountPath ${pod.data.mount.mountPath} (etcd's data dir is ${below.slice(1)} below the mountPath now, so etcd would use ${dir}${below}); ${CHECK}`;
 }
 function restoreInto(pod, dir) {
   const member = [
@@ -57910,50 +58149,197 @@ function restoreInto(pod, dir) {
   ].join("");
   return `Restore the newest good snapshot into it (the directory must not exist yet): sudo etcdctl snapshot restore SNAPSHOT --data-dir ${dir}${member}`;
 }
-function notWired(pod) {
-  const host = pod.hostData;
-  if (!host || pod.data.hostPath === null || !pod.data.volume) return [];
+function judge2(dir, inUse, capturedAt, recentMs) {
+  const restore2 = dir.identity?.restore;
+  if (!restore2) return null;
+  const used = inUse.identity;
+  if (used?.restore) {
+    const sameMember = used.clusterId === dir.identity.clusterId && used.memberId === dir.identity.memberId;
+    if (sameMember && dir.identity.started) return null;
+    if (restore2.at <= used.restore.at) return { kind: "leftover", why: `older than the restore etcd uses (made ${at(used.restore.at)})` };
+  }
+  const age = capturedAt.getTime() - new Date(restore2.at).getTime();
+  return age <= recentMs ? { kind: "unused" } : { kind: "leftover", why: `made ${describeAge(age)} before the capture time` };
+}
+function identityText(dir) {
+  const id = dir.identity;
+  return `cluster ${id.clusterId}, member ${id.memberId}`;
+}
+function unusedRestore(target, dir, inUse, verdict) {
+  const restore2 = dir.identity.restore;
+  const found = dir.foundBy ? ` (found ${target.foundBy(dir.foundBy)})` : "";
+  const made = `${at(restore2.at)}, by its ${restore2.atFrom}`;
+  const serves = inUse.identity ? ` (${identityText(inUse)})` : "";
+  if (verdict.kind === "unused") {
+    return {
+      subject: target.subject,
+      message: `${dir.path}${found} holds an etcd restore made ${made} (${identityText(dir)}) that etcd does not use: etcd serves the data in ${target.hostPath}${serves} (${target.wiring})`,
+      remediation: target.fix(dir.path)
+    };
+  }
+  return {
+    subject: target.subject,
+    severity: "info",
+    message: `${dir.path}${found} is a leftover etcd restore, ${verdict.why} (${made}); etcd does not use it: remove or archive it`,
+    remediation: `If it is no longer needed: sudo tar -czf /root/${dir.path.split("/").filter(Boolean).join("_")}.tar.gz ${dir.path} && sudo rm -rf ${dir.path}. If etcd should serve it: ${target.fix(dir.path)}`
+  };
+}
+function podTarget(pod) {
+  if (!pod.hostData || pod.data.hostPath === null || !pod.data.volume) return null;
+  return {
+    subject: pod.subject,
+    hostPath: pod.data.hostPath,
+    host: pod.hostData,
+    wiring: wiring(pod),
+    emptyStart: emptyStart(pod),
+    point: `point ${pod.data.volume.name}'s hostPath.path`,
+    danglingStart: "the kubelet cannot create or mount a dangling link; etcd itself fails with",
+    fix: (dir) => fix5(pod, dir),
+    restoreInto: (dir) => restoreInto(pod, dir),
+    foundBy: (how) => how
+  };
+}
+function settingText(s, service) {
+  const at2 = s.at ? ` at ${s.at.file}:${s.at.line}` : "";
+  if (s.from === "flag") return `--data-dir on ${service.unit}'s ExecStart=${at2}`;
+  if (s.from === "env") return `ETCD_DATA_DIR=${s.value}${at2}`;
+  if (s.from === "config-file") return `data-dir in ${s.at?.path ?? "its --config-file"}${at2}`;
+  return `etcd's default data dir: no --data-dir or ETCD_DATA_DIR in ${service.unit}, so "<name>.etcd" in its working directory`;
+}
+var SERVICE_CHECK = (unit) => `Check with: journalctl -u ${unit} -n 20; sudo etcdctl endpoint status -w table (with the unit's client certificates).`;
+function serviceFix(service, dir) {
+  const unit = service.unit;
+  const s = service.dataDir;
+  const owner = `give it to the unit's User= (Debian's etcd.service runs etcd as etcd: sudo chown -R etcd:etcd ${dir}), then`;
+  const restart = `sudo systemctl daemon-reload && sudo systemctl restart ${unit}. ${SERVICE_CHECK(unit)}`;
+  if (s.from === "flag") {
+    const argv = service.argv.map((a) => /^--?data-dir(=|$)/.test(a) ? a.includes("=") ? `--data-dir=${dir}` : a : a);
+    const i = service.argv.findIndex((a) => /^--?data-dir$/.test(a));
+    if (i >= 0 && i + 1 < argv.length) argv[i + 1] = dir;
+    return `Give --data-dir the restored directory on the command line (not ETCD_DATA_DIR as well: etcd exits when both are set): sudo systemctl edit ${unit}, and write [Service], an empty ExecStart= and ExecStart=${argv.join(" ")}; ${owner} ${restart}`;
+  }
+  if (s.from === "env" && s.at && !service.files.includes(s.at.file)) {
+    return `Set ETCD_DATA_DIR=${dir} in ${s.at.path} (line ${s.at.line}, the EnvironmentFile= that sets it; no --data-dir as well: etcd exits when both are set); ${owner} ${restart}`;
+  }
+  if (s.from === "config-file") {
+    return `Set data-dir: ${dir} in ${s.at?.path ?? "its --config-file"} (etcd reads no flag or variable beside its --config-file); ${owner} ${restart}`;
+  }
+  return `Set ETCD_DATA_DIR in a drop-in, not --data-dir as well (etcd exits when both are set): sudo systemctl edit ${unit}, and write [Service] and Environment=ETCD_DATA_DIR=${dir}; ${owner} ${restart}`;
+}
+function serviceTarget(service) {
+  if (!service.hostData || service.refused || service.masked || service.startFailure) return null;
+  const member = [
+    service.memberName ? ` --name ${service.memberName.value}` : "",
+    service.initialCluster ? ` --initial-cluster ${service.initialCluster.value}` : "",
+    service.advertisePeerUrls ? ` --initial-advertise-peer-urls ${service.advertisePeerUrls.value}` : ""
+  ].join("");
+  const name = service.dataDir.from === "flag" ? "--data-dir" : service.dataDir.from === "config-file" ? "data-dir" : "ETCD_DATA_DIR";
+  return {
+    subject: service.subject,
+    hostPath: service.dataDir.value,
+    host: service.hostData,
+    wiring: settingText(service.dataDir, service),
+    // etcd creates a missing data dir (fileutil.TouchDirAll) and bootstraps a new member in it.
+    emptyStart: "etcd creates it when it starts and starts a new, empty cluster: every object is gone",
+    point: `point ${name}`,
+    danglingStart: `systemd starts ${service.unit} and etcd fails with`,
+    fix: (dir) => serviceFix(service, dir),
+    // The host source's search says "beside DIR, which etcd.yaml names" of every data dir it was asked about.
+    foundBy: (how) => how.replace(/, which etcd\.yaml names$/, `, which ${service.unit} names`),
+    restoreInto: (dir) => `Stop etcd (sudo systemctl stop ${service.unit}) and restore the newest good snapshot into it (the directory must not exist yet): sudo etcdctl snapshot restore SNAPSHOT --data-dir ${dir}${member}; then sudo chown -R etcd:etcd ${dir} (Debian's User=etcd) and sudo systemctl start ${service.unit}.`
+  };
+}
+function notWired(target, capturedAt, recentMs) {
+  const { host, hostPath } = target;
   const inUse = host.inUse;
-  const hostPath = pod.data.hostPath;
-  const newestRestore = host.restored.reduce((a, b) => !a || b.memberCreated > a.memberCreated ? b : a, null);
-  const remedy2 = newestRestore ? fix5(pod, newestRestore.path) : restoreInto(pod, hostPath);
+  const best = candidates(host.restored)[0];
+  const remedy7 = best ? target.fix(best.path) : target.restoreInto(hostPath);
+  if (inUse?.danglingLink !== void 0) {
+    return [{
+      subject: target.subject,
+      message: `the host directory etcd uses, ${hostPath} (${target.wiring}), is a symbolic link to ${inUse.danglingLink}, which does not exist on the node: etcd does not start (${target.danglingStart} "mkdir ${hostPath}: file exists")${restoredHint(target, host.restored)}`,
+      remediation: best ? `Make the link point at the data: sudo ln -sfn ${best.path} ${hostPath}, or ${target.fix(best.path)}` : `Mount the disk that holds ${inUse.danglingLink}, or point the link at the etcd data directory (sudo ln -sfn DIR ${hostPath}).`
+    }];
+  }
   if (!inUse?.exists) {
     return [{
-      subject: pod.subject,
-      message: `the host directory etcd uses, ${hostPath} (${wiring(pod)}), does not exist on the node: ${emptyStart(pod)}${restoredHint(pod, host.restored)}`,
-      remediation: remedy2
+      subject: target.subject,
+      message: `the host directory etcd uses, ${hostPath} (${target.wiring}), does not exist on the node: ${target.emptyStart}${restoredHint(target, host.restored)}`,
+      remediation: remedy7
     }];
   }
   if (!inUse.database) {
     return [{
-      subject: pod.subject,
-      message: `the host directory etcd uses, ${hostPath} (${wiring(pod)}), holds no member/snap/db: etcd starts a new, empty cluster in it${restoredHint(pod, host.restored)}`,
-      remediation: remedy2
+      subject: target.subject,
+      message: `the host directory etcd uses, ${hostPath} (${target.wiring}), holds no member/snap/db: etcd starts a new, empty cluster in it${restoredHint(target, host.restored)}`,
+      remediation: remedy7
     }];
   }
-  const reports = [];
-  const created = inUse.memberCreated;
-  for (const dir of host.restored) {
-    if (created === void 0 || dir.memberCreated <= created) continue;
-    reports.push({
-      subject: pod.subject,
-      message: `${dir.path} holds etcd data created ${at(dir.memberCreated)}, after the data etcd uses in ${hostPath} (created ${at(created)}): a restore that was never wired into etcd.yaml, so etcd still serves the old data (${wiring(pod)})`,
-      remediation: fix5(pod, dir.path)
-    });
-  }
-  return reports;
+  return host.restored.flatMap((dir) => {
+    const verdict = judge2(dir, inUse, capturedAt, recentMs);
+    return verdict ? [unusedRestore(target, dir, inUse, verdict)] : [];
+  });
 }
 var etcd_restore_not_wired_default = defineRule({
   id: "etcd-restore-not-wired",
-  description: "With --root: the host directory etcd uses holds no database, or a restored /var/lib/etcd-* directory is newer than it.",
+  description: "With --root: the host directory etcd uses holds no database, or an etcd restore on the node is not the data etcd serves.",
   category: "etcd",
   judges: "cluster",
   severity: "error",
-  needs: ["controlPlane", "host"],
+  // Not 'controlPlane': an etcd-only node (systemd, external etcd) has no /etc/kubernetes/manifests; a static
+  // pod that could not be read leaves no etcd found, which is the 'etcd' gap (etcdNotFound in src/model/etcd.ts).
+  needs: ["host", "etcd"],
+  defaultOptions: { recent: "24h" },
+  optionsSchema: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      recent: {
+        type: "string",
+        pattern: DURATION_PATTERN,
+        description: "An unused restore made within this long before the capture time is an error; an older one is an info (a leftover)."
+      }
+    }
+  },
   remediation: "Point the etcd-data volume's hostPath.path in /etc/kubernetes/manifests/etcd.yaml at the restored directory, keeping --data-dir and the mountPath as kubeadm wrote them.",
   skipIf: (model) => model.nodeRoot === null && model.etcd.some((p) => p.origin === "manifest") ? "the host directory etcd uses can be checked only with --root (a node's files)" : null,
+  check(model, options) {
+    const recentMs = parseDuration(options.recent) ?? 864e5;
+    const targets = [
+      ...model.etcd.map(podTarget),
+      ...model.etcdServices.map(serviceTarget)
+    ].filter((t) => t !== null);
+    return targets.flatMap((t) => notWired(t, model.capturedAt, recentMs));
+  }
+});
+
+// rules/etcd-service-fails-to-start.ts
+function remedy5(s) {
+  if (s.refused) {
+    return `Fix the unit so systemd accepts it (sudo systemd-analyze verify /etc/systemd/system/${s.unit} names the line), then: sudo systemctl daemon-reload && sudo systemctl restart ${s.unit}.`;
+  }
+  return `Give each etcd setting one way only: remove the ETCD_* variable (from Environment= or the EnvironmentFile=) or the flag (from ExecStart=), e.g. with sudo systemctl edit ${s.unit}; then sudo systemctl restart ${s.unit} and check with journalctl -u ${s.unit} -n 20.`;
+}
+function podRemedy(pod) {
+  const manifest = pod.origin === "mirror-pod" ? `/etc/kubernetes/manifests/etcd.yaml on node ${pod.node ?? "NODE"}` : "/etc/kubernetes/manifests/etcd.yaml";
+  return `Give each etcd setting one way only: in ${manifest} remove the ETCD_* entry from the etcd container's env or the flag from its command; the kubelet recreates the etcd pod when the file changes. Check with: sudo crictl ps --name etcd; sudo crictl logs $(sudo crictl ps -a --name etcd -q | head -1).`;
+}
+var etcd_service_fails_to_start_default = defineRule({
+  id: "etcd-service-fails-to-start",
+  description: "etcd would not start: systemd refuses its unit (with --root), or etcd exits at once, under systemd or in its static pod (a flag and its ETCD_* variable both set, a bad flag, a broken --config-file).",
+  category: "etcd",
+  judges: "cluster",
+  severity: "error",
+  needs: ["etcd"],
+  remediation: "Give each etcd setting once (a flag or its ETCD_* variable, never both), then sudo systemctl restart etcd (a static pod restarts by itself when etcd.yaml changes).",
   check(model) {
-    return model.etcd.flatMap(notWired);
+    const services = model.etcdServices.flatMap((s) => {
+      if (s.masked) return [];
+      const message4 = s.refused ?? (s.startFailure ? `${s.unit} starts etcd, which exits at once: ${s.startFailure}` : null);
+      return message4 ? [{ subject: s.subject, message: message4, remediation: remedy5(s) }] : [];
+    });
+    const pods = model.etcd.flatMap((pod) => pod.startFailure ? [{ subject: pod.subject, message: `the etcd static pod's etcd exits at once: ${pod.startFailure}`, remediation: podRemedy(pod) }] : []);
+    return [...services, ...pods];
   }
 });
 
@@ -57968,10 +58354,10 @@ var PHASES = {
   "/etc/kubernetes/pki/apiserver-etcd-client.crt": "apiserver-etcd-client",
   "/etc/kubernetes/pki/apiserver-etcd-client.key": "apiserver-etcd-client"
 };
-function consequence(f) {
+function consequence2(f) {
   return f.component === "etcd" ? "etcd exits at start and the whole control plane stops with it" : "the kube-apiserver cannot connect to etcd and exits at start";
 }
-function remedy(f, path6) {
+function remedy6(f, path6) {
   const phase = PHASES[path6];
   if (phase === "etcd-ca") {
     return `Put the etcd CA back from a backup of /etc/kubernetes/pki/etcd (a new CA would invalidate every etcd certificate). Then restart ${f.component}.`;
@@ -57979,11 +58365,29 @@ function remedy(f, path6) {
   const regenerate = phase ? `sudo kubeadm init phase certs ${phase} (signed by /etc/kubernetes/pki/etcd/ca.crt and ca.key)` : "reissue it from the CA that signs it";
   return `Put ${path6} back from a backup of /etc/kubernetes/pki, or regenerate it: ${regenerate}; kubeadm reuses a pair it finds and stops when only one half is there, so move the other half aside first. The kubelet restarts ${f.component} by itself.`;
 }
-function missing(f) {
+var unitOf = (f) => f.subject.ref?.name ?? "etcd.service";
+function missingOnNode(f) {
+  const host = f.onHost;
+  if (!host || host.kind === "file") return null;
+  const what = host.kind === "missing" ? "does not exist" : host.kind === "directory" ? "is a directory, not a file" : "is a device, FIFO or socket, not a regular file";
+  if (f.origin === "systemd-unit") {
+    const unit = unitOf(f);
+    return {
+      message: `${unit} ${f.flag}=${f.at.path} ${what} (${host.file}): etcd exits at start and the unit fails (systemctl status shows it)`,
+      remediation: `Put ${f.at.path} back from a backup of the etcd member's certificates, or reissue it from the etcd CA that signs the others (openssl x509 -req -in member.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 -out ${f.at.path}); then sudo systemctl restart ${unit} and check with sudo systemctl status ${unit}.`
+    };
+  }
+  return {
+    message: `kubeadm's ClusterConfiguration ${f.flag}=${f.at.path} ${what} (${host.file}): the kube-apiserver gets it as its --etcd-* file, cannot connect to the external etcd and exits at start`,
+    remediation: `Copy the etcd client certificate, key and CA from an etcd member to ${f.at.path} (kubeadm's external etcd guide: https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/#external-etcd-nodes); the kubelet restarts the kube-apiserver by itself once the file is there.`
+  };
+}
+function missing2(f) {
+  if (f.origin) return missingOnNode(f);
   const named2 = `${f.flag}=${f.at.path}`;
   if (!f.at.mount) {
     return {
-      message: `${f.component} ${named2} is on no volume mount of its container: the file is not there inside the container, and ${consequence(f)}`,
+      message: `${f.component} ${named2} is on no volume mount of its container: the file is not there inside the container, and ${consequence2(f)}`,
       remediation: `Mount the folder that holds it (kubeadm mounts /etc/kubernetes/pki/etcd into etcd and /etc/kubernetes/pki into the kube-apiserver).`
     };
   }
@@ -57991,17 +58395,17 @@ function missing(f) {
   if (!host || f.at.hostPath === null) return null;
   const onNode2 = host.path === f.at.path ? `${f.component} ${named2}` : `${f.component} ${named2} (${host.path} on the node)`;
   if (host.kind === "missing") {
-    return { message: `${onNode2} does not exist (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
+    return { message: `${onNode2} does not exist (${host.file}): ${consequence2(f)}`, remediation: remedy6(f, host.path) };
   }
   if (host.kind !== "file") {
     const what = host.kind === "directory" ? "a directory, not a file" : "a device, FIFO or socket, not a regular file";
-    return { message: `${onNode2} is ${what} (${host.file}): ${consequence(f)}`, remediation: remedy(f, host.path) };
+    return { message: `${onNode2} is ${what} (${host.file}): ${consequence2(f)}`, remediation: remedy6(f, host.path) };
   }
   return null;
 }
 var etcd_tls_files_missing_default = defineRule({
   id: "etcd-tls-files-missing",
-  description: "A certificate, key or CA file named in etcd.yaml or in the kube-apiserver's --etcd-* flags does not exist on the node.",
+  description: "A certificate, key or CA file named in etcd.yaml, in an etcd systemd unit, in the kube-apiserver's --etcd-* flags or in kubeadm's etcd.external does not exist on the node.",
   category: "etcd",
   judges: "cluster",
   severity: "error",
@@ -58010,7 +58414,7 @@ var etcd_tls_files_missing_default = defineRule({
   skipIf: (model) => model.nodeRoot === null && model.etcd.some((p) => p.origin === "manifest") ? "the files etcd.yaml names can be checked only with --root (a node's files)" : null,
   check(model) {
     return model.etcdTlsFiles.flatMap((f) => {
-      const problem2 = missing(f);
+      const problem2 = missing2(f);
       return problem2 ? [{ subject: f.subject, ...problem2 }] : [];
     });
   }
@@ -58025,7 +58429,7 @@ var etcd_version_mismatch_default = defineRule({
   judges: "cluster",
   severity: "warning",
   needsTarget: true,
-  needs: ["controlPlane"],
+  needs: ["controlPlane", "etcd"],
   remediation: "A stacked etcd is upgraded by kubeadm upgrade apply (take a snapshot first: etcdctl snapshot save). An external etcd must be upgraded by you, one minor at a time, before the control plane.",
   check(model) {
     const target = model.target;
@@ -58034,7 +58438,7 @@ var etcd_version_mismatch_default = defineRule({
     if (!wanted) return [];
     return componentsNamed(model, "etcd").flatMap((etcd) => {
       const v = etcd.version;
-      const where2 = etcd.node ? ` on node ${etcd.node}` : "";
+      const where2 = etcd.node ? ` on node ${etcd.node}` : etcd.source === "package" ? ` (package ${etcd.raw})` : "";
       if (wanted.major === 3 && wanted.minor >= 6 && v.major === 3 && v.minor < 6 && (v.minor < 5 || compareVersions(v, minimumEtcdBefore36) < 0)) {
         return [{
           subject: etcd.subject,
@@ -58167,6 +58571,71 @@ var kubectl_version_skew_default = defineRule({
     const window2 = kubectlWindow(api);
     const remediation = installCommands(["kubectl"], api.oldest);
     return outsideWindow(componentsNamed(model, "kubectl"), window2, api).map((report2) => ({ ...report2, remediation }));
+  }
+});
+
+// rules/kubelet-client-certificate.ts
+var CURRENT = "/var/lib/kubelet/pki/kubelet-client-current.pem";
+var POINT_AT_CURRENT = [
+  `sudo ls -l ${CURRENT}`,
+  `sudo sed -i -e 's|client-certificate-data: .*|client-certificate: ${CURRENT}|' -e 's|client-key-data: .*|client-key: ${CURRENT}|' /etc/kubernetes/kubelet.conf`,
+  "sudo systemctl restart kubelet"
+];
+function recover(node) {
+  return [
+    "# On a control-plane node that works, write a new kubelet.conf for this node:",
+    `sudo kubeadm kubeconfig user --org system:nodes --client-name system:node:${node} > kubelet.conf`,
+    "# Copy it to this node as /etc/kubernetes/kubelet.conf, then:",
+    "sudo systemctl restart kubelet",
+    `# Once ${CURRENT} is there again, point kubelet.conf back at it:`,
+    ...POINT_AT_CURRENT.slice(1),
+    "sudo journalctl -u kubelet | grep -i certificate   # why rotation stopped; kubectl get csr shows requests left Pending"
+  ].join("\n");
+}
+function judge3(k, now) {
+  const node = (k.user ?? "").replace(/^system:node:/, "") || "<node-name>";
+  if (k.mode === "embedded") {
+    const until2 = k.notAfter ? ` (it expires ${showTime(k.notAfter)})` : "";
+    return {
+      message: `kubelet.conf embeds the kubelet's client certificate (client-certificate-data of user ${k.user}): the certificates the kubelet rotates into ${CURRENT} are never used, and the node goes NotReady when this one expires${until2}`,
+      remediation: POINT_AT_CURRENT.join("\n")
+    };
+  }
+  if (k.mode !== "file") return null;
+  if (k.state === "missing" || k.state === "no-certificate") {
+    const what = k.state === "missing" ? "does not exist" : "holds no certificate";
+    return { severity: "error", message: `kubelet.conf's client-certificate ${k.path} ${what}: the kubelet cannot authenticate to the kube-apiserver and the node goes NotReady`, remediation: recover(node) };
+  }
+  if (k.state !== "found" || !k.notBefore || !k.notAfter) return null;
+  const left = k.notAfter.getTime() - now.getTime();
+  if (k.notBefore > now) {
+    return { severity: "error", message: `the kubelet's client certificate ${k.path} is not valid until ${showTime(k.notBefore)} (a clock that is wrong?): the kubelet cannot authenticate`, remediation: recover(node) };
+  }
+  if (left <= 0) {
+    return { severity: "error", message: `the kubelet's client certificate ${k.path} expired ${describeAge(-left)} before the capture time (${showTime(k.notAfter)}): rotation has failed and the node is NotReady`, remediation: recover(node) };
+  }
+  const life = k.notAfter.getTime() - k.notBefore.getTime();
+  const latest = new Date(k.notBefore.getTime() + 0.9 * life);
+  if (now > latest) {
+    return {
+      message: `the kubelet's client certificate ${k.path} expires in ${describeAge(left)} (${showTime(k.notAfter)}) and was not rotated: the kubelet renews at 70-90% of its life, by ${showTime(latest)} at the latest, so rotation is failing`,
+      remediation: ["sudo journalctl -u kubelet | grep -i certificate", "kubectl get csr", "kubectl certificate approve <csr-name>   # a Pending node-client CSR", `sudo openssl x509 -in ${CURRENT} -noout -dates`].join("\n")
+    };
+  }
+  return null;
+}
+var kubelet_client_certificate_default = defineRule({
+  id: "kubelet-client-certificate",
+  description: "kubelet.conf embeds a client certificate the kubelet never rotates, or the rotated kubelet-client-current.pem is missing, expired or overdue for rotation.",
+  category: "certificates",
+  judges: "cluster",
+  severity: "warning",
+  needs: ["certificates"],
+  remediation: `Point kubelet.conf's client-certificate and client-key at ${CURRENT} and restart the kubelet.`,
+  check(model) {
+    const k = model.certificates?.kubelet;
+    const verdict = k ? judge3(k, model.capturedAt) : null;
+    return verdict && k ? [{ subject: k.subject, ...verdict }] : [];
   }
 });
 
@@ -58457,8 +58926,12 @@ var version_unknown_default = defineRule({
 
 // rules/index.ts
 var rules = [
+  apiserver_certificate_sans_default,
   apiserver_version_skew_default,
   certificate_expiry_default,
+  certificate_key_mismatch_default,
+  certificate_missing_default,
+  certificate_wrong_issuer_default,
   control_plane_version_skew_default,
   deprecated_api_default,
   drain_breaks_webhook_default,
@@ -58476,12 +58949,14 @@ var rules = [
   etcd_backup_unverifiable_default,
   etcd_data_dir_mismatch_default,
   etcd_restore_not_wired_default,
+  etcd_service_fails_to_start_default,
   etcd_tls_files_missing_default,
   etcd_version_mismatch_default,
   ignore_without_reason_default,
   kube_proxy_version_skew_default,
   kubeadm_version_mismatch_default,
   kubectl_version_skew_default,
+  kubelet_client_certificate_default,
   kubelet_version_skew_default,
   node_cordoned_default,
   parse_error_default,
@@ -58554,8 +59029,8 @@ function requireException() {
   hasRequiredException = 1;
   function formatError(exception2, compact) {
     let where2 = "";
-    const message3 = exception2.reason || "(unknown reason)";
-    if (!exception2.mark) return message3;
+    const message4 = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message4;
     if (exception2.mark.name) {
       where2 += 'in "' + exception2.mark.name + '" ';
     }
@@ -58563,7 +59038,7 @@ function requireException() {
     if (!compact && exception2.mark.snippet) {
       where2 += "\n\n" + exception2.mark.snippet;
     }
-    return message3 + " " + where2;
+    return message4 + " " + where2;
   }
   function YAMLException2(reason2, mark) {
     Error.call(this);
@@ -59627,7 +60102,7 @@ function requireLoader() {
     this.documents = [];
     this.anchorMapTransactions = [];
   }
-  function generateError(state, message3) {
+  function generateError(state, message4) {
     const mark = {
       name: state.filename,
       buffer: state.input.slice(0, -1),
@@ -59637,14 +60112,14 @@ function requireLoader() {
       column: state.position - state.lineStart
     };
     mark.snippet = makeSnippet(mark);
-    return new YAMLException2(message3, mark);
+    return new YAMLException2(message4, mark);
   }
-  function throwError(state, message3) {
-    throw generateError(state, message3);
+  function throwError(state, message4) {
+    throw generateError(state, message4);
   }
-  function throwWarning(state, message3) {
+  function throwWarning(state, message4) {
     if (state.onWarning) {
-      state.onWarning.call(null, generateError(state, message3));
+      state.onWarning.call(null, generateError(state, message4));
     }
   }
   function storeAnchor(state, name, value) {
@@ -60837,7 +61312,7 @@ function requireLoader() {
       iterator(documents[index2]);
     }
   }
-  function load2(input, options) {
+  function load22(input, options) {
     const documents = loadDocuments(input, options);
     if (documents.length === 0) {
       return void 0;
@@ -60847,7 +61322,7 @@ function requireLoader() {
     throw new YAMLException2("expected a single document in the stream, but found more");
   }
   loader.loadAll = loadAll2;
-  loader.load = load2;
+  loader.load = load22;
   return loader;
 }
 var dumper = {};
@@ -61893,8 +62368,8 @@ function guarded(lines3, read) {
     return read();
   } catch (err) {
     if (err instanceof KcheckYamlError) return [{ kind: "problem", message: err.message, at: { line: lines3(1), column: 1 } }];
-    const message3 = err instanceof Error ? err.message : String(err);
-    return [{ kind: "problem", message: `cannot read this YAML: ${message3}`, at: { line: lines3(1), column: 1 } }];
+    const message4 = err instanceof Error ? err.message : String(err);
+    return [{ kind: "problem", message: `cannot read this YAML: ${message4}`, at: { line: lines3(1), column: 1 } }];
   }
 }
 function* readDocuments(text, lines3) {
@@ -62089,8 +62564,8 @@ function readYamlValue(text) {
     }
     return found ?? { ok: true, value: null };
   } catch (err) {
-    const message3 = err instanceof KcheckYamlError ? err.message : `cannot read this YAML: ${err instanceof Error ? err.message : String(err)}`;
-    return { ok: false, message: message3, at: { line: 1, column: 1 } };
+    const message4 = err instanceof KcheckYamlError ? err.message : `cannot read this YAML: ${err instanceof Error ? err.message : String(err)}`;
+    return { ok: false, message: message4, at: { line: 1, column: 1 } };
   }
 }
 function yamlValue(text) {
@@ -62292,7 +62767,18 @@ var PDB = {
   }
 };
 var KUBEADM_CONFIG_MAP = { fields: { metadata: METADATA, data: { fields: { ClusterConfiguration: str2 } } } };
-var CLUSTER_CONFIGURATION = { fields: { metadata: METADATA, kubernetesVersion: str2 } };
+var EXTERNAL_ETCD = { fields: { endpoints: { list: str2 }, caFile: str2, certFile: str2, keyFile: str2 } };
+var CLUSTER_CONFIGURATION = {
+  fields: {
+    metadata: METADATA,
+    kubernetesVersion: str2,
+    etcd: { fields: { external: EXTERNAL_ETCD } },
+    // What kubeadm puts in the kube-apiserver's serving certificate (pkiutil.GetAPIServerAltNames).
+    controlPlaneEndpoint: str2,
+    networking: { fields: { dnsDomain: str2, serviceSubnet: str2 } },
+    apiServer: { fields: { certSANs: { list: str2 } } }
+  }
+};
 var OTHER = { fields: { metadata: METADATA } };
 function formatPath(path6) {
   let out = "";
@@ -62448,7 +62934,7 @@ function drainInputShape(raw) {
 function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function message2(err) {
+function message3(err) {
   return err instanceof Error ? err.message : String(err);
 }
 function attempt(read, otherwise) {
@@ -62533,7 +63019,7 @@ function admitObjects(raws, rejections) {
     try {
       out.push({ ...raw, object: admitted(raw) });
     } catch (err) {
-      rejections.reject(raw, message2(err));
+      rejections.reject(raw, message3(err));
     }
   }
   return out;
@@ -62548,7 +63034,7 @@ function eachObject(raws, read, rejections) {
     try {
       for (const item of read(raw)) out.push(item);
     } catch (err) {
-      rejections.reject(raw, `kcheck could not read it (${message2(err)})`);
+      rejections.reject(raw, `kcheck could not read it (${message3(err)})`);
     }
   }
   return out;
@@ -63183,370 +63669,13 @@ function readRequestedDeprecatedApis(metrics) {
 }
 
 // src/model/certificates.ts
-import { posix as posix2 } from "node:path";
-var PKI_NAMES = {
-  "ca.crt": { name: "ca", restart: [] },
-  "apiserver.crt": { name: "apiserver", restart: ["kube-apiserver"] },
-  "apiserver-kubelet-client.crt": { name: "apiserver-kubelet-client", restart: ["kube-apiserver"] },
-  "apiserver-etcd-client.crt": { name: "apiserver-etcd-client", restart: ["kube-apiserver"] },
-  "front-proxy-ca.crt": { name: "front-proxy-ca", restart: [] },
-  "front-proxy-client.crt": { name: "front-proxy-client", restart: ["kube-apiserver"] },
-  "etcd/ca.crt": { name: "etcd-ca", restart: [] },
-  "etcd/server.crt": { name: "etcd-server", restart: ["etcd"] },
-  "etcd/peer.crt": { name: "etcd-peer", restart: ["etcd"] },
-  // etcd's liveness probe uses plain HTTP on 127.0.0.1:2381 since kubeadm 1.16; nothing reads this one at start.
-  "etcd/healthcheck-client.crt": { name: "etcd-healthcheck-client", restart: [] }
-};
-var KUBECONFIG_RESTART = {
-  "admin.conf": [],
-  "super-admin.conf": [],
-  "controller-manager.conf": ["kube-controller-manager"],
-  "scheduler.conf": ["kube-scheduler"]
-};
-var PKI = "/etc/kubernetes/pki";
-function known(c) {
-  const file = posix2.basename(c.path);
-  if (c.embedded?.field === "client-certificate-data") {
-    const restart = KUBECONFIG_RESTART[file];
-    return restart ? { name: file, restart, renewable: true } : { name: `${file} (user ${c.embedded.entry})`, restart: [], renewable: false };
-  }
-  if (c.embedded) return { name: `${file} (certificate-authority-data of cluster ${c.embedded.entry})`, restart: [], renewable: false };
-  const entry = c.index === 0 && c.path.startsWith(`${PKI}/`) ? PKI_NAMES[c.path.slice(PKI.length + 1)] : void 0;
-  if (entry) return { ...entry, renewable: !c.isCA };
-  return { name: c.index === 0 ? c.path : `${c.path} (certificate ${c.index + 1})`, restart: [], renewable: false };
-}
-function readCertificates(host) {
-  if (!host) return null;
-  const seen = /* @__PURE__ */ new Set();
-  const list = [];
-  for (const c of host.certificates) {
-    if (c.embedded?.field === "certificate-authority-data" && seen.has(c.fingerprint256)) continue;
-    seen.add(c.fingerprint256);
-    const { name, restart, renewable } = known(c);
-    list.push({
-      name,
-      renewable,
-      authority: c.isCA,
-      path: c.path,
-      notBefore: new Date(c.notBefore),
-      notAfter: new Date(c.notAfter),
-      subjectName: c.subject,
-      issuer: c.issuer,
-      restart,
-      subject: { ref: { kind: "Certificate", name }, provenance: { type: "file", file: c.file, line: c.line, column: 1 } }
-    });
-  }
-  return { pkiFound: host.pkiFound, list };
-}
+import { posix as posix4 } from "node:path";
 
-// src/model/etcd.ts
-var ETCD_DATA_VOLUME = "etcd-data";
-function originOf(raw) {
-  if (raw.origin === "static-pod-manifest") return "node-root";
-  return MIRROR_ANNOTATION in (raw.object.metadata?.annotations ?? {}) || raw.provenance.type === "live" ? "mirror-pod" : "manifest";
-}
-function wiringOf(raw) {
-  const container = etcdContainer(raw);
-  if (container === void 0) return null;
-  const argv = argvOf(container);
-  if (argv.length === 0) return null;
-  const setting = (flag) => flagValue(argv, flag) ?? envValue(container, `ETCD_${flag.toUpperCase().replace(/-/g, "_")}`);
-  const memberName = setting("name") ?? null;
-  const fromFlag = flagValue(argv, "data-dir");
-  const fromEnv = fromFlag === void 0 ? envValue(container, "ETCD_DATA_DIR") : void 0;
-  const dataDir2 = fromFlag ?? fromEnv ?? `${memberName ?? "default"}.etcd`;
-  const mounts = mountsOf(container);
-  const node = stringField(raw.object, "spec", "nodeName");
-  return {
-    subject: subjectOf(raw),
-    origin: originOf(raw),
-    ...node ? { node } : {},
-    dataDir: dataDir2,
-    dataDirFrom: fromFlag !== void 0 ? "flag" : fromEnv !== void 0 ? "env" : "default",
-    data: resolveContainerPath(dataDir2, mounts, volumesOf(raw.object), stringField(container, "workingDir") ?? "/"),
-    etcdDataMount: mounts.find((m) => m.name === ETCD_DATA_VOLUME) ?? null,
-    memberName,
-    initialCluster: setting("initial-cluster") ?? null,
-    advertisePeerUrls: setting("initial-advertise-peer-urls") ?? null
-  };
-}
-function hostDataOf(pod, host) {
-  const inUse = pod.data.hostPath === null ? null : host.etcdDataDirs.find((d) => d.path === pod.data.hostPath) ?? null;
-  return { inUse, restored: host.etcdDataDirs.filter((d) => d !== inUse && d.memberCreated !== void 0) };
-}
-function readEtcdPods(raws, host, rejections) {
-  return eachObject(raws.filter(isStaticPod), (raw) => {
-    const pod = wiringOf(raw);
-    if (!pod) return [];
-    return [{ ...pod, hostData: pod.origin === "node-root" && host ? hostDataOf(pod, host) : null }];
-  }, rejections);
-}
-function readEtcdDataDirs(raws, rejections) {
-  const staticPods = raws.filter((r) => r.origin === "static-pod-manifest" && isStaticPod(r));
-  return eachObject(staticPods, (raw) => {
-    const pod = wiringOf(raw);
-    return pod?.data.hostPath ? [pod.data.hostPath] : [];
-  }, rejections);
-}
+// src/sources/host/apiserver-sans.ts
+import { isIPv4, isIPv6 } from "node:net";
 
-// src/model/etcd-tls.ts
-var ETCD_TLS_FLAGS = ["cert-file", "key-file", "trusted-ca-file", "peer-cert-file", "peer-key-file", "peer-trusted-ca-file"];
-var APISERVER_ETCD_FLAGS = ["etcd-cafile", "etcd-certfile", "etcd-keyfile"];
-function apiserverContainer(raw) {
-  return arrayField(raw.object, "spec", "containers").find((c) => {
-    const image = (stringField(c, "image") ?? "").split("@")[0].replace(/:[^/]*$/, "").split("/").pop();
-    return image === "kube-apiserver" || stringField(c, "name") === "kube-apiserver" || argvOf(c)[0]?.split("/").pop() === "kube-apiserver";
-  });
-}
-function filesOf(raw, host) {
-  const found = [];
-  const etcd = etcdContainer(raw);
-  if (etcd !== void 0) found.push({ component: "etcd", container: etcd, flags: ETCD_TLS_FLAGS });
-  const apiserver = apiserverContainer(raw);
-  if (apiserver !== void 0) found.push({ component: "kube-apiserver", container: apiserver, flags: APISERVER_ETCD_FLAGS });
-  return found.flatMap(({ component, container, flags }) => {
-    const argv = argvOf(container);
-    const mounts = mountsOf(container);
-    const volumes = volumesOf(raw.object);
-    return flags.flatMap((flag) => {
-      const value = flagValue(argv, flag) ?? (component === "etcd" ? envValue(container, `ETCD_${flag.toUpperCase().replace(/-/g, "_")}`) : void 0);
-      if (!value) return [];
-      const at2 = resolveContainerPath(value, mounts, volumes, stringField(container, "workingDir") ?? "/");
-      const onHost = at2.hostPath === null ? null : host?.files.find((f) => f.path === at2.hostPath) ?? null;
-      return [{ component, flag: `--${flag}`, at: at2, onHost }];
-    });
-  });
-}
-function readTlsFiles(raws, host, rejections) {
-  const staticPods = raws.filter((r) => r.origin === "static-pod-manifest" && isStaticPod(r));
-  return eachObject(staticPods, (raw) => filesOf(raw, host).map((f) => ({ ...f, subject: subjectOf(raw) })), rejections);
-}
-
-// src/model/snapshots.ts
-import { basename as basename2, normalize, sep } from "node:path";
-
-// src/model/snapshot-time.ts
-function timeInName(fileName) {
-  const name = fileName.replace(/\.(db|snapshot|snap|bak|part)$/i, "");
-  return dateTime(name) ?? dateOnly(name) ?? unixTime(name);
-}
-var DATE_TIME = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})[T_ -]?(\d{2})([:\-]?)(\d{2})(?:\6(\d{2})(?:\.\d+)?)?(?!\d)(Z|[+-]\d{2}:?\d{2})?/i;
-var DATE = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)/;
-var UNIX = /(?<!\d)(1[5-9]\d{8})(?!\d)/;
-function dateTime(name) {
-  for (const m of matches(name, DATE_TIME)) {
-    const [, year, , month, day, hour, , minute, second, zone] = m;
-    const date = build(year, month, day, hour, minute, second ?? "00", zone);
-    if (date) return date;
-  }
-  return null;
-}
-function dateOnly(name) {
-  for (const m of matches(name, DATE)) {
-    const date = build(m[1], m[3], m[4], "23", "59", "59", "Z");
-    if (date) return date;
-  }
-  return null;
-}
-function unixTime(name) {
-  const m = UNIX.exec(name);
-  return m ? new Date(Number(m[1]) * 1e3) : null;
-}
-function* matches(text, pattern) {
-  const global2 = new RegExp(pattern.source, `${pattern.flags}g`);
-  for (let m = global2.exec(text); m; m = global2.exec(text)) {
-    yield m;
-    global2.lastIndex = m.index + 1;
-  }
-}
-function build(year, month, day, hour, minute, second, zone) {
-  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
-  if (y < 2e3 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
-  const check = new Date(utc);
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
-  return new Date(utc - offsetMinutes(zone) * 6e4);
-}
-function offsetMinutes(zone) {
-  if (!zone || zone.toUpperCase() === "Z") return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-}
-
-// src/model/snapshots.ts
-function snapshotOf(report2) {
-  const named2 = timeInName(basename2(report2.file));
-  return {
-    file: report2.file,
-    report: report2,
-    takenAt: named2 ?? new Date(report2.fileMtime),
-    takenAtFrom: named2 ? "file name" : "file time",
-    restorable: (report2.verdict === "ok" || report2.verdict === "unverifiable") && (report2.kubernetes?.liveKeys ?? 0) > 0,
-    // A snapshot is a binary file: findings point at the file itself.
-    subject: { ref: { kind: "EtcdSnapshot", name: basename2(report2.file) }, provenance: { type: "file", file: report2.file, line: 1, column: 1 } }
-  };
-}
-function readBackups(inputs) {
-  if (inputs.backupLocations === void 0) return null;
-  const snapshots = (inputs.snapshots ?? []).map(snapshotOf);
-  const locations = inputs.backupLocations.map((path6) => {
-    const dir = normalize(path6);
-    return { path: path6, snapshots: snapshots.filter((s) => normalize(s.file) === dir || normalize(s.file).startsWith(dir.endsWith(sep) ? dir : dir + sep)) };
-  });
-  return { locations, snapshots };
-}
-
-// src/model/drain-inputs.ts
-function serviceRef(value) {
-  const namespace = stringField(value, "namespace");
-  const name = stringField(value, "name");
-  return namespace && name ? { namespace, name } : void 0;
-}
-function readNamespace(raw) {
-  const o = raw.object;
-  return { name: o.metadata?.name ?? "(unnamed)", labels: recordField(o, "metadata", "labels"), terminating: stringField(o, "status", "phase") === "Terminating", subject: subjectOf(raw) };
-}
-function readVolumeClaim(raw) {
-  const o = raw.object;
-  const volumeName = stringField(o, "spec", "volumeName");
-  return { namespace: o.metadata?.namespace ?? "default", name: o.metadata?.name ?? "(unnamed)", ...volumeName ? { volumeName } : {}, subject: subjectOf(raw) };
-}
-function readPersistentVolume(raw) {
-  const o = raw.object;
-  const terms = arrayField(o, "spec", "nodeAffinity", "required", "nodeSelectorTerms");
-  return {
-    name: o.metadata?.name ?? "(unnamed)",
-    nodeAffinity: terms.map((t) => [...readRequirements(arrayField(t, "matchExpressions")), ...readRequirements(arrayField(t, "matchFields"), true)]),
-    subject: subjectOf(raw)
-  };
-}
-function readWebhooks(raw) {
-  const o = raw.object;
-  const kind = o.kind;
-  return arrayField(o, "webhooks").map((w) => {
-    const service = serviceRef(field(w, "clientConfig", "service"));
-    const namespaceSelector = readLabelSelector(field(w, "namespaceSelector"));
-    const objectSelector = readLabelSelector(field(w, "objectSelector"));
-    const strings = (v, key3) => arrayField(v, key3).filter((x) => typeof x === "string");
-    return {
-      configuration: o.metadata?.name ?? "(unnamed)",
-      kind,
-      name: stringField(w, "name") ?? "(unnamed)",
-      // admissionregistration.k8s.io/v1 defaults failurePolicy to Fail.
-      failurePolicy: stringField(w, "failurePolicy") ?? "Fail",
-      ...service ? { service } : {},
-      rules: arrayField(w, "rules").map((r) => ({ operations: strings(r, "operations"), apiGroups: strings(r, "apiGroups"), resources: strings(r, "resources") })),
-      ...namespaceSelector ? { namespaceSelector } : {},
-      ...objectSelector ? { objectSelector } : {},
-      subject: subjectOf(raw)
-    };
-  });
-}
-function readApiService(raw) {
-  const service = serviceRef(field(raw.object, "spec", "service"));
-  return { name: raw.object.metadata?.name ?? "(unnamed)", ...service ? { service } : {}, subject: subjectOf(raw) };
-}
-function readService(raw) {
-  const o = raw.object;
-  const selector = field(o, "spec", "selector");
-  return {
-    namespace: o.metadata?.namespace ?? "default",
-    name: o.metadata?.name ?? "(unnamed)",
-    ...selector && typeof selector === "object" ? { selector: recordField(o, "spec", "selector") } : {},
-    subject: subjectOf(raw)
-  };
-}
-function readDrainInputs(raws, rejections) {
-  return {
-    namespaces: eachObject(raws.filter(isNamespace), (r) => [readNamespace(r)], rejections),
-    volumeClaims: eachObject(raws.filter(isVolumeClaim), (r) => [readVolumeClaim(r)], rejections),
-    persistentVolumes: eachObject(raws.filter(isPersistentVolume), (r) => [readPersistentVolume(r)], rejections),
-    webhooks: eachObject(raws.filter(isWebhookConfiguration), readWebhooks, rejections),
-    apiServices: eachObject(raws.filter(isApiService), (r) => [readApiService(r)], rejections),
-    services: eachObject(raws.filter(isService), (r) => [readService(r)], rejections)
-  };
-}
-
-// src/model/build.ts
-function buildModel(inputs, options) {
-  const rejections = new Rejections();
-  const raws = admitObjects(inputs.objects, rejections);
-  const nodes = readNodes(raws, rejections);
-  const pods = readPods(raws, rejections);
-  const workloads = readWorkloads(raws, rejections);
-  const components = readComponents(raws, inputs.versionReports, options, rejections);
-  const pdbs = readPdbs(raws, pods, workloads, rejections);
-  const objects = readObjects(raws, rejections);
-  const etcd = readEtcdPods(raws, inputs.host, rejections);
-  const etcdTlsFiles = readTlsFiles(raws, inputs.host, rejections);
-  const drainInputs = readDrainInputs(raws, rejections);
-  const gaps2 = [...inputs.gaps, ...rejections.gaps];
-  return {
-    capturedAt: options.now,
-    target: options.target ?? null,
-    cluster: options.cluster ?? null,
-    components,
-    nodes,
-    pods,
-    workloads,
-    pdbs,
-    objects,
-    requestedDeprecatedApis: readRequestedDeprecatedApis(inputs.metrics),
-    problems: [...inputs.problems, ...rejections.problems],
-    skipped: inputs.skipped,
-    gaps: gaps2,
-    incomplete: new Set(gaps2.flatMap((g) => g.affects ?? [])),
-    scanned: inputs.scanned,
-    ...drainInputs,
-    ...options.drain ? { drain: options.drain } : {},
-    etcd,
-    etcdTlsFiles,
-    backups: readBackups(inputs),
-    certificates: readCertificates(inputs.host),
-    nodeRoot: inputs.host?.root ?? null
-  };
-}
-
-// src/model/host-questions.ts
-function hostQuestions(raws) {
-  const rejections = new Rejections();
-  const admitted2 = admitObjects(raws, rejections);
-  return {
-    etcdDataDirs: readEtcdDataDirs(admitted2, rejections),
-    files: readTlsFiles(admitted2, void 0, rejections).flatMap((f) => f.at.hostPath ? [f.at.hostPath] : [])
-  };
-}
-
-// src/sources/manifests/index.ts
-import { realpath as realpath2, stat as stat5 } from "node:fs/promises";
-
-// src/sources/types.ts
-function emptyInputs() {
-  return { objects: [], versionReports: [], problems: [], skipped: [], gaps: [], scanned: [] };
-}
-function mergeInputs(into, from2) {
-  for (const object of from2.objects) into.objects.push(object);
-  into.versionReports.push(...from2.versionReports);
-  into.problems.push(...from2.problems);
-  into.skipped.push(...from2.skipped);
-  into.gaps.push(...from2.gaps);
-  into.scanned.push(...from2.scanned);
-  if (from2.metrics) (into.metrics ??= []).push(...from2.metrics);
-  if (from2.backupLocations) (into.backupLocations ??= []).push(...from2.backupLocations);
-  if (from2.snapshots) (into.snapshots ??= []).push(...from2.snapshots);
-  if (from2.host) into.host = from2.host;
-  return into;
-}
-
-// src/sources/manifests/display-path.ts
-import { isAbsolute, resolve, sep as sep2 } from "node:path";
-function joinDisplay(dir, name) {
-  if (dir === "" || dir === ".") return dir === "" ? name : `.${sep2}${name}`;
-  return dir.endsWith(sep2) ? dir + name : dir + sep2 + name;
-}
-function onDisk(path6, cwd) {
-  return cwd === void 0 || isAbsolute(path6) ? path6 : resolve(cwd, path6);
-}
+// src/sources/open-file.ts
+import { closeSync as closeSync2, constants as constants4, fstatSync, openSync as openSync2, readSync, statSync } from "node:fs";
 
 // src/sources/manifests/fs-errors.ts
 function describeFsError(err) {
@@ -63580,14 +63709,7 @@ function describeFsError(err) {
   }
 }
 
-// src/sources/manifests/glob.ts
-import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
-
-// src/sources/manifests/walk.ts
-import { readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
-
 // src/sources/open-file.ts
-import { closeSync as closeSync2, constants as constants4, fstatSync, openSync as openSync2, readSync, statSync } from "node:fs";
 var MiB = 1024 * 1024;
 var CONFIG_MAX_BYTES = 16 * MiB;
 var HOST_FILE_MAX_BYTES = 16 * MiB;
@@ -63699,7 +63821,1539 @@ async function readOpened(opened, path6, bound) {
   return Buffer.concat(chunks, total);
 }
 
+// src/sources/root/node-root.ts
+import { constants as constants5 } from "node:fs";
+import { open as open3, readdir as readdir2, readlink as readlink3, realpath } from "node:fs/promises";
+import { posix as posix3 } from "node:path";
+
+// src/sources/root/resolve.ts
+import { lstat as lstat2, readlink as readlink2 } from "node:fs/promises";
+import { posix as posix2 } from "node:path";
+
+// src/sources/manifests/display-path.ts
+import { isAbsolute, resolve, sep } from "node:path";
+function joinDisplay(dir, name) {
+  if (dir === "" || dir === ".") return dir === "" ? name : `.${sep}${name}`;
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+function onDisk(path6, cwd) {
+  return cwd === void 0 || isAbsolute(path6) ? path6 : resolve(cwd, path6);
+}
+
+// src/sources/root/resolve.ts
+var MAX_SYMLINKS = 40;
+function underRoot(root, nodePath) {
+  const inside2 = posix2.normalize(posix2.join("/", nodePath)).replace(/^\/+/, "");
+  return inside2 === "" ? root : joinDisplay(root, inside2);
+}
+var ResolveError = class extends Error {
+  constructor(code, nodePath) {
+    super(`${code}: ${nodePath}`);
+    this.code = code;
+    this.nodePath = nodePath;
+  }
+  code;
+  nodePath;
+};
+async function resolveInRoot(root, nodePath) {
+  const pending = nodePath.split("/").reverse();
+  const done = [];
+  let info;
+  let links = 0;
+  while (pending.length > 0) {
+    const part = pending.pop();
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      done.pop();
+      info = void 0;
+      continue;
+    }
+    const disk2 = posix2.join(root, ...done, part);
+    const found = await lstat2(disk2);
+    if (found.isSymbolicLink()) {
+      links += 1;
+      if (links > MAX_SYMLINKS) throw new ResolveError("ELOOP", nodePath);
+      const target = await readlink2(disk2);
+      if (target.startsWith("/")) done.length = 0;
+      pending.push(...target.split("/").reverse());
+      continue;
+    }
+    if (!found.isDirectory() && pending.some((p) => p !== "" && p !== ".")) throw new ResolveError("ENOTDIR", nodePath);
+    done.push(part);
+    info = found;
+  }
+  const disk = done.length === 0 ? root : posix2.join(root, ...done);
+  return { nodePath: `/${done.join("/")}`, disk, info: info ?? await lstat2(disk) };
+}
+
+// src/sources/root/node-root.ts
+function isMissing(err) {
+  const code = typeof err === "object" && err !== null && "code" in err ? err.code : void 0;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+function rootReason(err) {
+  return err instanceof UnreadableFile ? err.reason : describeFsError(err);
+}
+function inside(root, path6) {
+  return root === "/" || path6 === root || path6.startsWith(`${root}/`);
+}
+var NodeRoot = class {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  real;
+  /** As findings name it: the root as given + the node's path. */
+  display(nodePath) {
+    return underRoot(this.root, nodePath);
+  }
+  resolve(nodePath) {
+    return resolveInRoot(this.root, nodePath);
+  }
+  /** What the path is once resolved (never a symbolic link). */
+  async stat(nodePath) {
+    return (await this.resolve(nodePath)).info;
+  }
+  /** The names in a folder. */
+  async list(nodePath) {
+    const found = await this.resolve(nodePath);
+    if (!found.info.isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    const noFollow = found.nodePath === "/" ? 0 : constants5.O_NOFOLLOW;
+    const dir = await open3(found.disk, constants5.O_RDONLY | constants5.O_DIRECTORY | noFollow);
+    try {
+      const proc3 = await this.checkOpened(dir.fd, nodePath);
+      return await readdir2(proc3 ?? found.disk);
+    } finally {
+      await dir.close();
+    }
+  }
+  /** Opens a regular file for reading; anything else is an UnreadableFile naming it. */
+  async open(nodePath) {
+    const what = this.display(nodePath);
+    const found = await this.resolve(nodePath).catch((err) => {
+      throw new UnreadableFile(what, rootReason(err), err.code);
+    });
+    const before = refusal(found.info);
+    if (before) throw new UnreadableFile(what, before);
+    let opened;
+    try {
+      opened = await open3(found.disk, PROBE_FLAGS | constants5.O_NOFOLLOW);
+    } catch (err) {
+      throw new UnreadableFile(what, rootReason(err), err.code);
+    }
+    try {
+      const info = await opened.stat();
+      const after = refusal(info);
+      if (after) throw new UnreadableFile(what, after);
+      await this.checkOpened(opened.fd, nodePath);
+      return { handle: opened, info };
+    } catch (err) {
+      await opened.close();
+      throw err instanceof UnreadableFile ? err : new UnreadableFile(what, rootReason(err));
+    }
+  }
+  /** A whole regular file, at most `bound.limit` bytes. */
+  async readFile(nodePath, bound) {
+    const opened = await this.open(nodePath);
+    try {
+      return await readOpened(opened, this.display(nodePath), bound);
+    } finally {
+      await opened.handle.close();
+    }
+  }
+  /**
+   * `/proc/self/fd/N` when it shows the descriptor's file under the root
+   * (null where /proc is not mounted); an UnreadableFile when it is not.
+   */
+  async checkOpened(fd, nodePath) {
+    const proc3 = `/proc/self/fd/${fd}`;
+    let target;
+    try {
+      target = await readlink3(proc3);
+    } catch {
+      return null;
+    }
+    this.real ??= realpath(this.root).then((p) => posix3.normalize(p));
+    const root = await this.real;
+    if (!inside(root, target)) throw new UnreadableFile(this.display(nodePath), `resolves to ${target}, outside --root ${this.root} (the tree changed while it was read?)`);
+    return proc3;
+  }
+};
+
+// src/sources/host/kubeadm-pki.ts
+var pki = (name, file, ca, localEtcdOnly = false) => ({ name, file, kind: "pki", ca, localEtcdOnly });
+var kubeconfig = (file) => ({ name: file, file, kind: "kubeconfig", ca: "ca", localEtcdOnly: false });
+var KUBEADM_CERTIFICATES = [
+  kubeconfig("admin.conf"),
+  pki("apiserver", "apiserver", "ca"),
+  pki("apiserver-etcd-client", "apiserver-etcd-client", "etcd-ca", true),
+  pki("apiserver-kubelet-client", "apiserver-kubelet-client", "ca"),
+  kubeconfig("controller-manager.conf"),
+  pki("etcd-healthcheck-client", "etcd/healthcheck-client", "etcd-ca", true),
+  pki("etcd-peer", "etcd/peer", "etcd-ca", true),
+  pki("etcd-server", "etcd/server", "etcd-ca", true),
+  pki("front-proxy-client", "front-proxy-client", "front-proxy-ca"),
+  kubeconfig("scheduler.conf"),
+  kubeconfig("super-admin.conf"),
+  pki("ca", "ca", null),
+  pki("etcd-ca", "etcd/ca", null, true),
+  pki("front-proxy-ca", "front-proxy-ca", null)
+];
+var PKI_DIR = "/etc/kubernetes/pki";
+var KUBECONFIG_DIR = "/etc/kubernetes";
+function kubeadmPaths(c) {
+  if (c.kind === "kubeconfig") return { certificate: `${KUBECONFIG_DIR}/${c.file}`, key: null };
+  return { certificate: `${PKI_DIR}/${c.file}.crt`, key: `${PKI_DIR}/${c.file}.key` };
+}
+function kubeadmCa(name) {
+  return KUBEADM_CERTIFICATES.find((c) => c.name === name);
+}
+
+// src/sources/host/pem.ts
+import { X509Certificate } from "node:crypto";
+var BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+function readPemCertificates(text) {
+  const certificates = [];
+  const problems = [];
+  let index2 = 0;
+  let line = 1;
+  let counted = 0;
+  for (const match of text.matchAll(BLOCK)) {
+    for (let at2 = text.indexOf("\n", counted); at2 !== -1 && at2 < match.index; at2 = text.indexOf("\n", at2 + 1)) line += 1;
+    counted = match.index;
+    try {
+      const x509 = new X509Certificate(match[0]);
+      const notBefore = new Date(x509.validFrom);
+      const notAfter = new Date(x509.validTo);
+      if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
+        problems.push({ line, message: `certificate ${index2 + 1} has validity dates that cannot be read ("${x509.validFrom}", "${x509.validTo}")` });
+      } else {
+        certificates.push({
+          line,
+          index: index2,
+          subject: oneLine(x509.subject),
+          issuer: oneLine(x509.issuer),
+          notBefore: notBefore.toISOString(),
+          notAfter: notAfter.toISOString(),
+          isCA: x509.ca,
+          fingerprint256: x509.fingerprint256
+        });
+      }
+    } catch (err) {
+      problems.push({ line, message: `certificate ${index2 + 1} is not a valid X.509 certificate: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    index2 += 1;
+  }
+  return { certificates, problems };
+}
+function oneLine(dn) {
+  return dn.split("\n").filter(Boolean).join(", ");
+}
+function x509Blocks(text) {
+  const out = [];
+  for (const match of text.matchAll(BLOCK)) {
+    try {
+      out.push(new X509Certificate(match[0]));
+    } catch {
+    }
+  }
+  return out;
+}
+
+// src/sources/host/apiserver-sans.ts
+async function readApiserverSans(root, gaps2) {
+  const path6 = kubeadmPaths(KUBEADM_CERTIFICATES.find((c) => c.name === "apiserver")).certificate;
+  let text;
+  try {
+    text = (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what: "a certificate file" })).toString("utf8");
+  } catch (err) {
+    if (!isMissing(err)) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
+    return null;
+  }
+  const certificate = x509Blocks(text)[0];
+  if (!certificate) return null;
+  return { path: path6, file: root.display(path6), ...parseSubjectAltName(certificate.subjectAltName ?? "") };
+}
+function parseSubjectAltName(text) {
+  const dns = [];
+  const ips = [];
+  for (const m of text.matchAll(/(DNS|IP Address|[A-Za-z ]+):("(?:[^"\\]|\\.)*"|[^,]*)(?:, |$)/g)) {
+    const raw = m[2];
+    const value = raw.startsWith('"') ? JSON.parse(raw) : raw;
+    if (m[1] === "DNS") dns.push(value);
+    else if (m[1] === "IP Address") ips.push(canonicalIp(value) ?? value);
+  }
+  return { dns, ips };
+}
+function canonicalIp(text) {
+  const sloppy = /^\d{1,3}(\.\d{1,3}){3}$/.test(text) ? text.split(".").map((p) => String(Number(p))).join(".") : text;
+  if (isIPv4(sloppy)) return sloppy;
+  if (!isIPv6(text)) return null;
+  const v6 = new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (mapped) {
+    const [hi, lo] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+    return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+  }
+  return v6;
+}
+
+// src/model/etcd-tls.ts
+var ETCD_TLS_FLAGS = ["cert-file", "key-file", "trusted-ca-file", "peer-cert-file", "peer-key-file", "peer-trusted-ca-file"];
+var APISERVER_ETCD_FLAGS = ["etcd-cafile", "etcd-certfile", "etcd-keyfile"];
+function apiserverContainer(raw) {
+  return arrayField(raw.object, "spec", "containers").find((c) => {
+    const image = (stringField(c, "image") ?? "").split("@")[0].replace(/:[^/]*$/, "").split("/").pop();
+    return image === "kube-apiserver" || stringField(c, "name") === "kube-apiserver" || argvOf(c)[0]?.split("/").pop() === "kube-apiserver";
+  });
+}
+function filesOf(raw, host) {
+  const found = [];
+  const etcd = etcdContainer(raw);
+  if (etcd !== void 0) found.push({ component: "etcd", container: etcd, flags: ETCD_TLS_FLAGS });
+  const apiserver = apiserverContainer(raw);
+  if (apiserver !== void 0) found.push({ component: "kube-apiserver", container: apiserver, flags: APISERVER_ETCD_FLAGS });
+  return found.flatMap(({ component, container, flags }) => {
+    const argv = argvOf(container);
+    const mounts = mountsOf(container);
+    const volumes = volumesOf(raw.object);
+    return flags.flatMap((flag) => {
+      const value = flagValue(argv, flag) ?? (component === "etcd" ? envValue(container, `ETCD_${flag.toUpperCase().replace(/-/g, "_")}`) : void 0);
+      if (!value) return [];
+      const at2 = resolveContainerPath(value, mounts, volumes, stringField(container, "workingDir") ?? "/");
+      const onHost = at2.hostPath === null ? null : host?.files.find((f) => f.path === at2.hostPath) ?? null;
+      return [{ component, flag: `--${flag}`, at: at2, onHost }];
+    });
+  });
+}
+function readTlsFiles(raws, host, rejections) {
+  const staticPods = raws.filter((r) => r.origin === "static-pod-manifest" && isStaticPod(r));
+  return eachObject(staticPods, (raw) => filesOf(raw, host).map((f) => ({ ...f, subject: subjectOf(raw) })), rejections);
+}
+
+// src/model/apiserver-sans.ts
+var DEFAULT_DNS_DOMAIN = "cluster.local";
+var LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+var SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
+var isSubdomain = (s) => s.length <= 253 && SUBDOMAIN.test(s);
+var isWildcard = (s) => s.length <= 253 && s.startsWith("*.") && SUBDOMAIN.test(s.slice(2));
+function readApiserverSans2(raws, host) {
+  const sans = host?.apiserverSans;
+  if (!sans) return null;
+  const pod = raws.find((r) => r.origin === "static-pod-manifest" && isStaticPod(r) && apiserverContainer(r) !== void 0);
+  if (!pod) return null;
+  const argv = argvOf(apiserverContainer(pod));
+  const config = raws.find((r) => r.origin === "kubeadm-config" && isClusterConfiguration(r))?.object;
+  const expected2 = [];
+  const unchecked = ["the node name (nodeRegistration.name, by default the hostname)"];
+  const dnsDomain = stringField(config, "networking", "dnsDomain") || DEFAULT_DNS_DOMAIN;
+  for (const name of ["kubernetes", "kubernetes.default", "kubernetes.default.svc", `kubernetes.default.svc.${dnsDomain}`]) {
+    expected2.push({ kind: "DNS", value: name, from: "kubeadm default" });
+  }
+  const range = flagValue(argv, "service-cluster-ip-range");
+  const subnet = range ?? stringField(config, "networking", "serviceSubnet");
+  const serviceIp = subnet === void 0 ? null : firstServiceIp(subnet);
+  if (serviceIp) expected2.push({ kind: "IP", value: serviceIp, from: range !== void 0 ? "--service-cluster-ip-range" : "networking.serviceSubnet" });
+  else unchecked.push(subnet === void 0 ? "the kubernetes Service IP (no --service-cluster-ip-range)" : `the kubernetes Service IP (${subnet} is no CIDR)`);
+  const advertise = flagValue(argv, "advertise-address");
+  const advertiseIp = advertise === void 0 ? null : canonicalIp(advertise);
+  if (advertiseIp) expected2.push({ kind: "IP", value: advertiseIp, from: "--advertise-address" });
+  else unchecked.push(advertise === void 0 ? "the advertise address (no --advertise-address)" : `the advertise address (${advertise} is no IP address)`);
+  const endpoint = stringField(config, "controlPlaneEndpoint");
+  if (endpoint) {
+    const host2 = endpointHost(endpoint);
+    if (host2 === null) unchecked.push(`controlPlaneEndpoint ${endpoint} (kubeadm refuses it: not host, host:port or [IPv6]:port)`);
+    else expected2.push({ ...host2, from: "controlPlaneEndpoint" });
+  }
+  for (const san of arrayField(config, "apiServer", "certSANs")) {
+    if (typeof san !== "string") continue;
+    const ip = canonicalIp(san);
+    if (ip) expected2.push({ kind: "IP", value: ip, from: "apiServer.certSANs" });
+    else if (isSubdomain(san) || isWildcard(san)) expected2.push({ kind: "DNS", value: san, from: "apiServer.certSANs" });
+  }
+  const subject = { ref: { kind: "Certificate", name: "apiserver" }, provenance: { type: "file", file: sans.file, line: 1, column: 1 } };
+  return { path: sans.path, dns: sans.dns, ips: sans.ips, expected: expected2, unchecked, subject };
+}
+function firstServiceIp(list) {
+  const [address, bits] = list.split(",")[0].trim().split("/");
+  const ip = address === void 0 ? null : canonicalIp(address);
+  const prefix = Number(bits);
+  if (ip === null || !/^\d+$/.test(bits ?? "")) return null;
+  const v4 = !ip.includes(":");
+  const width = v4 ? 32 : 128;
+  if (prefix > width) return null;
+  let n = v4 ? ip.split(".").reduce((a, p) => a << 8n | BigInt(p), 0n) : v6ToBigInt(ip);
+  n = n >> BigInt(width - prefix) << BigInt(width - prefix);
+  n += 1n;
+  if (v4) return [24n, 16n, 8n, 0n].map((s) => String(n >> s & 255n)).join(".");
+  const groups = [];
+  for (let s = 112n; s >= 0n; s -= 16n) groups.push((n >> s & 0xffffn).toString(16));
+  return canonicalIp(groups.join(":"));
+}
+function v6ToBigInt(ip) {
+  const [head, tail] = ip.split("::");
+  const part = (s) => s ? s.split(":") : [];
+  const h = part(head);
+  const t = part(tail);
+  const groups = tail === void 0 ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  return groups.reduce((a, g) => a << 16n | BigInt(parseInt(g, 16)), 0n);
+}
+function endpointHost(endpoint) {
+  let host = endpoint;
+  let port = "";
+  const bracketed = /^\[([^\]]*)\]:([^:]*)$/.exec(endpoint);
+  if (bracketed) [host, port] = [bracketed[1], bracketed[2]];
+  else if (!endpoint.startsWith("[") && endpoint.split(":").length === 2) [host, port] = endpoint.split(":");
+  if (port !== "" && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) return null;
+  const ip = canonicalIp(host);
+  if (ip) return { kind: "IP", value: ip };
+  return isSubdomain(host) ? { kind: "DNS", value: host } : null;
+}
+
+// src/model/certificates.ts
+var PKI_NAMES = {
+  "ca.crt": { name: "ca", restart: [] },
+  "apiserver.crt": { name: "apiserver", restart: ["kube-apiserver"] },
+  "apiserver-kubelet-client.crt": { name: "apiserver-kubelet-client", restart: ["kube-apiserver"] },
+  "apiserver-etcd-client.crt": { name: "apiserver-etcd-client", restart: ["kube-apiserver"] },
+  "front-proxy-ca.crt": { name: "front-proxy-ca", restart: [] },
+  "front-proxy-client.crt": { name: "front-proxy-client", restart: ["kube-apiserver"] },
+  "etcd/ca.crt": { name: "etcd-ca", restart: [] },
+  "etcd/server.crt": { name: "etcd-server", restart: ["etcd"] },
+  "etcd/peer.crt": { name: "etcd-peer", restart: ["etcd"] },
+  // etcd's liveness probe uses plain HTTP on 127.0.0.1:2381 since kubeadm 1.16; nothing reads this one at start.
+  "etcd/healthcheck-client.crt": { name: "etcd-healthcheck-client", restart: [] }
+};
+var KUBECONFIG_RESTART = {
+  "admin.conf": [],
+  "super-admin.conf": [],
+  "controller-manager.conf": ["kube-controller-manager"],
+  "scheduler.conf": ["kube-scheduler"]
+};
+var PKI = "/etc/kubernetes/pki";
+function known(c) {
+  const file = posix4.basename(c.path);
+  if (c.embedded?.field === "client-certificate-data") {
+    const restart = KUBECONFIG_RESTART[file];
+    return restart ? { name: file, restart, renewable: true } : { name: `${file} (user ${c.embedded.entry})`, restart: [], renewable: false };
+  }
+  if (c.embedded) return { name: `${file} (certificate-authority-data of cluster ${c.embedded.entry})`, restart: [], renewable: false };
+  const entry = c.index === 0 && c.path.startsWith(`${PKI}/`) ? PKI_NAMES[c.path.slice(PKI.length + 1)] : void 0;
+  if (entry) return { ...entry, renewable: !c.isCA };
+  return { name: c.index === 0 ? c.path : `${c.path} (certificate ${c.index + 1})`, restart: [], renewable: false };
+}
+function readCertificates(host, raws = []) {
+  if (!host) return null;
+  const seen = /* @__PURE__ */ new Set();
+  const list = [];
+  for (const c of host.certificates) {
+    if (c.embedded?.field === "certificate-authority-data" && seen.has(c.fingerprint256)) continue;
+    seen.add(c.fingerprint256);
+    const { name, restart, renewable } = known(c);
+    list.push({
+      name,
+      renewable,
+      authority: c.isCA,
+      path: c.path,
+      notBefore: new Date(c.notBefore),
+      notAfter: new Date(c.notAfter),
+      subjectName: c.subject,
+      issuer: c.issuer,
+      restart,
+      subject: { ref: { kind: "Certificate", name }, provenance: { type: "file", file: c.file, line: c.line, column: 1 } }
+    });
+  }
+  return { pkiFound: host.pkiFound, list, kubeadm: host.kubeadm.map(kubeadmState), kubelet: host.kubeletClient ? kubeletState(host.kubeletClient) : null, apiserverSans: readApiserverSans2(raws, host) };
+}
+function kubeadmState(e2) {
+  const { key: key3, issuer } = e2;
+  return {
+    name: e2.name,
+    kind: e2.kind,
+    ca: e2.ca,
+    localEtcdOnly: e2.localEtcdOnly,
+    path: e2.path,
+    exists: e2.exists,
+    restart: (e2.kind === "kubeconfig" ? KUBECONFIG_RESTART[e2.name] : PKI_NAMES[e2.path.slice(PKI.length + 1)]?.restart) ?? [],
+    ...key3 ? { key: { path: key3.path, file: key3.file, verdict: key3.verdict, ...key3.verdict === "unreadable" ? { reason: key3.reason } : {} } } : {},
+    ...issuer ? { issuer } : {},
+    subject: { ref: { kind: "Certificate", name: e2.name }, provenance: { type: "file", file: e2.file, line: 1, column: 1 } }
+  };
+}
+function kubeletState(k) {
+  const file = k.mode === "file" && k.state === "found" && k.file ? k.file : k.kubeconfigFile;
+  return {
+    mode: k.mode,
+    user: k.user ?? null,
+    path: k.path ?? null,
+    state: k.state ?? null,
+    notBefore: k.notBefore ? new Date(k.notBefore) : null,
+    notAfter: k.notAfter ? new Date(k.notAfter) : null,
+    subject: { ref: { kind: "Certificate", name: "kubelet.conf" }, provenance: { type: "file", file, line: 1, column: 1 } }
+  };
+}
+
+// src/model/etcd.ts
+import { posix as posix6 } from "node:path";
+
+// src/sources/root/systemd-etcd-flags.ts
+var BOOL_FLAGS = /* @__PURE__ */ new Set([
+  "version",
+  "enable-v2",
+  "enable-pprof",
+  "strict-reconfig-check",
+  "pre-vote",
+  "client-cert-auth",
+  "auto-tls",
+  "peer-client-cert-auth",
+  "peer-auto-tls",
+  "force-new-cluster",
+  "debug",
+  "enable-grpc-gateway",
+  "socket-reuse-port",
+  "socket-reuse-address",
+  "discovery-insecure-transport",
+  "discovery-insecure-skip-tls-verify",
+  "initial-election-tick-advance",
+  "enable-log-rotation",
+  "experimental-initial-corrupt-check",
+  "experimental-enable-lease-checkpoint",
+  "experimental-enable-lease-checkpoint-persist",
+  "experimental-enable-distributed-tracing",
+  "enable-distributed-tracing",
+  "experimental-memory-mlock",
+  "memory-mlock",
+  "unsafe-no-fsync",
+  "experimental-txn-mode-write-with-shared-buffer",
+  "experimental-stop-grpc-service-on-defrag",
+  "experimental-peer-skip-client-san-verification",
+  "peer-skip-client-san-verification",
+  "experimental-compact-hash-check-enabled",
+  "experimental-enable-v2v3",
+  "experimental-set-member-localaddr"
+]);
+function parseEtcdArgs(args) {
+  const flags = /* @__PURE__ */ new Map();
+  for (let i = 0; i < args.length; i += 1) {
+    const s = args[i];
+    if (s.length < 2 || s[0] !== "-") return { flags, error: `"${s}" is not a valid flag` };
+    const dashes = s[1] === "-" ? 2 : 1;
+    if (dashes === 2 && s.length === 2) {
+      return { flags, error: i + 1 < args.length ? `"${args[i + 1]}" is not a valid flag` : null };
+    }
+    const body = s.slice(dashes);
+    if (body === "" || body[0] === "-" || body[0] === "=") return { flags, error: `bad flag syntax: ${s}` };
+    const eq = body.indexOf("=");
+    const name = eq >= 0 ? body.slice(0, eq) : body;
+    if (eq >= 0) {
+      flags.set(name, { value: body.slice(eq + 1), index: i });
+    } else if (BOOL_FLAGS.has(name)) {
+      flags.set(name, { value: "true", index: i });
+    } else if (i + 1 < args.length) {
+      flags.set(name, { value: args[i + 1], index: i });
+      i += 1;
+    } else {
+      return { flags, error: `flag needs an argument: ${s}` };
+    }
+  }
+  return { flags, error: null };
+}
+function envNameOf(flag) {
+  return `ETCD_${flag.toUpperCase().replace(/-/g, "_")}`;
+}
+
+// src/sources/root/systemd-units.ts
+import { lstat as lstat3, readlink as readlink4 } from "node:fs/promises";
+import { posix as posix5 } from "node:path";
+
+// src/sources/root/systemd-specifiers.ts
+var SYSTEM_PATHS = { t: "/run", S: "/var/lib", C: "/var/cache", L: "/var/log", E: "/etc", T: "/tmp", V: "/var/tmp" };
+function unescapeName(text) {
+  return text.replace(/-/g, "/").replace(/\\x([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+}
+function parts(unit) {
+  const dot = unit.lastIndexOf(".");
+  const name = dot > 0 ? unit.slice(0, dot) : unit;
+  const at2 = name.indexOf("@");
+  return at2 >= 0 ? { prefix: name.slice(0, at2), instance: name.slice(at2 + 1), full: name } : { prefix: name, instance: "", full: name };
+}
+function expandSpecifiers(text, ctx) {
+  const { prefix, instance, full } = parts(ctx.unit);
+  let unknown = null;
+  const value = text.replace(/%(.?)/gs, (m, c) => {
+    switch (c) {
+      case "%":
+        return "%";
+      case "n":
+        return ctx.unit;
+      case "N":
+        return full;
+      case "p":
+        return prefix;
+      case "P":
+        return unescapeName(prefix);
+      case "i":
+        return instance;
+      case "I":
+        return unescapeName(instance);
+      case "j":
+        return prefix.split("-").pop() ?? prefix;
+      case "J":
+        return unescapeName(prefix.split("-").pop() ?? prefix);
+      case "f":
+        return `/${unescapeName(instance || prefix)}`.replace(/^\/+/, "/");
+      case "y":
+        return ctx.fragment;
+      case "Y":
+        return ctx.fragment.slice(0, ctx.fragment.lastIndexOf("/")) || "/";
+      case "H":
+      case "l":
+        if (ctx.hostname !== null) return c === "l" ? ctx.hostname.split(".")[0] : ctx.hostname;
+        unknown ??= { unknown: m, why: "the host name (no /etc/hostname under the root)" };
+        return m;
+      default:
+        if (c in SYSTEM_PATHS) return SYSTEM_PATHS[c];
+        unknown ??= { unknown: m, why: c === "" ? "a lone % at the end" : "a value only the running node knows (user, machine or boot id, kernel)" };
+        return m;
+    }
+  });
+  return unknown ?? { value };
+}
+
+// src/sources/root/systemd-syntax.ts
+var WHITESPACE = " 	\n\r";
+function parseUnitFile(text) {
+  const assignments = [];
+  const problems = [];
+  const lines3 = text.replace(/^\uFEFF/, "").split("\n");
+  let section = null;
+  let continuation = null;
+  for (let i = 0; i < lines3.length; i += 1) {
+    const raw = lines3[i].replace(/\r$/, "");
+    const lead = raw.replace(/^[ \t\n\r]+/, "");
+    if (lead !== "" && (lead[0] === "#" || lead[0] === ";")) continue;
+    const joined = continuation ? continuation.text + raw : raw;
+    const start = continuation ? continuation.line : i + 1;
+    let escaped = false;
+    for (const c of joined) escaped = escaped ? false : c === "\\";
+    if (escaped) {
+      continuation = { text: `${joined.slice(0, -1)} `, line: start };
+      continue;
+    }
+    continuation = null;
+    const l = joined.trim();
+    if (l === "") continue;
+    if (l.startsWith("[")) {
+      if (!l.endsWith("]") || l.length < 3) {
+        problems.push({ line: start, message: `invalid section header "${l}": systemd ignores the line` });
+        continue;
+      }
+      section = l.slice(1, -1);
+      continue;
+    }
+    const eq = l.indexOf("=");
+    if (eq < 0) {
+      problems.push({ line: start, message: `missing '=': systemd ignores the line` });
+      continue;
+    }
+    if (section === null) {
+      problems.push({ line: start, message: "assignment outside of any section: systemd ignores it" });
+      continue;
+    }
+    assignments.push({ section, key: l.slice(0, eq).trim(), value: l.slice(eq + 1).trim(), line: start });
+  }
+  if (continuation) {
+    const l = continuation.text.trim();
+    const eq = l.indexOf("=");
+    if (section !== null && eq > 0) assignments.push({ section, key: l.slice(0, eq).trim(), value: l.slice(eq + 1).trim(), line: continuation.line });
+  }
+  return { assignments, problems };
+}
+var SIMPLE_ESCAPES = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\\": "\\", '"': '"', "'": "'", s: " " };
+function unescapeOne(text, at2) {
+  const c = text[at2];
+  if (c === void 0) return null;
+  if (c in SIMPLE_ESCAPES) return { char: SIMPLE_ESCAPES[c], length: 1 };
+  const hex = (n, from2) => new RegExp(`^[0-9a-fA-F]{${n}}$`).test(text.slice(from2, from2 + n)) ? parseInt(text.slice(from2, from2 + n), 16) : null;
+  if (c === "x") {
+    const v = hex(2, at2 + 1);
+    return v === null || v === 0 ? null : { char: String.fromCharCode(v), length: 3 };
+  }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hex(n, at2 + 1);
+    return v === null || v === 0 || v > 1114111 ? null : { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (/^[0-7]{3}$/.test(text.slice(at2, at2 + 3))) {
+    const v = parseInt(text.slice(at2, at2 + 3), 8);
+    return v === 0 || v > 255 ? null : { char: String.fromCharCode(v), length: 3 };
+  }
+  return null;
+}
+function splitWords(value) {
+  const words = [];
+  let i = 0;
+  while (i < value.length) {
+    while (i < value.length && WHITESPACE.includes(value[i])) i += 1;
+    if (i >= value.length) break;
+    let word = "";
+    let quote = null;
+    for (; i < value.length; i += 1) {
+      const c = value[i];
+      if (c === "\\") {
+        const esc = unescapeOne(value, i + 1);
+        if (!esc) return { error: `invalid escape "\\${value[i + 1] ?? ""}"` };
+        word += esc.char;
+        i += esc.length;
+      } else if (quote !== null) {
+        if (c === quote) quote = null;
+        else word += c;
+      } else if (c === '"' || c === "'") {
+        quote = c;
+      } else if (WHITESPACE.includes(c)) {
+        break;
+      } else {
+        word += c;
+      }
+    }
+    if (quote !== null) return { error: `unterminated ${quote === '"' ? "double" : "single"} quote` };
+    words.push(word);
+  }
+  return { words };
+}
+var NEWLINE = "\n\r";
+var SHELL_NEED_ESCAPE = '"\\`$';
+function parseEnvironmentFile(text) {
+  const out = [];
+  let state = "PRE_KEY";
+  let key3 = "";
+  let value = "";
+  let keyWs = -1;
+  let valueWs = -1;
+  let line = 1;
+  const push2 = (chompValue) => {
+    const k = keyWs >= 0 ? key3.slice(0, keyWs) : key3;
+    const v = chompValue && valueWs >= 0 ? value.slice(0, valueWs) : value;
+    out.push({ name: k, value: v, line });
+    key3 = "";
+    value = "";
+  };
+  for (const c of text) {
+    switch (state) {
+      case "PRE_KEY":
+        if (c === "#" || c === ";") state = "COMMENT";
+        else if (!WHITESPACE.includes(c)) {
+          state = "KEY";
+          keyWs = -1;
+          key3 += c;
+        }
+        break;
+      case "KEY":
+        if (NEWLINE.includes(c)) {
+          state = "PRE_KEY";
+          line += 1;
+          key3 = "";
+        } else if (c === "=") {
+          state = "PRE_VALUE";
+          valueWs = -1;
+        } else {
+          if (!WHITESPACE.includes(c)) keyWs = -1;
+          else if (keyWs < 0) keyWs = key3.length;
+          key3 += c;
+        }
+        break;
+      case "PRE_VALUE":
+        if (NEWLINE.includes(c)) {
+          line += 1;
+          push2(false);
+          state = "PRE_KEY";
+        } else if (c === "'") state = "SQ";
+        else if (c === '"') state = "DQ";
+        else if (c === "\\") state = "VALUE_ESCAPE";
+        else if (!WHITESPACE.includes(c)) {
+          state = "VALUE";
+          value += c;
+        }
+        break;
+      case "VALUE":
+        if (NEWLINE.includes(c)) {
+          line += 1;
+          push2(true);
+          state = "PRE_KEY";
+        } else if (c === "\\") {
+          state = "VALUE_ESCAPE";
+          valueWs = -1;
+        } else {
+          if (!WHITESPACE.includes(c)) valueWs = -1;
+          else if (valueWs < 0) valueWs = value.length;
+          value += c;
+        }
+        break;
+      case "VALUE_ESCAPE":
+        state = "VALUE";
+        if (!NEWLINE.includes(c)) value += c;
+        break;
+      case "SQ":
+        if (c === "'") state = "PRE_VALUE";
+        else value += c;
+        break;
+      case "DQ":
+        if (c === '"') state = "PRE_VALUE";
+        else if (c === "\\") state = "DQ_ESCAPE";
+        else value += c;
+        break;
+      case "DQ_ESCAPE":
+        state = "DQ";
+        if (SHELL_NEED_ESCAPE.includes(c)) value += c;
+        else if (c !== "\n") value += `\\${c}`;
+        break;
+      case "COMMENT":
+        if (c === "\\") state = "COMMENT_ESCAPE";
+        else if (NEWLINE.includes(c)) {
+          state = "PRE_KEY";
+          line += 1;
+        }
+        break;
+      case "COMMENT_ESCAPE":
+        if (NEWLINE.includes(c)) {
+          state = "PRE_KEY";
+          line += 1;
+        } else state = "COMMENT";
+        break;
+    }
+  }
+  if (state === "PRE_VALUE" || state === "VALUE" || state === "VALUE_ESCAPE" || state === "SQ" || state === "DQ" || state === "DQ_ESCAPE") push2(state === "VALUE");
+  return out;
+}
+function isEnvName(name) {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+function expandArgv(argv, env) {
+  const out = [];
+  for (const word of argv) {
+    if (word.startsWith("$") && word[1] !== "{" && word[1] !== "$") {
+      const name = word.slice(1);
+      const value = isEnvName(name) ? env.get(name) : void 0;
+      if (value !== void 0) {
+        out.push(...splitRelaxed(value));
+      }
+      continue;
+    }
+    out.push(word.replace(/\$\$|\$\{([^}]*)\}/g, (m, name) => m === "$$" ? "$" : env.get(name) ?? ""));
+  }
+  return out;
+}
+function splitRelaxed(value) {
+  const words = [];
+  let i = 0;
+  while (i < value.length) {
+    while (i < value.length && WHITESPACE.includes(value[i])) i += 1;
+    if (i >= value.length) break;
+    let word = "";
+    let quote = null;
+    for (; i < value.length; i += 1) {
+      const c = value[i];
+      if (quote !== null) {
+        if (c === quote) quote = null;
+        else word += c;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (WHITESPACE.includes(c)) break;
+      else word += c;
+    }
+    words.push(word);
+  }
+  return words;
+}
+
+// src/sources/root/systemd-units.ts
+var UNIT_DIRS = ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"];
+var MAX_DROP_INS = 256;
+var UNIT_READ = { limit: HOST_FILE_MAX_BYTES, what: "a systemd unit file" };
+async function listDir(root, dir, gaps2) {
+  try {
+    const found = await root.resolve(dir);
+    if (!found.info.isDirectory()) return null;
+    return { nodePath: dir, real: found.nodePath, names: (await root.list(dir)).sort() };
+  } catch (err) {
+    if (!isMissing(err)) gaps2.push({ what: root.display(dir), reason: `cannot list systemd units: ${rootReason(err)}`, affects: ["etcd"] });
+    return null;
+  }
+}
+async function unitDirs(root, gaps2) {
+  const seen = /* @__PURE__ */ new Set();
+  const dirs = [];
+  for (const dir of UNIT_DIRS) {
+    const found = await listDir(root, dir, gaps2);
+    if (!found || seen.has(found.real)) continue;
+    seen.add(found.real);
+    dirs.push(found);
+  }
+  return dirs;
+}
+async function maskedLink(root, dir, name) {
+  const onDisk2 = posix5.join((await root.resolve(dir.nodePath)).disk, name);
+  const info = await lstat3(onDisk2);
+  return info.isSymbolicLink() && posix5.normalize(await readlink4(onDisk2)) === "/dev/null";
+}
+function dropInDirs(dirs, unit) {
+  const names3 = [`${unit}.d`];
+  const at2 = unit.indexOf("@");
+  if (at2 > 0) names3.push(`${unit.slice(0, at2 + 1)}${unit.slice(unit.lastIndexOf("."))}.d`);
+  names3.push("service.d");
+  return dirs.flatMap((d) => names3.filter((n) => d.names.includes(n)).map((n) => posix5.join(d.nodePath, n)));
+}
+async function dropIns(root, dirs, unit, gaps2) {
+  const chosen = /* @__PURE__ */ new Map();
+  for (const dir of dropInDirs(dirs, unit)) {
+    const listed = await listDir(root, dir, gaps2);
+    for (const name of listed?.names.filter((n) => n.endsWith(".conf")) ?? []) {
+      if (!chosen.has(name)) chosen.set(name, posix5.join(dir, name));
+    }
+  }
+  const names3 = [...chosen.keys()].sort();
+  if (names3.length > MAX_DROP_INS) {
+    gaps2.push({ what: root.display(`/etc/systemd/system/${unit}.d`), reason: `${names3.length} drop-ins for ${unit}, more than the ${MAX_DROP_INS} kcheck reads`, affects: ["etcd"] });
+    return [];
+  }
+  return names3.map((n) => chosen.get(n));
+}
+async function readMerged(root, files, service, gaps2) {
+  const merged = { execStart: [], environment: [], environmentFiles: [], workingDirectory: null, type: "simple" };
+  for (const path6 of files) {
+    let text;
+    try {
+      text = (await root.readFile(path6, UNIT_READ)).toString("utf8");
+    } catch (err) {
+      gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["etcd"] });
+      return null;
+    }
+    const file = root.display(path6);
+    service.files.push({ path: path6, file, line: 1 });
+    const parsed = parseUnitFile(text);
+    for (const p of parsed.problems) service.problems.push({ at: { path: path6, file, line: p.line }, message: p.message });
+    for (const a of parsed.assignments) {
+      if (a.section !== "Service") continue;
+      const raw = { value: a.value, at: { path: path6, file, line: a.line } };
+      const list = a.key === "ExecStart" ? merged.execStart : a.key === "Environment" ? merged.environment : a.key === "EnvironmentFile" ? merged.environmentFiles : null;
+      if (list) {
+        if (a.value === "") list.length = 0;
+        else list.push(raw);
+      } else if (a.key === "WorkingDirectory") merged.workingDirectory = a.value === "" ? null : raw;
+      else if (a.key === "Type") merged.type = a.value;
+    }
+  }
+  return merged;
+}
+function applyEnvironment(merged, ctx, env, service) {
+  for (const raw of merged.environment) {
+    const split2 = splitWords(raw.value);
+    if ("error" in split2) {
+      service.problems.push({ at: raw.at, message: `Environment=: ${split2.error}; systemd ignores the line` });
+      continue;
+    }
+    for (const word of split2.words) {
+      const resolved = expandSpecifiers(word, ctx);
+      if ("unknown" in resolved) {
+        service.problems.push({ at: raw.at, message: `Environment=${word}: ${resolved.unknown} is ${resolved.why}, which kcheck cannot know` });
+        continue;
+      }
+      const eq = resolved.value.indexOf("=");
+      const name = eq > 0 ? resolved.value.slice(0, eq) : "";
+      if (!isEnvName(name)) {
+        service.problems.push({ at: raw.at, message: `Environment=: "${word}" is not a NAME=value assignment; systemd ignores it` });
+        continue;
+      }
+      env.set(name, { name, value: resolved.value.slice(eq + 1), at: raw.at });
+    }
+  }
+}
+async function applyEnvironmentFiles(root, merged, ctx, env, service, gaps2) {
+  for (const raw of merged.environmentFiles) {
+    const optional = raw.value.startsWith("-");
+    const resolved = expandSpecifiers(optional ? raw.value.slice(1) : raw.value, ctx);
+    if ("unknown" in resolved) {
+      service.problems.push({ at: raw.at, message: `EnvironmentFile=${raw.value}: ${resolved.unknown} is ${resolved.why}, which kcheck cannot know` });
+      continue;
+    }
+    const path6 = resolved.value;
+    if (!path6.startsWith("/")) {
+      service.problems.push({ at: raw.at, message: `EnvironmentFile=${raw.value} is not an absolute path; systemd ignores it` });
+      continue;
+    }
+    const file = root.display(path6);
+    const entry = { path: path6, file, optional, state: "read", at: raw.at };
+    service.environmentFiles.push(entry);
+    let text;
+    try {
+      text = (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what: "an environment file" })).toString("utf8");
+    } catch (err) {
+      const code = typeof err === "object" && err !== null && "code" in err ? err.code : void 0;
+      if (code === "ENOENT" || code === "ENOTDIR") {
+        entry.state = "missing";
+        if (!optional) service.refused ??= `EnvironmentFile=${path6} does not exist (${file}) and has no "-" prefix: systemd refuses to start ${service.unit}`;
+        continue;
+      }
+      entry.state = "unreadable";
+      gaps2.push({ what: file, reason: `cannot read the environment file of ${service.unit}: ${rootReason(err)}`, affects: ["etcd"] });
+      continue;
+    }
+    for (const a of parseEnvironmentFile(text)) {
+      if (!isEnvName(a.name)) {
+        service.problems.push({ at: { path: path6, file, line: a.line }, message: `"${a.name}" is not a variable name; systemd drops it` });
+        continue;
+      }
+      env.set(a.name, { name: a.name, value: a.value, at: { path: path6, file, line: a.line } });
+    }
+  }
+}
+function commandLine(merged, ctx, env, service) {
+  if (merged.execStart.length === 0) {
+    service.refused ??= `${service.unit} has no ExecStart=: systemd refuses to load it`;
+    return;
+  }
+  if (merged.execStart.length > 1 && merged.type !== "oneshot") {
+    const where2 = merged.execStart.map((r) => `${r.at.file}:${r.at.line}`).join(", ");
+    service.refused ??= `${service.unit} has ${merged.execStart.length} ExecStart= lines (${where2}), only allowed for Type=oneshot: systemd refuses to load it (a drop-in must reset the list with an empty "ExecStart=" first)`;
+    return;
+  }
+  const raw = merged.execStart[merged.execStart.length - 1];
+  const split2 = splitWords(raw.value);
+  if ("error" in split2) {
+    service.refused ??= `ExecStart= at ${raw.at.file}:${raw.at.line}: ${split2.error}; systemd ignores the line and refuses to load ${service.unit}`;
+    return;
+  }
+  const words = [...split2.words];
+  const prefix = /^[-@:+!|]*/.exec(words[0] ?? "")[0];
+  if (prefix.length > 0) words[0] = words[0].slice(prefix.length);
+  if (words[0] === "") words.shift();
+  if (prefix.includes("@")) words.splice(0, 1);
+  const resolved = [];
+  for (const word of words) {
+    const r = expandSpecifiers(word, ctx);
+    if ("unknown" in r) {
+      service.problems.push({ at: raw.at, message: `ExecStart= word "${word}": ${r.unknown} is ${r.why}, which kcheck cannot know` });
+      resolved.push(word);
+    } else resolved.push(r.value);
+  }
+  const values = new Map([...env.values()].map((v) => [v.name, v.value]));
+  service.execStart = { argv: prefix.includes(":") ? resolved : expandArgv(resolved, values), at: raw.at };
+}
+async function hostname(root) {
+  try {
+    const text = (await root.readFile("/etc/hostname", { limit: 64 * 1024, what: "the host name file" })).toString("utf8");
+    const name = text.split("\n").map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#"));
+    return name ?? null;
+  } catch {
+    return null;
+  }
+}
+async function readServices(root, wanted, gaps2) {
+  const dirs = await unitDirs(root, gaps2);
+  const units = [...new Set(dirs.flatMap((d) => d.names.filter((n) => n.endsWith(".service") && wanted(n))))].sort();
+  const host = units.length > 0 ? await hostname(root) : null;
+  const services = [];
+  for (const unit of units) {
+    const dir = dirs.find((d) => d.names.includes(unit));
+    const fragment = posix5.join(dir.nodePath, unit);
+    const service = { unit, files: [], execStart: null, environment: [], environmentFiles: [], workingDirectory: "/", refused: null, masked: false, problems: [] };
+    services.push(service);
+    try {
+      if (await maskedLink(root, dir, unit)) {
+        service.files.push({ path: fragment, file: root.display(fragment), line: 1 });
+        service.masked = true;
+        service.refused = `${unit} is masked (${root.display(fragment)} links to /dev/null): systemd does not start it`;
+        continue;
+      }
+      const info = await root.stat(fragment);
+      if (info.isFile() && info.size === 0) {
+        service.files.push({ path: fragment, file: root.display(fragment), line: 1 });
+        service.masked = true;
+        service.refused = `${unit} is masked (${root.display(fragment)} is empty): systemd does not start it`;
+        continue;
+      }
+      if (info.isDirectory()) {
+        services.pop();
+        continue;
+      }
+    } catch (err) {
+      gaps2.push({ what: root.display(fragment), reason: `cannot read: ${rootReason(err)}`, affects: ["etcd"] });
+      services.pop();
+      continue;
+    }
+    const files = [fragment, ...await dropIns(root, dirs, unit, gaps2)];
+    const merged = await readMerged(root, files, service, gaps2);
+    if (!merged) {
+      services.pop();
+      continue;
+    }
+    const ctx = { unit, hostname: host, fragment };
+    const env = /* @__PURE__ */ new Map();
+    applyEnvironment(merged, ctx, env, service);
+    await applyEnvironmentFiles(root, merged, ctx, env, service, gaps2);
+    service.environment = [...env.values()];
+    if (merged.workingDirectory) {
+      const w = expandSpecifiers(merged.workingDirectory.value.replace(/^-/, ""), ctx);
+      if ("value" in w) service.workingDirectory = w.value;
+    }
+    commandLine(merged, ctx, env, service);
+  }
+  return services;
+}
+
+// src/model/etcd.ts
+var ETCD_DATA_VOLUME = "etcd-data";
+function originOf(raw) {
+  if (raw.origin === "static-pod-manifest") return "node-root";
+  return MIRROR_ANNOTATION in (raw.object.metadata?.annotations ?? {}) || raw.provenance.type === "live" ? "mirror-pod" : "manifest";
+}
+function wiringOf(raw) {
+  const container = etcdContainer(raw);
+  if (container === void 0) return null;
+  const argv = argvOf(container);
+  if (argv.length === 0) return null;
+  const setting = (flag) => flagValue(argv, flag) ?? envValue(container, envNameOf(flag));
+  const memberName = setting("name") ?? null;
+  const fromFlag = flagValue(argv, "data-dir");
+  const fromEnv = fromFlag === void 0 ? envValue(container, "ETCD_DATA_DIR") : void 0;
+  const dataDir2 = fromFlag ?? fromEnv ?? `${memberName ?? "default"}.etcd`;
+  const mounts = mountsOf(container);
+  const node = stringField(raw.object, "spec", "nodeName");
+  return {
+    subject: subjectOf(raw),
+    origin: originOf(raw),
+    ...node ? { node } : {},
+    dataDir: dataDir2,
+    dataDirFrom: fromFlag !== void 0 ? "flag" : fromEnv !== void 0 ? "env" : "default",
+    data: resolveContainerPath(dataDir2, mounts, volumesOf(raw.object), stringField(container, "workingDir") ?? "/"),
+    etcdDataMount: mounts.find((m) => m.name === ETCD_DATA_VOLUME) ?? null,
+    memberName,
+    initialCluster: setting("initial-cluster") ?? null,
+    advertisePeerUrls: setting("initial-advertise-peer-urls") ?? null,
+    startFailure: conflictOf(argv, container)
+  };
+}
+function conflictOf(argv, container) {
+  const env = arrayField(container, "env").map((e2) => stringField(e2, "name")).filter((n) => typeof n === "string");
+  const args = arrayField(container, "command").length > 0 ? argv.slice(1) : argv;
+  const given = new Set(args.flatMap((a) => /^--?([^=-][^=]*)(?:=.*)?$/s.exec(a)?.[1] ?? []));
+  const conflicts = [...given].filter((flag) => env.includes(envNameOf(flag)));
+  if (conflicts.length === 0) return null;
+  return conflicts.map((flag) => `--${flag} is on the command line and ${envNameOf(flag)} is set too in the container's env`).join("; ") + ': etcd exits at start with "conflicting environment variable is shadowed by corresponding command-line flag"';
+}
+function hostDataOf(pod, host) {
+  const inUse = pod.data.hostPath === null ? null : host.etcdDataDirs.find((d) => d.path === pod.data.hostPath) ?? null;
+  return { inUse, restored: host.etcdDataDirs.filter((d) => d !== inUse && d.memberCreated !== void 0) };
+}
+function readEtcdPods(raws, host, rejections) {
+  return eachObject(raws.filter(isStaticPod), (raw) => {
+    const pod = wiringOf(raw);
+    if (!pod) return [];
+    return [{ ...pod, hostData: pod.origin === "node-root" && host ? hostDataOf(pod, host) : null }];
+  }, rejections);
+}
+function readEtcdDataDirs(raws, rejections) {
+  const staticPods = raws.filter((r) => r.origin === "static-pod-manifest" && isStaticPod(r));
+  return eachObject(staticPods, (raw) => {
+    const pod = wiringOf(raw);
+    return pod?.data.hostPath ? [pod.data.hostPath] : [];
+  }, rejections);
+}
+var SERVICE_TLS = [
+  { flag: "cert-file", yaml: ["client-transport-security", "cert-file"] },
+  { flag: "key-file", yaml: ["client-transport-security", "key-file"] },
+  { flag: "trusted-ca-file", yaml: ["client-transport-security", "trusted-ca-file"] },
+  { flag: "peer-cert-file", yaml: ["peer-transport-security", "cert-file"] },
+  { flag: "peer-key-file", yaml: ["peer-transport-security", "key-file"] },
+  { flag: "peer-trusted-ca-file", yaml: ["peer-transport-security", "trusted-ca-file"] }
+];
+function yamlValue2(content, path6) {
+  let at2 = content;
+  for (const key3 of path6) at2 = at2 !== null && typeof at2 === "object" && !Array.isArray(at2) ? at2[key3] : void 0;
+  return typeof at2 === "string" && at2 !== "" ? at2 : typeof at2 === "number" || typeof at2 === "boolean" ? String(at2) : null;
+}
+function etcdReading(unit) {
+  const argv = unit.execStart?.argv ?? [];
+  const args = parseEtcdArgs(argv.slice(1));
+  const config = unit.configFile;
+  if (config) {
+    const at2 = { path: config.path, file: config.file, line: 1 };
+    return {
+      startFailure: config.problem ? `its configuration file ${config.path} ${config.problem}` : null,
+      setting: (flag, yaml2 = [flag]) => {
+        const value = config.content ? yamlValue2(config.content, yaml2) : null;
+        return value === null ? null : { value, from: "config-file", at: at2 };
+      }
+    };
+  }
+  const env = new Map(unit.environment.map((v) => [v.name, v]));
+  const failures = [];
+  if (args.error) failures.push(`etcd stops reading its command line: ${args.error}`);
+  for (const [flag] of args.flags) {
+    const shadowed = env.get(envNameOf(flag));
+    if (shadowed) {
+      failures.push(
+        `--${flag} is on the command line and ${shadowed.name}=${shadowed.value} is set too (${shadowed.at.file}:${shadowed.at.line}): etcd exits at start with "conflicting environment variable is shadowed by corresponding command-line flag"`
+      );
+    }
+  }
+  const execAt = unit.execStart?.at ?? null;
+  return {
+    startFailure: failures.length > 0 ? failures.join("; ") : null,
+    setting: (flag) => {
+      const given = args.flags.get(flag);
+      if (given) return { value: given.value, from: "flag", at: execAt };
+      const variable = env.get(envNameOf(flag));
+      return variable && variable.value !== "" ? { value: variable.value, from: "env", at: variable.at } : null;
+    }
+  };
+}
+function serviceSubject(unit) {
+  const at2 = unit.execStart?.at ?? { file: unit.files[0]?.file ?? unit.unit, line: 1 };
+  return { ref: { kind: "SystemdUnit", name: unit.unit }, provenance: { type: "file", file: at2.file, line: at2.line, column: 1 } };
+}
+function hostDataAt(path6, host) {
+  if (!host) return null;
+  const inUse = host.etcdDataDirs.find((d) => d.path === path6) ?? null;
+  return { inUse, restored: host.etcdDataDirs.filter((d) => d !== inUse && d.memberCreated !== void 0) };
+}
+function serviceOf(unit, host) {
+  const reading = etcdReading(unit);
+  const cwd = unit.workingDirectory.startsWith("/") ? unit.workingDirectory : "/";
+  const memberName = reading.setting("name");
+  const dir = reading.setting("data-dir") ?? { value: `${memberName?.value ?? "default"}.etcd`, from: "default", at: null };
+  const dataDir2 = { ...dir, value: posix6.resolve(cwd, dir.value) };
+  const subject = serviceSubject(unit);
+  const service = {
+    subject,
+    unit: unit.unit,
+    files: unit.files.map((f) => f.file),
+    refused: unit.refused,
+    masked: unit.masked,
+    startFailure: unit.refused ? null : reading.startFailure,
+    argv: unit.execStart?.argv ?? [],
+    dataDir: dataDir2,
+    memberName,
+    initialCluster: reading.setting("initial-cluster"),
+    advertisePeerUrls: reading.setting("initial-advertise-peer-urls"),
+    hostData: unit.refused ? null : hostDataAt(dataDir2.value, host)
+  };
+  const tls = unit.refused ? [] : SERVICE_TLS.flatMap(({ flag, yaml: yaml2 }) => {
+    const s = reading.setting(flag, yaml2);
+    if (!s) return [];
+    const path6 = posix6.resolve(cwd, s.value);
+    const named2 = s.from === "flag" ? `--${flag}` : s.from === "env" ? envNameOf(flag) : `${yaml2.join(".")} in ${unit.configFile?.path ?? "its config file"}`;
+    return [{
+      component: "etcd",
+      origin: "systemd-unit",
+      flag: named2,
+      at: { path: path6, mount: null, volume: null, hostPath: path6 },
+      onHost: host?.files.find((f) => f.path === path6) ?? null,
+      subject
+    }];
+  });
+  return { service, tls };
+}
+function readEtcdServices(units, host) {
+  const read = (units ?? []).map((u) => serviceOf(u, host));
+  return { services: read.map((r) => r.service), tls: read.flatMap((r) => r.tls) };
+}
+function etcdUnitQuestions(units) {
+  const { services, tls } = readEtcdServices(units, void 0);
+  return {
+    etcdDataDirs: services.filter((s) => !s.refused).map((s) => s.dataDir.value),
+    files: tls.map((f) => f.at.path)
+  };
+}
+var EXTERNAL_FILES = ["caFile", "certFile", "keyFile"];
+function readExternalEtcd(raws, host, rejections) {
+  const configs = raws.filter((r) => r.origin === "kubeadm-config" && isClusterConfiguration(r));
+  const read = eachObject(configs, (raw) => {
+    const external = raw.object.etcd?.external;
+    if (!external) return [];
+    const subject = subjectOf(raw);
+    const endpoints = Array.isArray(external.endpoints) ? external.endpoints.filter((e2) => typeof e2 === "string") : [];
+    const tls = EXTERNAL_FILES.flatMap((field2) => {
+      const path6 = external[field2];
+      if (typeof path6 !== "string" || path6 === "") return [];
+      const at2 = posix6.resolve("/", path6);
+      return [{
+        component: "kube-apiserver",
+        origin: "kubeadm-config",
+        flag: `etcd.external.${field2}`,
+        at: { path: at2, mount: null, volume: null, hostPath: at2 },
+        onHost: host?.files.find((f) => f.path === at2) ?? null,
+        subject
+      }];
+    });
+    return [{ external: { endpoints, subject }, tls }];
+  }, rejections);
+  return { external: read.map((r) => r.external), tls: read.flatMap((r) => r.tls) };
+}
+function etcdNotFound(root, pods, services, external, gaps2) {
+  if (pods.length > 0 || services.some((s) => !s.masked)) return null;
+  if (gaps2.some((g) => g.affects?.includes("etcd"))) return null;
+  const notes = services.map((s) => s.refused);
+  const endpoints = external.flatMap((e2) => e2.endpoints);
+  if (external.length > 0) {
+    notes.push(
+      `kubeadm's ClusterConfiguration names an external etcd${endpoints.length > 0 ? ` at ${endpoints.join(", ")}` : " with no endpoints"}: check its members with kcheck scan --root on their own nodes`
+    );
+  }
+  return {
+    what: root,
+    reason: `etcd not found on this node: no etcd static pod in /etc/kubernetes/manifests and no systemd unit running etcd in ${UNIT_DIRS.join(", ")}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
+    affects: ["etcd"],
+    skipReason: "etcd not found on this node"
+  };
+}
+function etcdServiceVersions(units, services) {
+  return (units ?? []).flatMap((unit, i) => {
+    const pkg = unit.package;
+    const service = services[i];
+    if (!service || service.refused) return [];
+    if (!pkg) return [{ component: "etcd", version: null, raw: `${service.argv[0] ?? "etcd"} (no dpkg package lists it)`, source: "package", subject: service.subject }];
+    const upstream = pkg.version.replace(/^\d+:/, "").replace(/-[^-]*$/, "").replace(/[+~].*$/, "");
+    return [{
+      component: "etcd",
+      version: parseVersion(upstream),
+      raw: `${pkg.name} ${pkg.version}, ${pkg.at.file}`,
+      source: "package",
+      subject: service.subject
+    }];
+  });
+}
+
+// src/model/snapshots.ts
+import { basename as basename2, normalize, sep as sep2 } from "node:path";
+
+// src/model/snapshot-time.ts
+function timeInName(fileName) {
+  const name = fileName.replace(/\.(db|snapshot|snap|bak|part)$/i, "");
+  return dateTime(name) ?? dateOnly(name) ?? unixTime(name);
+}
+var DATE_TIME = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})[T_ -]?(\d{2})([:\-]?)(\d{2})(?:\6(\d{2})(?:\.\d+)?)?(?!\d)(Z|[+-]\d{2}:?\d{2})?/i;
+var DATE = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)/;
+var UNIX = /(?<!\d)(1[5-9]\d{8})(?!\d)/;
+function dateTime(name) {
+  for (const m of matches(name, DATE_TIME)) {
+    const [, year, , month, day, hour, , minute, second, zone] = m;
+    const date = build(year, month, day, hour, minute, second ?? "00", zone);
+    if (date) return date;
+  }
+  return null;
+}
+function dateOnly(name) {
+  for (const m of matches(name, DATE)) {
+    const date = build(m[1], m[3], m[4], "23", "59", "59", "Z");
+    if (date) return date;
+  }
+  return null;
+}
+function unixTime(name) {
+  const m = UNIX.exec(name);
+  return m ? new Date(Number(m[1]) * 1e3) : null;
+}
+function* matches(text, pattern) {
+  const global2 = new RegExp(pattern.source, `${pattern.flags}g`);
+  for (let m = global2.exec(text); m; m = global2.exec(text)) {
+    yield m;
+    global2.lastIndex = m.index + 1;
+  }
+}
+function build(year, month, day, hour, minute, second, zone) {
+  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
+  if (y < 2e3 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(utc);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return new Date(utc - offsetMinutes(zone) * 6e4);
+}
+function offsetMinutes(zone) {
+  if (!zone || zone.toUpperCase() === "Z") return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+// src/model/snapshots.ts
+function snapshotOf(report2) {
+  const named2 = timeInName(basename2(report2.file));
+  return {
+    file: report2.file,
+    report: report2,
+    takenAt: named2 ?? new Date(report2.fileMtime),
+    takenAtFrom: named2 ? "file name" : "file time",
+    restorable: (report2.verdict === "ok" || report2.verdict === "unverifiable") && (report2.kubernetes?.liveKeys ?? 0) > 0,
+    // A snapshot is a binary file: findings point at the file itself.
+    subject: { ref: { kind: "EtcdSnapshot", name: basename2(report2.file) }, provenance: { type: "file", file: report2.file, line: 1, column: 1 } }
+  };
+}
+function readBackups(inputs) {
+  if (inputs.backupLocations === void 0) return null;
+  const snapshots = (inputs.snapshots ?? []).map(snapshotOf);
+  const locations = inputs.backupLocations.map((path6) => {
+    const dir = normalize(path6);
+    return { path: path6, snapshots: snapshots.filter((s) => normalize(s.file) === dir || normalize(s.file).startsWith(dir.endsWith(sep2) ? dir : dir + sep2)) };
+  });
+  return { locations, snapshots };
+}
+
+// src/model/drain-inputs.ts
+function serviceRef(value) {
+  const namespace = stringField(value, "namespace");
+  const name = stringField(value, "name");
+  return namespace && name ? { namespace, name } : void 0;
+}
+function readNamespace(raw) {
+  const o = raw.object;
+  return { name: o.metadata?.name ?? "(unnamed)", labels: recordField(o, "metadata", "labels"), terminating: stringField(o, "status", "phase") === "Terminating", subject: subjectOf(raw) };
+}
+function readVolumeClaim(raw) {
+  const o = raw.object;
+  const volumeName = stringField(o, "spec", "volumeName");
+  return { namespace: o.metadata?.namespace ?? "default", name: o.metadata?.name ?? "(unnamed)", ...volumeName ? { volumeName } : {}, subject: subjectOf(raw) };
+}
+function readPersistentVolume(raw) {
+  const o = raw.object;
+  const terms = arrayField(o, "spec", "nodeAffinity", "required", "nodeSelectorTerms");
+  return {
+    name: o.metadata?.name ?? "(unnamed)",
+    nodeAffinity: terms.map((t) => [...readRequirements(arrayField(t, "matchExpressions")), ...readRequirements(arrayField(t, "matchFields"), true)]),
+    subject: subjectOf(raw)
+  };
+}
+function readWebhooks(raw) {
+  const o = raw.object;
+  const kind = o.kind;
+  return arrayField(o, "webhooks").map((w) => {
+    const service = serviceRef(field(w, "clientConfig", "service"));
+    const namespaceSelector = readLabelSelector(field(w, "namespaceSelector"));
+    const objectSelector = readLabelSelector(field(w, "objectSelector"));
+    const strings = (v, key3) => arrayField(v, key3).filter((x) => typeof x === "string");
+    return {
+      configuration: o.metadata?.name ?? "(unnamed)",
+      kind,
+      name: stringField(w, "name") ?? "(unnamed)",
+      // admissionregistration.k8s.io/v1 defaults failurePolicy to Fail.
+      failurePolicy: stringField(w, "failurePolicy") ?? "Fail",
+      ...service ? { service } : {},
+      rules: arrayField(w, "rules").map((r) => ({ operations: strings(r, "operations"), apiGroups: strings(r, "apiGroups"), resources: strings(r, "resources") })),
+      ...namespaceSelector ? { namespaceSelector } : {},
+      ...objectSelector ? { objectSelector } : {},
+      subject: subjectOf(raw)
+    };
+  });
+}
+function readApiService(raw) {
+  const service = serviceRef(field(raw.object, "spec", "service"));
+  return { name: raw.object.metadata?.name ?? "(unnamed)", ...service ? { service } : {}, subject: subjectOf(raw) };
+}
+function readService(raw) {
+  const o = raw.object;
+  const selector = field(o, "spec", "selector");
+  return {
+    namespace: o.metadata?.namespace ?? "default",
+    name: o.metadata?.name ?? "(unnamed)",
+    ...selector && typeof selector === "object" ? { selector: recordField(o, "spec", "selector") } : {},
+    subject: subjectOf(raw)
+  };
+}
+function readDrainInputs(raws, rejections) {
+  return {
+    namespaces: eachObject(raws.filter(isNamespace), (r) => [readNamespace(r)], rejections),
+    volumeClaims: eachObject(raws.filter(isVolumeClaim), (r) => [readVolumeClaim(r)], rejections),
+    persistentVolumes: eachObject(raws.filter(isPersistentVolume), (r) => [readPersistentVolume(r)], rejections),
+    webhooks: eachObject(raws.filter(isWebhookConfiguration), readWebhooks, rejections),
+    apiServices: eachObject(raws.filter(isApiService), (r) => [readApiService(r)], rejections),
+    services: eachObject(raws.filter(isService), (r) => [readService(r)], rejections)
+  };
+}
+
+// src/model/build.ts
+function buildModel(inputs, options) {
+  const rejections = new Rejections();
+  const raws = admitObjects(inputs.objects, rejections);
+  const nodes = readNodes(raws, rejections);
+  const pods = readPods(raws, rejections);
+  const workloads = readWorkloads(raws, rejections);
+  const components = readComponents(raws, inputs.versionReports, options, rejections);
+  const pdbs = readPdbs(raws, pods, workloads, rejections);
+  const objects = readObjects(raws, rejections);
+  const etcd = readEtcdPods(raws, inputs.host, rejections);
+  const etcdServices = readEtcdServices(inputs.etcdUnits, inputs.host);
+  components.push(...etcdServiceVersions(inputs.etcdUnits, etcdServices.services));
+  const externalEtcd = readExternalEtcd(raws, inputs.host, rejections);
+  const etcdTlsFiles = [...readTlsFiles(raws, inputs.host, rejections), ...etcdServices.tls, ...externalEtcd.tls];
+  const drainInputs = readDrainInputs(raws, rejections);
+  const gaps2 = [...inputs.gaps, ...rejections.gaps];
+  const notFound = inputs.etcdUnits ? etcdNotFound(inputs.host?.root ?? "the node root", etcd, etcdServices.services, externalEtcd.external, gaps2) : null;
+  if (notFound) gaps2.push(notFound);
+  return {
+    capturedAt: options.now,
+    target: options.target ?? null,
+    cluster: options.cluster ?? null,
+    components,
+    nodes,
+    pods,
+    workloads,
+    pdbs,
+    objects,
+    requestedDeprecatedApis: readRequestedDeprecatedApis(inputs.metrics),
+    problems: [...inputs.problems, ...rejections.problems],
+    skipped: inputs.skipped,
+    gaps: gaps2,
+    incomplete: new Set(gaps2.flatMap((g) => g.affects ?? [])),
+    scanned: inputs.scanned,
+    ...drainInputs,
+    ...options.drain ? { drain: options.drain } : {},
+    etcd,
+    etcdTlsFiles,
+    etcdServices: etcdServices.services,
+    externalEtcd: externalEtcd.external,
+    backups: readBackups(inputs),
+    certificates: readCertificates(inputs.host, raws),
+    nodeRoot: inputs.host?.root ?? null
+  };
+}
+
+// src/model/host-questions.ts
+function hostQuestions(raws, etcdUnits) {
+  const rejections = new Rejections();
+  const admitted2 = admitObjects(raws, rejections);
+  const units = etcdUnitQuestions(etcdUnits);
+  const external = readExternalEtcd(admitted2, void 0, rejections).tls.map((f) => f.at.path);
+  return {
+    etcdDataDirs: [...readEtcdDataDirs(admitted2, rejections), ...units.etcdDataDirs],
+    files: [...readTlsFiles(admitted2, void 0, rejections).flatMap((f) => f.at.hostPath ? [f.at.hostPath] : []), ...units.files, ...external]
+  };
+}
+
+// src/sources/manifests/index.ts
+import { realpath as realpath3, stat as stat5 } from "node:fs/promises";
+
+// src/sources/types.ts
+function emptyInputs() {
+  return { objects: [], versionReports: [], problems: [], skipped: [], gaps: [], scanned: [] };
+}
+function mergeInputs(into, from2) {
+  for (const object of from2.objects) into.objects.push(object);
+  into.versionReports.push(...from2.versionReports);
+  into.problems.push(...from2.problems);
+  into.skipped.push(...from2.skipped);
+  into.gaps.push(...from2.gaps);
+  into.scanned.push(...from2.scanned);
+  if (from2.metrics) (into.metrics ??= []).push(...from2.metrics);
+  if (from2.backupLocations) (into.backupLocations ??= []).push(...from2.backupLocations);
+  if (from2.snapshots) (into.snapshots ??= []).push(...from2.snapshots);
+  if (from2.host) into.host = from2.host;
+  if (from2.etcdUnits) (into.etcdUnits ??= []).push(...from2.etcdUnits);
+  return into;
+}
+
+// src/sources/manifests/glob.ts
+import { readdir as readdir4, stat as stat3 } from "node:fs/promises";
+
 // src/sources/manifests/walk.ts
+import { readdir as readdir3, realpath as realpath2, stat as stat2 } from "node:fs/promises";
 var MANIFEST_FILE = /\.(?:ya?ml|json)$/i;
 function isSkippedFolder(name) {
   return name.startsWith(".") || name === "node_modules";
@@ -63713,14 +65367,14 @@ async function findManifestFiles(dir, cwd) {
 async function walk2(dir, cwd, visited, found) {
   const path6 = onDisk(dir, cwd);
   try {
-    const real = await realpath(path6);
+    const real = await realpath2(path6);
     if (visited.has(real)) return;
     visited.add(real);
   } catch {
   }
   let entries2;
   try {
-    entries2 = await readdir2(path6, { withFileTypes: true });
+    entries2 = await readdir3(path6, { withFileTypes: true });
   } catch (err) {
     found.gaps.push({ what: dir, reason: `cannot read folder: ${describeFsError(err)}` });
     return;
@@ -63834,7 +65488,7 @@ async function expand2(base, rest, cwd, found) {
 }
 async function entries(dir, cwd) {
   try {
-    const dirents = await readdir3(onDisk(dir === "" ? "." : dir, cwd), { withFileTypes: true });
+    const dirents = await readdir4(onDisk(dir === "" ? "." : dir, cwd), { withFileTypes: true });
     const result = [];
     for (const d of dirents) {
       let isDirectory2 = d.isDirectory();
@@ -63854,7 +65508,7 @@ async function exists2(path6, cwd) {
 }
 
 // src/sources/manifests/read-file.ts
-import { close, createReadStream, fstat, open as open3 } from "node:fs";
+import { close, createReadStream, fstat, open as open4 } from "node:fs";
 import { stat as stat4 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { promisify } from "node:util";
@@ -63904,8 +65558,8 @@ function describe2(value) {
 function notKubernetes(value) {
   const apiVersion = typeof value.apiVersion === "string" && value.apiVersion !== "";
   const kind = typeof value.kind === "string" && value.kind !== "";
-  const missing2 = !apiVersion && !kind ? "apiVersion or kind" : apiVersion ? "kind" : "apiVersion";
-  return `not a Kubernetes object (no ${missing2})`;
+  const missing3 = !apiVersion && !kind ? "apiVersion or kind" : apiVersion ? "kind" : "apiVersion";
+  return `not a Kubernetes object (no ${missing3})`;
 }
 function reduce(object) {
   if (isRecord4(object.metadata) && "managedFields" in object.metadata) delete object.metadata.managedFields;
@@ -64000,9 +65654,9 @@ function parseJsonAt(text, start) {
   } catch (err) {
     const raw = err instanceof Error ? err.message : String(err);
     const offset = /at position (\d+)/.exec(raw);
-    const message3 = raw.replace(/ in JSON at position \d+.*$/s, "").replace(/ after JSON at position \d+.*$/s, " after the JSON value");
+    const message4 = raw.replace(/ in JSON at position \d+.*$/s, "").replace(/ after JSON at position \d+.*$/s, " after the JSON value");
     const at2 = offset ? positionIn(text, Number(offset[1]), start) : endOf(text, start);
-    return { ok: false, message: `invalid JSON: ${message3}`, at: at2 };
+    return { ok: false, message: `invalid JSON: ${message4}`, at: at2 };
   }
 }
 function positionIn(text, offset, start) {
@@ -64029,11 +65683,11 @@ var QUOTE2 = 34;
 var BACKSLASH2 = 92;
 var COMMA2 = 44;
 var COLON2 = 58;
-var NEWLINE = 10;
+var NEWLINE2 = 10;
 var STRING_RUN = /[^"\\\n]+/y;
 var SPACE_RUN = /[ \t\r]+/y;
 function isSpace(c) {
-  return c === 32 || c === NEWLINE || c === 13 || c === 9;
+  return c === 32 || c === NEWLINE2 || c === 13 || c === 9;
 }
 var JsonSplitter = class {
   out = [];
@@ -64063,7 +65717,7 @@ var JsonSplitter = class {
     const s = text;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c === NEWLINE) {
+      if (c === NEWLINE2) {
         this.line += 1;
         this.lineStart = this.base + i + 1;
       }
@@ -64071,14 +65725,14 @@ var JsonSplitter = class {
         if (this.escaped) this.escaped = false;
         else if (c === BACKSLASH2) this.escaped = true;
         else if (c === QUOTE2) this.endString(s, i);
-        else if (c !== NEWLINE) {
+        else if (c !== NEWLINE2) {
           STRING_RUN.lastIndex = i;
           if (STRING_RUN.test(s)) i = STRING_RUN.lastIndex - 1;
         }
         continue;
       }
       if (isSpace(c)) {
-        if (c !== NEWLINE) {
+        if (c !== NEWLINE2) {
           SPACE_RUN.lastIndex = i;
           if (SPACE_RUN.test(s)) i = SPACE_RUN.lastIndex - 1;
         }
@@ -64320,7 +65974,7 @@ var YamlSplitter = class {
     }
     if (DOCUMENT_START.test(line) || DOCUMENT_END.test(line)) {
       this.endDocument();
-      if (line.startsWith("---") && !BLANK_OR_COMMENT.test(line.slice(3))) this.envelopeLine(line);
+      if (!BLANK_OR_COMMENT.test(line.slice(3))) this.envelopeLine(line);
       return;
     }
     const doc = this.doc;
@@ -64592,8 +66246,8 @@ var ManifestReader = class {
       try {
         events = [...this.judge.accept(piece)];
       } catch (err) {
-        const message3 = err instanceof Error ? err.message : String(err);
-        events = [{ type: "problem", message: `cannot read this document: ${message3}`, at: piece.at }];
+        const message4 = err instanceof Error ? err.message : String(err);
+        events = [{ type: "problem", message: `cannot read this document: ${message4}`, at: piece.at }];
       }
       yield* events;
     }
@@ -64611,7 +66265,7 @@ async function* streamManifests(chunks) {
 // src/sources/manifests/read-file.ts
 var STDIN = "<stdin>";
 var OVER_LIMIT_HINT = "; split it, or send it to kcheck scan - on stdin";
-var openFd = promisify(open3);
+var openFd = promisify(open4);
 var fstatFd = promisify(fstat);
 var closeFd = promisify(close);
 function record(event, file, into, origin) {
@@ -64732,8 +66386,8 @@ var PathReader = class {
     try {
       info = await stat5(onDisk(path6, this.options.cwd));
     } catch (err) {
-      const missing2 = typeof err === "object" && err !== null && "code" in err && err.code === "ENOENT";
-      if (missing2 && isGlobPattern(path6)) return this.glob(path6);
+      const missing3 = typeof err === "object" && err !== null && "code" in err && err.code === "ENOENT";
+      if (missing3 && isGlobPattern(path6)) return this.glob(path6);
       this.inputs.gaps.push({ what: path6, reason: `cannot read: ${describeFsError(err)}` });
       return;
     }
@@ -64767,7 +66421,7 @@ var PathReader = class {
     for (const file of files) await this.file(file);
   }
   async file(file) {
-    const real = await realpath2(onDisk(file, this.options.cwd)).catch(() => file);
+    const real = await realpath3(onDisk(file, this.options.cwd)).catch(() => file);
     if (this.seen.has(real)) return;
     this.seen.add(real);
     const options = this.options.cwd === void 0 ? {} : { cwd: this.options.cwd };
@@ -64782,154 +66436,87 @@ async function readPaths(paths, opts = {}) {
 
 // src/sources/root/index.ts
 import { stat as stat6 } from "node:fs/promises";
-import { posix as posix5 } from "node:path";
+import { posix as posix8 } from "node:path";
 
-// src/sources/root/node-root.ts
-import { constants as constants5 } from "node:fs";
-import { open as open4, readdir as readdir4, readlink as readlink3, realpath as realpath3 } from "node:fs/promises";
-import { posix as posix4 } from "node:path";
-
-// src/sources/root/resolve.ts
-import { lstat as lstat2, readlink as readlink2 } from "node:fs/promises";
-import { posix as posix3 } from "node:path";
-var MAX_SYMLINKS = 40;
-function underRoot(root, nodePath) {
-  const inside2 = posix3.normalize(posix3.join("/", nodePath)).replace(/^\/+/, "");
-  return inside2 === "" ? root : joinDisplay(root, inside2);
+// src/sources/root/systemd-etcd.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+import { posix as posix7 } from "node:path";
+var SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "zsh", "ash"]);
+var programOf = (s) => posix7.basename(s.execStart?.argv[0] ?? "");
+async function readConfigFile(root, service, gaps2) {
+  const args = parseEtcdArgs(service.execStart.argv.slice(1));
+  const named2 = args.flags.get("config-file")?.value || service.environment.find((v) => v.name === envNameOf("config-file"))?.value;
+  if (!named2) return null;
+  const path6 = posix7.resolve(service.workingDirectory, named2);
+  const file = root.display(path6);
+  let text;
+  try {
+    text = (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what: "an etcd configuration file" })).toString("utf8");
+  } catch (err) {
+    const code = typeof err === "object" && err !== null && "code" in err ? err.code : void 0;
+    if (code === "ENOENT" || code === "ENOTDIR") return { path: path6, file, content: null, problem: `does not exist (${file}): etcd exits at start` };
+    gaps2.push({ what: file, reason: `cannot read the etcd configuration file of ${service.unit}: ${rootReason(err)}`, affects: ["etcd"] });
+    return { path: path6, file, content: null, problem: `cannot be read: ${rootReason(err)}` };
+  }
+  try {
+    const content = (0, import_yaml6.parse)(text, { maxAliasCount: 100 });
+    if (content === null || typeof content !== "object" || Array.isArray(content)) {
+      return { path: path6, file, content: null, problem: "is not a YAML mapping: etcd exits at start" };
+    }
+    return { path: path6, file, content, problem: null };
+  } catch (err) {
+    return { path: path6, file, content: null, problem: `is not valid YAML (${err.message.split("\n")[0]}): etcd exits at start` };
+  }
 }
-var ResolveError = class extends Error {
-  constructor(code, nodePath) {
-    super(`${code}: ${nodePath}`);
-    this.code = code;
-    this.nodePath = nodePath;
-  }
-  code;
-  nodePath;
-};
-async function resolveInRoot(root, nodePath) {
-  const pending = nodePath.split("/").reverse();
-  const done = [];
-  let info;
-  let links = 0;
-  while (pending.length > 0) {
-    const part = pending.pop();
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      done.pop();
-      info = void 0;
-      continue;
-    }
-    const disk2 = posix3.join(root, ...done, part);
-    const found = await lstat2(disk2);
-    if (found.isSymbolicLink()) {
-      links += 1;
-      if (links > MAX_SYMLINKS) throw new ResolveError("ELOOP", nodePath);
-      const target = await readlink2(disk2);
-      if (target.startsWith("/")) done.length = 0;
-      pending.push(...target.split("/").reverse());
-      continue;
-    }
-    if (!found.isDirectory() && pending.some((p) => p !== "" && p !== ".")) throw new ResolveError("ENOTDIR", nodePath);
-    done.push(part);
-    info = found;
-  }
-  const disk = done.length === 0 ? root : posix3.join(root, ...done);
-  return { nodePath: `/${done.join("/")}`, disk, info: info ?? await lstat2(disk) };
-}
-
-// src/sources/root/node-root.ts
-function isMissing(err) {
-  const code = typeof err === "object" && err !== null && "code" in err ? err.code : void 0;
-  return code === "ENOENT" || code === "ENOTDIR";
-}
-function rootReason(err) {
-  return err instanceof UnreadableFile ? err.reason : describeFsError(err);
-}
-function inside(root, path6) {
-  return root === "/" || path6 === root || path6.startsWith(`${root}/`);
-}
-var NodeRoot = class {
-  constructor(root) {
-    this.root = root;
-  }
-  root;
-  real;
-  /** As findings name it: the root as given + the node's path. */
-  display(nodePath) {
-    return underRoot(this.root, nodePath);
-  }
-  resolve(nodePath) {
-    return resolveInRoot(this.root, nodePath);
-  }
-  /** What the path is once resolved (never a symbolic link). */
-  async stat(nodePath) {
-    return (await this.resolve(nodePath)).info;
-  }
-  /** The names in a folder. */
-  async list(nodePath) {
-    const found = await this.resolve(nodePath);
-    if (!found.info.isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
-    const noFollow = found.nodePath === "/" ? 0 : constants5.O_NOFOLLOW;
-    const dir = await open4(found.disk, constants5.O_RDONLY | constants5.O_DIRECTORY | noFollow);
+var ETCD_PACKAGES = ["etcd-server", "etcd"];
+var DPKG = "/var/lib/dpkg";
+async function packageOf(root, binary2) {
+  const read = async (path6) => {
     try {
-      const proc3 = await this.checkOpened(dir.fd, nodePath);
-      return await readdir4(proc3 ?? found.disk);
-    } finally {
-      await dir.close();
-    }
-  }
-  /** Opens a regular file for reading; anything else is an UnreadableFile naming it. */
-  async open(nodePath) {
-    const what = this.display(nodePath);
-    const found = await this.resolve(nodePath).catch((err) => {
-      throw new UnreadableFile(what, rootReason(err), err.code);
-    });
-    const before = refusal(found.info);
-    if (before) throw new UnreadableFile(what, before);
-    let opened;
-    try {
-      opened = await open4(found.disk, PROBE_FLAGS | constants5.O_NOFOLLOW);
-    } catch (err) {
-      throw new UnreadableFile(what, rootReason(err), err.code);
-    }
-    try {
-      const info = await opened.stat();
-      const after = refusal(info);
-      if (after) throw new UnreadableFile(what, after);
-      await this.checkOpened(opened.fd, nodePath);
-      return { handle: opened, info };
-    } catch (err) {
-      await opened.close();
-      throw err instanceof UnreadableFile ? err : new UnreadableFile(what, rootReason(err));
-    }
-  }
-  /** A whole regular file, at most `bound.limit` bytes. */
-  async readFile(nodePath, bound) {
-    const opened = await this.open(nodePath);
-    try {
-      return await readOpened(opened, this.display(nodePath), bound);
-    } finally {
-      await opened.handle.close();
-    }
-  }
-  /**
-   * `/proc/self/fd/N` when it shows the descriptor's file under the root
-   * (null where /proc is not mounted); an UnreadableFile when it is not.
-   */
-  async checkOpened(fd, nodePath) {
-    const proc3 = `/proc/self/fd/${fd}`;
-    let target;
-    try {
-      target = await readlink3(proc3);
+      return (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what: "dpkg's database" })).toString("utf8");
     } catch {
       return null;
     }
-    this.real ??= realpath3(this.root).then((p) => posix4.normalize(p));
-    const root = await this.real;
-    if (!inside(root, target)) throw new UnreadableFile(this.display(nodePath), `resolves to ${target}, outside --root ${this.root} (the tree changed while it was read?)`);
-    return proc3;
+  };
+  for (const name of ETCD_PACKAGES) {
+    const list = await read(`${DPKG}/info/${name}.list`);
+    if (!list?.split("\n").some((l) => l === binary2 || `/usr${l}` === binary2 || l === `/usr${binary2}`)) continue;
+    const status = await read(`${DPKG}/status`);
+    if (status === null) return null;
+    let line = 1;
+    for (const stanza of status.split(/\n\n/)) {
+      const field2 = (f) => new RegExp(`^${f}: *(.*)$`, "m").exec(stanza)?.[1]?.trim();
+      if (field2("Package") === name && field2("Status") === "install ok installed" && field2("Version")) {
+        return { name, version: field2("Version"), at: { path: `${DPKG}/status`, file: root.display(`${DPKG}/status`), line } };
+      }
+      line += stanza.split("\n").length + 1;
+    }
   }
-};
+  return null;
+}
+async function readEtcdUnits(root, gaps2) {
+  const services = await readServices(root, (unit) => unit.toLowerCase().includes("etcd") && !unit.endsWith("@.service"), gaps2);
+  const units = [];
+  for (const service of services) {
+    const program2 = programOf(service);
+    if (service.execStart && SHELLS.has(program2) && service.execStart.argv.some((w) => /\betcd\b/.test(w))) {
+      gaps2.push({
+        what: service.execStart.at.file,
+        reason: `${service.unit} starts etcd through ${program2}: kcheck does not run shell commands, so etcd's flags there are unknown`,
+        affects: ["etcd"]
+      });
+      continue;
+    }
+    if (program2 !== "etcd" && !(service.refused && /^etcd[^/]*\.service$/.test(service.unit))) continue;
+    const runs = service.execStart !== null && service.refused === null;
+    units.push({
+      ...service,
+      configFile: runs ? await readConfigFile(root, service, gaps2) : null,
+      package: runs ? await packageOf(root, service.execStart.argv[0]) : null
+    });
+  }
+  return units;
+}
 
 // src/sources/root/index.ts
 var MANIFESTS = "/etc/kubernetes/manifests";
@@ -64955,7 +66542,7 @@ async function readStaticPods(root, inputs) {
   }
   let read = 0;
   for (const name of names3) {
-    const path6 = posix5.join(MANIFESTS, name);
+    const path6 = posix8.join(MANIFESTS, name);
     try {
       if ((await root.stat(path6)).isDirectory()) continue;
     } catch (err) {
@@ -64999,57 +66586,20 @@ async function readRoot(dir) {
   const root = new NodeRoot(dir);
   await readStaticPods(root, inputs);
   await readKubeadmConfigs(root, inputs);
+  inputs.etcdUnits = await readEtcdUnits(root, inputs.gaps);
+  for (const unit of inputs.etcdUnits) {
+    for (const p of unit.problems) {
+      inputs.problems.push({ provenance: { type: "file", file: p.at.file, line: p.at.line, column: 1 }, message: `${unit.unit}: ${p.message}` });
+    }
+  }
   return inputs;
 }
 
 // src/sources/host/certificates.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import { posix as posix6 } from "node:path";
-
-// src/sources/host/pem.ts
-import { X509Certificate } from "node:crypto";
-var BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-function readPemCertificates(text) {
-  const certificates = [];
-  const problems = [];
-  let index2 = 0;
-  let line = 1;
-  let counted = 0;
-  for (const match of text.matchAll(BLOCK)) {
-    for (let at2 = text.indexOf("\n", counted); at2 !== -1 && at2 < match.index; at2 = text.indexOf("\n", at2 + 1)) line += 1;
-    counted = match.index;
-    try {
-      const x509 = new X509Certificate(match[0]);
-      const notBefore = new Date(x509.validFrom);
-      const notAfter = new Date(x509.validTo);
-      if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
-        problems.push({ line, message: `certificate ${index2 + 1} has validity dates that cannot be read ("${x509.validFrom}", "${x509.validTo}")` });
-      } else {
-        certificates.push({
-          line,
-          index: index2,
-          subject: oneLine(x509.subject),
-          issuer: oneLine(x509.issuer),
-          notBefore: notBefore.toISOString(),
-          notAfter: notAfter.toISOString(),
-          isCA: x509.ca,
-          fingerprint256: x509.fingerprint256
-        });
-      }
-    } catch (err) {
-      problems.push({ line, message: `certificate ${index2 + 1} is not a valid X.509 certificate: ${err instanceof Error ? err.message : String(err)}` });
-    }
-    index2 += 1;
-  }
-  return { certificates, problems };
-}
-function oneLine(dn) {
-  return dn.split("\n").filter(Boolean).join(", ");
-}
-
-// src/sources/host/certificates.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+import { posix as posix9 } from "node:path";
 var PKI2 = "/etc/kubernetes/pki";
-var KUBECONFIG_DIR = "/etc/kubernetes";
+var KUBECONFIG_DIR2 = "/etc/kubernetes";
 var CERTIFICATE_FILE = /\.(crt|cert|pem)$/;
 async function readCertificates2(root, sink) {
   const certificates = [];
@@ -65076,7 +66626,7 @@ async function walkPki(root, dir, into, sink, visited) {
     return;
   }
   for (const name of names3) {
-    const path6 = posix6.join(dir, name);
+    const path6 = posix9.join(dir, name);
     let info;
     try {
       info = await root.stat(path6);
@@ -65104,13 +66654,13 @@ async function readCertificateFile(root, path6, into, sink) {
 async function readKubeconfigs(root, into, sink) {
   let names3;
   try {
-    names3 = (await root.list(KUBECONFIG_DIR)).filter((n) => n.endsWith(".conf")).sort();
+    names3 = (await root.list(KUBECONFIG_DIR2)).filter((n) => n.endsWith(".conf")).sort();
   } catch (err) {
-    if (!isMissing(err)) sink.gaps.push({ what: root.display(KUBECONFIG_DIR), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
+    if (!isMissing(err)) sink.gaps.push({ what: root.display(KUBECONFIG_DIR2), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
     return;
   }
   for (const name of names3) {
-    const path6 = posix6.join(KUBECONFIG_DIR, name);
+    const path6 = posix9.join(KUBECONFIG_DIR2, name);
     const file = root.display(path6);
     let text;
     try {
@@ -65134,7 +66684,7 @@ function readKubeconfig(text, path6, file, into, sink) {
   }
   const { docs, lines: lines3 } = composed;
   const doc = docs[0] ?? composeYaml("{}").docs[0];
-  if (docs.length > 1) doc.errors.unshift(new import_yaml6.YAMLParseError([docs[1].range[0], docs[1].range[0] + 1], "MULTIPLE_DOCS", "a kubeconfig is one YAML document"));
+  if (docs.length > 1) doc.errors.unshift(new import_yaml7.YAMLParseError([docs[1].range[0], docs[1].range[0] + 1], "MULTIPLE_DOCS", "a kubeconfig is one YAML document"));
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     sink.problems.push({
@@ -65174,11 +66724,12 @@ function readKubeconfig(text, path6, file, into, sink) {
 }
 function lineOf(doc, lines3, path6) {
   const node = doc.getIn(path6, true);
-  return (0, import_yaml6.isNode)(node) && node.range ? lines3.linePos(node.range[0]).line : 1;
+  return (0, import_yaml7.isNode)(node) && node.range ? lines3.linePos(node.range[0]).line : 1;
 }
 
 // src/sources/host/data-dirs.ts
-import { posix as posix7 } from "node:path";
+import { lstat as lstat4, readlink as readlink5 } from "node:fs/promises";
+import { posix as posix12 } from "node:path";
 
 // src/sources/snapshot/inspect.ts
 import { open as open5, stat as stat7 } from "node:fs/promises";
@@ -65320,13 +66871,13 @@ function classifyValue(value) {
 }
 function parseRegistryKey(key3) {
   if (!key3.startsWith(REGISTRY_PREFIX)) return null;
-  const parts = key3.slice(REGISTRY_PREFIX.length).split("/");
+  const parts2 = key3.slice(REGISTRY_PREFIX.length).split("/");
   let resourceParts = 1;
-  if (parts[0]?.includes(".") || parts[0] === "services" && (parts[1] === "specs" || parts[1] === "endpoints")) {
+  if (parts2[0]?.includes(".") || parts2[0] === "services" && (parts2[1] === "specs" || parts2[1] === "endpoints")) {
     resourceParts = 2;
   }
-  const resource = parts.slice(0, resourceParts).join("/");
-  const rest = parts.slice(resourceParts);
+  const resource = parts2.slice(0, resourceParts).join("/");
+  const rest = parts2.slice(resourceParts);
   if (!resource || rest.length === 0) return { resource: resource || "(none)", name: "" };
   if (rest.length === 1) return { resource, name: rest[0] };
   return { resource, namespace: rest[0], name: rest.slice(1).join("/") };
@@ -65376,6 +66927,150 @@ function startsWith(value, prefix) {
   return value.length >= prefix.length && value.subarray(0, prefix.length).equals(prefix);
 }
 
+// src/sources/snapshot/gogo-proto.ts
+var MAX_VARINT_BYTES = 10;
+function readVarint(buf2, at2) {
+  let value = 0n;
+  for (let i = 0; i < MAX_VARINT_BYTES; i++) {
+    const b = buf2[at2 + i];
+    if (b === void 0) return "unexpected EOF";
+    value |= BigInt(b & 127) << BigInt(7 * i);
+    if (b < 128) return { value: BigInt.asUintN(64, value), next: at2 + i + 1 };
+  }
+  return "proto: integer overflow";
+}
+function readLength(buf2, at2) {
+  const v = readVarint(buf2, at2);
+  if (typeof v === "string") return v;
+  const signed = BigInt.asIntN(64, v.value);
+  if (signed < 0n) return "proto: negative length found during unmarshaling";
+  const end = BigInt(v.next) + signed;
+  if (end > BigInt(buf2.length)) return "unexpected EOF";
+  return { value: signed, next: v.next };
+}
+function decodeProto(buf2, message4) {
+  const found = { varints: /* @__PURE__ */ new Map(), bytes: /* @__PURE__ */ new Map() };
+  let at2 = 0;
+  while (at2 < buf2.length) {
+    const start = at2;
+    const tag = readVarint(buf2, at2);
+    if (typeof tag === "string") return tag;
+    at2 = tag.next;
+    const fieldNum = Number(BigInt.asIntN(32, tag.value >> 3n));
+    const wire = Number(tag.value & 7n);
+    if (wire === 4) return `proto: ${message4.name}: wiretype end group for non-group`;
+    if (fieldNum <= 0) return `proto: ${message4.name}: illegal tag ${fieldNum} (wire type ${tag.value})`;
+    const field2 = message4.fields[fieldNum];
+    if (!field2) {
+      const skipped = skipField(buf2, start);
+      if (typeof skipped === "string") return skipped;
+      at2 = skipped;
+      continue;
+    }
+    const expected2 = field2.wire === "varint" ? 0 : 2;
+    if (wire !== expected2) return `proto: wrong wireType = ${wire} for field ${field2.name}`;
+    if (field2.wire === "varint") {
+      const v = readVarint(buf2, at2);
+      if (typeof v === "string") return v;
+      found.varints.set(fieldNum, v.value);
+      at2 = v.next;
+      continue;
+    }
+    const len = readLength(buf2, at2);
+    if (typeof len === "string") return len;
+    const end = len.next + Number(len.value);
+    const bytes2 = buf2.subarray(len.next, end);
+    if (field2.wire === "message") {
+      const inner = decodeProto(bytes2, field2.of);
+      if (typeof inner === "string") return inner;
+    } else {
+      found.bytes.set(fieldNum, bytes2);
+    }
+    at2 = end;
+  }
+  return found;
+}
+function skipField(buf2, start) {
+  let at2 = start;
+  let depth = 0;
+  while (at2 < buf2.length) {
+    const tag = readVarint(buf2, at2);
+    if (typeof tag === "string") return tag;
+    at2 = tag.next;
+    const wire = Number(tag.value & 7n);
+    switch (wire) {
+      case 0: {
+        const v = readVarint(buf2, at2);
+        if (typeof v === "string") return v;
+        at2 = v.next;
+        break;
+      }
+      case 1:
+        at2 += 8;
+        break;
+      case 2: {
+        const v = readVarint(buf2, at2);
+        if (typeof v === "string") return v;
+        const len = BigInt.asIntN(64, v.value);
+        if (len < 0n) return "proto: negative length found during unmarshaling";
+        at2 = v.next + Number(len > BigInt(buf2.length) ? BigInt(buf2.length) + 1n : len);
+        break;
+      }
+      case 3:
+        depth++;
+        break;
+      case 4:
+        if (depth === 0) return "proto: unexpected end of group";
+        depth--;
+        break;
+      case 5:
+        at2 += 4;
+        break;
+      default:
+        return `proto: illegal wireType ${wire}`;
+    }
+    if (depth === 0) return at2 > buf2.length ? "unexpected EOF" : at2;
+  }
+  return "unexpected EOF";
+}
+var KEY_VALUE = {
+  name: "KeyValue",
+  fields: {
+    1: { name: "Key", wire: "bytes" },
+    2: { name: "CreateRevision", wire: "varint" },
+    3: { name: "ModRevision", wire: "varint" },
+    4: { name: "Version", wire: "varint" },
+    5: { name: "Value", wire: "bytes" },
+    6: { name: "Lease", wire: "varint" }
+  }
+};
+var LEASE = {
+  name: "Lease",
+  fields: { 1: { name: "ID", wire: "varint" }, 2: { name: "TTL", wire: "varint" }, 3: { name: "RemainingTTL", wire: "varint" } }
+};
+var USER_ADD_OPTIONS = { name: "UserAddOptions", fields: { 1: { name: "NoPassword", wire: "varint" } } };
+var AUTH_USER = {
+  name: "User",
+  fields: {
+    1: { name: "Name", wire: "bytes" },
+    2: { name: "Password", wire: "bytes" },
+    3: { name: "Roles", wire: "bytes" },
+    4: { name: "Options", wire: "message", of: USER_ADD_OPTIONS }
+  }
+};
+var PERMISSION = {
+  name: "Permission",
+  fields: { 1: { name: "PermType", wire: "varint" }, 2: { name: "Key", wire: "bytes" }, 3: { name: "RangeEnd", wire: "bytes" } }
+};
+var AUTH_ROLE = {
+  name: "Role",
+  fields: { 1: { name: "Name", wire: "bytes" }, 2: { name: "KeyPermission", wire: "message", of: PERMISSION } }
+};
+var ALARM_MEMBER = {
+  name: "AlarmMember",
+  fields: { 1: { name: "MemberID", wire: "varint" }, 2: { name: "Alarm", wire: "varint" } }
+};
+
 // src/sources/snapshot/mvcc.ts
 var REV_BYTES = 17;
 var MARKED_REV_BYTES = 18;
@@ -65390,56 +67085,146 @@ function parseRevisionKey(key3) {
     tombstone: key3.length === MARKED_REV_BYTES
   };
 }
+var MIN_READ = Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0, 0, 1, 95]), Buffer.alloc(8)]);
+var MAX_READ = Buffer.from("7fffffffffffffff5f7fffffffffffffff", "hex");
+function etcdReadsRevision(key3) {
+  return Buffer.compare(key3, MIN_READ) >= 0 && Buffer.compare(key3, MAX_READ) < 0;
+}
+function revisionKeyPanic(key3) {
+  if (key3.length !== REV_BYTES && key3.length !== MARKED_REV_BYTES) return `invalid revision length: ${key3.length}`;
+  if (key3[8] !== 95) return `invalid separator in bucket key: 0x${key3[8].toString(16).padStart(2, "0")}`;
+  if (key3.readBigInt64BE(0) < 0n || key3.readBigInt64BE(9) < 0n) return "negative revision";
+  return null;
+}
 var EMPTY = Buffer.alloc(0);
 function decodeKeyValue(buf2) {
-  const kv = { key: EMPTY, createRevision: 0, modRevision: 0, version: 0, value: EMPTY, lease: false };
-  let at2 = 0;
-  while (at2 < buf2.length) {
-    const tag = readVarint(buf2, at2);
-    if (!tag) return `bad field tag at byte ${at2}`;
-    at2 = tag.next;
-    const field2 = Math.floor(tag.value / 8);
-    const wire = tag.value % 8;
-    if (wire === 0) {
-      const v = readVarint(buf2, at2);
-      if (!v) return `bad varint at byte ${at2}`;
-      at2 = v.next;
-      if (field2 === 2) kv.createRevision = v.value;
-      else if (field2 === 3) kv.modRevision = v.value;
-      else if (field2 === 4) kv.version = v.value;
-      else if (field2 === 6) kv.lease = v.value !== 0;
-    } else if (wire === 2) {
-      const len = readVarint(buf2, at2);
-      if (!len) return `bad length at byte ${at2}`;
-      at2 = len.next;
-      if (at2 + len.value > buf2.length) return `field ${field2} runs past the end of the value`;
-      const bytes2 = buf2.subarray(at2, at2 + len.value);
-      at2 += len.value;
-      if (field2 === 1) kv.key = bytes2;
-      else if (field2 === 5) kv.value = bytes2;
-    } else if (wire === 1) {
-      at2 += 8;
-    } else if (wire === 5) {
-      at2 += 4;
-    } else {
-      return `unknown wire type ${wire} at byte ${at2}`;
-    }
-    if (field2 === 0) return "field number 0";
-  }
-  if (at2 > buf2.length) return "last field runs past the end of the value";
-  return kv;
+  const fields = decodeProto(buf2, KEY_VALUE);
+  if (typeof fields === "string") return fields;
+  const int64 = (n) => Number(BigInt.asIntN(64, fields.varints.get(n) ?? 0n));
+  return {
+    key: fields.bytes.get(1) ?? EMPTY,
+    createRevision: int64(2),
+    modRevision: int64(3),
+    version: int64(4),
+    value: fields.bytes.get(5) ?? EMPTY,
+    lease: (fields.varints.get(6) ?? 0n) !== 0n
+  };
 }
-function readVarint(buf2, at2) {
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 10; i++) {
-    const b = buf2[at2 + i];
-    if (b === void 0) return null;
-    value += (b & 127) * scale;
-    if ((b & 128) === 0) return { value, next: at2 + i + 1 };
-    scale *= 128;
+
+// src/sources/snapshot/etcd-buckets.ts
+function checkBucketEntry(bucket, key3, value, log) {
+  switch (bucket) {
+    case "meta":
+      return checkMeta(key3, value, log);
+    case "members":
+    case "members_removed":
+      return checkMemberKey(bucket, key3, log);
+    case "lease":
+      return checkLease(key3, value, log);
+    case "authUsers":
+      return checkProto(bucket, key3, value, AUTH_USER, "authpb.User", log);
+    case "authRoles":
+      return checkProto(bucket, key3, value, AUTH_ROLE, "authpb.Role", log);
+    case "auth":
+      if (key3.toString("latin1") === "authRevision" && value.length < 8) {
+        log.add("etcd", `auth bucket: authRevision is ${value.length} bytes, not 8: etcd panics reading it when it starts`);
+      }
+      return;
+    case "alarm":
+      return checkAlarm(key3, log);
+    case "cluster":
+      return checkCluster(key3, value, log);
   }
-  return null;
+}
+function checkMeta(key3, value, log) {
+  const name = key3.toString("latin1");
+  switch (name) {
+    case "consistent_index":
+    case "term":
+      if (value.length < 8) log.add("etcd", `meta bucket: ${name} is ${value.length} bytes, not 8: restore and etcd panic reading it`);
+      return;
+    case "finishedCompactRev":
+    case "scheduledCompactRev": {
+      const panic = revisionKeyPanic(value);
+      if (panic) log.add("etcd", `meta bucket: ${name} is not a revision (${panic}): etcd panics reading it when it starts`);
+      return;
+    }
+    case "confState":
+      if (!isConfState(value)) log.add("etcd", "meta bucket: confState is not the JSON of a raft ConfState: etcd panics reading it when it starts");
+      return;
+  }
+}
+function checkMemberKey(bucket, key3, log) {
+  const text = key3.toString("latin1");
+  if (/^[0-9a-fA-F]+$/.test(text) && text.replace(/^0+/, "").length <= 16) return;
+  log.add("etcd", `${bucket} bucket: key ${JSON.stringify(text.slice(0, 40))} is not a member id in hex: restore panics ("failed to parse member id from key")`);
+}
+function checkLease(key3, value, log) {
+  if (key3.length !== 8) {
+    log.add("etcd", `lease bucket: key 0x${key3.subarray(0, 16).toString("hex")} is ${key3.length} bytes, not an 8-byte lease id: etcd panics reading it`);
+    return;
+  }
+  checkProto("lease", key3, value, LEASE, "leasepb.Lease", log);
+}
+function checkProto(bucket, key3, value, message4, type2, log) {
+  const decoded = decodeProto(value, message4);
+  if (typeof decoded === "string") {
+    log.add("etcd", `${bucket} bucket: the value of key 0x${key3.subarray(0, 16).toString("hex")} is no valid ${type2} (${decoded}): etcd panics reading it when it starts`);
+  }
+}
+function checkAlarm(key3, log) {
+  const decoded = decodeProto(key3, ALARM_MEMBER);
+  if (typeof decoded === "string") log.add("etcd", `alarm bucket: key 0x${key3.subarray(0, 16).toString("hex")} is no valid AlarmMember (${decoded}): etcd fails reading it when it starts`);
+}
+function checkCluster(key3, value, log) {
+  const name = key3.toString("latin1");
+  if (name === "clusterVersion" && !isSemver(value.toString("latin1"))) {
+    log.add("etcd", `cluster bucket: clusterVersion ${JSON.stringify(value.toString("latin1").slice(0, 40))} is not a version: etcd panics reading it when it starts`);
+  }
+  if (name === "downgrade" && !isDowngradeInfo(value)) {
+    log.add("etcd", "cluster bucket: downgrade is not the JSON etcd writes: etcd panics reading it when it starts");
+  }
+}
+var IDENTIFIER = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
+var INT64_MAX = 0x7fffffffffffffffn;
+function isSemver(text) {
+  let rest = text;
+  const plus = rest.indexOf("+");
+  const metadata = plus >= 0 ? rest.slice(plus + 1) : "";
+  if (plus >= 0) rest = rest.slice(0, plus);
+  const dash = rest.indexOf("-");
+  const pre = dash >= 0 ? rest.slice(dash + 1) : "";
+  if (dash >= 0) rest = rest.slice(0, dash);
+  const parts2 = rest.split(".");
+  if (parts2.length !== 3) return false;
+  if (pre !== "" && !IDENTIFIER.test(pre) || metadata !== "" && !IDENTIFIER.test(metadata)) return false;
+  return parts2.every((p) => /^[+-]?\d{1,30}$/.test(p) && BigInt(p.replace(/^\+/, "")) <= INT64_MAX && BigInt(p.replace(/^\+/, "")) >= -INT64_MAX - 1n);
+}
+function parseJson(value) {
+  try {
+    return JSON.parse(value.toString("utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function isDowngradeInfo(value) {
+  const v = parseJson(value);
+  if (v === null) return true;
+  if (typeof v !== "object" || Array.isArray(v) || v === void 0) return false;
+  const d = v;
+  const target = d["target-version"];
+  const enabled = d.enabled;
+  if (target !== void 0 && target !== null && typeof target !== "string") return false;
+  if (enabled !== void 0 && enabled !== null && typeof enabled !== "boolean") return false;
+  return enabled !== true || typeof target === "string" && isSemver(target);
+}
+function isConfState(value) {
+  const v = parseJson(value);
+  if (v === null) return true;
+  if (typeof v !== "object" || Array.isArray(v) || v === void 0) return false;
+  const c = v;
+  const ids = (x) => x === void 0 || x === null || Array.isArray(x) && x.every((n) => Number.isInteger(n) && n >= 0);
+  return ids(c.voters) && ids(c.learners) && ids(c.voters_outgoing) && ids(c.learners_next) && (c.auto_leave === void 0 || c.auto_leave === null || typeof c.auto_leave === "boolean");
 }
 
 // src/sources/snapshot/etcd-tally.ts
@@ -65475,6 +67260,7 @@ var EtcdTally = class {
     this.totalKeys++;
     if (this.current) this.current.entries++;
     if (isBucket) return;
+    checkBucketEntry(this.currentName, key3, value, this.log);
     switch (this.currentName) {
       case "key":
         this.keyEntry(key3, value);
@@ -65514,18 +67300,28 @@ var EtcdTally = class {
   keyEntry(key3, value) {
     this.keyRevisions++;
     if (key3.length >= 17) this.revision = Number(key3.readBigUInt64BE(0));
+    const shown = `0x${key3.subarray(0, 32).toString("hex")}`;
+    if (!etcdReadsRevision(key3)) {
+      this.log.tolerate("etcd", `key bucket: key ${shown} sorts outside the revisions etcd loads (main 1 to 2^63-1): etcd never reads it`);
+      return;
+    }
+    const panic = revisionKeyPanic(key3);
+    if (panic) {
+      this.log.add("etcd", `key bucket: key ${shown} is not a revision (main '_' sub ['t']): etcd panics when it starts (${panic})`);
+      return;
+    }
     const rev = parseRevisionKey(key3);
     if (!rev) {
-      this.log.add("etcd", `key bucket: key 0x${key3.subarray(0, 32).toString("hex")} is not a revision (main '_' sub ['t'])`);
+      this.log.add("etcd", `key bucket: key ${shown} ends in 0x${key3[17].toString(16)}, not the 't' of a deletion: etcd would read it as a write, not a deletion`);
       return;
     }
     const kv = decodeKeyValue(value);
     if (typeof kv === "string") {
-      this.log.add("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds no valid mvccpb.KeyValue (${kv})`);
+      this.log.add("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds no valid mvccpb.KeyValue (${kv}): etcd stops when it starts ("failed to unmarshal mvccpb.KeyValue")`);
       return;
     }
     if (kv.modRevision !== 0 && kv.modRevision !== rev.main) {
-      this.log.add("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds a value written at revision ${kv.modRevision}`);
+      this.log.tolerate("etcd", `key bucket: revision ${rev.main}_${rev.sub} holds a value written at revision ${kv.modRevision}; etcd serves it as it is`);
     }
     const name = kv.key.toString("latin1");
     if (rev.tombstone) {
@@ -65539,10 +67335,10 @@ var EtcdTally = class {
   metaEntry(key3, value) {
     switch (key3.toString("latin1")) {
       case "consistent_index":
-        if (value.length === 8) this.consistentIndex = Number(value.readBigUInt64BE(0));
+        if (value.length >= 8) this.consistentIndex = Number(value.readBigUInt64BE(0));
         break;
       case "term":
-        if (value.length === 8) this.term = Number(value.readBigUInt64BE(0));
+        if (value.length >= 8) this.term = Number(value.readBigUInt64BE(0));
         break;
       case "finishedCompactRev":
         if (value.length >= 8) this.compactRevision = Number(value.readBigUInt64BE(0));
@@ -65565,7 +67361,7 @@ var EtcdTally = class {
       member.clientURLs = stringList(parsed.clientURLs);
       member.isLearner = parsed.isLearner === true;
     } catch {
-      this.log.add("etcd", `members bucket: member ${member.id} is not valid JSON`);
+      this.log.tolerate("etcd", `members bucket: member ${member.id} is not valid JSON; restore replaces the member list without reading it`);
     }
     this.members.push(member);
   }
@@ -65651,17 +67447,18 @@ function idsAre(ids) {
 }
 
 // src/sources/snapshot/meta-pages.ts
+var OS_PAGE_SIZE = 4096;
 async function readMetaPages(fh, fileSize) {
   if (fileSize < META_BYTES) {
     return { kind: "not-bbolt", problems: [{ part: "file", message: `not a bbolt database: ${fileSize} bytes is too short to hold a meta page` }] };
   }
   const first = await readMetaAt(fh, 0, 0);
-  const candidates = first.defect === null || isPlausiblePageSize(first.meta.pageSize) ? [first.meta.pageSize, ...COMMON_PAGE_SIZES.filter((s) => s !== first.meta.pageSize)] : COMMON_PAGE_SIZES;
+  const candidates2 = first.defect === null || isPlausiblePageSize(first.meta.pageSize) ? [first.meta.pageSize, ...COMMON_PAGE_SIZES.filter((s) => s !== first.meta.pageSize)] : COMMON_PAGE_SIZES;
   let found = null;
   let damaged = null;
   let sawMagicAtMeta1 = false;
   let meta1Missing = "meta page 1: not found at the page size of meta page 0 or at any usual page size";
-  for (const size of candidates) {
+  for (const size of candidates2) {
     if (!isPlausiblePageSize(size)) continue;
     const namedByMeta0 = size === first.meta.pageSize;
     if (size + META_BYTES > fileSize) {
@@ -65692,22 +67489,43 @@ async function readMetaPages(fh, fileSize) {
     };
   }
   const reads = second ? [first, second] : [first];
+  const valid = reads.filter((r) => r.defect === null);
+  const pages = reads.map(toReport);
   const problems = [];
+  const tolerated2 = [];
+  const active = valid.length > 0 ? valid.reduce((best, r) => r.meta.txid > best.meta.txid ? r : best) : null;
   for (const r of reads) {
-    if (r.defect) problems.push({ part: "meta", page: r.index, message: `meta page ${r.index}: ${r.defect}` });
-    if (r.headerDefect) problems.push({ part: "meta", page: r.index, message: `meta page ${r.index}: ${r.headerDefect}` });
+    if (r.defect) {
+      const loses = active ? lostByFallback(r, active) : null;
+      const message4 = `meta page ${r.index}: ${r.defect}`;
+      if (active && loses === null) {
+        tolerated2.push({ part: "meta", page: r.index, message: `${message4}; bbolt opens the database through meta page ${active.index}, which leads to the same data` });
+      } else {
+        problems.push({ part: "meta", page: r.index, message: loses ? `${message4}; ${loses}` : message4 });
+      }
+    }
+    if (r.headerDefect) tolerated2.push({ part: "meta", page: r.index, message: `meta page ${r.index}: ${r.headerDefect}; bbolt does not read the header of a meta page` });
   }
   if (!second) {
     problems.push({ part: "meta", page: 1, message: meta1Missing });
   }
-  const pages = reads.map(toReport);
-  const valid = reads.filter((r) => r.defect === null);
-  if (valid.length === 0) {
+  if (!active) {
     problems.push({ part: "meta", message: "both meta pages are damaged: bbolt (and etcd) cannot open this database" });
     return { kind: "unusable", pages, problems };
   }
-  const active = valid.reduce((best, r) => r.meta.txid > best.meta.txid ? r : best);
-  return { kind: "usable", pageSize: active.meta.pageSize, active: active.meta, activeIndex: active.index, pages, problems };
+  return { kind: "usable", pageSize: active.meta.pageSize, active: active.meta, activeIndex: active.index, pages, problems, tolerated: tolerated2 };
+}
+function lostByFallback(damaged, active) {
+  if (damaged.index === 0 && active.meta.pageSize !== OS_PAGE_SIZE) {
+    return `etcd 3.4 (bbolt before v1.3.7) looks for meta page 1 at the OS page size, ${OS_PAGE_SIZE} on x86-64, not at ${active.meta.pageSize}`;
+  }
+  const d = damaged.meta;
+  const a = active.meta;
+  const sameTree = d.rootPage === a.rootPage && d.freelist === a.freelist && d.pageCount === a.pageCount;
+  if (d.magic === MAGIC && d.txid > a.txid && !sameTree) {
+    return `it claims the newer transaction ${d.txid}: bbolt falls back to transaction ${a.txid} of meta page ${active.index} and the newer writes are lost`;
+  }
+  return null;
 }
 async function readMetaAt(fh, index2, offset) {
   const buf2 = Buffer.alloc(META_BYTES);
@@ -65848,11 +67666,28 @@ var KEEP_PER_PART = 50;
 var ProblemLog = class {
   kept = [];
   perPart = /* @__PURE__ */ new Map();
-  add(part, message3, page) {
+  tolerated = [];
+  /**
+   * Damage etcd reads around (a restore succeeds and etcd serves the same
+   * data): kcheck is stricter than etcd here and says so as a warning.
+   */
+  tolerate(part, message4, page) {
+    if (this.tolerated.length >= KEEP_PER_PART) return;
+    this.tolerated.push(page === void 0 ? { part, message: message4 } : { part, page, message: message4 });
+  }
+  warnings() {
+    return [...this.tolerated];
+  }
+  add(part, message4, page) {
     const n = (this.perPart.get(part) ?? 0) + 1;
     this.perPart.set(part, n);
     if (n > KEEP_PER_PART) return;
-    this.kept.push(page === void 0 ? { part, message: message3 } : { part, page, message: message3 });
+    this.kept.push(page === void 0 ? { part, message: message4 } : { part, page, message: message4 });
+  }
+  /** A problem that explains the ones found before it (a truncation explains the pages past the end): listed first. */
+  addFirst(part, message4) {
+    this.perPart.set(part, (this.perPart.get(part) ?? 0) + 1);
+    this.kept.unshift({ part, message: message4 });
   }
   addAll(problems) {
     for (const p of problems) this.add(p.part, p.message, p.page);
@@ -66085,12 +67920,11 @@ var TreeWalker = class {
         return;
       }
       if ((flags & ~BUCKET_LEAF_FLAG) !== 0) {
-        this.damage(`${where2}: element ${i} has unknown flags 0x${flags.toString(16)}`, ref?.id);
-        return;
+        this.log.tolerate("tree", `${where2}: element ${i} has unknown flags 0x${flags.toString(16)}; bbolt reads only the bucket bit`, ref?.id);
       }
       keys.push(buf2.subarray(start, start + ksize));
       values.push(buf2.subarray(start + ksize, start + ksize + vsize));
-      buckets.push(flags === BUCKET_LEAF_FLAG);
+      buckets.push((flags & BUCKET_LEAF_FLAG) !== 0);
     }
     if (ref) this.checkOrder(keys, ref, where2, ref.id);
     const first = keys[0];
@@ -66117,8 +67951,8 @@ var TreeWalker = class {
       this.log.add("tree", `${where2}: last key sorts at or after the next key of its parent page ${ref.parent}`, page);
     }
   }
-  damage(message3, page) {
-    this.log.add("tree", message3, page);
+  damage(message4, page) {
+    this.log.add("tree", message4, page);
     this.skippedPages = true;
     return null;
   }
@@ -66182,6 +68016,7 @@ async function inspectOpenFile(fh, path6, size, mtime, options) {
     fileMtime: mtime.toISOString(),
     verdict: "ok",
     problems: [],
+    warnings: [],
     notes: [],
     trailer: { present: false }
   };
@@ -66202,6 +68037,7 @@ async function inspectOpenFile(fh, path6, size, mtime, options) {
   const hashing = hasTrailer ? sha256OfPrefix(fh, dataLength, dataLength >= threshold) : null;
   hashing?.catch(() => void 0);
   log.addAll(metas.problems);
+  if (metas.kind === "usable") for (const t of metas.tolerated) log.tolerate(t.part, t.message, t.page);
   let notEtcd = false;
   if (metas.kind === "usable") {
     const walked = await walkDatabase(fh, metas.active, metas.activeIndex, metas.pages, size, dataLength, hasTrailer, log, report2);
@@ -66229,10 +68065,8 @@ async function walkDatabase(fh, meta, activeIndex, metaPages, size, dataLength, 
   const pageSize = meta.pageSize;
   const pageCount = Number(meta.pageCount);
   const databaseSize = pageCount * pageSize;
-  if (dataLength < databaseSize) {
-    const file = hasTrailer ? `file is ${size} bytes (${dataLength} before its trailer)` : `file is ${size} bytes`;
-    log.add("file", `${file} but the database says ${pageCount} pages \xD7 ${pageSize} = ${databaseSize} bytes: truncated`);
-  } else if (dataLength > databaseSize) {
+  const truncated = dataLength < databaseSize ? `${hasTrailer ? `file is ${size} bytes (${dataLength} before its trailer)` : `file is ${size} bytes`} but the database says ${pageCount} pages \xD7 ${pageSize} = ${databaseSize} bytes: truncated` : null;
+  if (!truncated && dataLength > databaseSize) {
     report2.notes.push(`${dataLength - databaseSize} bytes follow the database's last page (bbolt grows its file ahead of use)`);
   }
   const store = new PageStore(fh, pageSize, dataLength, pageCount);
@@ -66265,6 +68099,7 @@ async function walkDatabase(fh, meta, activeIndex, metaPages, size, dataLength, 
     });
   }
   store.clear();
+  if (truncated) judgeTruncation(truncated, walker, store.pagesInFile, pageCount, log);
   const reachable = Math.min(pageCount, walker.reached.length);
   const pagesFree = freelist ? crossCheckFreelist(freelist, walker, pageCount, log) : reachable - walker.pagesReached;
   const bbolt = {
@@ -66290,6 +68125,15 @@ async function walkDatabase(fh, meta, activeIndex, metaPages, size, dataLength, 
   report2.kubernetes = tally2.kubernetes();
   return { notEtcd: false };
 }
+function judgeTruncation(message4, walker, pagesInFile, pageCount, log) {
+  if (walker.skippedPages) {
+    log.addFirst("file", message4);
+    return;
+  }
+  const last = pageCount - 1;
+  const cut = pagesInFile >= last ? `page ${last}` : `pages ${pagesInFile}..${last}`;
+  log.tolerate("file", `${message4}; the missing ${cut} hold nothing the trees reach (free pages), which bbolt never reads`);
+}
 async function walkBucket(walker, value, label2, log, visit5) {
   if (value.length < BUCKET_HEADER_SIZE) {
     log.add("tree", `${label2}: bucket header is ${value.length} bytes (expected ${BUCKET_HEADER_SIZE})`);
@@ -66302,6 +68146,7 @@ async function walkBucket(walker, value, label2, log, visit5) {
 }
 function conclude(report2, log, verdict) {
   report2.problems = log.list();
+  report2.warnings = log.warnings();
   report2.verdict = verdict;
   return report2;
 }
@@ -66320,47 +68165,306 @@ function fsReason(err) {
   }
 }
 
-// src/sources/host/data-dirs.ts
-var DEFAULT_PARENT = "/var/lib";
-async function readEtcdDataDirs2(root, wired, gaps2) {
-  const named2 = [...new Set(wired.map((p) => posix7.normalize(p).replace(/(.)\/+$/, "$1")))];
-  const dirs = [];
-  for (const path6 of named2) dirs.push(await readDataDir(root, path6, true, gaps2));
-  const parents = [.../* @__PURE__ */ new Set([...named2.map((p) => posix7.dirname(p)), DEFAULT_PARENT])].sort();
-  for (const parent of parents) {
-    for (const path6 of await etcdSiblings(root, parent, gaps2)) {
-      if (named2.includes(path6) || dirs.some((d) => d.path === path6)) continue;
-      const dir = await readDataDir(root, path6, false, gaps2);
-      if (dir.memberCreated !== void 0) dirs.push(dir);
+// src/sources/host/restore-identity.ts
+import { posix as posix10 } from "node:path";
+
+// src/sources/host/wal-records.ts
+var WAL_METADATA = 1;
+var WAL_ENTRY = 2;
+var WAL_STATE = 3;
+var WAL_SNAPSHOT = 5;
+function varint(buf2, at2) {
+  let value = 0n;
+  let shift = 0n;
+  for (let i = at2; i < buf2.length && shift < 70n; i++) {
+    const byte = buf2[i];
+    value |= BigInt(byte & 127) << shift;
+    shift += 7n;
+    if ((byte & 128) === 0) return [value, i + 1];
+  }
+  throw new Error("a varint runs past the end of its record");
+}
+function protoFields(buf2) {
+  const fields = /* @__PURE__ */ new Map();
+  let at2 = 0;
+  while (at2 < buf2.length) {
+    const [key3, next] = varint(buf2, at2);
+    at2 = next;
+    const wire = Number(key3 & 7n);
+    const number = Number(key3 >> 3n);
+    if (wire === 0) {
+      const [value, after] = varint(buf2, at2);
+      fields.set(number, value);
+      at2 = after;
+    } else if (wire === 2) {
+      const [length, after] = varint(buf2, at2);
+      const end = after + Number(length);
+      if (end > buf2.length) throw new Error(`field ${number} runs past the end of its record`);
+      fields.set(number, buf2.subarray(after, end));
+      at2 = end;
+    } else if (wire === 1 || wire === 5) {
+      at2 += wire === 1 ? 8 : 4;
+      if (at2 > buf2.length) throw new Error(`field ${number} runs past the end of its record`);
+    } else {
+      throw new Error(`field ${number} has wire type ${wire}, which etcd never writes`);
     }
+  }
+  return fields;
+}
+function uintField(fields, n) {
+  const v = fields.get(n);
+  return typeof v === "bigint" ? v : void 0;
+}
+function decodeWalRecords(buf2, wholeFile) {
+  const records = [];
+  let at2 = 0;
+  while (at2 + 8 <= buf2.length) {
+    const lenField = buf2.readBigUInt64LE(at2);
+    if (lenField === 0n) return { records, complete: true };
+    const length = Number(lenField & 0xffffffffffffffn);
+    const pad = lenField >> 56n & 0x80n ? Number(lenField >> 56n & 7n) : 0;
+    const end = at2 + 8 + length;
+    if (end + pad > buf2.length) {
+      return wholeFile ? { records, complete: false, problem: `a record at byte ${at2} is torn (${length} bytes announced)` } : { records, complete: false };
+    }
+    try {
+      const fields = protoFields(buf2.subarray(at2 + 8, end));
+      const data = fields.get(3);
+      records.push({ type: Number(uintField(fields, 1) ?? 0n), data: Buffer.isBuffer(data) ? data : Buffer.alloc(0) });
+    } catch (err) {
+      return { records, complete: false, problem: `the record at byte ${at2} is not a WAL record: ${err.message}` };
+    }
+    at2 = end + pad;
+  }
+  return { records, complete: wholeFile };
+}
+
+// src/sources/host/restore-identity.ts
+var WAL_READ_BYTES = 1 << 20;
+var SEGMENT = /^([0-9a-f]{16})-([0-9a-f]{16})\.wal$/;
+var hexId = (v) => (v ?? 0n).toString(16);
+async function readDataIdentity(root, dir) {
+  const walDir = posix10.join(dir, "member", "wal");
+  let names3;
+  try {
+    names3 = (await root.list(walDir)).filter((n) => SEGMENT.test(n)).sort();
+  } catch (err) {
+    if (isMissing(err)) return null;
+    return { problem: `cannot list ${root.display(walDir)}: ${rootReason(err)}` };
+  }
+  const first = names3[0];
+  if (first === void 0) return null;
+  const walPath = posix10.join(walDir, first);
+  let buf2;
+  let size;
+  let walMtime;
+  try {
+    const opened = await root.open(walPath);
+    try {
+      size = opened.info.size;
+      walMtime = opened.info.mtime;
+      const want = Math.min(size, WAL_READ_BYTES);
+      buf2 = Buffer.alloc(want);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await opened.handle.read(buf2, got, want - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      buf2 = buf2.subarray(0, got);
+    } finally {
+      await opened.handle.close();
+    }
+  } catch (err) {
+    return { problem: `cannot read ${root.display(walPath)}: ${rootReason(err)}` };
+  }
+  const decoded = decodeWalRecords(buf2, buf2.length === size);
+  const meta = decoded.records.find((r) => r.type === WAL_METADATA);
+  if (!meta) return { problem: `${root.display(walPath)} has no metadata record${decoded.problem ? `: ${decoded.problem}` : ""}` };
+  let metadata;
+  try {
+    metadata = protoFields(meta.data);
+  } catch (err) {
+    return { problem: `${root.display(walPath)}: the metadata record cannot be decoded: ${err.message}` };
+  }
+  let highestTerm = 0n;
+  let restoredIndex = null;
+  const fromStart = SEGMENT.exec(first)[2] === "0000000000000000";
+  for (const record2 of decoded.records) {
+    try {
+      if (record2.type === WAL_ENTRY) highestTerm = bigMax(highestTerm, uintField(protoFields(record2.data), 2) ?? 0n);
+      else if (record2.type === WAL_STATE) highestTerm = bigMax(highestTerm, uintField(protoFields(record2.data), 1) ?? 0n);
+      else if (record2.type === WAL_SNAPSHOT && fromStart && highestTerm <= 1n && restoredIndex === null) {
+        const snap = protoFields(record2.data);
+        const index2 = uintField(snap, 1) ?? 0n;
+        if (index2 > 0n && uintField(snap, 2) === 1n) restoredIndex = index2;
+      }
+    } catch (err) {
+      return { problem: `${root.display(walPath)}: a record cannot be decoded: ${err.message}` };
+    }
+  }
+  const identity2 = {
+    memberId: hexId(uintField(metadata, 1)),
+    clusterId: hexId(uintField(metadata, 2)),
+    wal: root.display(walPath),
+    restore: null,
+    started: highestTerm > 1n
+  };
+  if (restoredIndex !== null) identity2.restore = { members: Number(restoredIndex), ...await restoreTime(root, dir, restoredIndex, walMtime) };
+  return identity2;
+}
+function bigMax(a, b) {
+  return a > b ? a : b;
+}
+async function restoreTime(root, dir, index2, walMtime) {
+  const snap = posix10.join(dir, "member", "snap", `${1 .toString(16).padStart(16, "0")}-${index2.toString(16).padStart(16, "0")}.snap`);
+  try {
+    const info = await root.stat(snap);
+    if (info.isFile()) return { at: info.mtime.toISOString(), atFrom: "snap file" };
+  } catch {
+  }
+  return { at: walMtime.toISOString(), atFrom: "WAL file" };
+}
+
+// src/sources/host/restore-search.ts
+import { posix as posix11 } from "node:path";
+var SEARCHED = ["/var/lib", "/root", "/home/*", "/opt", "/srv", "/data", "/mnt", "/backup*"];
+var SEARCH_DEPTH = 3;
+var SEARCH_ENTRIES = 2e4;
+var NOT_SEARCHED = /* @__PURE__ */ new Set([
+  "/var/lib/apt",
+  "/var/lib/cni",
+  "/var/lib/containerd",
+  "/var/lib/containers",
+  "/var/lib/docker",
+  "/var/lib/dpkg",
+  "/var/lib/kubelet",
+  "/var/lib/rpm",
+  "/var/lib/snapd",
+  "/var/lib/systemd",
+  "/var/lib/ucf"
+]);
+async function isDataDir(root, dir) {
+  const member = await root.stat(posix11.join(dir, "member")).catch(() => null);
+  return member?.isDirectory() ?? false;
+}
+var Search = class {
+  constructor(root, gaps2) {
+    this.root = root;
+    this.gaps = gaps2;
+  }
+  root;
+  gaps;
+  found = [];
+  /** Real paths of data dirs already reported (or named by etcd.yaml). */
+  reported = /* @__PURE__ */ new Set();
+  entries = 0;
+  stopped = false;
+  /** Marks a data dir as reported; false when it was already. */
+  report(realPath) {
+    if (this.reported.has(realPath)) return false;
+    this.reported.add(realPath);
+    return true;
+  }
+  async list(dir) {
+    try {
+      return (await this.root.list(dir)).sort();
+    } catch (err) {
+      if (!isMissing(err)) {
+        this.gaps.push({ what: this.root.display(dir), reason: `cannot search it for restored etcd data: ${rootReason(err)}` });
+      }
+      return [];
+    }
+  }
+  /** Breadth first below `start`, `depth` levels, each data dir found named with how. */
+  async walk(start, depth, foundBy) {
+    const visited = /* @__PURE__ */ new Set();
+    let level = [start];
+    for (let d = 1; d <= depth && level.length > 0 && !this.stopped; d++) {
+      const next = [];
+      for (const dir of level) {
+        for (const name of await this.list(dir)) {
+          this.entries += 1;
+          if (this.entries > SEARCH_ENTRIES) {
+            this.stopped = true;
+            this.gaps.push({
+              what: this.root.display(start),
+              reason: `the search for restored etcd data stopped after ${SEARCH_ENTRIES} entries: a restore in a folder not yet looked at is not seen`
+            });
+            return;
+          }
+          const path6 = posix11.join(dir, name);
+          if (NOT_SEARCHED.has(path6)) continue;
+          const found = await this.root.resolve(path6).catch(() => null);
+          if (!found?.info.isDirectory() || visited.has(found.nodePath)) continue;
+          visited.add(found.nodePath);
+          if (await isDataDir(this.root, path6)) {
+            if (this.report(found.nodePath)) this.found.push({ path: path6, realPath: found.nodePath, foundBy });
+          } else {
+            next.push(path6);
+          }
+        }
+      }
+      level = next;
+    }
+  }
+};
+async function expand3(search, pattern) {
+  if (!pattern.endsWith("*")) return [pattern];
+  const stem = pattern.slice(0, -1);
+  const parent = stem.endsWith("/") ? stem.slice(0, -1) : posix11.dirname(stem);
+  const prefix = stem.endsWith("/") ? "" : posix11.basename(stem);
+  return (await search.list(parent)).filter((n) => n.startsWith(prefix) && !(prefix === "" && n.startsWith("."))).map((n) => posix11.join(parent, n));
+}
+async function searchDataDirs(root, wired, skip, gaps2) {
+  const search = new Search(root, gaps2);
+  for (const path6 of skip) search.report(path6);
+  for (const dir of wired) {
+    const parent = posix11.dirname(dir);
+    if (parent !== "/") await search.walk(parent, 1, `beside ${dir}, which etcd.yaml names`);
+  }
+  for (const pattern of SEARCHED) {
+    for (const start of await expand3(search, pattern)) {
+      const real = await root.resolve(start).catch(() => null);
+      if (!real?.info.isDirectory()) continue;
+      await search.walk(start, SEARCH_DEPTH, `searching ${pattern === start ? start : `${start} (${pattern})`}, ${SEARCH_DEPTH} levels deep`);
+    }
+  }
+  return search.found;
+}
+
+// src/sources/host/data-dirs.ts
+async function readEtcdDataDirs2(root, wired, gaps2) {
+  const named2 = [...new Set(wired.map((p) => posix12.normalize(p).replace(/(.)\/+$/, "$1")))];
+  const dirs = [];
+  for (const path6 of named2) dirs.push(await readDataDir(root, path6, true, "named by etcd.yaml", gaps2));
+  const real = dirs.map((d) => d.realPath).filter((p) => p !== void 0);
+  for (const found of await searchDataDirs(root, named2, real, gaps2)) {
+    dirs.push(await readDataDir(root, found.path, false, found.foundBy, gaps2));
   }
   return dirs;
 }
-async function etcdSiblings(root, parent, gaps2) {
-  let names3;
-  try {
-    names3 = await root.list(parent);
-  } catch (err) {
-    if (!isMissing(err)) gaps2.push({ what: root.display(parent), reason: `cannot list etcd data dirs: ${rootReason(err)}`, affects: ["host"] });
-    return [];
-  }
-  const found = [];
-  for (const name of names3.filter((n) => n.startsWith("etcd")).sort()) {
-    const path6 = posix7.join(parent, name);
-    const info = await root.stat(path6).catch(() => null);
-    if (info?.isDirectory()) found.push(path6);
-  }
-  return found;
-}
-async function readDataDir(root, path6, wired, gaps2) {
+async function readDataDir(root, path6, wired, foundBy, gaps2) {
   const file = root.display(path6);
-  const dir = { path: path6, file, exists: false, wired };
-  const info = await statOrGap(root, path6, gaps2);
-  if (!info?.isDirectory()) return dir;
+  const dir = { path: path6, file, exists: false, wired, foundBy };
+  const resolved = await resolveOrGap(root, path6, gaps2);
+  if (!resolved) {
+    const target = await danglingTarget(root, path6);
+    if (target !== null) dir.danglingLink = target;
+  }
+  if (!resolved?.info.isDirectory()) return dir;
   dir.exists = true;
-  const member = await statOrGap(root, posix7.join(path6, "member"), gaps2);
-  if (member?.isDirectory()) dir.memberCreated = member.mtime.toISOString();
-  const dbPath = posix7.join(path6, "member", "snap", "db");
+  dir.realPath = resolved.nodePath;
+  const member = await statOrGap(root, posix12.join(path6, "member"), gaps2);
+  if (member?.isDirectory()) {
+    dir.memberCreated = member.mtime.toISOString();
+    const identity2 = await readDataIdentity(root, path6);
+    if (identity2 && "problem" in identity2) {
+      dir.identityProblem = identity2.problem;
+      gaps2.push({ what: file, reason: `cannot tell whose etcd data it holds (a restore, a copy, the original): ${identity2.problem}` });
+    } else if (identity2) dir.identity = identity2;
+  }
+  const dbPath = posix12.join(path6, "member", "snap", "db");
   const dbFile = root.display(dbPath);
   const db = await statOrGap(root, dbPath, gaps2);
   if (!db) return dir;
@@ -66380,6 +68484,21 @@ async function readDataDir(root, path6, wired, gaps2) {
   }
   return dir;
 }
+async function danglingTarget(root, path6) {
+  const parent = await root.resolve(posix12.dirname(path6)).catch(() => null);
+  if (!parent?.info.isDirectory()) return null;
+  const disk = posix12.join(parent.disk, posix12.basename(path6));
+  const info = await lstat4(disk).catch(() => null);
+  return info?.isSymbolicLink() ? readlink5(disk).catch(() => null) : null;
+}
+async function resolveOrGap(root, path6, gaps2) {
+  try {
+    return await root.resolve(path6);
+  } catch (err) {
+    if (!isMissing(err)) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["host"] });
+    return null;
+  }
+}
 async function statOrGap(root, path6, gaps2) {
   try {
     return await root.stat(path6);
@@ -66390,10 +68509,10 @@ async function statOrGap(root, path6, gaps2) {
 }
 
 // src/sources/host/files.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix13 } from "node:path";
 async function readHostFiles(root, paths, gaps2) {
   const files = [];
-  for (const path6 of [...new Set(paths.map((p) => posix8.normalize(p)))].sort()) {
+  for (const path6 of [...new Set(paths.map((p) => posix13.normalize(p)))].sort()) {
     const file = root.display(path6);
     try {
       const info = await root.stat(path6);
@@ -66406,6 +68525,159 @@ async function readHostFiles(root, paths, gaps2) {
   return files;
 }
 
+// src/sources/host/kubeadm-checks.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+import { createPrivateKey, createPublicKey } from "node:crypto";
+async function checkKubeadmPki(root, gaps2) {
+  const cas = /* @__PURE__ */ new Map();
+  const caCertificates = async (name) => {
+    if (!cas.has(name)) {
+      const text = await readText(root, kubeadmPaths(kubeadmCa(name)).certificate, "a certificate file", gaps2, false);
+      cas.set(name, text === null ? null : x509Blocks(text));
+    }
+    return cas.get(name);
+  };
+  const entries2 = [];
+  for (const c of KUBEADM_CERTIFICATES) {
+    const paths = kubeadmPaths(c);
+    const entry = {
+      name: c.name,
+      kind: c.kind,
+      ca: c.ca,
+      localEtcdOnly: c.localEtcdOnly,
+      path: paths.certificate,
+      file: root.display(paths.certificate),
+      exists: await exists3(root, paths.certificate, gaps2)
+    };
+    entries2.push(entry);
+    if (!entry.exists) continue;
+    const loaded = await load2(root, c, gaps2);
+    if (!loaded.certificate) continue;
+    if (loaded.keyWhere) entry.key = { path: loaded.keyWhere, file: c.kind === "pki" ? root.display(loaded.keyWhere) : entry.file, ...compareKey(loaded.certificate, loaded.keyText) };
+    if (c.ca) {
+      const issuers = await caCertificates(c.ca);
+      const caPath = kubeadmPaths(kubeadmCa(c.ca)).certificate;
+      entry.issuer = { ca: c.ca, path: caPath, verdict: issuers === null || issuers.length === 0 ? "ca-unreadable" : signedByAny(loaded.certificate, issuers) ? "signed" : "not-signed" };
+      if (issuers !== null && issuers.length > 0 && entry.issuer.verdict === "not-signed") entry.issuer.expected = issuers.map((ca) => oneLine(ca.subject));
+      entry.issuer.actual = oneLine(loaded.certificate.issuer);
+    }
+  }
+  return entries2;
+}
+async function exists3(root, path6, gaps2) {
+  try {
+    return !(await root.stat(path6)).isDirectory();
+  } catch (err) {
+    if (!isMissing(err)) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
+    return false;
+  }
+}
+async function readText(root, path6, what, gaps2, missingIsGap) {
+  try {
+    return (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what })).toString("utf8");
+  } catch (err) {
+    if (!isMissing(err) || missingIsGap) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
+    return null;
+  }
+}
+async function load2(root, c, gaps2) {
+  const paths = kubeadmPaths(c);
+  const text = await readText(root, paths.certificate, c.kind === "pki" ? "a certificate file" : "a kubeconfig", [], false);
+  if (text === null) return { certificate: null, keyText: null, keyWhere: null };
+  if (c.kind === "pki") {
+    const certificate2 = x509Blocks(text)[0] ?? null;
+    const keyText = certificate2 ? await readText(root, paths.key, "a private key file", gaps2, false) : null;
+    return { certificate: certificate2, keyText, keyWhere: keyText === null ? null : paths.key };
+  }
+  const user = currentUser(text);
+  const certificate = user?.certificate ? x509Blocks(user.certificate)[0] ?? null : null;
+  return { certificate, keyText: user?.key ?? null, keyWhere: user?.key ? `${paths.certificate} (client-key-data of user ${user.name})` : null };
+}
+function currentUser(text) {
+  let doc;
+  try {
+    const composed = composeYaml(text);
+    if (composed.docs.length !== 1 || composed.docs[0].errors.length > 0) return null;
+    doc = composed.docs[0].contents;
+  } catch {
+    return null;
+  }
+  if (!(0, import_yaml8.isMap)(doc)) return null;
+  const str4 = (n) => (0, import_yaml8.isScalar)(n) && typeof n.value === "string" ? n.value : null;
+  const list = (key3) => {
+    const v = doc.get(key3, true);
+    return v && "items" in v && Array.isArray(v.items) ? v.items.filter(import_yaml8.isMap) : [];
+  };
+  const current = str4(doc.get("current-context", true));
+  const context = list("contexts").find((c) => str4(c.get("name", true)) === current);
+  const inner = context?.get("context", true);
+  const userName = (0, import_yaml8.isMap)(inner) ? str4(inner.get("user", true)) : null;
+  if (userName === null) return null;
+  const user = list("users").find((u) => str4(u.get("name", true)) === userName)?.get("user", true);
+  if (!(0, import_yaml8.isMap)(user)) return null;
+  const decode = (field2) => {
+    const v = str4(user.get(field2, true));
+    return v === null ? null : Buffer.from(v, "base64").toString("utf8");
+  };
+  return { name: userName, certificate: decode("client-certificate-data"), key: decode("client-key-data"), certificateFile: str4(user.get("client-certificate", true)) };
+}
+var PRIVATE_KEY = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----/;
+function compareKey(certificate, keyText) {
+  if (keyText === null) return { verdict: "not-pem" };
+  if (!PRIVATE_KEY.test(keyText)) return { verdict: "not-pem" };
+  let spki;
+  try {
+    spki = createPublicKey(createPrivateKey({ key: keyText, format: "pem" })).export({ type: "spki", format: "der" });
+  } catch (err) {
+    return { verdict: "unreadable", reason: err instanceof Error ? err.message.split("\n")[0] : String(err) };
+  }
+  return { verdict: spki.equals(certificate.publicKey.export({ type: "spki", format: "der" })) ? "matches" : "differs" };
+}
+function signedByAny(certificate, issuers) {
+  return issuers.some((ca) => certificate.checkIssued(ca) && certificate.verify(ca.publicKey));
+}
+
+// src/sources/host/kubelet-client.ts
+import { posix as posix14 } from "node:path";
+var KUBELET_CONF = "/etc/kubernetes/kubelet.conf";
+async function readKubeletClient(root, gaps2) {
+  let text;
+  try {
+    text = (await root.readFile(KUBELET_CONF, { limit: HOST_FILE_MAX_BYTES, what: "a kubeconfig" })).toString("utf8");
+  } catch (err) {
+    if (!isMissing(err)) gaps2.push({ what: root.display(KUBELET_CONF), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
+    return null;
+  }
+  const base = { kubeconfig: KUBELET_CONF, kubeconfigFile: root.display(KUBELET_CONF) };
+  const user = currentUser(text);
+  if (!user) return { ...base, mode: "unreadable" };
+  if (user.certificateFile) {
+    const path6 = posix14.resolve(posix14.dirname(KUBELET_CONF), user.certificateFile);
+    const at2 = { ...base, mode: "file", user: user.name, path: path6, file: root.display(path6) };
+    let pem;
+    try {
+      pem = (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what: "a certificate file" })).toString("utf8");
+    } catch (err) {
+      if (isMissing(err)) return { ...at2, state: "missing" };
+      gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
+      return { ...at2, state: "unreadable" };
+    }
+    const certificate = x509Blocks(pem)[0];
+    if (!certificate) return { ...at2, state: "no-certificate" };
+    return { ...at2, state: "found", notBefore: new Date(certificate.validFrom).toISOString(), notAfter: new Date(certificate.validTo).toISOString() };
+  }
+  if (user.certificate) {
+    const certificate = x509Blocks(user.certificate)[0];
+    return {
+      ...base,
+      mode: "embedded",
+      user: user.name,
+      ...certificate ? { notBefore: new Date(certificate.validFrom).toISOString(), notAfter: new Date(certificate.validTo).toISOString() } : {}
+    };
+  }
+  return { ...base, mode: "none", user: user.name };
+}
+
 // src/sources/host/index.ts
 async function readHost(root, questions) {
   const inputs = emptyInputs();
@@ -66413,7 +68685,10 @@ async function readHost(root, questions) {
   const etcdDataDirs = await readEtcdDataDirs2(node, questions.etcdDataDirs, inputs.gaps);
   const files = await readHostFiles(node, questions.files, inputs.gaps);
   const { pkiFound, certificates } = await readCertificates2(node, inputs);
-  inputs.host = { root, files, etcdDataDirs, pkiFound, certificates };
+  const kubeadm = await checkKubeadmPki(node, inputs.gaps);
+  const kubeletClient = await readKubeletClient(node, inputs.gaps);
+  const apiserverSans = await readApiserverSans(node, inputs.gaps);
+  inputs.host = { root, files, etcdDataDirs, pkiFound, certificates, kubeadm, kubeletClient, apiserverSans };
   return inputs;
 }
 
@@ -66574,7 +68849,7 @@ import { createGunzip } from "node:zlib";
 
 // src/sources/live/exec-credential.ts
 import { spawn } from "node:child_process";
-import { X509Certificate as X509Certificate2, createPrivateKey } from "node:crypto";
+import { X509Certificate as X509Certificate2, createPrivateKey as createPrivateKey2 } from "node:crypto";
 import { readFileSync as readFileSync3 } from "node:fs";
 import { isatty } from "node:tty";
 var API_VERSIONS = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"];
@@ -66661,7 +68936,7 @@ function readCredential(stdout, config, problem2) {
   if (clientCertificateData && clientKeyData) {
     try {
       new X509Certificate2(clientCertificateData);
-      createPrivateKey(clientKeyData);
+      createPrivateKey2(clientKeyData);
     } catch (error2) {
       throw problem2(`answered a client certificate or key that cannot be read: ${error2.message}`);
     }
@@ -66797,8 +69072,8 @@ var ExecCredentialSource = class {
 
 // src/sources/live/transport.ts
 var TransportError = class extends Error {
-  constructor(message3, code) {
-    super(message3);
+  constructor(message4, code) {
+    super(message4);
     this.code = code;
   }
   code;
@@ -67012,7 +69287,7 @@ function statusMessage(body) {
   return void 0;
 }
 var BODY_CODES = /* @__PURE__ */ new Set(["ETOOLARGE", "EBADGZIP"]);
-function parse3(body) {
+function parse4(body) {
   if (body.length === 0) return void 0;
   try {
     return JSON.parse(body.toString("utf8"));
@@ -67021,8 +69296,8 @@ function parse3(body) {
   }
 }
 function describeStatus(status, body) {
-  const message3 = statusMessage(body);
-  return `HTTP ${status}${message3 ? `: ${message3}` : ""}`;
+  const message4 = statusMessage(body);
+  return `HTTP ${status}${message4 ? `: ${message4}` : ""}`;
 }
 var ApiClient = class {
   constructor(transport, target, options) {
@@ -67052,7 +69327,7 @@ var ApiClient = class {
   /** GET a JSON document (objects, lists, /version). */
   async get(path6) {
     const { status, body } = await this.request(path6, "application/json");
-    const parsed = parse3(body);
+    const parsed = parse4(body);
     if (status >= 200 && status < 300 && parsed === void 0) {
       throw new ClusterReadError(`cannot read ${this.target}: the answer to GET ${path6} is not JSON`);
     }
@@ -67079,7 +69354,7 @@ var ApiClient = class {
           );
         }
         if (!RETRY_STATUS.has(response.status)) return { status: response.status, body: response.body };
-        cause = describeStatus(response.status, parse3(response.body));
+        cause = describeStatus(response.status, parse4(response.body));
         wait = retryAfterMs(response.headers, Date.now()) ?? this.backoff(tries - 1);
       } catch (error2) {
         if (!(error2 instanceof TransportError)) throw error2;
@@ -67102,7 +69377,7 @@ var ApiClient = class {
 import { statSync as statSync2 } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname as dirname4, isAbsolute as isAbsolute2, join as join4, sep as sep3 } from "node:path";
-import { isIPv6 } from "node:net";
+import { isIPv6 as isIPv62 } from "node:net";
 
 // node_modules/@kubernetes/client-node/dist/config.js
 import fs6 from "node:fs";
@@ -67401,10 +69676,10 @@ var Jsep = class _Jsep {
    * @param {string} message
    * @throws
    */
-  throwError(message3) {
-    const error2 = new Error(message3 + " at character " + this.index);
+  throwError(message4) {
+    const error2 = new Error(message4 + " at character " + this.index);
     error2.index = this.index;
-    error2.description = message3;
+    error2.description = message4;
     throw error2;
   }
   /**
@@ -68665,8 +70940,8 @@ JSONPath.prototype._trace = function(expr, val, path6, parent, parentPropName, c
     const locProp = loc.slice(1);
     addRet(this._trace(x, val[locProp], push(path6, locProp), val, locProp, callback, hasArrExpr, true));
   } else if (loc.includes(",")) {
-    const parts = loc.split(",");
-    for (const part of parts) {
+    const parts2 = loc.split(",");
+    for (const part of parts2) {
       addRet(this._trace(unshift(part, x), val, path6, parent, parentPropName, callback, true));
     }
   } else if (!literalPriority && val && Object.hasOwn(val, loc)) {
@@ -68708,8 +70983,8 @@ JSONPath.prototype._slice = function(loc, expr, val, path6, parent, parentPropNa
   if (!Array.isArray(val)) {
     return void 0;
   }
-  const len = val.length, parts = loc.split(":"), step = parts[2] && Number.parseInt(parts[2]) || 1;
-  let start = parts[0] && Number.parseInt(parts[0]) || 0, end = parts[1] && Number.parseInt(parts[1]) || len;
+  const len = val.length, parts2 = loc.split(":"), step = parts2[2] && Number.parseInt(parts2[2]) || 1;
+  let start = parts2[0] && Number.parseInt(parts2[0]) || 0, end = parts2[1] && Number.parseInt(parts2[1]) || len;
   start = start < 0 ? Math.max(0, start + len) : Math.min(len, start);
   end = end < 0 ? Math.max(0, end + len) : Math.min(len, end);
   const ret = [];
@@ -97797,8 +100072,8 @@ function looseInstanceOf(input, expected2) {
 }
 var ERR_INVALID_ARG_VALUE = "ERR_INVALID_ARG_VALUE";
 var ERR_INVALID_ARG_TYPE = "ERR_INVALID_ARG_TYPE";
-function CodedTypeError(message3, code, cause) {
-  const err = new TypeError(message3, { cause });
+function CodedTypeError(message4, code, cause) {
+  const err = new TypeError(message4, { cause });
   Object.assign(err, { code });
   return err;
 }
@@ -97867,8 +100142,8 @@ function b64u(input) {
 }
 var UnsupportedOperationError = class extends Error {
   code;
-  constructor(message3, options) {
-    super(message3, options);
+  constructor(message4, options) {
+    super(message4, options);
     this.name = this.constructor.name;
     this.code = UNSUPPORTED_OPERATION;
     Error.captureStackTrace?.(this, this.constructor);
@@ -97876,8 +100151,8 @@ var UnsupportedOperationError = class extends Error {
 };
 var OperationProcessingError = class extends Error {
   code;
-  constructor(message3, options) {
-    super(message3, options);
+  constructor(message4, options) {
+    super(message4, options);
     this.name = this.constructor.name;
     if (options?.code) {
       this.code = options?.code;
@@ -97885,8 +100160,8 @@ var OperationProcessingError = class extends Error {
     Error.captureStackTrace?.(this, this.constructor);
   }
 };
-function OPE(message3, code, cause) {
-  return new OperationProcessingError(message3, { code, cause });
+function OPE(message4, code, cause) {
+  return new OperationProcessingError(message4, { code, cause });
 }
 function isJsonObject(input) {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
@@ -98124,8 +100399,8 @@ var ResponseBodyError = class extends Error {
   status;
   error_description;
   response;
-  constructor(message3, options) {
-    super(message3, options);
+  constructor(message4, options) {
+    super(message4, options);
     this.name = this.constructor.name;
     this.code = RESPONSE_BODY_ERROR;
     this.cause = options.cause;
@@ -98141,8 +100416,8 @@ var AuthorizationResponseError = class extends Error {
   code;
   error;
   error_description;
-  constructor(message3, options) {
-    super(message3, options);
+  constructor(message4, options) {
+    super(message4, options);
     this.name = this.constructor.name;
     this.code = AUTHORIZATION_RESPONSE_ERROR;
     this.cause = options.cause;
@@ -98156,8 +100431,8 @@ var WWWAuthenticateChallengeError = class extends Error {
   code;
   response;
   status;
-  constructor(message3, options) {
-    super(message3, options);
+  constructor(message4, options) {
+    super(message4, options);
     this.name = this.constructor.name;
     this.code = WWW_AUTHENTICATE_CHALLENGE;
     this.cause = options.cause;
@@ -98666,15 +100941,15 @@ function None2() {
 var customFetch2 = customFetch;
 var ERR_INVALID_ARG_VALUE2 = "ERR_INVALID_ARG_VALUE";
 var ERR_INVALID_ARG_TYPE2 = "ERR_INVALID_ARG_TYPE";
-function CodedTypeError2(message3, code, cause) {
-  const err = new TypeError(message3, { cause });
+function CodedTypeError2(message4, code, cause) {
+  const err = new TypeError(message4, { cause });
   Object.assign(err, { code });
   return err;
 }
 var ClientError = class extends Error {
   code;
-  constructor(message3, options) {
-    super(message3, options);
+  constructor(message4, options) {
+    super(message4, options);
     this.name = this.constructor.name;
     this.code = options?.code;
     Error.captureStackTrace?.(this, this.constructor);
@@ -98966,7 +101241,7 @@ var base64UrlEncoding = {
   bits: 6
 };
 var base64url = {
-  parse: function parse4(string, opts) {
+  parse: function parse5(string, opts) {
     return _parse(string, base64UrlEncoding, opts);
   },
   stringify: function stringify(data, opts) {
@@ -99062,13 +101337,13 @@ var OpenIDConnectAuth = class _OpenIDConnectAuth {
     this.currentTokenExpiration = 0;
   }
   static decodeJWT(token) {
-    const parts = token.split(".");
-    if (parts.length !== 3) {
+    const parts2 = token.split(".");
+    if (parts2.length !== 3) {
       return null;
     }
-    const header2 = JSON.parse(new TextDecoder().decode(base64url.parse(parts[0], { loose: true })));
-    const payload = JSON.parse(new TextDecoder().decode(base64url.parse(parts[1], { loose: true })));
-    const signature = parts[2];
+    const header2 = JSON.parse(new TextDecoder().decode(base64url.parse(parts2[0], { loose: true })));
+    const payload = JSON.parse(new TextDecoder().decode(base64url.parse(parts2[1], { loose: true })));
+    const signature = parts2[2];
     return {
       header: header2,
       payload,
@@ -100169,7 +102444,7 @@ function inCluster(env, dir) {
   const port = env.KUBERNETES_SERVICE_PORT;
   const tokenFile = join4(dir, "token");
   if (!host || !port || !isFile(tokenFile)) return null;
-  const server = `https://${isIPv6(host) ? `[${host}]` : host}:${port}`;
+  const server = `https://${isIPv62(host) ? `[${host}]` : host}:${port}`;
   return {
     clusters: [{ name: IN_CLUSTER_CONTEXT, server, caFile: join4(dir, "ca.crt"), skipTLSVerify: false }],
     users: [{ name: IN_CLUSTER_CONTEXT, authProvider: { name: "tokenFile", config: { tokenFile } } }],
@@ -100773,7 +103048,7 @@ async function collectInputs(request) {
   if (request.root !== void 0) {
     const fromRoot = await readRoot(request.root);
     mergeInputs(inputs, fromRoot);
-    if (!fromRoot.gaps.some((g) => g.what === request.root)) mergeInputs(inputs, await readHost(request.root, hostQuestions(fromRoot.objects)));
+    if (!fromRoot.gaps.some((g) => g.what === request.root)) mergeInputs(inputs, await readHost(request.root, hostQuestions(fromRoot.objects, fromRoot.etcdUnits)));
   }
   if (request.backups !== void 0 && request.backups.length > 0) mergeInputs(inputs, await readBackups2(request.backups));
   return inputs;
@@ -100784,7 +103059,7 @@ function withConfigBackups(request, config) {
   const fromConfig = config.backups.map((dir) => isAbsolute3(dir) ? dir : join6(base, dir));
   return { ...request, backups: [...request.backups ?? [], ...fromConfig] };
 }
-function judge2(inputs, request, config, rules2 = rules, judging = parseJudging(request, config)) {
+function judge4(inputs, request, config, rules2 = rules, judging = parseJudging(request, config)) {
   const { failOn, target, now } = judging;
   const model = buildModel(inputs, {
     now,
@@ -100813,14 +103088,14 @@ async function scanClusters(asked) {
   const request = withConfigBackups(asked, config);
   const judging = parseJudging(request, config);
   const files = hasFileInputs(request) ? await collectInputs(request) : emptyInputs();
-  if (request.live === void 0 && hasFileInputs(request)) return [judge2(files, request, config, rules, judging)];
+  if (request.live === void 0 && hasFileInputs(request)) return [judge4(files, request, config, rules, judging)];
   const live = request.live ?? {};
   const options = liveOptions(live);
   const contexts = live.allContexts ? listContexts(options) : live.contexts ?? [];
   const clusters = contexts.length <= 1 ? [await readLive({ ...options, ...contexts[0] !== void 0 ? { context: contexts[0] } : {} })] : await readLiveClusters(contexts, options);
   return clusters.map((inputs) => {
     const combined = mergeInputs(mergeInputs(emptyInputs(), files), inputs);
-    return judge2(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config, rules, judging);
+    return judge4(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config, rules, judging);
   });
 }
 async function scan(request) {
@@ -100865,7 +103140,7 @@ function readInputs(get) {
     const value = get(name).trim();
     return value === "" ? void 0 : value;
   };
-  const kubeconfig = get("kubeconfig");
+  const kubeconfig2 = get("kubeconfig");
   const failOn = optional("fail-on");
   const context = optional("context");
   const root = optional("root");
@@ -100874,7 +103149,7 @@ function readInputs(get) {
   const category = optional("category");
   return {
     paths: lines2(get("paths")),
-    ...kubeconfig.trim() !== "" ? { kubeconfig } : {},
+    ...kubeconfig2.trim() !== "" ? { kubeconfig: kubeconfig2 } : {},
     ...context !== void 0 ? { context } : {},
     ...root !== void 0 ? { root } : {},
     backups: lines2(get("backups")),
@@ -101077,11 +103352,11 @@ async function checkDrain(gate, request) {
 }
 
 // src/action/main.ts
-function scanRequest(inputs, cwd, kubeconfig) {
-  const live = kubeconfig !== void 0 || inputs.context !== void 0;
+function scanRequest(inputs, cwd, kubeconfig2) {
+  const live = kubeconfig2 !== void 0 || inputs.context !== void 0;
   return {
     paths: inputs.paths,
-    ...live ? { live: { ...kubeconfig !== void 0 ? { kubeconfig } : {}, ...inputs.context !== void 0 ? { contexts: [inputs.context] } : {} } } : {},
+    ...live ? { live: { ...kubeconfig2 !== void 0 ? { kubeconfig: kubeconfig2 } : {}, ...inputs.context !== void 0 ? { contexts: [inputs.context] } : {} } } : {},
     ...inputs.root !== void 0 ? { root: inputs.root } : {},
     ...inputs.backups.length > 0 ? { backups: inputs.backups } : {},
     ...inputs.target !== void 0 ? { target: inputs.target } : {},
@@ -101111,12 +103386,12 @@ async function run2() {
   try {
     const inputs = readInputs((name) => getInput(name));
     const gate = drainGate(inputs);
-    const kubeconfig = inputs.kubeconfig !== void 0 ? kubeconfigFile(inputs.kubeconfig, cwd) : void 0;
+    const kubeconfig2 = inputs.kubeconfig !== void 0 ? kubeconfigFile(inputs.kubeconfig, cwd) : void 0;
     const problems = [];
     let result;
     let drain;
     try {
-      const request = scanRequest(inputs, cwd, kubeconfig?.path);
+      const request = scanRequest(inputs, cwd, kubeconfig2?.path);
       result = await scan(request);
       if (gate) {
         try {
@@ -101127,7 +103402,7 @@ async function run2() {
         }
       }
     } finally {
-      kubeconfig?.remove();
+      kubeconfig2?.remove();
     }
     try {
       setOutput("sarif-file", writeSarif(result, inputs, cwd));
@@ -101164,8 +103439,8 @@ ${drain.summary}` : ""), { cwd, append: true });
       process.exitCode = worstCode([problems.length > 0 ? 2 : 0, result.exitCode, drain?.run.exitCode ?? 0]);
     }
   } catch (error2) {
-    const message3 = couldNotCheck(error2) ? `kcheck: ${error2.message}` : `kcheck: internal error: ${error2.stack ?? String(error2)}`;
-    setFailed(annotationText(message3));
+    const message4 = couldNotCheck(error2) ? `kcheck: ${error2.message}` : `kcheck: internal error: ${error2.stack ?? String(error2)}`;
+    setFailed(annotationText(message4));
     process.exitCode = 2;
   }
 }

@@ -65,7 +65,7 @@ export default defineRule({
   category: 'etcd',
   judges: 'cluster',
   severity: 'error',
-  needs: ['controlPlane'],
+  needs: ['controlPlane', 'etcd'],
   remediation: DOCUMENTED_RESTORE,
   check(model) {
     return model.etcd.flatMap((pod) => {

@@ -34,7 +34,34 @@ function remedy(f: TlsFile, path: string): string {
   );
 }
 
+/** The unit a systemd-run etcd's file belongs to: its subject names it. */
+const unitOf = (f: TlsFile) => f.subject.ref?.name ?? 'etcd.service';
+
+/** A file named outside a static pod: in an etcd systemd unit, its environment or config file, or kubeadm's etcd.external. */
+function missingOnNode(f: TlsFile): { message: string; remediation: string } | null {
+  const host = f.onHost;
+  if (!host || host.kind === 'file') return null;
+  const what = host.kind === 'missing' ? 'does not exist' : host.kind === 'directory' ? 'is a directory, not a file' : 'is a device, FIFO or socket, not a regular file';
+  if (f.origin === 'systemd-unit') {
+    const unit = unitOf(f);
+    return {
+      message: `${unit} ${f.flag}=${f.at.path} ${what} (${host.file}): etcd exits at start and the unit fails (systemctl status shows it)`,
+      remediation:
+        `Put ${f.at.path} back from a backup of the etcd member's certificates, or reissue it from the etcd CA that signs the others ` +
+        `(openssl x509 -req -in member.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 -out ${f.at.path}); ` +
+        `then sudo systemctl restart ${unit} and check with sudo systemctl status ${unit}.`,
+    };
+  }
+  return {
+    message: `kubeadm's ClusterConfiguration ${f.flag}=${f.at.path} ${what} (${host.file}): the kube-apiserver gets it as its --etcd-* file, cannot connect to the external etcd and exits at start`,
+    remediation:
+      `Copy the etcd client certificate, key and CA from an etcd member to ${f.at.path} (kubeadm's external etcd guide: ` +
+      'https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/#external-etcd-nodes); the kubelet restarts the kube-apiserver by itself once the file is there.',
+  };
+}
+
 function missing(f: TlsFile): { message: string; remediation: string } | null {
+  if (f.origin) return missingOnNode(f);
   const named = `${f.flag}=${f.at.path}`;
   if (!f.at.mount) {
     return {
@@ -58,7 +85,8 @@ function missing(f: TlsFile): { message: string; remediation: string } | null {
 
 export default defineRule({
   id: 'etcd-tls-files-missing',
-  description: 'A certificate, key or CA file named in etcd.yaml or in the kube-apiserver\'s --etcd-* flags does not exist on the node.',
+  description:
+    'A certificate, key or CA file named in etcd.yaml, in an etcd systemd unit, in the kube-apiserver\'s --etcd-* flags or in kubeadm\'s etcd.external does not exist on the node.',
   category: 'etcd',
   judges: 'cluster',
   severity: 'error',

@@ -13,7 +13,7 @@ export default defineRule({
   judges: 'cluster',
   severity: 'warning',
   needsTarget: true,
-  needs: ['controlPlane'],
+  needs: ['controlPlane', 'etcd'],
   remediation:
     'A stacked etcd is upgraded by kubeadm upgrade apply (take a snapshot first: etcdctl snapshot save). An external etcd ' +
     'must be upgraded by you, one minor at a time, before the control plane.',
@@ -24,7 +24,8 @@ export default defineRule({
     if (!wanted) return [];
     return componentsNamed(model, 'etcd').flatMap((etcd): Report[] => {
       const v = etcd.version;
-      const where = etcd.node ? ` on node ${etcd.node}` : '';
+      // A systemd-run etcd's version comes from the package that installed it: say which.
+      const where = etcd.node ? ` on node ${etcd.node}` : etcd.source === 'package' ? ` (package ${etcd.raw})` : '';
       // etcd supports upgrades one minor at a time, and into 3.6 only from 3.5.24 or later
       // (https://etcd.io/docs/v3.6/upgrades/upgrade_3_6/).
       if (wanted.major === 3 && wanted.minor >= 6 && v.major === 3 && v.minor < 6 &&

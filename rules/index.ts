@@ -1,6 +1,10 @@
 import type { Rule } from '../src/engine/types.js';
+import apiserverCertificateSans from './apiserver-certificate-sans.js';
 import apiserverVersionSkew from './apiserver-version-skew.js';
 import certificateExpiry from './certificate-expiry.js';
+import certificateKeyMismatch from './certificate-key-mismatch.js';
+import certificateMissing from './certificate-missing.js';
+import certificateWrongIssuer from './certificate-wrong-issuer.js';
 import controlPlaneVersionSkew from './control-plane-version-skew.js';
 import deprecatedApi from './deprecated-api.js';
 import drainBreaksWebhook from './drain-breaks-webhook.js';
@@ -18,12 +22,14 @@ import etcdBackupStale from './etcd-backup-stale.js';
 import etcdBackupUnverifiable from './etcd-backup-unverifiable.js';
 import etcdDataDirMismatch from './etcd-data-dir-mismatch.js';
 import etcdRestoreNotWired from './etcd-restore-not-wired.js';
+import etcdServiceFailsToStart from './etcd-service-fails-to-start.js';
 import etcdTlsFilesMissing from './etcd-tls-files-missing.js';
 import etcdVersionMismatch from './etcd-version-mismatch.js';
 import ignoreWithoutReason from './ignore-without-reason.js';
 import kubeProxyVersionSkew from './kube-proxy-version-skew.js';
 import kubeadmVersionMismatch from './kubeadm-version-mismatch.js';
 import kubectlVersionSkew from './kubectl-version-skew.js';
+import kubeletClientCertificate from './kubelet-client-certificate.js';
 import kubeletVersionSkew from './kubelet-version-skew.js';
 import nodeCordoned from './node-cordoned.js';
 import parseError from './parse-error.js';
@@ -37,8 +43,12 @@ import versionUnknown from './version-unknown.js';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here. */
 export const rules: Rule<any>[] = [
+  apiserverCertificateSans,
   apiserverVersionSkew,
   certificateExpiry,
+  certificateKeyMismatch,
+  certificateMissing,
+  certificateWrongIssuer,
   controlPlaneVersionSkew,
   deprecatedApi,
   drainBreaksWebhook,
@@ -56,12 +66,14 @@ export const rules: Rule<any>[] = [
   etcdBackupUnverifiable,
   etcdDataDirMismatch,
   etcdRestoreNotWired,
+  etcdServiceFailsToStart,
   etcdTlsFilesMissing,
   etcdVersionMismatch,
   ignoreWithoutReason,
   kubeProxyVersionSkew,
   kubeadmVersionMismatch,
   kubectlVersionSkew,
+  kubeletClientCertificate,
   kubeletVersionSkew,
   nodeCordoned,
   parseError,

@@ -44,20 +44,9 @@ mkdir -p "$cache_root"
 staging="$(mktemp -d "$cache_root/.k8s-$version.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
 
-# The version variables Kubernetes' own build sets (hack/lib/version.sh), so
-# that GET /version and `kubectl version` report the real release. The module
-# zip carries no git metadata: "archive" is what that script reports for a
-# source tree without it.
-minor="${version#v*.}"
-minor="${minor%%.*}"
-major="${version#v}"
-major="${major%%.*}"
-release_time="$(cd "$module_dir" && go list -m -f '{{with .Time}}{{.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' k8s.io/kubernetes 2>/dev/null || true)"
-ldflags="-s -w"
-for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
-  ldflags+=" -X '$pkg.gitVersion=$version' -X '$pkg.gitMajor=$major' -X '$pkg.gitMinor=$minor'"
-  ldflags+=" -X '$pkg.gitTreeState=archive' -X '$pkg.buildDate=${release_time:-1970-01-01T00:00:00Z}'"
-done
+# shellcheck source=scripts/k8s-ldflags.sh
+source "$here/scripts/k8s-ldflags.sh"
+ldflags="$(k8s_ldflags "$module_dir" "$version")"
 
 echo "build-test-cluster: building kube-apiserver, kubectl and etcd $version into $dest (first build takes a while)" >&2
 start=$(date +%s)

@@ -10,6 +10,10 @@ if [[ ! -x node_modules/.bin/vitest || package-lock.json -nt node_modules/.packa
 fi
 bash scripts/install-test-deps.sh
 export KCHECK_TEST_CLUSTER_DIR="$(bash scripts/build-test-cluster.sh | tail -n 1)"
+# kubeadm, for test/certificates/kubeadm.test.ts (its own cache folder beside the test cluster's).
+export KCHECK_TEST_KUBEADM="$(bash scripts/build-kubeadm.sh | tail -n 1)"
+# etcdutl and etcd 3.5/3.6, the reference of the snapshot mutation suite (test/snapshot/restore-agreement.test.ts).
+export KCHECK_ETCDUTL_DIR="$(bash scripts/build-etcdutl.sh | tail -n 1)"
 node24="$(bash scripts/node24.sh | tail -n 1)"
 
 npm run build --silent

@@ -115,7 +115,7 @@ async function collectInputs(request: ScanRequest): Promise<Inputs> {
     const fromRoot = await readRoot(request.root);
     mergeInputs(inputs, fromRoot);
     // The static pods say which host paths matter (etcd's data dir, TLS files); read them unless the root itself is unreadable.
-    if (!fromRoot.gaps.some((g) => g.what === request.root)) mergeInputs(inputs, await readHost(request.root, hostQuestions(fromRoot.objects)));
+    if (!fromRoot.gaps.some((g) => g.what === request.root)) mergeInputs(inputs, await readHost(request.root, hostQuestions(fromRoot.objects, fromRoot.etcdUnits)));
   }
   if (request.backups !== undefined && request.backups.length > 0) mergeInputs(inputs, await readBackups(request.backups));
   return inputs;

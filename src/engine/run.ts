@@ -21,7 +21,11 @@ function clusterOf(subject: Subject, model: ClusterModel): string | null {
 /** Why a rule cannot run on this model, if it cannot. */
 function skipReason(rule: Rule<any>, model: ClusterModel): string | null {
   const missing = rule.needs.filter((part) => model.incomplete.has(part));
-  if (missing.length > 0) return `the scan could not read ${missing.join(', ')}`;
+  if (missing.length > 0) {
+    // A gap may say in the operator's words why (e.g. "etcd not found on this node").
+    const said = model.gaps.find((g) => g.skipReason && g.affects?.some((part) => missing.includes(part)));
+    return said?.skipReason ?? `the scan could not read ${missing.join(', ')}`;
+  }
   return rule.skipIf?.(model) ?? null;
 }
 

@@ -9,7 +9,7 @@ import { readWorkloads } from './workloads.js';
 import { readPdbs } from './pdbs.js';
 import { readRequestedDeprecatedApis } from './deprecated-api-metrics.js';
 import { readCertificates } from './certificates.js';
-import { readEtcdPods } from './etcd.js';
+import { etcdNotFound, etcdServiceVersions, readEtcdPods, readEtcdServices, readExternalEtcd } from './etcd.js';
 import { readTlsFiles } from './etcd-tls.js';
 import { readBackups } from './snapshots.js';
 import { admitObjects, Rejections } from './admit.js';
@@ -39,9 +39,15 @@ export function buildModel(inputs: Inputs, options: ModelOptions): ClusterModel 
   const pdbs = readPdbs(raws, pods, workloads, rejections);
   const objects = readObjects(raws, rejections);
   const etcd = readEtcdPods(raws, inputs.host, rejections);
-  const etcdTlsFiles = readTlsFiles(raws, inputs.host, rejections);
+  const etcdServices = readEtcdServices(inputs.etcdUnits, inputs.host);
+  components.push(...etcdServiceVersions(inputs.etcdUnits, etcdServices.services));
+  const externalEtcd = readExternalEtcd(raws, inputs.host, rejections);
+  const etcdTlsFiles = [...readTlsFiles(raws, inputs.host, rejections), ...etcdServices.tls, ...externalEtcd.tls];
   const drainInputs = readDrainInputs(raws, rejections);
   const gaps = [...inputs.gaps, ...rejections.gaps];
+  // Only a node root says where etcd runs (inputs.etcdUnits is set when its units were looked at).
+  const notFound = inputs.etcdUnits ? etcdNotFound(inputs.host?.root ?? 'the node root', etcd, etcdServices.services, externalEtcd.external, gaps) : null;
+  if (notFound) gaps.push(notFound);
   return {
     capturedAt: options.now,
     target: options.target ?? null,
@@ -62,8 +68,10 @@ export function buildModel(inputs: Inputs, options: ModelOptions): ClusterModel 
     ...(options.drain ? { drain: options.drain } : {}),
     etcd,
     etcdTlsFiles,
+    etcdServices: etcdServices.services,
+    externalEtcd: externalEtcd.external,
     backups: readBackups(inputs),
-    certificates: readCertificates(inputs.host),
+    certificates: readCertificates(inputs.host, raws),
     nodeRoot: inputs.host?.root ?? null,
   };
 }

@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
-import type { CertificateFile, HostFacts } from '../sources/host/types.js';
-import type { Certificate, Certificates } from './types.js';
+import type { CertificateFile, HostFacts, KubeadmPkiEntry, KubeletClient } from '../sources/host/types.js';
+import type { RawObject } from '../sources/types.js';
+import { readApiserverSans } from './apiserver-sans.js';
+import type { Certificate, Certificates, KubeadmCertificateState, KubeletClientState } from './types.js';
 
 interface Known {
   name: string;
@@ -52,7 +54,7 @@ function known(c: CertificateFile): Known & { renewable: boolean } {
  * kubeconfig embeds (certificate-authority-data) is the pki folder's ca.crt and
  * is not listed twice; a different one (left over from a CA rotation) is.
  */
-export function readCertificates(host: HostFacts | undefined): Certificates | null {
+export function readCertificates(host: HostFacts | undefined, raws: RawObject[] = []): Certificates | null {
   if (!host) return null;
   const seen = new Set<string>();
   const list: Certificate[] = [];
@@ -73,5 +75,40 @@ export function readCertificates(host: HostFacts | undefined): Certificates | nu
       subject: { ref: { kind: 'Certificate', name }, provenance: { type: 'file', file: c.file, line: c.line, column: 1 } },
     });
   }
-  return { pkiFound: host.pkiFound, list };
+  return { pkiFound: host.pkiFound, list, kubeadm: host.kubeadm.map(kubeadmState), kubelet: host.kubeletClient ? kubeletState(host.kubeletClient) : null, apiserverSans: readApiserverSans(raws, host) };
+}
+
+/**
+ * kubeadm's full list, with the default `certificatesDir` /etc/kubernetes/pki
+ * (LoadOrDefaultInitConfiguration, cmd/certs.go:369-372). The rules leave out
+ * the entries kubeadm drops with `etcd.external` (renewal/manager.go:103-106):
+ * rules/shared/kubeadm-certificates.ts.
+ */
+function kubeadmState(e: KubeadmPkiEntry): KubeadmCertificateState {
+  const { key, issuer } = e;
+  return {
+    name: e.name,
+    kind: e.kind,
+    ca: e.ca,
+    localEtcdOnly: e.localEtcdOnly,
+    path: e.path,
+    exists: e.exists,
+    restart: (e.kind === 'kubeconfig' ? KUBECONFIG_RESTART[e.name] : PKI_NAMES[e.path.slice(PKI.length + 1)]?.restart) ?? [],
+    ...(key ? { key: { path: key.path, file: key.file, verdict: key.verdict, ...(key.verdict === 'unreadable' ? { reason: key.reason } : {}) } } : {}),
+    ...(issuer ? { issuer } : {}),
+    subject: { ref: { kind: 'Certificate', name: e.name }, provenance: { type: 'file', file: e.file, line: 1, column: 1 } },
+  };
+}
+
+function kubeletState(k: KubeletClient): KubeletClientState {
+  const file = k.mode === 'file' && k.state === 'found' && k.file ? k.file : k.kubeconfigFile;
+  return {
+    mode: k.mode,
+    user: k.user ?? null,
+    path: k.path ?? null,
+    state: k.state ?? null,
+    notBefore: k.notBefore ? new Date(k.notBefore) : null,
+    notAfter: k.notAfter ? new Date(k.notAfter) : null,
+    subject: { ref: { kind: 'Certificate', name: 'kubelet.conf' }, provenance: { type: 'file', file, line: 1, column: 1 } },
+  };
 }

@@ -12,7 +12,7 @@ const ETCD_TLS_FLAGS = ['cert-file', 'key-file', 'trusted-ca-file', 'peer-cert-f
 /** The kube-apiserver's client credentials for etcd. */
 const APISERVER_ETCD_FLAGS = ['etcd-cafile', 'etcd-certfile', 'etcd-keyfile'];
 
-function apiserverContainer(raw: RawObject): unknown {
+export function apiserverContainer(raw: RawObject): unknown {
   return arrayField(raw.object, 'spec', 'containers').find((c) => {
     const image = (stringField(c, 'image') ?? '').split('@')[0]!.replace(/:[^/]*$/, '').split('/').pop();
     return image === 'kube-apiserver' || stringField(c, 'name') === 'kube-apiserver' || argvOf(c)[0]?.split('/').pop() === 'kube-apiserver';

@@ -163,7 +163,19 @@ export const PDB: Shape = {
 
 export const KUBEADM_CONFIG_MAP: Shape = { fields: { metadata: METADATA, data: { fields: { ClusterConfiguration: str } } } };
 
-export const CLUSTER_CONFIGURATION: Shape = { fields: { metadata: METADATA, kubernetesVersion: str } };
+/** kubeadm's etcd.external (kubeadm.k8s.io/v1beta3 and v1beta4 ExternalEtcd): the etcd outside kubeadm's care and the client files to reach it. */
+const EXTERNAL_ETCD: Shape = { fields: { endpoints: { list: str }, caFile: str, certFile: str, keyFile: str } };
+export const CLUSTER_CONFIGURATION: Shape = {
+  fields: {
+    metadata: METADATA,
+    kubernetesVersion: str,
+    etcd: { fields: { external: EXTERNAL_ETCD } },
+    // What kubeadm puts in the kube-apiserver's serving certificate (pkiutil.GetAPIServerAltNames).
+    controlPlaneEndpoint: str,
+    networking: { fields: { dnsDomain: str, serviceSubnet: str } },
+    apiServer: { fields: { certSANs: { list: str } } },
+  },
+};
 
 /** Any other object: what every object is read for (its name, its annotations). */
 export const OTHER: Shape = { fields: { metadata: METADATA } };

@@ -45,7 +45,9 @@ type VersionSource =
   | 'kubeadm-config'
   | 'node-info'
   | 'kubectl-version'
-  | 'flag';
+  | 'flag'
+  /** The Debian/Ubuntu package that installed a systemd-run etcd (dpkg's status). */
+  | 'package';
 
 export interface ComponentVersion {
   component: ComponentName;
@@ -349,6 +351,10 @@ export interface ClusterModel {
   etcd: EtcdStaticPod[];
   /** Certificate, key and CA files the node root's etcd and kube-apiserver flags name. */
   etcdTlsFiles: TlsFile[];
+  /** etcd members run by systemd on the node read with `--root` (external etcd). */
+  etcdServices: EtcdService[];
+  /** kubeadm's ClusterConfiguration etcd.external entries the node root's kubeadm configuration holds. */
+  externalEtcd: ExternalEtcd[];
   /** Snapshots in the backup locations; null when no location was given. */
   backups: Backups | null;
   /** Certificates under `--root`'s /etc/kubernetes; null without `--root`. */
@@ -383,6 +389,67 @@ export interface Certificates {
   /** Whether /etc/kubernetes/pki exists under the root. */
   pkiFound: boolean;
   list: Certificate[];
+  /** The certificates `kubeadm certs check-expiration` lists, each found or missing, with its key and issuer pairings. */
+  kubeadm: KubeadmCertificateState[];
+  /** How kubelet.conf gives the kubelet its client certificate; null without /etc/kubernetes/kubelet.conf. */
+  kubelet: KubeletClientState | null;
+  /** pki/apiserver.crt's SANs against those kubeadm gives it; null without that certificate or a kube-apiserver static pod. */
+  apiserverSans?: ApiserverSansState | null;
+}
+
+/** One name kubeadm puts in the kube-apiserver's serving certificate, and what it comes from. */
+export interface ExpectedSan {
+  kind: 'DNS' | 'IP';
+  /** One spelling: IPs as node:net writes them, DNS names as given. */
+  value: string;
+  /** `--advertise-address`, `controlPlaneEndpoint`, `apiServer.certSANs`, `--service-cluster-ip-range` or `kubeadm default`. */
+  from: string;
+}
+
+export interface ApiserverSansState {
+  /** /etc/kubernetes/pki/apiserver.crt. */
+  path: string;
+  dns: string[];
+  ips: string[];
+  expected: ExpectedSan[];
+  /** Names kubeadm adds that the node root does not say (the node name, a service subnet not given): not checked. */
+  unchecked: string[];
+  subject: Subject;
+}
+
+/** kubelet.conf's client certificate: rotated by the kubelet in a file, or embedded and never rotated. */
+export interface KubeletClientState {
+  /** `file`: client-certificate names a file; `embedded`: client-certificate-data; `none`: neither; `unreadable`: no current-context user. */
+  mode: 'file' | 'embedded' | 'none' | 'unreadable';
+  user: string | null;
+  /** For `file`: the file as on the node, and what is there. */
+  path: string | null;
+  state: 'found' | 'missing' | 'unreadable' | 'no-certificate' | null;
+  notBefore: Date | null;
+  notAfter: Date | null;
+  /** kubelet.conf, or the certificate file for a file that is there. */
+  subject: Subject;
+}
+
+/** One certificate of kubeadm's list (admin.conf, apiserver, ..., the CAs) as the node has it. */
+export interface KubeadmCertificateState {
+  /** kubeadm's name, which `kubeadm certs renew` and `kubeadm init phase certs|kubeconfig` take. */
+  name: string;
+  kind: 'pki' | 'kubeconfig';
+  /** The CA that signs it; null for a CA. */
+  ca: 'ca' | 'etcd-ca' | 'front-proxy-ca' | null;
+  /** Left out of kubeadm's list when its ClusterConfiguration has etcd.external (the etcd certificates and apiserver-etcd-client). */
+  localEtcdOnly: boolean;
+  /** As on the node. */
+  path: string;
+  exists: boolean;
+  /** Static pods that read it only at start: restarted after it is replaced. */
+  restart: string[];
+  /** Its private key and whether it holds the certificate's public key; absent when there is no key to compare. */
+  key?: { path: string; /** Under `--root` (for a kubeconfig: the kubeconfig). */ file: string; verdict: 'matches' | 'differs' | 'not-pem' | 'unreadable'; reason?: string };
+  /** Whether the CA file kubeadm signs it with issued it; absent for a CA or an unreadable certificate. */
+  issuer?: { ca: string; path: string; verdict: 'signed' | 'not-signed' | 'ca-unreadable'; actual?: string; expected?: string[] };
+  subject: Subject;
 }
 
 /** Where an etcd pod spec came from, which decides what can be checked about it. */
@@ -398,7 +465,7 @@ export type EtcdPodOrigin =
 export interface EtcdHostData {
   /** The directory etcd uses (null when its data dir is on no hostPath). */
   inUse: EtcdDataDir | null;
-  /** Other `etcd*` directories beside it holding `member/`: where restores land. */
+  /** Every other data dir (a folder holding `member/`) beside it and where operators put restores, each with how it was found. */
   restored: EtcdDataDir[];
 }
 
@@ -421,17 +488,67 @@ export interface EtcdStaticPod {
   advertisePeerUrls: string | null;
   /** Only for pods read from `--root`. */
   hostData: EtcdHostData | null;
+  /** Why etcd exits at once in this container (a flag and its ETCD_* variable both set); null when it starts. */
+  startFailure: string | null;
 }
 
 /** A certificate, key or CA file a static pod's flag names. */
 export interface TlsFile {
   component: 'etcd' | 'kube-apiserver';
+  /** Where the name was written when not in a static pod: an etcd systemd unit or kubeadm's etcd.external (a node path, no container). */
+  origin?: 'systemd-unit' | 'kubeadm-config';
   /** `--cert-file`, `--etcd-keyfile`, ... */
   flag: string;
   /** The path inside the container and where it is on the node. */
   at: ContainerPath;
   /** What the node root holds there; null when the path is on no hostPath volume. */
   onHost: HostFile | null;
+  subject: Subject;
+}
+
+/** How an etcd setting got its value: etcd's flag, its ETCD_* variable, its --config-file, or etcd's default. */
+type EtcdSettingSource = 'flag' | 'env' | 'config-file' | 'default';
+
+/** One etcd setting of a systemd-run etcd, with the file and line that gave it. */
+export interface EtcdServiceSetting {
+  value: string;
+  from: EtcdSettingSource;
+  /** The unit, environment file or config file line; null for a default. */
+  at: { path: string; file: string; line: number } | null;
+}
+
+/**
+ * An etcd member run by a systemd service (external etcd), as it would
+ * start: the unit with its drop-ins and environment files, etcd's flags over
+ * its ETCD_* variables. Its data dir is a node path (no container).
+ */
+export interface EtcdService {
+  /** The unit (ref kind `SystemdUnit`), located at its ExecStart= line. */
+  subject: Subject;
+  /** `etcd.service`. */
+  unit: string;
+  /** The unit file and drop-ins, under `--root`, in the order systemd applies them. */
+  files: string[];
+  /** Why systemd does not start it (masked, ExecStart= problems, a required EnvironmentFile= missing); null when it does. */
+  refused: string | null;
+  /** Masked (systemctl mask): switched off on purpose, so not this node's etcd. */
+  masked: boolean;
+  /** Why etcd exits at once with this command line and environment (a flag and its ETCD_* variable both set, a bad flag, an unreadable --config-file); null when it starts. */
+  startFailure: string | null;
+  /** The command line etcd receives, variables expanded. */
+  argv: string[];
+  /** The data dir etcd uses, an absolute node path (a relative one is taken from WorkingDirectory=, `/` by default). */
+  dataDir: EtcdServiceSetting;
+  memberName: EtcdServiceSetting | null;
+  initialCluster: EtcdServiceSetting | null;
+  advertisePeerUrls: EtcdServiceSetting | null;
+  /** What the root shows of the data dir and of restored copies beside it. */
+  hostData: EtcdHostData | null;
+}
+
+/** kubeadm's ClusterConfiguration etcd.external: the etcd the control plane uses, outside kubeadm's care. */
+export interface ExternalEtcd {
+  endpoints: string[];
   subject: Subject;
 }
 

@@ -28,12 +28,13 @@ function jsonOne(r: SnapshotReport) {
     fileMtime: r.fileMtime,
     verdict: r.verdict,
     problems: r.problems,
+    warnings: r.warnings,
     notes: r.notes,
     status: etcd
       ? {
           hash: etcd.hash,
           revision: etcd.revision,
-          totalKey: etcd.totalKeys,
+          totalKey: totalKeysColumn(etcd),
           totalSize: etcd.totalSize,
           ...(etcd.storageVersion ? { version: etcd.storageVersion } : {}),
         }
@@ -48,7 +49,7 @@ function jsonOne(r: SnapshotReport) {
 function formatOne(r: SnapshotReport): string {
   const e = r.etcd;
   const header = ['hash', 'revision', 'total keys', 'total size'];
-  const row = e ? [e.hash.toString(16), String(e.revision), String(e.totalKeys), humanizeBytes(e.totalSize)] : ['-', '-', '-', '-'];
+  const row = e ? [e.hash.toString(16), String(e.revision), String(totalKeysColumn(e)), humanizeBytes(e.totalSize)] : ['-', '-', '-', '-'];
   if (e?.storageVersion) {
     header.push('version');
     row.push(terminalText(e.storageVersion));
@@ -62,12 +63,13 @@ function formatOne(r: SnapshotReport): string {
   if (e) {
     const facts = [`latest revision ${e.latestRevision}`];
     if (e.compactRevision !== undefined) facts.push(`compacted at ${e.compactRevision}`);
-    facts.push(`live keys ${e.liveKeys} (TOTAL KEYS as etcdutl 3.6 counts them)`);
+    if (e.storageVersion) facts.push(`live keys ${e.liveKeys} (TOTAL KEYS, as etcdutl 3.6 counts them), bucket entries ${e.totalKeys} (TOTAL KEYS as etcdctl 3.4/3.5 count them)`);
+    else facts.push(`bucket entries ${e.totalKeys} (TOTAL KEYS, as etcdctl 3.4/3.5 count them), live keys ${e.liveKeys} (TOTAL KEYS as etcdutl 3.6 counts them)`);
     if (e.consistentIndex !== undefined) facts.push(`consistent index ${e.consistentIndex}`);
     if (e.term !== undefined) facts.push(`term ${e.term}`);
     lines.push(`  etcd: ${facts.join(', ')}`);
     for (const m of e.members) {
-      lines.push(`  member ${terminalText(m.name ?? '(unnamed)')} ${m.id}: peers ${terminalText(m.peerURLs.join(',')) || '-'}${m.isLearner ? ' (learner)' : ''}`);
+      lines.push(`  member ${terminalText(m.name ?? '(unnamed)')} ${terminalText(m.id)}: peers ${terminalText(m.peerURLs.join(',')) || '-'}${m.isLearner ? ' (learner)' : ''}`);
     }
     if (!e.complete) lines.push('  figures cover only the readable part of the database');
   }
@@ -75,9 +77,23 @@ function formatOne(r: SnapshotReport): string {
     lines.push('  problems:');
     for (const p of r.problems) lines.push(`    - ${terminalText(p.message)}`);
   }
+  if (r.warnings.length > 0) {
+    lines.push('  warnings (damage etcd reads around: restore and etcd accept the file):');
+    for (const w of r.warnings) lines.push(`    - ${terminalText(w.message)}`);
+  }
   for (const note of r.notes) lines.push(`  note: ${terminalText(note)}`);
   if (r.kubernetes) lines.push(...formatKubernetes(r));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * TOTAL KEYS as the etcd that wrote the snapshot prints it: etcdctl 3.4/3.5
+ * count every entry of every bucket; etcdutl 3.6 counts distinct live keys
+ * (etcdutl/snapshot/v3_snapshot.go Status at v3.6.5, `ds.TotalKey =
+ * len(seenKeys)`). A snapshot of etcd 3.6 carries meta/storageVersion.
+ */
+function totalKeysColumn(e: NonNullable<SnapshotReport['etcd']>): number {
+  return e.storageVersion ? e.liveKeys : e.totalKeys;
 }
 
 function describeTrailer(r: SnapshotReport): string {

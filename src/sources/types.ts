@@ -1,5 +1,6 @@
 import type { HostFacts } from './host/types.js';
 import type { SnapshotReport } from './snapshot/types.js';
+import type { EtcdUnit } from './root/systemd-types.js';
 
 /**
  * What every source hands to the model: raw Kubernetes objects with where they
@@ -85,6 +86,8 @@ export interface ScanGap {
   reason: string;
   /** Model fields the gap leaves empty or partial, e.g. ['pods']; rules needing them are skipped. */
   affects?: ModelPart[];
+  /** What a skipped rule says instead of "the scan could not read ...", e.g. "etcd not found on this node". */
+  skipReason?: string;
 }
 
 /** Coarse parts of the model a rule may depend on; used to skip rules after a gap. */
@@ -100,7 +103,9 @@ export type ModelPart =
   /** PersistentVolumes and their claims (a volume's node affinity pins a pod). */
   | 'volumes'
   /** Admission webhooks, APIServices and the Services behind them. */
-  | 'webhooks';
+  | 'webhooks'
+  /** The etcd member of the node read with --root (its static pod or systemd unit). */
+  | 'etcd';
 
 /** `kubectl version -o json|yaml` output. */
 export interface VersionReport {
@@ -132,6 +137,8 @@ export interface Inputs {
   snapshots?: SnapshotReport[];
   /** What `--root` shows beyond its manifests: etcd data dirs, TLS files, certificates. */
   host?: HostFacts;
+  /** systemd services under `--root` that run etcd (external etcd). */
+  etcdUnits?: EtcdUnit[];
 }
 
 export function emptyInputs(): Inputs {
@@ -151,5 +158,6 @@ export function mergeInputs(into: Inputs, from: Inputs): Inputs {
   if (from.backupLocations) (into.backupLocations ??= []).push(...from.backupLocations);
   if (from.snapshots) (into.snapshots ??= []).push(...from.snapshots);
   if (from.host) into.host = from.host;
+  if (from.etcdUnits) (into.etcdUnits ??= []).push(...from.etcdUnits);
   return into;
 }

@@ -6,5 +6,6 @@ package tools
 
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kubeadm" // scripts/build-kubeadm.sh
 	_ "k8s.io/kubernetes/cmd/kubectl"
 )

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -93,7 +93,20 @@ async function kubeconfigText(text: string): Promise<string> {
   const certs = kubeconfigCertificates(text);
   const described = await Promise.all(certs.map((c) => certificateText(c.pem)));
   let i = 0;
-  return text.replace(/^(\s*(?:certificate-authority-data|client-certificate-data): )\S+$/gm, (_, field: string) => `${field}<<\n${described[i++]}>>`);
+  return text
+    .replace(/^(\s*(?:certificate-authority-data|client-certificate-data): )\S+$/gm, (_, field: string) => `${field}<<\n${described[i++]}>>`)
+    // Real key material (the demo's) is new on every run; that it is a key is what stays.
+    .replace(/^(\s*client-key-data: )(\S+)$/gm, (_, field: string, data: string) => `${field}<<${privateKeyKind(Buffer.from(data, 'base64').toString('utf8'))}>>`);
+}
+
+/** What kind of private key a PEM holds ("ec", "rsa"), or why it holds none. */
+function privateKeyKind(pem: string): string {
+  if (!pem.includes('PRIVATE KEY')) return 'no key material';
+  try {
+    return createPrivateKey(pem).asymmetricKeyType ?? 'key';
+  } catch (error) {
+    return `unreadable: ${(error as Error).message}`;
+  }
 }
 
 /** The node root a pki file belongs to, and its path there: `.../pass-all-valid` and `etc/kubernetes/pki/apiserver.crt`. */
@@ -199,6 +212,22 @@ describe('the checked-in etcd and certificate fixtures are what test/etcd/make-f
     expect(differ.flat(), REGENERATE).toEqual([]);
     const unsigned = certs.flatMap((rel) => [chainProblem(repoRoot, rel), chainProblem(out, rel)].filter((p): p is string => p !== null));
     expect(unsigned).toEqual([]);
+    // Signed by a stranger on purpose: the same certificate, and in both trees none of the tree's CAs issued it.
+    const foreign = manifest.files.filter((rel) => kindOf(rel) === 'foreign-certificate');
+    const differForeign = await eachLimited(foreign, async (rel) => {
+      const [want, have] = await Promise.all([certificateText(readFileSync(generated(rel), 'utf8')), certificateText(readFileSync(checkedIn(rel), 'utf8'))]);
+      return want === have ? [] : [`${rel}:\n${have}\n--- generated ---\n${want}`];
+    });
+    expect(differForeign.flat(), REGENERATE).toEqual([]);
+    for (const rel of foreign) for (const tree of [repoRoot, out]) expect(chainProblem(tree, rel), rel).toMatch(/issued by none of the tree's CAs|does not verify/);
+  });
+
+  it('has real private keys where the generator writes real ones', () => {
+    const keys = manifest.files.filter((rel) => kindOf(rel) === 'private-key');
+    for (const rel of keys) {
+      expect(privateKeyKind(readFileSync(checkedIn(rel), 'utf8')), rel).toBe(privateKeyKind(readFileSync(generated(rel), 'utf8')));
+      expect(privateKeyKind(readFileSync(checkedIn(rel), 'utf8')), rel).not.toMatch(/^(no key material|unreadable)/);
+    }
   });
 
   it('has kubeconfigs that differ only in their certificates, each signed by the cluster CA', async () => {

@@ -18,6 +18,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestEtcd } from '../snapshot/etcd-harness.js';
 import { etcdManifest, restore, WIRINGS, writeFile, writeManifests, type EtcdWiring } from './node-layout.js';
+import { RESTORE_SNAP, RESTORE_WAL, walWithoutPreallocation } from './restore-layout.js';
 import { makeKubeadmPki, type PkiOptions } from './pki.js';
 
 const RULES = 'fixtures/rules';
@@ -25,8 +26,12 @@ const SNAPSHOTS = 'fixtures/snapshots';
 const GENERATED = 'written by test/etcd/make-fixtures.ts';
 const proto = (s: string) => Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from(s)]);
 
-/** A file whose bytes are new on every run: etcd's database pages, fresh keys and signatures. */
-export type VariableFile = 'etcd-db' | 'certificate' | 'kubeconfig';
+/**
+ * A file whose bytes are new on every run: etcd's database pages, fresh keys
+ * and signatures; `foreign-certificate` is one signed by a stranger CA on
+ * purpose (certificate-wrong-issuer), `private-key` real key material.
+ */
+export type VariableFile = 'etcd-db' | 'certificate' | 'foreign-certificate' | 'private-key' | 'kubeconfig';
 
 /** What one run wrote, by repository-relative path with forward slashes. */
 export interface FixtureManifest {
@@ -112,11 +117,14 @@ class Output {
     const topLevel = (): Map<string, Buffer> =>
       new Map(listFiles(kubernetes).filter((f) => !f.includes('/')).map((f) => [f, readFileSync(join(kubernetes, f))]));
     const before = topLevel();
+    // kubeadm's names as files under pki: etcd-server is etcd/server.crt, etcd-ca etcd/ca.crt.
+    const foreign = new Set(Object.keys(options.foreignIssuer ?? {}).map((name) => (name.startsWith('etcd-') ? `etcd/${name.slice(5)}.crt` : `${name}.crt`)));
     makeKubeadmPki(join(this.root, dir), options);
     for (const file of listFiles(join(kubernetes, 'pki'))) {
       const rel = posix.join(dir, 'etc/kubernetes/pki', file);
       this.written.add(rel);
-      if (file.endsWith('.crt')) this.variable.set(rel, 'certificate');
+      if (file.endsWith('.crt')) this.variable.set(rel, foreign.has(file) ? 'foreign-certificate' : 'certificate');
+      if (file.endsWith('.key') && options.keys === 'real') this.variable.set(rel, 'private-key');
     }
     // The kubeconfigs (admin.conf, ...) it wrote: new, or with new certificates.
     for (const [file, content] of topLevel()) {
@@ -142,6 +150,9 @@ interface Databases {
   liveLater: Buffer;
   /** member/snap/db restored from `backup` with --name/--initial-cluster from etcd.yaml. */
   restoredAsMember: Buffer;
+  /** The WAL (cut after its records) and raft snapshot file of that restore: the restore's mark. */
+  restoredWal: Buffer;
+  restoredSnap: Buffer;
 }
 
 async function makeDatabases(): Promise<Databases> {
@@ -161,6 +172,8 @@ async function makeDatabases(): Promise<Databases> {
       backup: readFileSync(join(work, 'backup.db')),
       liveLater: db(etcd.dataDir),
       restoredAsMember: db(join(work, 'as-member')),
+      restoredWal: walWithoutPreallocation(readFileSync(join(work, 'as-member', RESTORE_WAL))),
+      restoredSnap: readFileSync(join(work, 'as-member', RESTORE_SNAP)),
     };
   } finally {
     await etcd.cleanup();
@@ -240,23 +253,29 @@ function dataDirFixtures(out: Output): void {
   for (const [name, [wiring, what]] of Object.entries(files)) out.write(dir, name, etcdManifest(wiring, `${what} (${GENERATED})`));
 }
 
+/** A data dir as `etcdctl snapshot restore` leaves it: database, WAL and raft snapshot file. */
+function restoredDir(out: Output, root: string, dir: string, dbs: Databases): void {
+  out.database(root, `${dir}/${DB}`, dbs.restoredAsMember);
+  out.write(root, `${dir}/${RESTORE_WAL}`, dbs.restoredWal);
+  out.write(root, `${dir}/${RESTORE_SNAP}`, dbs.restoredSnap);
+}
+
 function restoreFixtures(out: Output, dbs: Databases): void {
   const r = (name: string) => join(RULES, 'etcd-restore-not-wired', name);
+  const madeAt = (dir: string, time: string) => `--mtime ${dir}/${RESTORE_SNAP}=${time} --mtime ${dir}/${RESTORE_WAL}=${time}`;
   nodeRoot(out, r('fail-hostpath-not-restored'), WIRINGS.documentedRestore, false);
-  out.database(r('fail-hostpath-not-restored'), `var/lib/etcd-restore/${DB}`, dbs.restoredAsMember);
+  restoredDir(out, r('fail-hostpath-not-restored'), 'var/lib/etcd-restore', dbs);
 
-  nodeRoot(out, r('fail-restored-sibling-newer'), WIRINGS.kubeadmDefault, false,
-    '--mtime var/lib/etcd/member=2026-03-02T10:00:00Z --mtime var/lib/etcd-from-backup/member=2026-11-19T22:15:00Z');
+  nodeRoot(out, r('fail-restored-sibling-newer'), WIRINGS.kubeadmDefault, false, madeAt('var/lib/etcd-from-backup', '2026-11-19T22:15:00Z'));
   out.database(r('fail-restored-sibling-newer'), `var/lib/etcd/${DB}`, dbs.liveLater);
-  out.database(r('fail-restored-sibling-newer'), `var/lib/etcd-from-backup/${DB}`, dbs.restoredAsMember);
+  restoredDir(out, r('fail-restored-sibling-newer'), 'var/lib/etcd-from-backup', dbs);
 
   nodeRoot(out, r('pass-kubeadm-default'), WIRINGS.kubeadmDefault, false);
   out.database(r('pass-kubeadm-default'), `var/lib/etcd/${DB}`, dbs.restoredAsMember);
 
-  nodeRoot(out, r('pass-documented-restore'), WIRINGS.documentedRestore, false,
-    '--mtime var/lib/etcd/member=2026-03-02T10:00:00Z --mtime var/lib/etcd-from-backup/member=2026-11-19T22:15:00Z');
+  nodeRoot(out, r('pass-documented-restore'), WIRINGS.documentedRestore, false, madeAt('var/lib/etcd-from-backup', '2026-11-19T22:15:00Z'));
   out.database(r('pass-documented-restore'), `var/lib/etcd/${DB}`, dbs.liveLater);
-  out.database(r('pass-documented-restore'), `var/lib/etcd-from-backup/${DB}`, dbs.restoredAsMember);
+  restoredDir(out, r('pass-documented-restore'), 'var/lib/etcd-from-backup', dbs);
 }
 
 function certificateFixtures(out: Output, dbs: Databases): void {
@@ -299,12 +318,20 @@ function demo(out: Output, dbs: Databases): void {
   out.remove(join(root, 'etc/kubernetes/pki'));
   out.remove(join(root, 'var'));
   out.pki(root, {
-    keys: 'placeholder',
+    // Real throwaway keys: front-proxy-client.key was swapped for another key (certificate-key-mismatch).
+    keys: 'real',
     validity: {
       'apiserver-kubelet-client': { notBefore: '2025-11-14T00:00:00Z', notAfter: '2026-11-14T00:00:00Z' },
       'admin.conf': { notBefore: '2025-12-03T00:00:00Z', notAfter: '2026-12-03T00:00:00Z' },
     },
-    omit: ['etcd/peer.key'],
+    omit: ['etcd/peer.key', 'etcd/healthcheck-client.crt', 'etcd/healthcheck-client.key'],
+    mismatchedKey: ['front-proxy-client'],
+    // Re-issued by hand with a fresh CA of the same name: the API server's client certificate for etcd no longer chains to etcd's CA.
+    foreignIssuer: { 'apiserver-etcd-client': 'same-name' },
+    // Joined before kubeadm 1.17: kubelet.conf embeds its client certificate, which rotation never replaces.
+    kubelet: { mode: 'embedded' },
+    // Issued before the node moved to 10.0.0.10: the advertise address is not among the SANs.
+    apiserverSans: ['DNS:controlplane', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local', 'IP:10.96.0.1'],
   });
   out.write(root, 'etc/kubernetes/manifests/etcd.yaml', etcdManifest(
     WIRINGS.documentedRestore,
@@ -313,8 +340,8 @@ function demo(out: Output, dbs: Databases): void {
   out.database(root, `var/lib/etcd-restore/${DB}`, dbs.restoredAsMember);
   out.write('fixtures/demo/cluster', 'controlplane-2-etcd.yaml', etcdManifest(
     WIRINGS.onlyDataDirChanged,
-    '/etc/kubernetes/manifests/etcd.yaml copied from controlplane-2 after its etcd restore: only --data-dir was changed',
-  ));
+    '/etc/kubernetes/manifests/etcd.yaml copied from controlplane-2 after its etcd restore: only --data-dir was changed, and ETCD_DATA_DIR was added to the env as well',
+  ).replace(/^ {4}image: /m, '    env:\n    - name: ETCD_DATA_DIR\n      value: /var/lib/etcd-from-backup\n    image: '));
 }
 
 export interface MakeFixturesOptions {

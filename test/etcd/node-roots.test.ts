@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan, type Scan } from '../../src/cli/pipeline.js';
 import { TestEtcd } from '../snapshot/etcd-harness.js';
 import { restore, WIRINGS, writeManifests, type EtcdWiring } from './node-layout.js';
+import { dateRestore } from './restore-layout.js';
 import { makeKubeadmPki, type PkiOptions } from './pki.js';
 
 const NOW = '2026-11-20T09:00:00Z';
@@ -37,7 +38,7 @@ afterAll(async () => {
 
 interface Layout {
   wiring: EtcdWiring;
-  /** Data dirs made by a real `etcdctl snapshot restore`, with the time of their member/ folder. */
+  /** Data dirs made by a real `etcdctl snapshot restore`, dated (raft snapshot file and WAL) as made then. */
   restored?: Record<string, Date>;
   /** Data dirs that exist but hold nothing. */
   empty?: string[];
@@ -50,7 +51,7 @@ async function nodeRoot(layout: Layout): Promise<string> {
   writeManifests(root, layout.wiring);
   for (const [dir, created] of Object.entries(layout.restored ?? {})) {
     await restore(snapshot, join(root, dir), true);
-    utimesSync(join(root, dir, 'member'), created, created);
+    dateRestore(root, dir, created);
   }
   for (const dir of layout.empty ?? []) mkdirSync(join(root, dir), { recursive: true });
   makeKubeadmPki(root, layout.pki ?? {});
@@ -76,10 +77,16 @@ describe('etcd.yaml wirings on a node root restored by etcdctl', () => {
     expect(result.model.etcd[0]!.hostData!.inUse!.inspected!.etcd!.revision).toBe(snapshotRevision);
   });
 
-  it('the documented restore (only hostPath.path changed) uses the restored directory and does not fire', async () => {
+  it('the documented restore (only hostPath.path changed) uses the restored directory; an older restore beside it is a leftover', async () => {
     const root = await nodeRoot({ wiring: WIRINGS.documentedRestore, restored: { 'var/lib/etcd': OLD_DATA, 'var/lib/etcd-from-backup': RESTORED } });
     const result = await scanRoot(root);
-    expect(findings(result)).toEqual([]);
+    expect(findings(result)).toEqual([{
+      rule: 'etcd-restore-not-wired',
+      severity: 'info',
+      message:
+        '/var/lib/etcd (found beside /var/lib/etcd-from-backup, which etcd.yaml names) is a leftover etcd restore, older than the restore etcd uses ' +
+        '(made 2026-11-19T22:15:00Z) (2026-03-02T10:00:00Z, by its snap file); etcd does not use it: remove or archive it',
+    }]);
     expect(result.model.etcd[0]!.data.hostPath).toBe('/var/lib/etcd-from-backup');
     expect(result.model.etcd[0]!.hostData!.restored.map((d) => d.path)).toEqual(['/var/lib/etcd']);
   });
@@ -125,40 +132,20 @@ describe('etcd.yaml wirings on a node root restored by etcdctl', () => {
     expect(found[0]!.message).toContain('is readOnly: etcd cannot open its database in the host directory /var/lib/etcd for writing');
   });
 
-  it('a restored sibling newer than the data in use: the restore was never wired in', async () => {
+  it('a restore newer than the one etcd uses, beside it: the restore was never wired in', async () => {
     const root = await nodeRoot({ wiring: WIRINGS.kubeadmDefault, restored: { 'var/lib/etcd': OLD_DATA, 'var/lib/etcd-from-backup': RESTORED } });
     expect(findings(await scanRoot(root))).toEqual([{
       rule: 'etcd-restore-not-wired',
       severity: 'error',
-      message:
-        '/var/lib/etcd-from-backup holds etcd data created 2026-11-19T22:15:00Z, after the data etcd uses in /var/lib/etcd (created 2026-03-02T10:00:00Z): ' +
-        'a restore that was never wired into etcd.yaml, so etcd still serves the old data (hostPath.path of the etcd-data volume)',
+      message: expect.stringMatching(new RegExp(
+        '^/var/lib/etcd-from-backup \\(found beside /var/lib/etcd, which etcd.yaml names\\) holds an etcd restore made 2026-11-19T22:15:00Z, by its snap file ' +
+        '\\(cluster [0-9a-f]+, member [0-9a-f]+\\) that etcd does not use: etcd serves the data in /var/lib/etcd \\(cluster [0-9a-f]+, member [0-9a-f]+\\)')),
     }]);
   });
 
-  it('a restored sibling older than the data in use is a leftover, not a finding', async () => {
+  it('a restore older than the one etcd uses is an info: a leftover', async () => {
     const root = await nodeRoot({ wiring: WIRINGS.kubeadmDefault, restored: { 'var/lib/etcd': RESTORED, 'var/lib/etcd-from-backup': OLD_DATA } });
-    expect(findings(await scanRoot(root))).toEqual([]);
-  });
-});
-
-describe('member/ keeps the time its data was created', () => {
-  it('a running etcd writes inside member/snap and member/wal, never to member/ itself', async () => {
-    const running = await TestEtcd.start();
-    try {
-      const member = join(running.dataDir, 'member');
-      const db = join(member, 'snap', 'db');
-      // Both times set to the past, so any write etcd makes moves them forward.
-      const past = new Date('2026-01-01T00:00:00Z');
-      utimesSync(member, past, past);
-      utimesSync(db, past, past);
-      for (let i = 0; i < 200; i++) await running.put(`/registry/leases/kube-node-lease/node-${i % 5}`, proto(`renew ${i}`));
-      await running.commit();
-      expect(statSync(member).mtimeMs).toBe(past.getTime());
-      expect(statSync(db).mtimeMs).toBeGreaterThan(past.getTime());
-    } finally {
-      await running.cleanup();
-    }
+    expect(findings(await scanRoot(root)).map((f) => f.severity)).toEqual(['info']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -51,14 +51,46 @@ export interface PkiOptions {
   /** Files under /etc/kubernetes/pki not to write, e.g. 'etcd/server.key'. */
   omit?: string[];
   /**
-   * Fixtures committed to the repository carry no key material: kcheck only
-   * checks that key files exist, so they hold a line saying so.
+   * Fixtures committed to the repository carry no key material unless a rule
+   * needs it: a key file with no PEM private key block is only checked to
+   * exist (certificate-key-mismatch does not judge it), so they hold a line
+   * saying so. The certificate-key-mismatch fixtures hold real throwaway keys.
    */
   keys?: 'real' | 'placeholder';
+  /** Certificates whose .key (or client-key-data) is a fresh key of its own, not the certificate's. */
+  mismatchedKey?: KubeadmCertName[];
+  /**
+   * Certificates signed by a stranger CA instead of theirs: `same-name` gives
+   * the stranger the expected CA's subject (only the signature tells them
+   * apart), `other-name` a subject of its own.
+   */
+  foreignIssuer?: Partial<Record<KubeadmCertName, 'same-name' | 'other-name'>>;
+  /** ca.crt holds an older CA before the current one, as during a CA rotation. */
+  caBundle?: boolean;
+  /** Leaf files in /etc/kubernetes/pki hold the CA after the leaf (a chain). */
+  chains?: boolean;
+  /**
+   * A kubelet.conf for node `controlplane`, signed by ca: `file` points at
+   * /var/lib/kubelet/pki/kubelet-client-current.pem, an absolute link to the
+   * dated file the kubelet writes (left out with `missingFile`); `embedded`
+   * holds client-certificate-data, as kubeadm before 1.17 wrote it.
+   */
+  kubelet?: { mode: 'file' | 'embedded'; validity?: Validity; missingFile?: boolean };
+  /**
+   * subjectAltName entries of apiserver.crt, as openssl writes them
+   * (`DNS:kubernetes`, `IP:10.96.0.1`); when unset, those kubeadm v1.35.4
+   * writes for node controlplane advertising 10.0.0.10 (test/etcd/node-layout.ts)
+   * with its default service subnet and DNS domain.
+   */
+  apiserverSans?: string[];
 }
 
 const DEFAULT_LEAVES: Validity = { notBefore: '2026-01-10T00:00:00Z', notAfter: '2027-01-10T00:00:00Z' };
 const DEFAULT_AUTHORITIES: Validity = { notBefore: '2026-01-10T00:00:00Z', notAfter: '2036-01-08T00:00:00Z' };
+const KUBEADM_APISERVER_SANS = [
+  'DNS:controlplane', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local',
+  'IP:10.96.0.1', 'IP:10.0.0.10',
+];
 const PLACEHOLDER_KEY = 'fixture: kcheck only checks that this key file exists; no key material is kept in the repository\n';
 
 const CONFIG = `[ ca ]
@@ -105,33 +137,93 @@ function openssl(cwd: string, args: string[]): void {
 export function makeKubeadmPki(root: string, options: PkiOptions = {}): void {
   const work = mkdtempSync(join(tmpdir(), 'kcheck-pki-'));
   try {
-    writeFileSync(join(work, 'ca.cnf'), CONFIG);
+    const sans = `[ v3_apiserver ]\n${CONFIG.split('[ v3_leaf ]\n')[1]}subjectAltName = ${(options.apiserverSans ?? KUBEADM_APISERVER_SANS).join(',')}\n`;
+    writeFileSync(join(work, 'ca.cnf'), CONFIG + sans);
     writeFileSync(join(work, 'index.txt'), '');
     writeFileSync(join(work, 'serial'), '1000\n');
     mkdirSync(join(work, 'issued'));
     const pem = new Map<string, string>();
+    const subjectOf = (ca: CertPlan['ca']) => PLAN.find((p) => p.name === ca)!.subject;
+    if (Object.values(options.foreignIssuer ?? {}).includes('other-name')) {
+      selfSigned(work, 'stranger-other-name', '/CN=stranger-ca', options.authorities ?? DEFAULT_AUTHORITIES);
+    }
+    if (options.caBundle) selfSigned(work, 'ca-old', '/CN=kubernetes', { notBefore: '2016-01-10T00:00:00Z', notAfter: '2026-01-10T00:00:00Z' });
     for (const plan of PLAN) {
       const validity = options.validity?.[plan.name] ?? (plan.ca === 'self' ? options.authorities ?? DEFAULT_AUTHORITIES : options.leaves ?? DEFAULT_LEAVES);
       const key = `${plan.name}.key`;
       openssl(work, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', `${plan.name}.csr`, '-subj', plan.subject]);
-      const signer = plan.ca === 'self' ? ['-selfsign', '-keyfile', key] : ['-cert', `${plan.ca}.crt`, '-keyfile', `${plan.ca}.key`];
+      const foreign = options.foreignIssuer?.[plan.name];
+      let signerName: string = plan.ca;
+      if (foreign === 'other-name') signerName = 'stranger-other-name';
+      if (foreign === 'same-name') {
+        signerName = `stranger-${plan.ca}`;
+        if (!existsSync(join(work, `${signerName}.crt`))) selfSigned(work, signerName, subjectOf(plan.ca), options.authorities ?? DEFAULT_AUTHORITIES);
+      }
+      const signer = plan.ca === 'self' ? ['-selfsign', '-keyfile', key] : ['-cert', `${signerName}.crt`, '-keyfile', `${signerName}.key`];
       openssl(work, [
         'ca', '-batch', '-config', 'ca.cnf', ...signer, '-in', `${plan.name}.csr`, '-out', `${plan.name}.crt`,
         '-startdate', opensslTime(validity.notBefore), '-enddate', opensslTime(validity.notAfter),
-        '-extensions', plan.ca === 'self' ? 'v3_ca' : 'v3_leaf', '-notext',
+        '-extensions', plan.ca === 'self' ? 'v3_ca' : plan.name === 'apiserver' ? 'v3_apiserver' : 'v3_leaf', '-notext',
       ]);
       pem.set(plan.name, readFileSync(join(work, `${plan.name}.crt`), 'utf8'));
-      const keyText = options.keys === 'placeholder' ? PLACEHOLDER_KEY : readFileSync(join(work, key), 'utf8');
+      // A CA still signs with its own key: the stranger key is only what the node's file holds.
+      let keyFile = key;
+      if (options.mismatchedKey?.includes(plan.name)) {
+        keyFile = `${plan.name}.other.key`;
+        openssl(work, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', keyFile]);
+      }
+      const keyText = options.keys === 'placeholder' ? PLACEHOLDER_KEY : readFileSync(join(work, keyFile), 'utf8');
       if (plan.pki) {
-        write(root, `etc/kubernetes/pki/${plan.pki}.crt`, pem.get(plan.name)!, options.omit);
+        let certText = pem.get(plan.name)!;
+        if (plan.name === 'ca' && options.caBundle) certText = readFileSync(join(work, 'ca-old.crt'), 'utf8') + certText;
+        if (plan.ca !== 'self' && options.chains) certText += pem.get(plan.ca)!;
+        write(root, `etc/kubernetes/pki/${plan.pki}.crt`, certText, options.omit);
         write(root, `etc/kubernetes/pki/${plan.pki}.key`, keyText, options.omit);
       } else if (plan.kubeconfig) {
         write(root, `etc/kubernetes/${plan.name}`, kubeconfig(plan.kubeconfig.user, pem.get('ca')!, pem.get(plan.name)!, options.keys === 'placeholder' ? null : keyText), options.omit);
       }
     }
+    if (options.kubelet) writeKubelet(root, work, options.kubelet, options.keys === 'placeholder', pem.get('ca')!);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+const KUBELET_PKI = 'var/lib/kubelet/pki';
+
+/** kubelet.conf and, for `file`, the kubelet's rotated client certificate (certificate and key in one file, as the kubelet writes it). */
+function writeKubelet(root: string, work: string, kubelet: NonNullable<PkiOptions['kubelet']>, placeholder: boolean, caPem: string): void {
+  const validity = kubelet.validity ?? DEFAULT_LEAVES;
+  openssl(work, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'kubelet.key', '-out', 'kubelet.csr', '-subj', '/O=system:nodes/CN=system:node:controlplane']);
+  openssl(work, [
+    'ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.crt', '-keyfile', 'ca.key', '-in', 'kubelet.csr', '-out', 'kubelet.crt',
+    '-startdate', opensslTime(validity.notBefore), '-enddate', opensslTime(validity.notAfter), '-extensions', 'v3_leaf', '-notext',
+  ]);
+  const certPem = readFileSync(join(work, 'kubelet.crt'), 'utf8');
+  const keyPem = placeholder ? PLACEHOLDER_KEY : readFileSync(join(work, 'kubelet.key'), 'utf8');
+  const user = 'system:node:controlplane';
+  if (kubelet.mode === 'embedded') {
+    write(root, 'etc/kubernetes/kubelet.conf', kubeconfig(user, caPem, certPem, placeholder ? null : keyPem));
+    return;
+  }
+  const current = `/${KUBELET_PKI}/kubelet-client-current.pem`;
+  const text = kubeconfig(user, caPem, certPem, null)
+    .replace(/^ {4}client-certificate-data: .*$/m, `    client-certificate: ${current}\n    client-key: ${current}`);
+  write(root, 'etc/kubernetes/kubelet.conf', text);
+  if (kubelet.missingFile) return;
+  const dated = `kubelet-client-${validity.notBefore.replace(/[:T]/g, '-').replace(/\..*|Z$/g, '')}.pem`;
+  write(root, `${KUBELET_PKI}/${dated}`, certPem + keyPem);
+  // The kubelet points the link at the file by its absolute path (client-go util/certificate/certificate_store.go).
+  symlinkSync(`/${KUBELET_PKI}/${dated}`, join(root, KUBELET_PKI, 'kubelet-client-current.pem'));
+}
+
+/** A self-signed CA `name`.crt/.key in the work folder. */
+function selfSigned(work: string, name: string, subject: string, validity: Validity): void {
+  openssl(work, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
+  openssl(work, [
+    'ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', `${name}.key`, '-in', `${name}.csr`, '-out', `${name}.crt`,
+    '-startdate', opensslTime(validity.notBefore), '-enddate', opensslTime(validity.notAfter), '-extensions', 'v3_ca', '-notext',
+  ]);
 }
 
 function write(root: string, path: string, text: string, omit: string[] = []): void {

@@ -24,7 +24,7 @@ function longFindings(count: number, length: number): Finding[] {
 describe('markdown job summary format', () => {
   it('gives the counts, the findings per rule and the findings that matter most, errors first', () => {
     const markdown = markdownReport(fixtures.mixed, contextFor('mixed', 'markdown'));
-    expect(markdown).toMatch(/^## kcheck: 5 errors, 2 warnings, 1 info\n/);
+    expect(markdown).toMatch(/^## kcheck: 6 errors, 2 warnings, 1 info\n/);
     expect(markdown).toContain(`Cluster **${CLUSTER}**, captured 2026-11-20T00:00:00Z, no upgrade target, 2 suppressed, 7 rules skipped.`);
     expect(markdown).toContain('| [`removed-api`](https://github.com/kcheck-dev/kcheck/blob/main/rules/removed-api.md) | 1 |  |  |');
     const rows = tableRows(markdown);

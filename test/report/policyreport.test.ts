@@ -55,7 +55,7 @@ describe('policyreport format', () => {
     ]);
     for (const report of reports) expectPolicyReportShape(report);
     const namespaced = reports[1]!.results;
-    expect(namespaced.map((r) => r.resources?.[0]?.name).sort()).toEqual(['etcd', 'kube-apiserver-cp-1', 'kube-controller-manager-cp-1']);
+    expect(namespaced.map((r) => r.resources?.[0]?.name).sort()).toEqual(['etcd', 'etcd', 'kube-apiserver-cp-1', 'kube-controller-manager-cp-1']);
   });
 
   it('fills each result as the Policy Report API defines it', () => {

@@ -45,9 +45,24 @@ describe('etcd MVCC encoding', () => {
     });
   });
 
-  it('says why bytes are not a KeyValue', () => {
-    expect(decodeKeyValue(Buffer.from([0x0a, 0x10, 0x41]))).toBe('field 1 runs past the end of the value');
-    expect(decodeKeyValue(Buffer.from([0x0f]))).toBe('unknown wire type 7 at byte 1');
+  it("says why bytes are not a KeyValue, in gogo-protobuf Unmarshal's words", () => {
+    expect(decodeKeyValue(Buffer.from([0x0a, 0x10, 0x41]))).toBe('unexpected EOF');
+    // Field 5 (Value) sent as fixed32: the error etcd gave on a file kcheck once called ok.
+    expect(decodeKeyValue(Buffer.from([0x2d, 1, 2, 3, 4]))).toBe('proto: wrong wireType = 5 for field Value');
+    expect(decodeKeyValue(Buffer.from([0x10, 0x80]))).toBe('unexpected EOF');
+    expect(decodeKeyValue(Buffer.from([0x0c]))).toBe('proto: KeyValue: wiretype end group for non-group');
+    expect(decodeKeyValue(Buffer.from([0x00]))).toBe('proto: KeyValue: illegal tag 0 (wire type 0)');
+    expect(decodeKeyValue(Buffer.from([0x10, ...Array(10).fill(0xff), 0x01]))).toBe('proto: integer overflow');
+    // A length with bit 63 set is negative for Go's int.
+    expect(decodeKeyValue(Buffer.from([0x0a, ...Array(9).fill(0xff), 0x01]))).toBe('proto: negative length found during unmarshaling');
+    // Unknown fields are skipped, groups included; wire types 6 and 7 are not.
+    expect(decodeKeyValue(Buffer.from([0x3f]))).toBe('proto: illegal wireType 7');
+    expect(decodeKeyValue(Buffer.from([0x3b, 0x08, 0x01, 0x3c, 0x0a, 0x01, 0x41]))).toMatchObject({ key: Buffer.from('A') });
+    expect(decodeKeyValue(Buffer.from([0x3d, 1, 2, 3]))).toBe('unexpected EOF');
+  });
+
+  it('reads a varint of ten bytes, dropping the bits past 64 as Go does', () => {
+    expect(decodeKeyValue(Buffer.from([0x18, ...Array(9).fill(0x80), 0x7f]))).toMatchObject({ modRevision: -9223372036854775808 });
   });
 });
 

@@ -7,6 +7,16 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+interface StartOptions {
+  dataDir?: string;
+  quotaBytes?: number;
+  /** The etcd binary; Debian's etcd 3.4 on the PATH by default. */
+  binary?: string;
+  /** Client and peer ports; free ones by default. */
+  ports?: [number, number];
+  healthTimeoutMs?: number;
+}
+
 /**
  * A real single-member etcd (Debian's etcd-server) on 127.0.0.1 with random
  * ports and a temporary data dir. Keys are written through etcd's JSON
@@ -21,10 +31,10 @@ export class TestEtcd {
     private readonly log: string[],
   ) {}
 
-  static async start(options: { dataDir?: string; quotaBytes?: number } = {}): Promise<TestEtcd> {
+  static async start(options: StartOptions = {}): Promise<TestEtcd> {
     const dir = await mkdtemp(join(tmpdir(), 'kcheck-etcd-'));
     const dataDir = options.dataDir ?? join(dir, 'data');
-    const [clientPort, peerPort] = await freePorts(2);
+    const [clientPort, peerPort] = options.ports ?? (await freePorts(2));
     const clientUrl = `http://127.0.0.1:${clientPort}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
     const args = [
@@ -40,7 +50,7 @@ export class TestEtcd {
       '--quota-backend-bytes', String(options.quotaBytes ?? 8 * 1024 ** 3),
     ];
     const log: string[] = [];
-    const proc = spawn('etcd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(options.binary ?? 'etcd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
     proc.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
     const failed = new Promise<never>((_, reject) => {
@@ -49,7 +59,12 @@ export class TestEtcd {
     });
     failed.catch(() => undefined);
     const etcd = new TestEtcd(dir, dataDir, clientUrl, proc, log);
-    await Promise.race([etcd.waitHealthy(), failed]);
+    try {
+      await Promise.race([etcd.waitHealthy(options.healthTimeoutMs ?? 20_000), failed]);
+    } catch (err) {
+      await etcd.cleanup();
+      throw err;
+    }
     return etcd;
   }
 
@@ -124,8 +139,21 @@ export class TestEtcd {
     return json;
   }
 
-  private async waitHealthy(): Promise<void> {
-    const deadline = Date.now() + 20_000;
+  /** Every key etcd serves (a range over the whole key space). */
+  async rangeAll(): Promise<{ count: number; keys: number }> {
+    const res = await this.call('/v3/kv/range', { key: b64('\0'), range_end: b64('\0') });
+    return { count: Number(res.count ?? 0), keys: Array.isArray(res.kvs) ? res.kvs.length : 0 };
+  }
+
+  /** Adds a user and a role (auth stays off): fills etcd's authUsers and authRoles buckets. */
+  async addUserAndRole(user: string, role: string): Promise<void> {
+    await this.call('/v3/auth/role/add', { name: role });
+    await this.call('/v3/auth/user/add', { name: user, password: 'secret-of-the-test' });
+    await this.call('/v3/auth/user/grant', { user, role });
+  }
+
+  private async waitHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
         const res = await fetch(`${this.clientUrl}/health`);
@@ -134,6 +162,7 @@ export class TestEtcd {
       } catch {
         // not listening yet
       }
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) throw new Error('etcd exited before it became healthy');
       if (Date.now() > deadline) throw new Error(`etcd did not become healthy: ${this.log.join('').slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -196,7 +225,7 @@ function b64(v: Buffer | string): string {
 }
 
 /** Ports the OS hands out, all held open together so they differ. */
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
   const servers = Array.from({ length: n }, () => createServer());
   const ports = await Promise.all(
     servers.map(

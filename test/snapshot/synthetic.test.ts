@@ -83,7 +83,10 @@ describe('databases written byte by byte', () => {
     db.fill(0, 0, 16384);
     const file = await write('16k-wiped.db', db);
     const r = await inspectSnapshot(file);
-    expect(r.problems.map((p) => p.message)).toEqual(['meta page 0: bad magic 0x00000000 (expected 0xed0cdaed)']);
+    // bbolt v1.3.7+ finds meta page 1 at 16 KiB; etcd 3.4's bbolt assumes the OS page size: kcheck stays with the stricter one.
+    expect(r.problems.map((p) => p.message)).toEqual([
+      'meta page 0: bad magic 0x00000000 (expected 0xed0cdaed); etcd 3.4 (bbolt before v1.3.7) looks for meta page 1 at the OS page size, 4096 on x86-64, not at 16384',
+    ]);
     expect(r.bbolt).toMatchObject({ pageSize: 16384, activeMeta: 1 });
     expect(r.etcd!.hash).toBe(good.etcd!.hash);
     // bbolt guesses the OS page size (4096) and gives up.
@@ -152,6 +155,8 @@ describe('databases written byte by byte', () => {
     const key = buckets.find((b) => b.name === 'key')!;
     key.entries.push({ key: revisionKey(9), value: put(12, '/registry/pods/default/web-2', 'k8s\0pod').value });
     const r = await inspectSnapshot(await write('mod-revision.db', buildBbolt({ buckets })));
-    expect(r.problems.map((p) => p.message)).toEqual(['key bucket: revision 9_0 holds a value written at revision 12']);
+    // etcd restores and serves it as it is (kvstore.go restoreChunk never compares the two): a warning.
+    expect(r.problems).toEqual([]);
+    expect(r.warnings.map((p) => p.message)).toEqual(['key bucket: revision 9_0 holds a value written at revision 12; etcd serves it as it is']);
   });
 });

@@ -1,3 +1,4 @@
+import { lstat, readlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { refusal, UnreadableFile } from '../open-file.js';
@@ -5,56 +6,49 @@ import { isMissing, NodeRoot, rootReason } from '../root/node-root.js';
 import { inspectOpenSnapshot } from '../snapshot/inspect.js';
 import { SnapshotReadError } from '../snapshot/types.js';
 import type { ScanGap } from '../types.js';
+import type { InRoot } from '../root/resolve.js';
+import { readDataIdentity } from './restore-identity.js';
+import { searchDataDirs } from './restore-search.js';
 import type { EtcdDataDir } from './types.js';
 
-/** kubeadm's data dir is /var/lib/etcd; restores go beside it (/var/lib/etcd-from-backup in the Kubernetes docs). */
-const DEFAULT_PARENT = '/var/lib';
-
 /**
- * The etcd data directories etcd.yaml points at, and every `etcd*` directory
- * beside them (and under /var/lib) that holds a `member/` folder: where
- * `etcdctl snapshot restore --data-dir` leaves a restore.
+ * The etcd data directories etcd.yaml points at, and every other data dir
+ * (a folder holding `member/`) beside them and in the places operators leave
+ * `etcdctl snapshot restore --data-dir` output (restore-search.ts), each with
+ * whose data it holds (restore-identity.ts) and how it was found.
  */
 export async function readEtcdDataDirs(root: NodeRoot, wired: string[], gaps: ScanGap[]): Promise<EtcdDataDir[]> {
   const named = [...new Set(wired.map((p) => posix.normalize(p).replace(/(.)\/+$/, '$1')))];
   const dirs: EtcdDataDir[] = [];
-  for (const path of named) dirs.push(await readDataDir(root, path, true, gaps));
-  const parents = [...new Set([...named.map((p) => posix.dirname(p)), DEFAULT_PARENT])].sort();
-  for (const parent of parents) {
-    for (const path of await etcdSiblings(root, parent, gaps)) {
-      if (named.includes(path) || dirs.some((d) => d.path === path)) continue;
-      const dir = await readDataDir(root, path, false, gaps);
-      if (dir.memberCreated !== undefined) dirs.push(dir);
-    }
+  for (const path of named) dirs.push(await readDataDir(root, path, true, 'named by etcd.yaml', gaps));
+  const real = dirs.map((d) => d.realPath).filter((p): p is string => p !== undefined);
+  for (const found of await searchDataDirs(root, named, real, gaps)) {
+    dirs.push(await readDataDir(root, found.path, false, found.foundBy, gaps));
   }
   return dirs;
 }
 
-async function etcdSiblings(root: NodeRoot, parent: string, gaps: ScanGap[]): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await root.list(parent);
-  } catch (err) {
-    if (!isMissing(err)) gaps.push({ what: root.display(parent), reason: `cannot list etcd data dirs: ${rootReason(err)}`, affects: ['host'] });
-    return [];
-  }
-  const found: string[] = [];
-  for (const name of names.filter((n) => n.startsWith('etcd')).sort()) {
-    const path = posix.join(parent, name);
-    const info = await root.stat(path).catch(() => null);
-    if (info?.isDirectory()) found.push(path);
-  }
-  return found;
-}
-
-async function readDataDir(root: NodeRoot, path: string, wired: boolean, gaps: ScanGap[]): Promise<EtcdDataDir> {
+async function readDataDir(root: NodeRoot, path: string, wired: boolean, foundBy: string, gaps: ScanGap[]): Promise<EtcdDataDir> {
   const file = root.display(path);
-  const dir: EtcdDataDir = { path, file, exists: false, wired };
-  const info = await statOrGap(root, path, gaps);
-  if (!info?.isDirectory()) return dir;
+  const dir: EtcdDataDir = { path, file, exists: false, wired, foundBy };
+  const resolved = await resolveOrGap(root, path, gaps);
+  if (!resolved) {
+    const target = await danglingTarget(root, path);
+    if (target !== null) dir.danglingLink = target;
+  }
+  if (!resolved?.info.isDirectory()) return dir;
   dir.exists = true;
+  dir.realPath = resolved.nodePath;
   const member = await statOrGap(root, posix.join(path, 'member'), gaps);
-  if (member?.isDirectory()) dir.memberCreated = member.mtime.toISOString();
+  if (member?.isDirectory()) {
+    dir.memberCreated = member.mtime.toISOString();
+    const identity = await readDataIdentity(root, path);
+    if (identity && 'problem' in identity) {
+      dir.identityProblem = identity.problem;
+      gaps.push({ what: file, reason: `cannot tell whose etcd data it holds (a restore, a copy, the original): ${identity.problem}` });
+    }
+    else if (identity) dir.identity = identity;
+  }
   const dbPath = posix.join(path, 'member', 'snap', 'db');
   const dbFile = root.display(dbPath);
   const db = await statOrGap(root, dbPath, gaps);
@@ -76,6 +70,24 @@ async function readDataDir(root: NodeRoot, path: string, wired: boolean, gaps: S
     }
   }
   return dir;
+}
+
+/** The target of `path` when it is a symbolic link that leads nowhere inside the root (an absolute target starts at the root). */
+async function danglingTarget(root: NodeRoot, path: string): Promise<string | null> {
+  const parent = await root.resolve(posix.dirname(path)).catch(() => null);
+  if (!parent?.info.isDirectory()) return null;
+  const disk = posix.join(parent.disk, posix.basename(path));
+  const info = await lstat(disk).catch(() => null);
+  return info?.isSymbolicLink() ? readlink(disk).catch(() => null) : null;
+}
+
+async function resolveOrGap(root: NodeRoot, path: string, gaps: ScanGap[]): Promise<InRoot | null> {
+  try {
+    return await root.resolve(path);
+  } catch (err) {
+    if (!isMissing(err)) gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['host'] });
+    return null;
+  }
 }
 
 async function statOrGap(root: NodeRoot, path: string, gaps: ScanGap[]): Promise<Stats | null> {

@@ -1,8 +1,11 @@
 import { NodeRoot } from '../root/node-root.js';
 import { emptyInputs, type Inputs } from '../types.js';
+import { readApiserverSans } from './apiserver-sans.js';
 import { readCertificates } from './certificates.js';
 import { readEtcdDataDirs } from './data-dirs.js';
 import { readHostFiles } from './files.js';
+import { checkKubeadmPki } from './kubeadm-checks.js';
+import { readKubeletClient } from './kubelet-client.js';
 import type { HostQuestions } from './types.js';
 
 /**
@@ -18,7 +21,10 @@ export async function readHost(root: string, questions: HostQuestions): Promise<
   const etcdDataDirs = await readEtcdDataDirs(node, questions.etcdDataDirs, inputs.gaps);
   const files = await readHostFiles(node, questions.files, inputs.gaps);
   const { pkiFound, certificates } = await readCertificates(node, inputs);
-  inputs.host = { root, files, etcdDataDirs, pkiFound, certificates };
+  const kubeadm = await checkKubeadmPki(node, inputs.gaps);
+  const kubeletClient = await readKubeletClient(node, inputs.gaps);
+  const apiserverSans = await readApiserverSans(node, inputs.gaps);
+  inputs.host = { root, files, etcdDataDirs, pkiFound, certificates, kubeadm, kubeletClient, apiserverSans };
   return inputs;
 }
 

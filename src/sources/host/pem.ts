@@ -61,6 +61,19 @@ export function readPemCertificates(text: string): { certificates: PemCertificat
 }
 
 /** node:crypto prints a distinguished name one attribute per line. */
-function oneLine(dn: string): string {
+export function oneLine(dn: string): string {
   return dn.split('\n').filter(Boolean).join(', ');
+}
+
+/** The CERTIFICATE blocks of a PEM text that node:crypto can parse, in order; the others are reported by readPemCertificates. */
+export function x509Blocks(text: string): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  for (const match of text.matchAll(BLOCK)) {
+    try {
+      out.push(new X509Certificate(match[0]));
+    } catch {
+      // Named as a problem, with its line, by readPemCertificates on the same text.
+    }
+  }
+  return out;
 }

@@ -110,7 +110,9 @@ export class YamlSplitter implements Splitter {
     if (DOCUMENT_START.test(line) || DOCUMENT_END.test(line)) {
       this.endDocument();
       // `--- !tag` or `--- {a: 1}`: the marker line carries content of the new document.
-      if (line.startsWith('---') && !BLANK_OR_COMMENT.test(line.slice(3))) this.envelopeLine(line);
+      // After `...` only a comment may follow (l-document-suffix, https://yaml.org/spec/1.2.2/#912-document-markers):
+      // anything else goes to the next document, where the parser reports it at its line, never dropped.
+      if (!BLANK_OR_COMMENT.test(line.slice(3))) this.envelopeLine(line);
       return;
     }
     const doc = this.doc;

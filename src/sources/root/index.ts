@@ -5,6 +5,7 @@ import { readManifestFile } from '../manifests/read-file.js';
 import { HOST_FILE_MAX_BYTES } from '../open-file.js';
 import { emptyInputs, type Inputs } from '../types.js';
 import { isMissing, NodeRoot, rootReason } from './node-root.js';
+import { readEtcdUnits } from './systemd-etcd.js';
 
 /** kubeadm's default staticPodPath (the kubelet's `--pod-manifest-path`). */
 const MANIFESTS = '/etc/kubernetes/manifests';
@@ -87,7 +88,8 @@ async function readKubeadmConfigs(root: NodeRoot, inputs: Inputs): Promise<void>
  * /etc/kubernetes/manifests (kube-apiserver, kube-controller-manager,
  * kube-scheduler, etcd, and cloud-controller-manager where one runs) and a
  * kubeadm configuration file when there is one (ClusterConfiguration,
- * InitConfiguration, ... documents of kubeadm.k8s.io/v1beta3 or v1beta4).
+ * InitConfiguration, ... documents of kubeadm.k8s.io/v1beta3 or v1beta4),
+ * and the systemd units that run etcd when it is not a static pod.
  */
 export async function readRoot(dir: string): Promise<Inputs> {
   const inputs = emptyInputs();
@@ -104,5 +106,12 @@ export async function readRoot(dir: string): Promise<Inputs> {
   const root = new NodeRoot(dir);
   await readStaticPods(root, inputs);
   await readKubeadmConfigs(root, inputs);
+  inputs.etcdUnits = await readEtcdUnits(root, inputs.gaps);
+  // What systemd ignores with a warning (a line without '=', a word that is no assignment) is said at its line, never dropped.
+  for (const unit of inputs.etcdUnits) {
+    for (const p of unit.problems) {
+      inputs.problems.push({ provenance: { type: 'file', file: p.at.file, line: p.at.line, column: 1 }, message: `${unit.unit}: ${p.message}` });
+    }
+  }
   return inputs;
 }

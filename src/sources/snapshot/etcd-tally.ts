@@ -1,6 +1,7 @@
 import { Crc32c } from './crc32c.js';
 import { type LiveValue, buildKubernetesView, classifyValue } from './kubernetes-view.js';
-import { decodeKeyValue, parseRevisionKey } from './mvcc.js';
+import { decodeKeyValue, etcdReadsRevision, parseRevisionKey, revisionKeyPanic } from './mvcc.js';
+import { checkBucketEntry } from './etcd-buckets.js';
 import type { ProblemLog } from './problem-log.js';
 import type { BucketSummary, EtcdFigures, EtcdMember, KubernetesView } from './types.js';
 
@@ -46,6 +47,7 @@ export class EtcdTally {
     this.totalKeys++;
     if (this.current) this.current.entries++;
     if (isBucket) return;
+    checkBucketEntry(this.currentName, key, value, this.log);
     switch (this.currentName) {
       case 'key':
         this.keyEntry(key, value);
@@ -89,18 +91,28 @@ export class EtcdTally {
     this.keyRevisions++;
     // etcdctl reads the main revision from the first 8 bytes whatever follows.
     if (key.length >= 17) this.revision = Number(key.readBigUInt64BE(0));
+    const shown = `0x${key.subarray(0, 32).toString('hex')}`;
+    if (!etcdReadsRevision(key)) {
+      this.log.tolerate('etcd', `key bucket: key ${shown} sorts outside the revisions etcd loads (main 1 to 2^63-1): etcd never reads it`);
+      return;
+    }
+    const panic = revisionKeyPanic(key);
+    if (panic) {
+      this.log.add('etcd', `key bucket: key ${shown} is not a revision (main '_' sub ['t']): etcd panics when it starts (${panic})`);
+      return;
+    }
     const rev = parseRevisionKey(key);
     if (!rev) {
-      this.log.add('etcd', `key bucket: key 0x${key.subarray(0, 32).toString('hex')} is not a revision (main '_' sub ['t'])`);
+      this.log.add('etcd', `key bucket: key ${shown} ends in 0x${key[17]!.toString(16)}, not the 't' of a deletion: etcd would read it as a write, not a deletion`);
       return;
     }
     const kv = decodeKeyValue(value);
     if (typeof kv === 'string') {
-      this.log.add('etcd', `key bucket: revision ${rev.main}_${rev.sub} holds no valid mvccpb.KeyValue (${kv})`);
+      this.log.add('etcd', `key bucket: revision ${rev.main}_${rev.sub} holds no valid mvccpb.KeyValue (${kv}): etcd stops when it starts ("failed to unmarshal mvccpb.KeyValue")`);
       return;
     }
     if (kv.modRevision !== 0 && kv.modRevision !== rev.main) {
-      this.log.add('etcd', `key bucket: revision ${rev.main}_${rev.sub} holds a value written at revision ${kv.modRevision}`);
+      this.log.tolerate('etcd', `key bucket: revision ${rev.main}_${rev.sub} holds a value written at revision ${kv.modRevision}; etcd serves it as it is`);
     }
     const name = kv.key.toString('latin1');
     if (rev.tombstone) {
@@ -115,10 +127,10 @@ export class EtcdTally {
   private metaEntry(key: Buffer, value: Buffer): void {
     switch (key.toString('latin1')) {
       case 'consistent_index':
-        if (value.length === 8) this.consistentIndex = Number(value.readBigUInt64BE(0));
+        if (value.length >= 8) this.consistentIndex = Number(value.readBigUInt64BE(0));
         break;
       case 'term':
-        if (value.length === 8) this.term = Number(value.readBigUInt64BE(0));
+        if (value.length >= 8) this.term = Number(value.readBigUInt64BE(0));
         break;
       case 'finishedCompactRev':
         if (value.length >= 8) this.compactRevision = Number(value.readBigUInt64BE(0));
@@ -142,7 +154,8 @@ export class EtcdTally {
       member.clientURLs = stringList(parsed.clientURLs);
       member.isLearner = parsed.isLearner === true;
     } catch {
-      this.log.add('etcd', `members bucket: member ${member.id} is not valid JSON`);
+      // Restore deletes the snapshot's members unread and writes its own (membership.go TrimMembershipFromBackend).
+      this.log.tolerate('etcd', `members bucket: member ${member.id} is not valid JSON; restore replaces the member list without reading it`);
     }
     this.members.push(member);
   }

@@ -89,6 +89,7 @@ async function inspectOpenFile(
     fileMtime: mtime.toISOString(),
     verdict: 'ok',
     problems: [],
+    warnings: [],
     notes: [],
     trailer: { present: false },
   };
@@ -110,6 +111,7 @@ async function inspectOpenFile(
   const hashing = hasTrailer ? sha256OfPrefix(fh, dataLength, dataLength >= threshold) : null;
   hashing?.catch(() => undefined);
   log.addAll(metas.problems);
+  if (metas.kind === 'usable') for (const t of metas.tolerated) log.tolerate(t.part, t.message, t.page);
 
   let notEtcd = false;
   if (metas.kind === 'usable') {
@@ -150,10 +152,11 @@ async function walkDatabase(
   const pageSize = meta.pageSize;
   const pageCount = Number(meta.pageCount);
   const databaseSize = pageCount * pageSize;
-  if (dataLength < databaseSize) {
-    const file = hasTrailer ? `file is ${size} bytes (${dataLength} before its trailer)` : `file is ${size} bytes`;
-    log.add('file', `${file} but the database says ${pageCount} pages × ${pageSize} = ${databaseSize} bytes: truncated`);
-  } else if (dataLength > databaseSize) {
+  const truncated = dataLength < databaseSize
+    ? `${hasTrailer ? `file is ${size} bytes (${dataLength} before its trailer)` : `file is ${size} bytes`} but the database says ${pageCount} pages × ${pageSize} = ${databaseSize} bytes: truncated`
+    : null;
+  // A truncation is judged after the walk (judgeTruncation): a cut that takes only pages no tree reaches loses nothing.
+  if (!truncated && dataLength > databaseSize) {
     report.notes.push(`${dataLength - databaseSize} bytes follow the database's last page (bbolt grows its file ahead of use)`);
   }
 
@@ -190,6 +193,7 @@ async function walkDatabase(
     });
   }
   store.clear();
+  if (truncated) judgeTruncation(truncated, walker, store.pagesInFile, pageCount, log);
 
   const reachable = Math.min(pageCount, walker.reached.length);
   const pagesFree = freelist ? crossCheckFreelist(freelist, walker, pageCount, log) : reachable - walker.pagesReached;
@@ -218,6 +222,22 @@ async function walkDatabase(
   return { notEtcd: false };
 }
 
+/**
+ * A file cut short before the database's last page. When the walk reached no
+ * page past the cut and read every tree, the pages cut off are free pages:
+ * bbolt (etcd's NoFreelistSync) rebuilds its freelist from what the trees
+ * reach and never reads them, so restore and etcd serve the same data.
+ */
+function judgeTruncation(message: string, walker: TreeWalker, pagesInFile: number, pageCount: number, log: ProblemLog): void {
+  if (walker.skippedPages) {
+    log.addFirst('file', message);
+    return;
+  }
+  const last = pageCount - 1;
+  const cut = pagesInFile >= last ? `page ${last}` : `pages ${pagesInFile}..${last}`;
+  log.tolerate('file', `${message}; the missing ${cut} hold nothing the trees reach (free pages), which bbolt never reads`);
+}
+
 async function walkBucket(walker: TreeWalker, value: Buffer, label: string, log: ProblemLog, visit: EntryVisitor): Promise<void> {
   if (value.length < BUCKET_HEADER_SIZE) {
     log.add('tree', `${label}: bucket header is ${value.length} bytes (expected ${BUCKET_HEADER_SIZE})`);
@@ -231,6 +251,7 @@ async function walkBucket(walker: TreeWalker, value: Buffer, label: string, log:
 
 function conclude(report: SnapshotReport, log: ProblemLog, verdict: SnapshotVerdict): SnapshotReport {
   report.problems = log.list();
+  report.warnings = log.warnings();
   report.verdict = verdict;
   return report;
 }

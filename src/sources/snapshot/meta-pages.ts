@@ -14,8 +14,20 @@ import {
 } from './bbolt-layout.js';
 import type { MetaPageReport, SnapshotProblem } from './types.js';
 
+/** The page size bbolt assumes when meta page 0 cannot tell it (the x86-64 OS page size). */
+const OS_PAGE_SIZE = 4096;
+
 export type MetaOutcome =
-  | { kind: 'usable'; pageSize: number; active: Meta; activeIndex: 0 | 1; pages: MetaPageReport[]; problems: SnapshotProblem[] }
+  | {
+      kind: 'usable';
+      pageSize: number;
+      active: Meta;
+      activeIndex: 0 | 1;
+      pages: MetaPageReport[];
+      problems: SnapshotProblem[];
+      /** Damage bbolt reads around: it opens the database through the other page and loses nothing. */
+      tolerated: SnapshotProblem[];
+    }
   | { kind: 'not-bbolt'; problems: SnapshotProblem[] }
   | { kind: 'unusable'; pages: MetaPageReport[]; problems: SnapshotProblem[] };
 
@@ -83,22 +95,55 @@ export async function readMetaPages(fh: FileHandle, fileSize: number): Promise<M
   }
 
   const reads = second ? [first, second] : [first];
+  const valid = reads.filter((r) => r.defect === null);
+  const pages = reads.map(toReport);
   const problems: SnapshotProblem[] = [];
+  const tolerated: SnapshotProblem[] = [];
+  const active = valid.length > 0 ? valid.reduce((best, r) => (r.meta.txid > best.meta.txid ? r : best)) : null;
   for (const r of reads) {
-    if (r.defect) problems.push({ part: 'meta', page: r.index, message: `meta page ${r.index}: ${r.defect}` });
-    if (r.headerDefect) problems.push({ part: 'meta', page: r.index, message: `meta page ${r.index}: ${r.headerDefect}` });
+    if (r.defect) {
+      const loses = active ? lostByFallback(r, active) : null;
+      const message = `meta page ${r.index}: ${r.defect}`;
+      if (active && loses === null) {
+        tolerated.push({ part: 'meta', page: r.index, message: `${message}; bbolt opens the database through meta page ${active.index}, which leads to the same data` });
+      } else {
+        problems.push({ part: 'meta', page: r.index, message: loses ? `${message}; ${loses}` : message });
+      }
+    }
+    // bbolt reads the meta struct at byte 16 and never checks the page header
+    // around it (bbolt v1.4.3 db.go mmap: `db.meta0 = db.page(0).Meta()`).
+    if (r.headerDefect) tolerated.push({ part: 'meta', page: r.index, message: `meta page ${r.index}: ${r.headerDefect}; bbolt does not read the header of a meta page` });
   }
   if (!second) {
     problems.push({ part: 'meta', page: 1, message: meta1Missing });
   }
-  const pages = reads.map(toReport);
-  const valid = reads.filter((r) => r.defect === null);
-  if (valid.length === 0) {
+  if (!active) {
     problems.push({ part: 'meta', message: 'both meta pages are damaged: bbolt (and etcd) cannot open this database' });
     return { kind: 'unusable', pages, problems };
   }
-  const active = valid.reduce((best, r) => (r.meta.txid > best.meta.txid ? r : best));
-  return { kind: 'usable', pageSize: active.meta.pageSize, active: active.meta, activeIndex: active.index, pages, problems };
+  return { kind: 'usable', pageSize: active.meta.pageSize, active: active.meta, activeIndex: active.index, pages, problems, tolerated };
+}
+
+/**
+ * What falling back from a damaged meta page to the valid one loses, or null
+ * when nothing: bbolt uses the valid page with the higher txid (bbolt v1.4.3
+ * db.go meta()). The damaged page lost nothing when what it still says is no
+ * newer than the valid page, or names the same tree (a snapshot's two meta
+ * pages are written alike by bbolt tx.WriteTo). When meta page 0 is the
+ * damaged one, bbolt before v1.3.7 (etcd 3.4) takes the page size from the OS
+ * instead (4096 on x86-64) and finds meta page 1 only at that size.
+ */
+function lostByFallback(damaged: MetaRead, active: MetaRead): string | null {
+  if (damaged.index === 0 && active.meta.pageSize !== OS_PAGE_SIZE) {
+    return `etcd 3.4 (bbolt before v1.3.7) looks for meta page 1 at the OS page size, ${OS_PAGE_SIZE} on x86-64, not at ${active.meta.pageSize}`;
+  }
+  const d = damaged.meta;
+  const a = active.meta;
+  const sameTree = d.rootPage === a.rootPage && d.freelist === a.freelist && d.pageCount === a.pageCount;
+  if (d.magic === MAGIC && d.txid > a.txid && !sameTree) {
+    return `it claims the newer transaction ${d.txid}: bbolt falls back to transaction ${a.txid} of meta page ${active.index} and the newer writes are lost`;
+  }
+  return null;
 }
 
 async function readMetaAt(fh: FileHandle, index: 0 | 1, offset: number): Promise<MetaRead> {

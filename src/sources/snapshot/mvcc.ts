@@ -1,3 +1,5 @@
+import { KEY_VALUE, decodeProto } from './gogo-proto.js';
+
 /**
  * etcd's MVCC encoding in the `key` bucket (server/storage/mvcc/revision.go,
  * api/mvccpb/kv.proto): bucket keys are revisions, values are mvccpb.KeyValue.
@@ -26,6 +28,30 @@ export function parseRevisionKey(key: Buffer): RevisionKey | null {
   };
 }
 
+const MIN_READ = Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0, 0, 1, 0x5f]), Buffer.alloc(8)]);
+const MAX_READ = Buffer.from('7fffffffffffffff5f7fffffffffffffff', 'hex');
+
+/**
+ * Whether a started etcd reads this `key` bucket entry: it loads revisions
+ * `[{main 1}, {MaxInt64, MaxInt64})` by byte order (kvstore.go restore, lines
+ * 319-321 and 346 at v3.6.5) and never looks at keys outside that range.
+ */
+export function etcdReadsRevision(key: Buffer): boolean {
+  return Buffer.compare(key, MIN_READ) >= 0 && Buffer.compare(key, MAX_READ) < 0;
+}
+
+/**
+ * Why etcd would panic on a revision key it reads, or null: BytesToBucketKey
+ * (server/storage/mvcc/revision.go, lines 98-109 at v3.6.5) wants 17 or 18
+ * bytes, '_' at byte 8 and no negative main or sub revision.
+ */
+export function revisionKeyPanic(key: Buffer): string | null {
+  if (key.length !== REV_BYTES && key.length !== MARKED_REV_BYTES) return `invalid revision length: ${key.length}`;
+  if (key[8] !== 0x5f) return `invalid separator in bucket key: 0x${key[8]!.toString(16).padStart(2, '0')}`;
+  if (key.readBigInt64BE(0) < 0n || key.readBigInt64BE(9) < 0n) return 'negative revision';
+  return null;
+}
+
 /** mvccpb.KeyValue fields 1..6; a deletion marker carries only `key`. */
 export interface KeyValue {
   key: Buffer;
@@ -38,56 +64,21 @@ export interface KeyValue {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Decodes the protobuf by hand; returns the reason when the bytes are not a KeyValue. */
+/**
+ * Decodes the value as etcd does when it starts (server/storage/mvcc/kvstore.go
+ * restoreChunk: `rkv.kv.Unmarshal(vals[i])`, a Fatal on error), with gogo's
+ * rules (gogo-proto.ts); returns Unmarshal's error text when etcd would stop.
+ */
 export function decodeKeyValue(buf: Buffer): KeyValue | string {
-  const kv: KeyValue = { key: EMPTY, createRevision: 0, modRevision: 0, version: 0, value: EMPTY, lease: false };
-  let at = 0;
-  while (at < buf.length) {
-    const tag = readVarint(buf, at);
-    if (!tag) return `bad field tag at byte ${at}`;
-    at = tag.next;
-    const field = Math.floor(tag.value / 8);
-    const wire = tag.value % 8;
-    if (wire === 0) {
-      const v = readVarint(buf, at);
-      if (!v) return `bad varint at byte ${at}`;
-      at = v.next;
-      if (field === 2) kv.createRevision = v.value;
-      else if (field === 3) kv.modRevision = v.value;
-      else if (field === 4) kv.version = v.value;
-      else if (field === 6) kv.lease = v.value !== 0;
-    } else if (wire === 2) {
-      const len = readVarint(buf, at);
-      if (!len) return `bad length at byte ${at}`;
-      at = len.next;
-      if (at + len.value > buf.length) return `field ${field} runs past the end of the value`;
-      const bytes = buf.subarray(at, at + len.value);
-      at += len.value;
-      if (field === 1) kv.key = bytes;
-      else if (field === 5) kv.value = bytes;
-    } else if (wire === 1) {
-      at += 8;
-    } else if (wire === 5) {
-      at += 4;
-    } else {
-      return `unknown wire type ${wire} at byte ${at}`;
-    }
-    if (field === 0) return 'field number 0';
-  }
-  if (at > buf.length) return 'last field runs past the end of the value';
-  return kv;
-}
-
-/** Unsigned varint up to 10 bytes; numbers past 2^53 lose precision (revisions never get there). */
-function readVarint(buf: Buffer, at: number): { value: number; next: number } | null {
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 10; i++) {
-    const b = buf[at + i];
-    if (b === undefined) return null;
-    value += (b & 0x7f) * scale;
-    if ((b & 0x80) === 0) return { value, next: at + i + 1 };
-    scale *= 128;
-  }
-  return null;
+  const fields = decodeProto(buf, KEY_VALUE);
+  if (typeof fields === 'string') return fields;
+  const int64 = (n: number) => Number(BigInt.asIntN(64, fields.varints.get(n) ?? 0n));
+  return {
+    key: fields.bytes.get(1) ?? EMPTY,
+    createRevision: int64(2),
+    modRevision: int64(3),
+    version: int64(4),
+    value: fields.bytes.get(5) ?? EMPTY,
+    lease: (fields.varints.get(6) ?? 0n) !== 0n,
+  };
 }

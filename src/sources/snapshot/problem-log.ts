@@ -8,11 +8,32 @@ export class ProblemLog {
   private readonly kept: SnapshotProblem[] = [];
   private readonly perPart = new Map<SnapshotPart, number>();
 
+  private readonly tolerated: SnapshotProblem[] = [];
+
+  /**
+   * Damage etcd reads around (a restore succeeds and etcd serves the same
+   * data): kcheck is stricter than etcd here and says so as a warning.
+   */
+  tolerate(part: SnapshotPart, message: string, page?: number): void {
+    if (this.tolerated.length >= KEEP_PER_PART) return;
+    this.tolerated.push(page === undefined ? { part, message } : { part, page, message });
+  }
+
+  warnings(): SnapshotProblem[] {
+    return [...this.tolerated];
+  }
+
   add(part: SnapshotPart, message: string, page?: number): void {
     const n = (this.perPart.get(part) ?? 0) + 1;
     this.perPart.set(part, n);
     if (n > KEEP_PER_PART) return;
     this.kept.push(page === undefined ? { part, message } : { part, page, message });
+  }
+
+  /** A problem that explains the ones found before it (a truncation explains the pages past the end): listed first. */
+  addFirst(part: SnapshotPart, message: string): void {
+    this.perPart.set(part, (this.perPart.get(part) ?? 0) + 1);
+    this.kept.unshift({ part, message });
   }
 
   addAll(problems: readonly SnapshotProblem[]): void {

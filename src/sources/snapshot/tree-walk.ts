@@ -207,12 +207,13 @@ export class TreeWalker {
         return;
       }
       if ((flags & ~BUCKET_LEAF_FLAG) !== 0) {
-        this.damage(`${where}: element ${i} has unknown flags 0x${flags.toString(16)}`, ref?.id);
-        return;
+        // bbolt tests only the bucket bit (bbolt v1.4.3 internal/common/page.go
+        // LeafPageElement.IsBucketEntry: `flags & BucketLeafFlag != 0`).
+        this.log.tolerate('tree', `${where}: element ${i} has unknown flags 0x${flags.toString(16)}; bbolt reads only the bucket bit`, ref?.id);
       }
       keys.push(buf.subarray(start, start + ksize));
       values.push(buf.subarray(start + ksize, start + ksize + vsize));
-      buckets.push(flags === BUCKET_LEAF_FLAG);
+      buckets.push((flags & BUCKET_LEAF_FLAG) !== 0);
     }
     if (ref) this.checkOrder(keys, ref, where, ref.id);
     const first = keys[0];

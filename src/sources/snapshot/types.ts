@@ -4,8 +4,11 @@
  */
 
 /**
- * - `ok`: a snapshot with a SHA-256 trailer that matches, and a sound database.
- * - `corrupt`: damaged, truncated, or the trailer does not match; `problems` says why.
+ * - `ok`: a snapshot with a SHA-256 trailer that matches, and a database that
+ *   `etcdutl snapshot restore` and a started etcd accept (`warnings` may name
+ *   damage they read around).
+ * - `corrupt`: damaged, truncated, or the trailer does not match: a restore, or
+ *   etcd started on it, would fail or serve other data; `problems` says why.
  * - `not-etcd`: not a bbolt database at all, or a bbolt database without etcd's buckets.
  * - `unverifiable`: a sound database without a trailer (a copy of `member/snap/db`);
  *   `etcdctl snapshot restore` needs `--skip-hash-check` and cannot prove the copy is whole.
@@ -163,6 +166,13 @@ export interface SnapshotReport {
   verdict: SnapshotVerdict;
   /** Why the verdict is `corrupt` or `not-etcd`; empty otherwise. */
   problems: SnapshotProblem[];
+  /**
+   * Damage that etcd itself reads around, where kcheck is stricter than etcd:
+   * a restore succeeds and the started etcd serves the same data (e.g. one
+   * damaged meta page beside a valid copy of it, bytes etcd never reads).
+   * Any verdict may carry them; they never make a file `corrupt`.
+   */
+  warnings: SnapshotProblem[];
   /** Facts that are not damage, e.g. "no SHA-256 trailer". */
   notes: string[];
   trailer: SnapshotTrailer;

@@ -19,6 +19,16 @@ describe('documents that are not what they should be', () => {
     expect(problem.message).not.toMatch(/at line \d+/);
   });
 
+  it('reports content after a `...` document end at its line instead of dropping it, and takes a comment there', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'ends.yaml');
+      await writeFile(file, 'kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\n...  data: {x: "1"}\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: b}\n... # done\n');
+      const inputs = await readPaths([file]);
+      expect(placed(inputs)).toEqual(['ConfigMap a @ 1:1', 'ConfigMap b @ 6:1']);
+      expect(inputs.problems.map((p) => [p.provenance.line, p.message.startsWith('invalid YAML: ')])).toEqual([[4, true]]);
+    });
+  });
+
   it('reports a malformed JSON list item at the offending character and still reads the other items', async () => {
     const inputs = await readPaths([fixture('broken-item.json')]);
     expect(inputs.objects.map((o) => o.object.metadata?.name)).toEqual(['good-1', 'good-2']);
