@@ -9071,8 +9071,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current = Date.now();
-      return new Date(retryAfter).getTime() - current;
+      const current2 = Date.now();
+      return new Date(retryAfter).getTime() - current2;
     }
     function validatePartialResponseContentLength(headers2, range, statusCode, retryCount) {
       const contentLength = headers2["content-length"];
@@ -53320,6 +53320,38 @@ function controllerPresence(model, pod) {
 function kubeletVersionOn(model, nodeName) {
   return componentOnNode(model, "kubelet", nodeName)?.version ?? null;
 }
+function kindRead(model, kind) {
+  return remembered(model.objects, "kinds", () => new Set(model.objects.map((o) => o.kind))).has(kind);
+}
+function volumeClaimNamed(model, namespace, name) {
+  const claims = model.volumeClaims ?? NONE;
+  return remembered(claims, "claims by name", () => uniqueBy(claims, (c) => `${c.namespace}/${c.name}`)).get(`${namespace}/${name}`);
+}
+function persistentVolumeNamed(model, name) {
+  const volumes = model.persistentVolumes ?? NONE;
+  return remembered(volumes, "volumes by name", () => uniqueBy(volumes, (v) => v.name)).get(name);
+}
+function nodesByName(model) {
+  return remembered(model.nodes, "nodes in name order", () => [...model.nodes].sort((a, b) => a.name.localeCompare(b.name)));
+}
+function nodesRunningWorkload(model, workloadKey) {
+  const byWorkload = remembered(model.pods, "nodes by workload", () => {
+    const out = /* @__PURE__ */ new Map();
+    for (const pod of model.pods) {
+      const key3 = workloadKeyOf(pod);
+      if (!key3 || !pod.nodeName || isFinished(pod)) continue;
+      const nodes = out.get(key3);
+      if (nodes) nodes.add(pod.nodeName);
+      else out.set(key3, /* @__PURE__ */ new Set([pod.nodeName]));
+    }
+    return out;
+  });
+  return byWorkload.get(workloadKey) ?? EMPTY_SET;
+}
+var EMPTY_SET = /* @__PURE__ */ new Set();
+function podsWithAntiAffinity(model) {
+  return remembered(model.pods, "pods with anti-affinity", () => model.pods.filter((p) => p.nodeName && !isFinished(p) && (p.podAntiAffinity ?? []).length > 0));
+}
 
 // src/predict/label-selector.ts
 var SPECIAL = /* @__PURE__ */ new Set(["=", "!", "(", ")", ",", ">", "<"]);
@@ -53959,8 +53991,7 @@ function worstOf(findings) {
 function nodeCard(node) {
   const stateText = { blocked: "drain blocked", attention: "drain needs care", ready: "ready to drain" }[node.state];
   const tags = [node.controlPlane ? '<span class="tag">control plane</span>' : "", node.cordoned ? '<span class="tag">cordoned</span>' : ""].join("");
-  const byRule = /* @__PURE__ */ new Map();
-  for (const f of node.findings) byRule.set(f.ruleId, [...byRule.get(f.ruleId) ?? [], f]);
+  const byRule = groupBy(node.findings, (f) => f.ruleId);
   const items = [...byRule].map(([ruleId, list]) => {
     const severity = worstOf(list) ?? "info";
     const names3 = list.map((f) => f.object ? f.object.name : f.ruleId);
@@ -54007,12 +54038,10 @@ function planSection(plan, notMade) {
 <p>No upgrade plan: ${escapeHtml(notMade)}.</p>
 </section>`;
   if (!plan) return "";
-  const rounds = /* @__PURE__ */ new Map();
-  for (const step of plan.steps) {
+  const rounds = groupBy(plan.steps, (step) => {
     const round = plan.rounds.find((r) => r.minor === step.minor);
-    const name = step.kind === "preflight" ? "before the upgrade" : round?.catchUp ? `catch-up: kubelets to ${step.minor}` : `to ${step.minor}`;
-    rounds.set(name, [...rounds.get(name) ?? [], step]);
-  }
+    return step.kind === "preflight" ? "before the upgrade" : round?.catchUp ? `catch-up: kubelets to ${step.minor}` : `to ${step.minor}`;
+  });
   const columns = [...rounds].map(([name, steps]) => `<div class="round"><h3>${escapeHtml(name)}</h3><ol class="steps">${steps.map(planStep).join("")}</ol></div>`).join("");
   const notes = plan.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("");
   return `<section id="plan">
@@ -54835,6 +54864,19 @@ function apiserverRange(model) {
   return { oldest: sorted[0], newest: sorted.at(-1), instances };
 }
 
+// src/text/progress.ts
+var silent = {
+  stage() {
+  },
+  count() {
+  }
+};
+var current = silent;
+var progress = {
+  stage: (name) => current.stage(name),
+  count: (what, n = 1) => current.count(what, n)
+};
+
 // src/predict/eviction.ts
 var CLIENT_GO_RETRIES = 10;
 var STALE_BUDGET_RETRY_AFTER = 10;
@@ -54873,9 +54915,9 @@ var EvictionBudget = class {
     const pdb = pdbs[0];
     if (!pod.ready) {
       if (pdb.unhealthyPodEvictionPolicy === "AlwaysAllow") return { result: "allowed", pdb, note: `not Ready; ${describePdb(pdb)} has unhealthyPodEvictionPolicy: AlwaysAllow` };
-      const current = pdb.currentHealthy ?? 0;
+      const current2 = pdb.currentHealthy ?? 0;
       const desired = pdb.desiredHealthy ?? 0;
-      if (desired > 0 && current >= desired) return { result: "allowed", pdb, note: `not Ready, and ${describePdb(pdb)} has its ${desired} healthy pod${desired === 1 ? "" : "s"}` };
+      if (desired > 0 && current2 >= desired) return { result: "allowed", pdb, note: `not Ready, and ${describePdb(pdb)} has its ${desired} healthy pod${desired === 1 ? "" : "s"}` };
     }
     if (staleBudget(pdb)) {
       return {
@@ -54960,14 +55002,13 @@ function taintsOf(node, cordoned) {
 function boundVolumes(model, pod) {
   const volumes = [];
   let missing3 = false;
-  const read = (model.persistentVolumes ?? []).length > 0 || model.objects.some((o) => o.kind === "PersistentVolume");
   for (const v of pod.volumes) {
     if (!v.claimName) continue;
-    const claim = (model.volumeClaims ?? []).find((c) => c.namespace === pod.namespace && c.name === v.claimName);
+    const claim = volumeClaimNamed(model, pod.namespace, v.claimName);
     if (!claim?.volumeName) continue;
-    const pv = (model.persistentVolumes ?? []).find((p) => p.name === claim.volumeName);
+    const pv = persistentVolumeNamed(model, claim.volumeName);
     if (pv) volumes.push(pv);
-    else if (read) missing3 = true;
+    else if ((model.persistentVolumes ?? []).length > 0 || kindRead(model, "PersistentVolume")) missing3 = true;
   }
   return { volumes, missing: missing3 };
 }
@@ -55002,16 +55043,89 @@ function fitErrorMessage(total, reasons) {
   return `0/${total} nodes are available: ${histogram.join(", ")}.`;
 }
 var samePods = (a, b) => a.length === b.length && a.every((p, i) => p === b[i]);
-function roomsOf(model, options) {
-  return model.nodes.map((n) => {
-    if (options.draining.has(n.name)) return roomOn(model, n, options.leaving);
-    const pods = podsOnNode(model, n.name);
-    const known2 = remembered(n, "room", () => ({ pods: [], room: null }));
-    if (known2.room && samePods(known2.pods, pods)) return known2.room;
-    known2.pods = pods;
-    known2.room = roomOn(model, n);
-    return known2.room;
-  });
+var Rooms = class {
+  constructor(model, options) {
+    this.model = model;
+    this.options = options;
+  }
+  model;
+  options;
+  made = /* @__PURE__ */ new Map();
+  own = /* @__PURE__ */ new Set();
+  /** Workloads with replacements placed in this call → the nodes they went to. */
+  placedOn = /* @__PURE__ */ new Map();
+  everyRoom = null;
+  of(node) {
+    let room = this.made.get(node);
+    if (room) return room;
+    if (this.options.draining.has(node.name)) {
+      room = roomOn(this.model, node, this.options.leaving);
+    } else {
+      const pods = podsOnNode(this.model, node.name);
+      const known2 = remembered(node, "room", () => ({ pods: [], room: null }));
+      if (!known2.room || !samePods(known2.pods, pods)) {
+        known2.pods = pods;
+        known2.room = roomOn(this.model, node);
+      }
+      room = known2.room;
+    }
+    this.made.set(node, room);
+    return room;
+  }
+  /** Every node's room, in the order of the input's nodes: what the filters that look at other pods need (O(pods) once per call). */
+  all() {
+    this.everyRoom ??= this.model.nodes.map((n) => this.of(n));
+    return this.everyRoom.map((r) => this.made.get(r.node) ?? r);
+  }
+  /**
+   * The nodes in the order placement tries them: fewer replicas of the pod's
+   * workload first, then by name. Nodes without a replica come straight from
+   * the name-ordered list; only the few that run one are sorted, so no pod
+   * pays a sort of every node (O(r log r) for r nodes with replicas, then
+   * O(1) per node tried).
+   */
+  *candidates(key3) {
+    const crowded = /* @__PURE__ */ new Map();
+    if (key3) {
+      for (const name of /* @__PURE__ */ new Set([...nodesRunningWorkload(this.model, key3), ...this.placedOn.get(key3) ?? []])) {
+        for (const node of nodesCalled(this.model, name)) {
+          const count = this.of(node).replicas.get(key3) ?? 0;
+          if (count > 0) crowded.set(node, count);
+        }
+      }
+    }
+    for (const node of nodesByName(this.model)) if (!crowded.has(node)) yield this.of(node);
+    const position = namePositions(this.model);
+    const rest = [...crowded.keys()].sort((x, y) => crowded.get(x) - crowded.get(y) || position.get(x) - position.get(y));
+    for (const node of rest) yield this.of(node);
+  }
+  /** Puts the pod on the room's node, using up its room. */
+  place(room, pod, key3) {
+    let mine = room;
+    if (!this.own.has(room)) {
+      mine = copyRoom(room);
+      this.made.set(room.node, mine);
+      this.own.add(mine);
+    }
+    take(mine.free, pod);
+    for (const port of pod.hostPorts) mine.hostPorts.add(port);
+    if (key3) {
+      mine.replicas.set(key3, (mine.replicas.get(key3) ?? 0) + 1);
+      const nodes = this.placedOn.get(key3) ?? /* @__PURE__ */ new Set();
+      nodes.add(mine.node.name);
+      this.placedOn.set(key3, nodes);
+    }
+    mine.pods.push(pod);
+    return mine;
+  }
+};
+function namePositions(model) {
+  return remembered(model.nodes, "name positions", () => new Map(nodesByName(model).map((n, i) => [n, i])));
+}
+function nodesCalled(model, name) {
+  return remembered(model.nodes, "nodes by name, all", () => {
+    return groupBy(model.nodes, (n) => n.name);
+  }).get(name) ?? [];
 }
 var copyRoom = (room) => ({
   ...room,
@@ -55070,51 +55184,43 @@ function affinityReason(model, pod, room, rooms) {
   for (const t of pod.podAntiAffinity ?? []) {
     if (sameDomain(t.topologyKey).some((p) => p !== pod && termMatches(model, t, pod, p))) return SCHEDULER.antiAffinity;
   }
-  for (const r of rooms) {
-    for (const existing of r.pods) {
-      for (const t of existing.podAntiAffinity ?? []) {
-        const value = r.node.labels[t.topologyKey];
-        if (value !== void 0 && room.node.labels[t.topologyKey] === value && termMatches(model, t, existing, pod)) return SCHEDULER.existingAntiAffinity;
-      }
+  return null;
+}
+function existingAntiAffinityReason(model, pod, room, holders) {
+  for (const { pod: existing, node } of holders) {
+    for (const t of existing.podAntiAffinity ?? []) {
+      const value = node.labels[t.topologyKey];
+      if (value !== void 0 && room.node.labels[t.topologyKey] === value && termMatches(model, t, existing, pod)) return SCHEDULER.existingAntiAffinity;
     }
   }
   return null;
 }
 function placePods(model, pods, options) {
-  const rooms = roomsOf(model, options);
-  const own = /* @__PURE__ */ new Set();
+  const rooms = new Rooms(model, options);
   const placement = { placed: [], unplaced: [] };
   const needsOthers = (pod) => (pod.topologySpread ?? []).some((c) => c.whenUnsatisfiable === "DoNotSchedule") || (pod.podAffinity ?? []).length > 0 || (pod.podAntiAffinity ?? []).length > 0;
-  const anyAntiAffinity = rooms.some((r) => r.pods.some((p) => (p.podAntiAffinity ?? []).length > 0)) || pods.some((p) => (p.podAntiAffinity ?? []).length > 0);
+  const holders = podsWithAntiAffinity(model).filter((p) => !(options.draining.has(p.nodeName) && options.leaving.has(podKey(p)))).flatMap((p) => nodesCalled(model, p.nodeName).map((node) => ({ pod: p, node })));
+  const anyAntiAffinity = () => holders.length > 0;
   for (const pod of pods) {
     const key3 = workloadKeyOf(pod);
-    const order = rooms.map((room2, i) => ({ i, replicas: key3 ? room2.replicas.get(key3) ?? 0 : 0, name: room2.node.name })).sort((a, b) => a.replicas - b.replicas || a.name.localeCompare(b.name));
     let chosen;
     const reasons = /* @__PURE__ */ new Map();
-    for (const { i } of order) {
-      const room2 = rooms[i];
-      const reason2 = nodeLocalReason(model, pod, room2, options.draining.has(room2.node.name)) ?? (needsOthers(pod) ? spreadReason(pod, room2, rooms, options.draining) : null) ?? (needsOthers(pod) || anyAntiAffinity ? affinityReason(model, pod, room2, rooms) : null);
+    for (const room2 of rooms.candidates(key3)) {
+      const others = needsOthers(pod);
+      const reason2 = nodeLocalReason(model, pod, room2, options.draining.has(room2.node.name)) ?? (others ? spreadReason(pod, room2, rooms.all(), options.draining) : null) ?? (others ? affinityReason(model, pod, room2, rooms.all()) : null) ?? (anyAntiAffinity() ? existingAntiAffinityReason(model, pod, room2, holders) : null);
       if (reason2 === null) {
-        chosen = i;
+        chosen = room2;
         break;
       }
-      reasons.set(i, reason2);
+      reasons.set(room2.node, reason2);
     }
     if (chosen === void 0) {
-      const nodes = rooms.map((room2, i) => ({ node: room2.node.name, reason: reasons.get(i) ?? "" }));
-      placement.unplaced.push({ pod, message: fitErrorMessage(rooms.length, nodes.map((n) => n.reason)), nodes });
+      const nodes = model.nodes.map((node) => ({ node: node.name, reason: reasons.get(node) ?? "" }));
+      placement.unplaced.push({ pod, message: fitErrorMessage(nodes.length, nodes.map((n) => n.reason)), nodes });
       continue;
     }
-    let room = rooms[chosen];
-    if (!own.has(room)) {
-      room = copyRoom(room);
-      rooms[chosen] = room;
-      own.add(room);
-    }
-    take(room.free, pod);
-    for (const port of pod.hostPorts) room.hostPorts.add(port);
-    if (key3) room.replicas.set(key3, (room.replicas.get(key3) ?? 0) + 1);
-    room.pods.push(pod);
+    const room = rooms.place(chosen, pod, key3);
+    if ((pod.podAntiAffinity ?? []).length > 0) holders.push({ pod, node: room.node });
     placement.placed.push({ pod, node: room.node.name, capacityChecked: room.capacityKnown });
   }
   return placement;
@@ -55148,12 +55254,8 @@ function aggregate(messages) {
   return unique.length === 1 ? unique[0] : `[${unique.join(", ")}]`;
 }
 function podsByMessage(fates, type2) {
-  const byMessage = /* @__PURE__ */ new Map();
-  for (const f of fates) {
-    if (f.filter.final.type !== type2) continue;
-    byMessage.set(f.filter.final.message, [...byMessage.get(f.filter.final.message) ?? [], podKey(f.pod)]);
-  }
-  return byMessage;
+  const grouped = groupBy(fates.filter((f) => f.filter.final.type === type2), (f) => f.filter.final.message);
+  return new Map([...grouped].map(([message4, list]) => [message4, list.map((f) => podKey(f.pod))]));
 }
 function filterErrors(fates) {
   const byMessage = podsByMessage(fates, "Error");
@@ -55518,7 +55620,7 @@ function runOf(model, predictions, sections, nodeNames, flags) {
 }
 function inputAssumptions(model, pods) {
   const listed = new Set(model.drain?.listedKinds ?? []);
-  const has = (kind) => listed.has(kind) || model.objects.some((o) => o.kind === kind);
+  const has = (kind) => listed.has(kind) || kindRead(model, kind);
   if (pods.length === 0) return [];
   const dump2 = `; ${DUMP_COMMAND} has it`;
   const out = [];
@@ -55528,7 +55630,7 @@ function inputAssumptions(model, pods) {
     for (const pod of pods) {
       for (const v of pod.volumes) {
         if (!v.claimName) continue;
-        const claim = (model.volumeClaims ?? []).find((c) => c.namespace === pod.namespace && c.name === v.claimName);
+        const claim = volumeClaimNamed(model, pod.namespace, v.claimName);
         const bound = claim?.volumeName ? `PersistentVolume ${claim.volumeName}` : `the PersistentVolume of claim ${v.claimName}`;
         out.push({ kind: "PersistentVolume", pod, text: `${podKey(pod)} mounts ${bound}, not in the input: assumed its node affinity does not pin the pod to its node${dump2}` });
       }
@@ -55564,6 +55666,7 @@ function simulateDrain(model, nodeName, flags) {
   return predictDrainRun(model, [nodeName], flags).nodes[0];
 }
 function predictDrain(model, nodeName, flags) {
+  progress.count("drain predictions");
   return remembered(model, `drain ${nodeName}\0${JSON.stringify(flags)}`, () => simulateDrain(model, nodeName, flags));
 }
 
@@ -55701,17 +55804,17 @@ function withCordon(model, node, unschedulable) {
 }
 function afterDrain(model, drain) {
   if (drain.fates.some((f) => f.end === "refused")) return withCordon(model, drain.node, true);
-  const fates = new Map(drain.fates.map((f) => [podKey(f.pod), f]));
-  const pods = model.pods.flatMap((pod) => {
-    const fate = fates.get(podKey(pod));
-    if (!fate || fate.action === "skip" || fate.action === "refuse" || fate.end === "waits" || fate.end === "fails") return [pod];
-    if (fate.action === "delete-forever" || !fate.destination) return [];
-    if (fate.destination.node === null) {
+  const fates = new Map(drain.fates.map((f) => [f.pod, f]));
+  const pods = [];
+  for (const pod of model.pods) {
+    const fate = fates.get(pod);
+    if (!fate || fate.action === "skip" || fate.action === "refuse" || fate.end === "waits" || fate.end === "fails") pods.push(pod);
+    else if (fate.action === "delete-forever" || !fate.destination) continue;
+    else if (fate.destination.node === null) {
       const { nodeName: _gone, ...pending } = pod;
-      return [{ ...pending, phase: "Pending", ready: false }];
-    }
-    return [{ ...pod, nodeName: fate.destination.node }];
-  });
+      pods.push({ ...pending, phase: "Pending", ready: false });
+    } else pods.push({ ...pod, nodeName: fate.destination.node });
+  }
   return withCordon({ ...model, pods }, drain.node, true);
 }
 function afterUncordon(model, node, pendingKeys) {
@@ -55755,14 +55858,16 @@ function workloadsOnlyOn(model, nodeName) {
 
 // src/plan/worker-order.ts
 var EXHAUSTIVE_UP_TO = 6;
-function drainTurn(model, node) {
+function drainTurn(model, node, start = model) {
   const drain = simulateDrain(model, node, flagsNeeded(model, node));
+  const stranded = workloadsOnlyOn(model, node);
   const losses = [
-    ...workloadsOnlyOn(model, node).map((s) => `draining ${node} leaves ${s.top.kind} ${s.namespace}/${s.top.name} with no ready replica`),
+    ...stranded.map((s) => `draining ${node} leaves ${s.top.kind} ${s.namespace}/${s.top.name} with no ready replica`),
     ...drain.unplaced.map((u) => `draining ${node} leaves ${podName(u.pod)} Pending: ${u.message}`)
   ];
+  const unavoidable = stranded.filter((s) => s.ready.length <= 1 || readyReplicas(start, s.key).every((p) => p.nodeName === node)).length;
   const pending = new Set(drain.unplaced.map((u) => podKey(u.pod)));
-  return { model: afterUncordon(afterDrain(model, drain), node, pending), losses };
+  return { model: afterUncordon(afterDrain(model, drain), node, pending), losses, avoidable: losses.length - unavoidable };
 }
 function walk(model, order) {
   let state = model;
@@ -55797,9 +55902,9 @@ function chooseWorkerOrder(model, workers) {
   while (left.length > 0) {
     let pick2;
     for (const node of left) {
-      const turn = drainTurn(state, node);
-      if (!pick2 || turn.losses.length < pick2.turn.losses.length) pick2 = { node, turn };
-      if (turn.losses.length === 0) break;
+      const turn = drainTurn(state, node, model);
+      if (!pick2 || turn.avoidable < pick2.turn.avoidable || turn.avoidable === pick2.turn.avoidable && turn.losses.length < pick2.turn.losses.length) pick2 = { node, turn };
+      if (turn.avoidable === 0) break;
     }
     order.push(pick2.node);
     losses.push(...pick2.turn.losses);
@@ -55852,14 +55957,24 @@ var PlanBuilder = class {
     this.step({ minor: minor2, kind, title, node, blocks, drain }, after, drainFindings);
   }
   push(step) {
+    progress.stage("planning");
+    progress.count("plan steps");
     this.steps.push({ number: this.steps.length, ...step });
   }
   /** Marks each finding with the step that clears it. */
   finish() {
+    const clearedBy = /* @__PURE__ */ new Map();
+    for (const step of this.steps) {
+      for (const r of step.resolved) {
+        const key3 = findingKey(r);
+        const list = clearedBy.get(key3);
+        if (list) list.push(step);
+        else clearedBy.set(key3, [step]);
+      }
+    }
     for (const step of this.steps) {
       step.findings.forEach((finding, i) => {
-        const key3 = findingKey(finding);
-        const clearing = this.steps.find((later) => later.number > step.number && later.resolved.some((r) => findingKey(r) === key3));
+        const clearing = clearedBy.get(findingKey(finding))?.find((later) => later.number > step.number);
         if (clearing) step.lifetimes[i] = { clearedAt: clearing.number, transient: step.kind !== "preflight" && clearing.minor === step.minor };
       });
     }
@@ -55998,11 +56113,7 @@ function summary2(plan) {
 var label = mermaidLabel;
 function planMermaid(plan) {
   const lines3 = ["flowchart TD"];
-  const groups = /* @__PURE__ */ new Map();
-  for (const step of plan.steps) {
-    const key3 = step.kind === "preflight" ? "now" : `${stepRoundLabel(plan, step)}`;
-    groups.set(key3, [...groups.get(key3) ?? [], step]);
-  }
+  const groups = groupBy(plan.steps, (step) => step.kind === "preflight" ? "now" : `${stepRoundLabel(plan, step)}`);
   let g = 0;
   for (const [name, steps] of groups) {
     lines3.push(`  subgraph g${g}["${label(name === "now" ? "before the upgrade" : name)}"]`);
@@ -56264,12 +56375,12 @@ function split(kind, namespace, results, maxBytes) {
   let size = overhead;
   for (const r of results) {
     const bytes2 = jsonBytes(r) + 1;
-    const current = parts2.at(-1);
-    if (current.length > 0 && size + bytes2 > maxBytes) {
+    const current2 = parts2.at(-1);
+    if (current2.length > 0 && size + bytes2 > maxBytes) {
       parts2.push([r]);
       size = overhead + bytes2;
     } else {
-      current.push(r);
+      current2.push(r);
       size += bytes2;
     }
   }
@@ -57729,9 +57840,10 @@ function fromPods(model) {
   );
 }
 function fromTemplates(model) {
+  const byNamespace = groupBy(model.pdbs, (pdb) => pdb.namespace);
   return model.workloads.flatMap((w) => {
     if (!w.podLabels || w.kind === "DaemonSet" || w.controller) return [];
-    const pdbs = model.pdbs.filter((pdb) => pdbSelectsPod(pdb, { namespace: w.namespace, labels: w.podLabels }));
+    const pdbs = (byNamespace.get(w.namespace) ?? []).filter((pdb) => pdbSelectsPod(pdb, { namespace: w.namespace, labels: w.podLabels }));
     if (pdbs.length < 2 || pdbs.some((pdb) => (pdb.selectedPods ?? []).length > 0)) return [];
     return [{
       subject: w.subject,
@@ -58891,19 +59003,19 @@ var upgrade_skips_minor_default = defineRule({
     const range = apiserverRange(model);
     const target = model.target;
     if (!range || !target) return [];
-    const current = range.oldest;
-    const gap3 = minorDistance(target, current.version);
+    const current2 = range.oldest;
+    const gap3 = minorDistance(target, current2.version);
     if (gap3 < 0) {
       return [{
-        subject: current.subject,
-        message: `target ${minorOf(target)} is below the current kube-apiserver ${show(current.version)}: control planes cannot be downgraded`
+        subject: current2.subject,
+        message: `target ${minorOf(target)} is below the current kube-apiserver ${show(current2.version)}: control planes cannot be downgraded`
       }];
     }
     if (gap3 <= 1) return [];
-    const path6 = Array.from({ length: gap3 + 1 }, (_, i) => minorOf(addMinors(current.version, i)));
+    const path6 = Array.from({ length: gap3 + 1 }, (_, i) => minorOf(addMinors(current2.version, i)));
     return [{
-      subject: current.subject,
-      message: `target ${minorOf(target)} is ${gap3} minors above kube-apiserver ${show(current.version)}; kubeadm upgrades one minor at a time: ${path6.join(" \u2192 ")}`
+      subject: current2.subject,
+      message: `target ${minorOf(target)} is ${gap3} minors above kube-apiserver ${show(current2.version)}; kubeadm upgrades one minor at a time: ${path6.join(" \u2192 ")}`
     }];
   }
 });
@@ -62817,11 +62929,11 @@ function expected(shape) {
   return "a mapping";
 }
 var WrongShape = class extends Error {
+  path;
   constructor(path6, value, shape) {
     super(`${formatPath(path6)} is ${describeValue(value)}, not ${expected(shape)}`);
-    this.path = path6;
+    this.path = [...path6];
   }
-  path;
 };
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -62833,7 +62945,8 @@ function zero(shape) {
 }
 var INT_OR_PERCENT = /^\d+%?$/;
 function put(into, key3, value) {
-  Object.defineProperty(into, key3, { value, enumerable: true, writable: true, configurable: true });
+  if (key3 === "__proto__") Object.defineProperty(into, key3, { value, enumerable: true, writable: true, configurable: true });
+  else into[key3] = value;
 }
 function leaf(value, shape, path6) {
   switch (shape) {
@@ -62856,22 +62969,40 @@ function leaf(value, shape, path6) {
   throw new WrongShape(path6, value, shape);
 }
 function project(value, shape, path6 = []) {
+  const at2 = [...path6];
+  return walk2(value, shape, at2);
+}
+function walk2(value, shape, path6) {
   if (typeof shape === "string") return leaf(value, shape, path6);
   if ("list" in shape) {
     if (!Array.isArray(value)) throw new WrongShape(path6, value, shape);
-    return value.map((item, i) => item === null ? zero(shape.list) : project(item, shape.list, [...path6, i]));
+    const out2 = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      path6.push(i);
+      out2[i] = item === null ? zero(shape.list) : walk2(item, shape.list, path6);
+      path6.pop();
+    }
+    return out2;
   }
   if (!isRecord(value)) throw new WrongShape(path6, value, shape);
   const out = {};
   if ("map" in shape) {
-    for (const [key3, item] of Object.entries(value)) put(out, key3, item === null ? zero(shape.map) : leaf(item, shape.map, [...path6, key3]));
+    for (const key3 of Object.keys(value)) {
+      const item = value[key3];
+      path6.push(key3);
+      put(out, key3, item === null ? zero(shape.map) : leaf(item, shape.map, path6));
+      path6.pop();
+    }
     return out;
   }
-  for (const [key3, field2] of Object.entries(shape.fields)) {
+  for (const key3 in shape.fields) {
     if (!Object.hasOwn(value, key3)) continue;
     const item = value[key3];
     if (item === null || item === void 0) continue;
-    put(out, key3, project(item, field2, [...path6, key3]));
+    path6.push(key3);
+    put(out, key3, walk2(item, shape.fields[key3], path6));
+    path6.pop();
   }
   return out;
 }
@@ -63526,7 +63657,7 @@ function expectedScale(pods, workloads) {
     if (!top) continue;
     const key3 = `${top.kind}/${top.name}`;
     if (seen.has(key3)) continue;
-    const workload = workloads.find((w) => w.namespace === pod.namespace && w.kind === top.kind && w.name === top.name);
+    const workload = workloads.get(`${pod.namespace}/${top.kind}/${top.name}`);
     seen.set(key3, SCALED_KINDS2.has(top.kind) ? workload?.replicas : void 0);
   }
   const scales = [...seen.values()];
@@ -63562,7 +63693,7 @@ function blockingSpec(pdb, replicas) {
   }
   return null;
 }
-function readPdb(raw, pods, workloads) {
+function readPdb(raw, pods, workloads, workloadByKey) {
   const o = raw.object;
   const selector = readLabelSelector(field(o, "spec", "selector"));
   const minAvailable = intOrPercent(field(o, "spec", "minAvailable"));
@@ -63587,7 +63718,7 @@ function readPdb(raw, pods, workloads) {
   const selected = pods.filter((p) => pdbSelectsPod(pdb, p));
   const live = selected.filter((p) => p.phase !== "Succeeded" && p.phase !== "Failed");
   pdb.selectedPods = selected.map(podKey);
-  const replicas = live.length > 0 ? expectedScale(live, workloads) : templateReplicas(pdb, workloads);
+  const replicas = live.length > 0 ? expectedScale(live, workloadByKey) : templateReplicas(pdb, workloads);
   pdb.blocksEveryEviction = blockingSpec(pdb, replicas);
   const healthy = live.filter((p) => p.ready && !p.deleting).length;
   const computed = live.length > 0 && replicas !== null ? desiredHealthy(pdb, live, replicas) : null;
@@ -63605,7 +63736,21 @@ function readPdb(raw, pods, workloads) {
   return pdb;
 }
 function readPdbs(raws, pods, workloads, rejections) {
-  return eachObject(raws.filter(isPdb), (raw) => [readPdb(raw, pods, workloads)], rejections);
+  const podsIn = groupBy(pods, (p) => p.namespace);
+  const workloadsIn = groupBy(workloads, (w) => w.namespace);
+  const workloadByKey = /* @__PURE__ */ new Map();
+  for (const w of workloads) {
+    const key3 = `${w.namespace}/${w.kind}/${w.name}`;
+    if (!workloadByKey.has(key3)) workloadByKey.set(key3, w);
+  }
+  return eachObject(
+    raws.filter(isPdb),
+    (raw) => {
+      const namespace = raw.object.metadata?.namespace ?? "default";
+      return [readPdb(raw, podsIn.get(namespace) ?? [], workloadsIn.get(namespace) ?? [], workloadByKey)];
+    },
+    rejections
+  );
 }
 
 // src/model/deprecated-api-metrics.ts
@@ -65361,10 +65506,10 @@ function isSkippedFolder(name) {
 async function findManifestFiles(dir, cwd) {
   const found = { files: [], gaps: [] };
   const visited = /* @__PURE__ */ new Set();
-  await walk2(dir, cwd, visited, found);
+  await walk3(dir, cwd, visited, found);
   return found;
 }
-async function walk2(dir, cwd, visited, found) {
+async function walk3(dir, cwd, visited, found) {
   const path6 = onDisk(dir, cwd);
   try {
     const real = await realpath2(path6);
@@ -65400,7 +65545,7 @@ async function walk2(dir, cwd, visited, found) {
     }
     const manifest = !entry.name.startsWith(".") && MANIFEST_FILE.test(entry.name);
     if (isDirectory2) {
-      if (!isSkippedFolder(entry.name)) await walk2(child, cwd, visited, found);
+      if (!isSkippedFolder(entry.name)) await walk3(child, cwd, visited, found);
     } else if (manifest && isFile2) {
       found.files.push(child);
     } else if (manifest && special) {
@@ -66398,7 +66543,9 @@ var PathReader = class {
     if (this.seen.has(STDIN)) return;
     this.seen.add(STDIN);
     const stream = this.options.stdin ?? process.stdin;
+    const before = this.inputs.objects.length;
     await readManifestStream(stream, STDIN, this.inputs);
+    this.counted(before);
   }
   async glob(pattern) {
     const matches3 = await expandGlob(pattern, this.options.cwd);
@@ -66425,12 +66572,21 @@ var PathReader = class {
     if (this.seen.has(real)) return;
     this.seen.add(real);
     const options = this.options.cwd === void 0 ? {} : { cwd: this.options.cwd };
+    const before = this.inputs.objects.length;
     await readManifestFile(file, this.inputs, options);
+    this.counted(before);
+  }
+  /** Once per file read: the terminal's progress line, a no-op unless the CLI shows one. */
+  counted(objectsBefore) {
+    progress.count("files read");
+    progress.count("objects read", this.inputs.objects.length - objectsBefore);
   }
 };
 async function readPaths(paths, opts = {}) {
   const reader = new PathReader(opts);
+  progress.stage("reading manifests");
   for (const path6 of paths) await reader.path(path6);
+  progress.stage("checking");
   return reader.inputs;
 }
 
@@ -68608,8 +68764,8 @@ function currentUser(text) {
     const v = doc.get(key3, true);
     return v && "items" in v && Array.isArray(v.items) ? v.items.filter(import_yaml8.isMap) : [];
   };
-  const current = str4(doc.get("current-context", true));
-  const context = list("contexts").find((c) => str4(c.get("name", true)) === current);
+  const current2 = str4(doc.get("current-context", true));
+  const context = list("contexts").find((c) => str4(c.get("name", true)) === current2);
   const inner = context?.get("context", true);
   const userName = (0, import_yaml8.isMap)(inner) ? str4(inner.get("user", true)) : null;
   if (userName === null) return null;
@@ -102870,7 +103026,7 @@ async function inPool(tasks, limit) {
 function gap2(context, what, reason2, affects) {
   return { what: `${context}/${what}`, reason: reason2, ...affects ? { affects } : {} };
 }
-async function readContext(context, options, progress) {
+async function readContext(context, options, progress2) {
   const concurrency = options.concurrency ?? LIVE_DEFAULTS.concurrency;
   const deadline = Date.now() + (options.timeoutMs ?? LIVE_DEFAULTS.timeoutMs);
   const transport = httpTransport(context, {
@@ -102887,7 +103043,7 @@ async function readContext(context, options, progress) {
   const inputs = emptyInputs();
   inputs.scanned.push(context.name);
   const raw = (object) => ({ object, provenance });
-  progress.addResources(LISTED_RESOURCES.length + 3);
+  progress2.addResources(LISTED_RESOURCES.length + 3);
   try {
     const version = await client.get("/version");
     if (version.status === 200) {
@@ -102897,12 +103053,12 @@ async function readContext(context, options, progress) {
       const reason2 = version.status === 403 ? "forbidden: needs get on the non-resource URL /version" : `GET /version answered HTTP ${version.status}`;
       inputs.gaps.push(gap2(context.name, "version", reason2, ["controlPlane"]));
     }
-    progress.resourceDone();
+    progress2.resourceDone();
     const listed = /* @__PURE__ */ new Map();
     const tasks = LISTED_RESOURCES.map((resource) => async () => {
       const outcome = await listAll(client, resource, {
         pageSize: options.pageSize ?? LIVE_DEFAULTS.pageSize,
-        onObjects: (count) => progress.addObjects(count)
+        onObjects: (count) => progress2.addObjects(count)
       });
       if (outcome.read) {
         listed.set(resource.resource, outcome.items.map(raw));
@@ -102915,7 +103071,7 @@ async function readContext(context, options, progress) {
           gap2(context.name, resource.resource, `not served by this API server (${apiVersionOf(resource)} ${resource.resource}): ${outcome.message}`, resource.affects)
         );
       }
-      progress.resourceDone();
+      progress2.resourceDone();
     });
     let kubeadmConfig;
     tasks.push(async () => {
@@ -102923,7 +103079,7 @@ async function readContext(context, options, progress) {
       const answer = await client.get(`/api/v1/namespaces/${namespace}/configmaps/${name}`);
       if (answer.status === 200 && answer.body && typeof answer.body === "object") {
         kubeadmConfig = raw(reduceObject(answer.body, "v1", "ConfigMap"));
-        progress.addObjects(1);
+        progress2.addObjects(1);
       } else if (answer.status === 403) {
         inputs.gaps.push(
           gap2(context.name, `configmaps/${namespace}/${name}`, `forbidden: needs ${permission("get", { resource: "configmaps", group: "" })} ${namespace}/${name}`, ["controlPlane"])
@@ -102931,7 +103087,7 @@ async function readContext(context, options, progress) {
       } else if (answer.status !== 404) {
         throw new ClusterReadError(`GET ConfigMap ${namespace}/${name} answered HTTP ${answer.status}: ${statusMessage(answer.body) ?? ""}`);
       }
-      progress.resourceDone();
+      progress2.resourceDone();
     });
     let metrics;
     tasks.push(async () => {
@@ -102943,7 +103099,7 @@ async function readContext(context, options, progress) {
       } else {
         inputs.gaps.push(gap2(context.name, "metrics", `GET /metrics answered HTTP ${answer.status}`, []));
       }
-      progress.resourceDone();
+      progress2.resourceDone();
     });
     await inPool(tasks, concurrency);
     for (const resource of LISTED_RESOURCES) {
@@ -102964,11 +103120,11 @@ async function readContext(context, options, progress) {
 }
 async function readLive(options = {}) {
   const context = contextConfig(loadKubeconfig(options), options.context);
-  const progress = new Progress(context.name, options.progress === void 0 ? process.stderr : options.progress);
+  const progress2 = new Progress(context.name, options.progress === void 0 ? process.stderr : options.progress);
   try {
-    return await readContext(context, options, progress);
+    return await readContext(context, options, progress2);
   } finally {
-    progress.finish();
+    progress2.finish();
   }
 }
 function listContexts(options = {}) {
@@ -102978,9 +103134,9 @@ async function readLiveClusters(contexts, options = {}) {
   const loaded = loadKubeconfig(options);
   const configs = contexts.map((name) => contextConfig(loaded, name));
   const label2 = configs.length === 1 ? configs[0]?.name ?? "" : `${configs.length} clusters`;
-  const progress = new Progress(label2, options.progress === void 0 ? process.stderr : options.progress);
+  const progress2 = new Progress(label2, options.progress === void 0 ? process.stderr : options.progress);
   try {
-    const settled = await Promise.allSettled(configs.map((c) => readContext(c, options, progress)));
+    const settled = await Promise.allSettled(configs.map((c) => readContext(c, options, progress2)));
     const failed = settled.flatMap((s) => s.status === "rejected" ? [s.reason] : []);
     if (failed.length === 1) throw failed[0];
     if (failed.length > 1) {
@@ -102990,7 +103146,7 @@ ${messages.join("\n")}`);
     }
     return settled.map((s) => s.value);
   } finally {
-    progress.finish();
+    progress2.finish();
   }
 }
 

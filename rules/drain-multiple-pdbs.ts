@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Report } from '../src/engine/types.js';
 import type { ClusterModel } from '../src/model/types.js';
+import { groupBy } from '../src/model/cluster-index.js';
 import { pdbSelectsPod } from '../src/model/walks.js';
 import { podName } from '../src/predict/describe.js';
 import { predictDrain } from '../src/predict/drain.js';
@@ -35,9 +36,11 @@ function fromPods(model: ClusterModel): Report[] {
 
 /** From manifests alone: a workload whose pod template more than one PDB selects. */
 function fromTemplates(model: ClusterModel): Report[] {
+  // A budget selects pods of its own namespace only: O(workloads × budgets in their namespace).
+  const byNamespace = groupBy(model.pdbs, (pdb) => pdb.namespace);
   return model.workloads.flatMap((w): Report[] => {
     if (!w.podLabels || w.kind === 'DaemonSet' || w.controller) return [];
-    const pdbs = model.pdbs.filter((pdb) => pdbSelectsPod(pdb, { namespace: w.namespace, labels: w.podLabels! }));
+    const pdbs = (byNamespace.get(w.namespace) ?? []).filter((pdb) => pdbSelectsPod(pdb, { namespace: w.namespace, labels: w.podLabels! }));
     if (pdbs.length < 2 || pdbs.some((pdb) => (pdb.selectedPods ?? []).length > 0)) return [];
     return [{
       subject: w.subject,

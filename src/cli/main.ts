@@ -8,9 +8,21 @@ import { registerRules } from './commands/rules.js';
 import { registerScan } from './commands/scan.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { couldNotCheck } from './could-not-check.js';
+import { startProgress } from './progress.js';
+import { quietWhenReaderCloses } from './terminal.js';
 
 /** Runs kcheck with process.argv-style arguments and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  quietWhenReaderCloses();
+  const endProgress = startProgress();
+  try {
+    return await runCommand(argv);
+  } finally {
+    endProgress();
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
   let code = 0;
   const setExit = (c: number) => {
     code = c;

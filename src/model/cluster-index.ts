@@ -1,4 +1,4 @@
-import type { ClusterModel, ComponentVersion, Namespace, Node, Pod, PodDisruptionBudget, Workload } from './types.js';
+import type { ClusterModel, ComponentVersion, Namespace, Node, PersistentVolume, Pod, PodDisruptionBudget, VolumeClaim, Workload } from './types.js';
 import { controllerKey } from './owners.js';
 import type { Version } from './version.js';
 import { isFinished, pdbSelectsPod, workloadKeyOf } from './walks.js';
@@ -25,7 +25,8 @@ export function remembered<T>(part: object, key: string, compute: () => T): T {
   return value;
 }
 
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
+/** The items by key, in their order; items without a key left out. O(items). */
+export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const key = keyOf(item);
@@ -116,4 +117,51 @@ export function controllerPresence(model: ClusterModel, pod: Pod): 'none' | 'pre
 /** The kubelet version the node reports (status.nodeInfo.kubeletVersion), when it can be read. */
 export function kubeletVersionOn(model: ClusterModel, nodeName: string): Version | null {
   return componentOnNode(model, 'kubelet', nodeName)?.version ?? null;
+}
+
+/** Whether the input holds an object of the kind (one pass over the objects, then a set lookup). */
+export function kindRead(model: ClusterModel, kind: string): boolean {
+  return remembered(model.objects, 'kinds', () => new Set<string>(model.objects.map((o) => o.kind))).has(kind);
+}
+
+/** The PersistentVolumeClaim of that name in the namespace, when it was read. */
+export function volumeClaimNamed(model: ClusterModel, namespace: string, name: string): VolumeClaim | undefined {
+  const claims = model.volumeClaims ?? NONE;
+  return remembered(claims, 'claims by name', () => uniqueBy(claims, (c) => `${c.namespace}/${c.name}`)).get(`${namespace}/${name}`);
+}
+
+export function persistentVolumeNamed(model: ClusterModel, name: string): PersistentVolume | undefined {
+  const volumes = model.persistentVolumes ?? NONE;
+  return remembered(volumes, 'volumes by name', () => uniqueBy(volumes, (v) => v.name)).get(name);
+}
+
+/** The nodes in name order (sorted once per node list, O(N log N)). */
+export function nodesByName(model: ClusterModel): readonly Node[] {
+  return remembered(model.nodes, 'nodes in name order', () => [...model.nodes].sort((a, b) => a.name.localeCompare(b.name)));
+}
+
+/**
+ * The nodes running pods of each workload (`Kind/ns/name` → node names), finished
+ * pods left out, as the scheduler's spreading counts them; one pass over the pods.
+ */
+export function nodesRunningWorkload(model: ClusterModel, workloadKey: string): ReadonlySet<string> {
+  const byWorkload = remembered(model.pods, 'nodes by workload', () => {
+    const out = new Map<string, Set<string>>();
+    for (const pod of model.pods) {
+      const key = workloadKeyOf(pod);
+      if (!key || !pod.nodeName || isFinished(pod)) continue;
+      const nodes = out.get(key);
+      if (nodes) nodes.add(pod.nodeName);
+      else out.set(key, new Set([pod.nodeName]));
+    }
+    return out;
+  });
+  return byWorkload.get(workloadKey) ?? EMPTY_SET;
+}
+
+const EMPTY_SET: ReadonlySet<string> = new Set();
+
+/** The bound pods that carry required pod anti-affinity (what InterPodAffinity checks a new pod against). */
+export function podsWithAntiAffinity(model: ClusterModel): readonly Pod[] {
+  return remembered(model.pods, 'pods with anti-affinity', () => model.pods.filter((p) => p.nodeName && !isFinished(p) && (p.podAntiAffinity ?? []).length > 0));
 }

@@ -6,6 +6,7 @@ import { readLabelSelector } from './workloads.js';
 import { pdbSelectsPod, podKey } from './walks.js';
 import { eachObject, type Rejections } from './admit.js';
 import { isPdb } from './kinds.js';
+import { groupBy } from './cluster-index.js';
 
 function intOrPercent(value: unknown): number | string | undefined {
   if (typeof value === 'number') return value;
@@ -29,14 +30,14 @@ const SCALED_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'Replic
  * when a controller's scale was not read.
  * https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/disruption/disruption.go
  */
-function expectedScale(pods: Pod[], workloads: Workload[]): number {
+function expectedScale(pods: Pod[], workloads: ReadonlyMap<string, Workload>): number {
   const seen = new Map<string, number | undefined>();
   for (const pod of pods) {
     const top = pod.topController ?? pod.controller;
     if (!top) continue;
     const key = `${top.kind}/${top.name}`;
     if (seen.has(key)) continue;
-    const workload = workloads.find((w) => w.namespace === pod.namespace && w.kind === top.kind && w.name === top.name);
+    const workload = workloads.get(`${pod.namespace}/${top.kind}/${top.name}`);
     seen.set(key, SCALED_KINDS.has(top.kind) ? workload?.replicas : undefined);
   }
   const scales = [...seen.values()];
@@ -83,7 +84,7 @@ function blockingSpec(pdb: PodDisruptionBudget, replicas: number | null): string
   return null;
 }
 
-function readPdb(raw: RawObject, pods: Pod[], workloads: Workload[]): PodDisruptionBudget {
+function readPdb(raw: RawObject, pods: Pod[], workloads: Workload[], workloadByKey: ReadonlyMap<string, Workload>): PodDisruptionBudget {
   const o = raw.object;
   const selector = readLabelSelector(field(o, 'spec', 'selector'));
   const minAvailable = intOrPercent(field(o, 'spec', 'minAvailable'));
@@ -111,7 +112,7 @@ function readPdb(raw: RawObject, pods: Pod[], workloads: Workload[]): PodDisrupt
   const live = selected.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
   pdb.selectedPods = selected.map(podKey);
 
-  const replicas = live.length > 0 ? expectedScale(live, workloads) : templateReplicas(pdb, workloads);
+  const replicas = live.length > 0 ? expectedScale(live, workloadByKey) : templateReplicas(pdb, workloads);
   pdb.blocksEveryEviction = blockingSpec(pdb, replicas);
 
   const healthy = live.filter((p) => p.ready && !p.deleting).length;
@@ -132,5 +133,20 @@ function readPdb(raw: RawObject, pods: Pod[], workloads: Workload[]): PodDisrupt
 
 /** PodDisruptionBudgets (policy/v1 and policy/v1beta1) with the pods they select and what they allow now. */
 export function readPdbs(raws: RawObject[], pods: Pod[], workloads: Workload[], rejections?: Rejections): PodDisruptionBudget[] {
-  return eachObject(raws.filter(isPdb), (raw) => [readPdb(raw, pods, workloads)], rejections);
+  // A budget selects pods (and templates) of its own namespace only: each one looks at those, O(pods in the namespace) per budget.
+  const podsIn = groupBy(pods, (p) => p.namespace);
+  const workloadsIn = groupBy(workloads, (w) => w.namespace);
+  const workloadByKey = new Map<string, Workload>();
+  for (const w of workloads) {
+    const key = `${w.namespace}/${w.kind}/${w.name}`;
+    if (!workloadByKey.has(key)) workloadByKey.set(key, w);
+  }
+  return eachObject(
+    raws.filter(isPdb),
+    (raw) => {
+      const namespace = raw.object.metadata?.namespace ?? 'default';
+      return [readPdb(raw, podsIn.get(namespace) ?? [], workloadsIn.get(namespace) ?? [], workloadByKey)];
+    },
+    rejections,
+  );
 }

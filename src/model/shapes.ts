@@ -223,8 +223,10 @@ function expected(shape: Shape): string {
 
 /** A value of the wrong type, where it is and what it should be. */
 export class WrongShape extends Error {
-  constructor(readonly path: readonly (string | number)[], value: unknown, shape: Shape) {
+  readonly path: readonly (string | number)[];
+  constructor(path: readonly (string | number)[], value: unknown, shape: Shape) {
     super(`${formatPath(path)} is ${describeValue(value)}, not ${expected(shape)}`);
+    this.path = [...path];
   }
 }
 
@@ -242,7 +244,8 @@ const INT_OR_PERCENT = /^\d+%?$/;
 
 /** Sets a key as an own property, `__proto__` included (JSON.parse makes it one). */
 function put(into: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  else into[key] = value;
 }
 
 function leaf(value: unknown, shape: Exclude<Shape, object>, path: (string | number)[]): unknown {
@@ -271,22 +274,42 @@ function leaf(value: unknown, shape: Exclude<Shape, object>, path: (string | num
  * shape says; throws WrongShape at the first part that is not.
  */
 export function project(value: unknown, shape: Shape, path: (string | number)[] = []): unknown {
+  // One path, pushed and popped as the walk goes (a throw copies it): an object costs no array per field.
+  const at = [...path];
+  return walk(value, shape, at);
+}
+
+function walk(value: unknown, shape: Shape, path: (string | number)[]): unknown {
   if (typeof shape === 'string') return leaf(value, shape, path);
   if ('list' in shape) {
     if (!Array.isArray(value)) throw new WrongShape(path, value, shape);
-    return value.map((item, i) => (item === null ? zero(shape.list) : project(item, shape.list, [...path, i])));
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      path.push(i);
+      out[i] = item === null ? zero(shape.list) : walk(item, shape.list, path);
+      path.pop();
+    }
+    return out;
   }
   if (!isRecord(value)) throw new WrongShape(path, value, shape);
   const out: Record<string, unknown> = {};
   if ('map' in shape) {
-    for (const [key, item] of Object.entries(value)) put(out, key, item === null ? zero(shape.map) : leaf(item, shape.map, [...path, key]));
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      path.push(key);
+      put(out, key, item === null ? zero(shape.map) : leaf(item, shape.map, path));
+      path.pop();
+    }
     return out;
   }
-  for (const [key, field] of Object.entries(shape.fields)) {
+  for (const key in shape.fields) {
     if (!Object.hasOwn(value, key)) continue;
     const item = value[key];
     if (item === null || item === undefined) continue;
-    put(out, key, project(item, field, [...path, key]));
+    path.push(key);
+    put(out, key, walk(item, shape.fields[key]!, path));
+    path.pop();
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { apiserverRange, componentsNamed } from '../model/control-plane.js';
 import type { ClusterModel } from '../model/types.js';
 import { addMinors, formatVersion, minorDistance, minorOf, type Version } from '../model/version.js';
 import { podKey } from '../model/walks.js';
+import { progress } from '../text/progress.js';
 import { simulateDrain } from '../predict/drain.js';
 import { drainCommand, flagsNeeded } from '../predict/drain-command.js';
 import { type DrainPrediction } from '../predict/drain-types.js';
@@ -118,15 +119,26 @@ class PlanBuilder {
   }
 
   private push(step: Omit<PlanStep, 'number'>): void {
+    progress.stage('planning');
+    progress.count('plan steps');
     this.steps.push({ number: this.steps.length, ...step });
   }
 
   /** Marks each finding with the step that clears it. */
   finish(): PlanStep[] {
+    // Each finding's clearing steps in step order, gathered once: O(findings) and not O(steps² × findings).
+    const clearedBy = new Map<string, PlanStep[]>();
+    for (const step of this.steps) {
+      for (const r of step.resolved) {
+        const key = findingKey(r);
+        const list = clearedBy.get(key);
+        if (list) list.push(step);
+        else clearedBy.set(key, [step]);
+      }
+    }
     for (const step of this.steps) {
       step.findings.forEach((finding, i) => {
-        const key = findingKey(finding);
-        const clearing = this.steps.find((later) => later.number > step.number && later.resolved.some((r) => findingKey(r) === key));
+        const clearing = clearedBy.get(findingKey(finding))?.find((later) => later.number > step.number);
         if (clearing) step.lifetimes[i] = { clearedAt: clearing.number, transient: step.kind !== 'preflight' && clearing.minor === step.minor };
       });
     }

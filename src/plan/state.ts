@@ -71,17 +71,18 @@ export function withCordon(model: ClusterModel, node: string, unschedulable: boo
 export function afterDrain(model: ClusterModel, drain: DrainPrediction): ClusterModel {
   // kubectl evicts nothing from a node whose pods a filter refuses.
   if (drain.fates.some((f) => f.end === 'refused')) return withCordon(model, drain.node, true);
-  const fates = new Map(drain.fates.map((f) => [podKey(f.pod), f]));
-  const pods = model.pods.flatMap((pod): Pod[] => {
-    const fate = fates.get(podKey(pod));
-    if (!fate || fate.action === 'skip' || fate.action === 'refuse' || fate.end === 'waits' || fate.end === 'fails') return [pod];
-    if (fate.action === 'delete-forever' || !fate.destination) return [];
-    if (fate.destination.node === null) {
+  // The fates are of the model's own pod objects: looked up by identity, one pass over the pods.
+  const fates = new Map(drain.fates.map((f) => [f.pod, f]));
+  const pods: Pod[] = [];
+  for (const pod of model.pods) {
+    const fate = fates.get(pod);
+    if (!fate || fate.action === 'skip' || fate.action === 'refuse' || fate.end === 'waits' || fate.end === 'fails') pods.push(pod);
+    else if (fate.action === 'delete-forever' || !fate.destination) continue;
+    else if (fate.destination.node === null) {
       const { nodeName: _gone, ...pending } = pod;
-      return [{ ...pending, phase: 'Pending', ready: false }];
-    }
-    return [{ ...pod, nodeName: fate.destination.node }];
-  });
+      pods.push({ ...pending, phase: 'Pending', ready: false });
+    } else pods.push({ ...pod, nodeName: fate.destination.node });
+  }
   return withCordon({ ...model, pods }, drain.node, true);
 }
 

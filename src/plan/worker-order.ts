@@ -1,4 +1,5 @@
 import type { ClusterModel } from '../model/types.js';
+import { readyReplicas } from '../model/cluster-index.js';
 import { podKey } from '../model/walks.js';
 import { workloadsOnlyOn } from '../predict/availability.js';
 import { simulateDrain } from '../predict/drain.js';
@@ -21,20 +22,30 @@ const EXHAUSTIVE_UP_TO = 6;
 interface Drained {
   model: ClusterModel;
   losses: string[];
+  /** How many of the losses another order could have avoided (see drainTurn). */
+  avoidable: number;
 }
 
-/** One node's turn: drain (with the flags it needs), upgrade, uncordon; what it costs in availability. */
-export function drainTurn(model: ClusterModel, node: string): Drained {
+/**
+ * One node's turn: drain (with the flags it needs), upgrade, uncordon; what it costs in availability.
+ * A workload with a single ready replica, or whose ready replicas all ran on the node before the
+ * upgrade began, goes down in every order; the other losses (replicas moved there by earlier drains, pods with no room)
+ * are the ones an order can avoid.
+ */
+export function drainTurn(model: ClusterModel, node: string, start: ClusterModel = model): Drained {
   const drain = simulateDrain(model, node, flagsNeeded(model, node));
+  const stranded = workloadsOnlyOn(model, node);
   const losses = [
-    ...workloadsOnlyOn(model, node).map((s) => `draining ${node} leaves ${s.top.kind} ${s.namespace}/${s.top.name} with no ready replica`),
+    ...stranded.map((s) => `draining ${node} leaves ${s.top.kind} ${s.namespace}/${s.top.name} with no ready replica`),
     ...drain.unplaced.map((u) => `draining ${node} leaves ${podName(u.pod)} Pending: ${u.message}`),
   ];
+  // One replica goes down at every drain of the node it is on; replicas that all ran here from the start go down together whatever the order.
+  const unavoidable = stranded.filter((s) => s.ready.length <= 1 || readyReplicas(start, s.key).every((p) => p.nodeName === node)).length;
   const pending = new Set(drain.unplaced.map((u) => podKey(u.pod)));
-  return { model: afterUncordon(afterDrain(model, drain), node, pending), losses };
+  return { model: afterUncordon(afterDrain(model, drain), node, pending), losses, avoidable: losses.length - unavoidable };
 }
 
-function walk(model: ClusterModel, order: string[]): Drained {
+function walk(model: ClusterModel, order: string[]): Omit<Drained, 'avoidable'> {
   let state = model;
   const losses: string[] = [];
   for (const node of order) {
@@ -67,7 +78,9 @@ export function chooseWorkerOrder(model: ClusterModel, workers: string[]): Worke
     const found = best ?? { order: sorted, losses: [] };
     return { ...found, keepsEveryWorkloadAvailable: found.losses.length === 0, searched: 'every order' };
   }
-  // Next is the first node (by name) whose turn strands nothing; the cheapest one only when every node strands something.
+  // Next is the first node (by name) whose turn loses nothing another order could keep; the cheapest one only
+  // when every node's turn does. Usually the first node qualifies, so the search costs one turn per node
+  // (O(workers) turns), not one per node left at every pick (O(workers²)).
   let state = model;
   const order: string[] = [];
   const losses: string[] = [];
@@ -75,9 +88,9 @@ export function chooseWorkerOrder(model: ClusterModel, workers: string[]): Worke
   while (left.length > 0) {
     let pick: { node: string; turn: Drained } | undefined;
     for (const node of left) {
-      const turn = drainTurn(state, node);
-      if (!pick || turn.losses.length < pick.turn.losses.length) pick = { node, turn };
-      if (turn.losses.length === 0) break;
+      const turn = drainTurn(state, node, model);
+      if (!pick || turn.avoidable < pick.turn.avoidable || (turn.avoidable === pick.turn.avoidable && turn.losses.length < pick.turn.losses.length)) pick = { node, turn };
+      if (turn.avoidable === 0) break;
     }
     order.push(pick!.node);
     losses.push(...pick!.turn.losses);

@@ -1,12 +1,13 @@
 import type { ClusterModel, DrainFlags, Node, Pod, PodDisruptionBudget } from '../model/types.js';
 import { isFinished, podKey } from '../model/walks.js';
-import { nodeNamed, remembered } from '../model/cluster-index.js';
+import { groupBy, kindRead, nodeNamed, remembered, volumeClaimNamed } from '../model/cluster-index.js';
 import { drainFilter, PERMISSIVE_FLAGS, podsDrainLists, secondsSinceDeletion, type FilterVerdict } from './drain-filters.js';
 import { EvictionBudget, namespaceTerminating, type EvictionAnswer } from './eviction.js';
 import { placePods } from './placement.js';
 import { drainCommand, flagsNeeded, goDuration } from './drain-command.js';
 import type { Destination, DrainAction, DrainOutcome, DrainPrediction, DrainRunPrediction, PodEnd, PodFate } from './drain-types.js';
 import { DUMP_COMMAND } from './dump-command.js';
+import { progress } from '../text/progress.js';
 
 export { NO_FLAGS } from './drain-filters.js';
 
@@ -53,12 +54,8 @@ function aggregate(messages: string[]): string {
 
 /** The pods whose filter verdict is of this type, grouped by the verdict's message, in the order kubectl lists them. */
 function podsByMessage(fates: PodFate[], type: 'Error' | 'Warning'): Map<string, string[]> {
-  const byMessage = new Map<string, string[]>();
-  for (const f of fates) {
-    if (f.filter.final.type !== type) continue;
-    byMessage.set(f.filter.final.message, [...(byMessage.get(f.filter.final.message) ?? []), podKey(f.pod)]);
-  }
-  return byMessage;
+  const grouped = groupBy(fates.filter((f) => f.filter.final.type === type), (f) => f.filter.final.message);
+  return new Map([...grouped].map(([message, list]) => [message, list.map((f) => podKey(f.pod))]));
 }
 
 /** utilerrors aggregate of PodDeleteList.errors(): one "cannot delete MSG: pods" per message (filters.go#L78-L94). */
@@ -518,7 +515,7 @@ export interface InputAssumption {
  */
 export function inputAssumptions(model: ClusterModel, pods: Pod[]): InputAssumption[] {
   const listed = new Set(model.drain?.listedKinds ?? []);
-  const has = (kind: string): boolean => listed.has(kind) || model.objects.some((o) => o.kind === kind);
+  const has = (kind: string): boolean => listed.has(kind) || kindRead(model, kind);
   if (pods.length === 0) return [];
   const dump = `; ${DUMP_COMMAND} has it`;
   const out: InputAssumption[] = [];
@@ -528,7 +525,7 @@ export function inputAssumptions(model: ClusterModel, pods: Pod[]): InputAssumpt
     for (const pod of pods) {
       for (const v of pod.volumes) {
         if (!v.claimName) continue;
-        const claim = (model.volumeClaims ?? []).find((c) => c.namespace === pod.namespace && c.name === v.claimName);
+        const claim = volumeClaimNamed(model, pod.namespace, v.claimName);
         const bound = claim?.volumeName ? `PersistentVolume ${claim.volumeName}` : `the PersistentVolume of claim ${v.claimName}`;
         out.push({ kind: 'PersistentVolume', pod, text: `${podKey(pod)} mounts ${bound}, not in the input: assumed its node affinity does not pin the pod to its node${dump}` });
       }
@@ -571,6 +568,7 @@ export function simulateDrain(model: ClusterModel, nodeName: string, flags: Drai
 
 /** simulateDrain, remembered per model: several rules ask about the same node. */
 export function predictDrain(model: ClusterModel, nodeName: string, flags: DrainFlags): DrainPrediction {
+  progress.count('drain predictions');
   return remembered(model, `drain ${nodeName}\u0000${JSON.stringify(flags)}`, () => simulateDrain(model, nodeName, flags));
 }
 

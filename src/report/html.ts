@@ -11,6 +11,7 @@ import type { SkewGroup, SkewPicture, SkewRow } from '../views/skew-picture.js';
 import type { ReportContext } from './types.js';
 
 import { escapeHtml } from './escape-html.js';
+import { groupBy } from '../model/cluster-index.js';
 
 export { escapeHtml };
 
@@ -128,8 +129,7 @@ function worstOf(findings: Finding[]): Severity | null {
 function nodeCard(node: NodeDrainReadiness): string {
   const stateText = { blocked: 'drain blocked', attention: 'drain needs care', ready: 'ready to drain' }[node.state];
   const tags = [node.controlPlane ? '<span class="tag">control plane</span>' : '', node.cordoned ? '<span class="tag">cordoned</span>' : ''].join('');
-  const byRule = new Map<string, Finding[]>();
-  for (const f of node.findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  const byRule = groupBy(node.findings, (f) => f.ruleId);
   const items = [...byRule]
     .map(([ruleId, list]) => {
       const severity = worstOf(list) ?? 'info';
@@ -200,12 +200,10 @@ function planStep(step: PlanStep): string {
 function planSection(plan: UpgradePlan | undefined, notMade?: string): string {
   if (notMade !== undefined) return `<section id="plan">\n<h2>Upgrade plan</h2>\n<p>No upgrade plan: ${escapeHtml(notMade)}.</p>\n</section>`;
   if (!plan) return '';
-  const rounds = new Map<string, PlanStep[]>();
-  for (const step of plan.steps) {
+  const rounds = groupBy(plan.steps, (step) => {
     const round = plan.rounds.find((r) => r.minor === step.minor);
-    const name = step.kind === 'preflight' ? 'before the upgrade' : round?.catchUp ? `catch-up: kubelets to ${step.minor}` : `to ${step.minor}`;
-    rounds.set(name, [...(rounds.get(name) ?? []), step]);
-  }
+    return step.kind === 'preflight' ? 'before the upgrade' : round?.catchUp ? `catch-up: kubelets to ${step.minor}` : `to ${step.minor}`;
+  });
   const columns = [...rounds]
     .map(([name, steps]) => `<div class="round"><h3>${escapeHtml(name)}</h3><ol class="steps">${steps.map(planStep).join('')}</ol></div>`)
     .join('');

@@ -8,6 +8,7 @@ import { SEVERITY_RANK, type Severity } from '../engine/types.js';
 import { jsonText } from './escape-json.js';
 import { markdownFence, markdownText, mermaidLabel } from './escape-markdown.js';
 import { terminalText } from './escape-terminal.js';
+import { groupBy } from '../model/cluster-index.js';
 
 /** How a value from the cluster is written in the format at hand. */
 type Escape = (text: string) => string;
@@ -151,11 +152,7 @@ const label = mermaidLabel;
 /** A Mermaid flowchart of the steps, one subgraph per minor; steps with errors red, with warnings amber. */
 export function planMermaid(plan: UpgradePlan): string {
   const lines = ['flowchart TD'];
-  const groups = new Map<string, PlanStep[]>();
-  for (const step of plan.steps) {
-    const key = step.kind === 'preflight' ? 'now' : `${stepRoundLabel(plan, step)}`;
-    groups.set(key, [...(groups.get(key) ?? []), step]);
-  }
+  const groups = groupBy(plan.steps, (step) => (step.kind === 'preflight' ? 'now' : `${stepRoundLabel(plan, step)}`));
   let g = 0;
   for (const [name, steps] of groups) {
     lines.push(`  subgraph g${g}["${label(name === 'now' ? 'before the upgrade' : name)}"]`);

@@ -5,13 +5,15 @@
  *   and RSS growth over file size;
  * - etcd snapshot: kcheck's verification time over `sha256sum`'s on the same file;
  * - config keys: how the config loader's time grows with the number of keys
- *   (growth exponent: 1 linear, 2 quadratic).
+ *   (growth exponent: 1 linear, 2 quadratic);
+ * - cluster scale: one row per target of kcheck scan, drain and plan on
+ *   generated clusters of --scale-sizes worker nodes, PASS or FAIL.
  *
- *   npm run build && npm run bench [-- --json-mb 100 --yaml-mb 50 --size-mb 200 --runs 3]
+ *   npm run build && npm run bench [-- --json-mb 100 --yaml-mb 50 --size-mb 200 --runs 3 --scale-sizes 1000,5000]
  *
  * The sizes are moderate so the whole run takes a few minutes; each
- * benchmark also runs alone with larger ones. A benchmark that fails, or
- * prints no figures this runner knows, makes the run exit 1.
+ * benchmark also runs alone with larger ones. A benchmark that fails, prints
+ * no figures this runner knows, or a row that says FAIL makes the run exit 1.
  */
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
@@ -27,6 +29,8 @@ interface Options {
   yamlMb: number;
   sizeMb: number;
   runs: number;
+  /** Worker node counts for cluster-scale, e.g. `1000,5000`. */
+  scaleSizes: string;
 }
 
 interface Row {
@@ -39,13 +43,33 @@ interface Bench {
   args: (options: Options) => string[];
   /** The ratio rows of its output; none when it printed no figures. */
   rows: (output: string) => Row[];
+  /** How long it may run; TIME_LIMIT_MS when not given. */
+  timeLimitMs?: (options: Options) => number;
 }
 
 const MANIFEST_ROW = /^(json|yaml)\s+(\S+)\s+(\d+) MB\s+(\d+)\s+([\d.]+) MB\/s\s+(\d+) MB\s+(\d+) MB\s+([\d.]+)\s+(-?[\d.]+)$/gm;
 
 const CONFIG_ROW = /^(.+?)\s+(\d+) keys ([\d.]+) s\s+(\d+) keys ([\d.]+) s\s+growth exponent (-?[\d.]+)/gm;
 
+/** cluster-scale's target lines: `PASS|FAIL|SKIP  what | measured`. */
+const TARGET_ROW = /^(PASS|FAIL|SKIP) {2}(.+?) \| (.+)$/gm;
+
+/** cluster-scale's limit on each of its children (floor, scan, drain, plan). */
+const SCALE_CHILD_LIMIT_S = 20 * 60;
+
 const BENCHES: Record<string, Bench> = {
+  'cluster-scale': {
+    args: (o) => ['--sizes', o.scaleSizes, '--runs', String(o.runs), '--limit-seconds', String(SCALE_CHILD_LIMIT_S)],
+    rows: (output) =>
+      [...output.matchAll(TARGET_ROW)].map(([, verdict, what, measured]) => ({
+        bench: 'cluster-scale',
+        what: what!,
+        figures: [verdict!, measured!],
+      })),
+    // Every child it starts stops at its own limit, so it is stopped only past their sum:
+    // per size and format (json, yaml), 4 commands × runs, and as long again as one for writing the dump.
+    timeLimitMs: (o) => o.scaleSizes.split(',').length * 2 * (1 + 4 * o.runs) * SCALE_CHILD_LIMIT_S * 1000,
+  },
   'config-keys': {
     args: () => [],
     rows: (output) =>
@@ -90,13 +114,20 @@ function option(name: string, fallback: number, least: number): number {
   return Number.isFinite(value) && value >= least ? value : fallback;
 }
 
+/** A list of counts given as `--name N,N`. */
+function sizes(name: string, fallback: string): string {
+  const at = process.argv.indexOf(name);
+  const value = at === -1 ? '' : (process.argv[at + 1] ?? '');
+  return /^[1-9]\d*(,[1-9]\d*)*$/.test(value) ? value : fallback;
+}
+
 /** Runs one benchmark, passing its output through as it comes, and gives back what it printed. */
-function runBench(file: string, args: string[]): Promise<{ code: number | null; output: string; seconds: number }> {
+function runBench(file: string, args: string[], timeLimitMs: number): Promise<{ code: number | null; output: string; seconds: number }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: string[] = [];
-    const timer = setTimeout(() => child.kill('SIGTERM'), TIME_LIMIT_MS);
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeLimitMs);
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       chunks.push(text);
       process.stdout.write(text);
@@ -123,6 +154,7 @@ async function main(): Promise<void> {
     yamlMb: option('--yaml-mb', 50, 0),
     sizeMb: option('--size-mb', 200, 1),
     runs: option('--runs', 3, 1),
+    scaleSizes: sizes('--scale-sizes', '1000,5000'),
   };
   const self = basename(fileURLToPath(import.meta.url));
   const files = (await readdir(HERE)).filter((name) => name.endsWith('.js') && name !== self).sort();
@@ -133,12 +165,13 @@ async function main(): Promise<void> {
     const known = BENCHES[bench];
     const args = known?.args(options) ?? [];
     console.log(`== ${bench} ${args.join(' ')}`.trimEnd());
-    const result = await runBench(join(HERE, name), args);
+    const result = await runBench(join(HERE, name), args, known?.timeLimitMs?.(options) ?? TIME_LIMIT_MS);
     console.log(`== ${bench}: ${result.code === 0 ? 'done' : `failed (exit ${result.code ?? 'killed'})`} in ${result.seconds.toFixed(0)} s\n`);
     const found = known?.rows(result.output) ?? [];
     if (result.code !== 0) failed.push(`${bench} exited ${result.code ?? 'killed'}`);
     else if (known && found.length === 0) failed.push(`${bench} printed none of the figures the runner reads`);
     rows.push(...found);
+    for (const row of found) if (row.figures.includes('FAIL')) failed.push(`${bench}: ${row.what} FAIL`);
   }
   console.log('== ratios');
   for (const line of table(rows)) console.log(line);

@@ -3,6 +3,7 @@ import { NO_FLAGS, simulateDrain } from '../../src/predict/drain.js';
 import { fitErrorMessage } from '../../src/predict/placement.js';
 import type { KubeObject } from '../../src/sources/types.js';
 import { modelOf, node, pod } from './objects.js';
+import { Rng } from '../fuzz/prng.js';
 
 const evicted = (name: string, opts: Parameters<typeof pod>[2] = {}) => pod(name, 'node01', { owner: ['ReplicaSet', 'app-5d9'], labels: { app: 'app' }, ...opts });
 const destinations = (objects: KubeObject[]) =>
@@ -154,5 +155,44 @@ describe('the scheduler filters that look at other pods and at volumes', () => {
     expect(destinations([node('node01'), tainted, apiserver, evicted('a')])).toEqual({
       a: 'nowhere: 0/2 nodes are available: 1 node(s) had untolerated taint(s), 1 node(s) were unschedulable.',
     });
+  });
+});
+
+describe('placement at scale keeps the order a full sort gives', () => {
+  // The candidates come from a name-ordered list with only the nodes that run the workload sorted; the
+  // reference below sorts every node for every pod, as the scheduler's spreading preference is defined.
+  it('places each replacement where sorting every node by (replicas of its workload, name) would', () => {
+    const rng = new Rng(18);
+    const names = Array.from({ length: 40 }, (_, i) => `node${String(i + 1).padStart(2, '0')}`);
+    const cpu = new Map(names.map((n) => [n, n === 'node01' ? 4000 : 500 + 250 * rng.int(4)]));
+    const objects: KubeObject[] = names.map((n) => node(n, { cpu: `${cpu.get(n)}m` }));
+    const running: { name: string; node: string; app: string; milli: number }[] = [];
+    for (let i = 0; i < 160; i++) {
+      const app = `app${rng.int(12)}`;
+      const on = i < 14 ? 'node01' : names[1 + rng.int(names.length - 1)]!;
+      const milli = 50 + 50 * rng.int(4);
+      const used = running.filter((r) => r.node === on).reduce((sum, r) => sum + r.milli, 0);
+      if (used + milli > cpu.get(on)!) continue;
+      running.push({ name: `${app}-${String(i).padStart(3, '0')}`, node: on, app, milli });
+      objects.push(pod(running.at(-1)!.name, on, { cpu: `${milli}m`, owner: ['ReplicaSet', `${app}-5d9`], labels: { app } }));
+    }
+    const drain = simulateDrain(modelOf(objects), 'node01', NO_FLAGS);
+
+    const free = new Map(names.map((n) => [n, cpu.get(n)! - running.filter((r) => r.node === n).reduce((sum, r) => sum + r.milli, 0)]));
+    const replicas = (n: string, app: string) => running.filter((r) => r.node === n && r.app === app).length;
+    const expected: Record<string, string | null> = {};
+    for (const leaving of running.filter((r) => r.node === 'node01').sort((a, b) => a.name.localeCompare(b.name))) {
+      const order = names.filter((n) => n !== 'node01').sort((a, b) => replicas(a, leaving.app) - replicas(b, leaving.app) || a.localeCompare(b));
+      const to = order.find((n) => free.get(n)! >= leaving.milli) ?? null;
+      expected[leaving.name] = to;
+      if (to) {
+        free.set(to, free.get(to)! - leaving.milli);
+        running.push({ ...leaving, node: to, name: `${leaving.name}-replacement` });
+      }
+    }
+    const placed = Object.fromEntries(drain.fates.map((f) => [f.pod.name, f.destination?.node ?? null]));
+    expect(Object.keys(expected).length).toBeGreaterThan(5);
+    expect(Object.values(expected).filter((n) => n !== null).length).toBeGreaterThan(3);
+    expect(placed).toEqual(expected);
   });
 });

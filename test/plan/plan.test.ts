@@ -161,6 +161,19 @@ describe('worker order', () => {
     expect(order).toMatchObject({ searched: 'one node at a time (greedy)', keepsEveryWorkloadAvailable: true });
     expect([...order.order].sort()).toEqual(names);
   });
+
+  it('takes the next node by name when its only loss is one no order avoids (a single replica), in one turn per node', () => {
+    const names = Array.from({ length: 8 }, (_, i) => `w${i}`);
+    const single = pod('solo-1', 'w0', { owner: ['ReplicaSet', 'solo-5d9'], labels: { app: 'solo' } });
+    const order = chooseWorkerOrder(modelOf([...names.map((n) => node(n)), single]), names);
+    expect(order.order).toEqual(names);
+    // Its replacement lands on w1 (first by name), so the next drain takes it down again: true in any order.
+    expect(order.losses).toEqual([
+      'draining w0 leaves ReplicaSet default/solo-5d9 with no ready replica',
+      'draining w1 leaves ReplicaSet default/solo-5d9 with no ready replica',
+    ]);
+    expect(order.keepsEveryWorkloadAvailable).toBe(false);
+  });
 });
 
 describe('what the plan refuses', () => {

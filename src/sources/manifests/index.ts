@@ -1,4 +1,5 @@
 import { realpath, stat } from 'node:fs/promises';
+import { progress } from '../../text/progress.js';
 import { emptyInputs, type Inputs } from '../types.js';
 import { onDisk } from './display-path.js';
 import { describeFsError } from './fs-errors.js';
@@ -42,7 +43,9 @@ class PathReader {
     if (this.seen.has(STDIN)) return;
     this.seen.add(STDIN);
     const stream: AsyncIterable<Buffer | string> = this.options.stdin ?? process.stdin;
+    const before = this.inputs.objects.length;
     await readManifestStream(stream, STDIN, this.inputs);
+    this.counted(before);
   }
 
   private async glob(pattern: string): Promise<void> {
@@ -72,7 +75,15 @@ class PathReader {
     if (this.seen.has(real)) return;
     this.seen.add(real);
     const options = this.options.cwd === undefined ? {} : { cwd: this.options.cwd };
+    const before = this.inputs.objects.length;
     await readManifestFile(file, this.inputs, options);
+    this.counted(before);
+  }
+
+  /** Once per file read: the terminal's progress line, a no-op unless the CLI shows one. */
+  private counted(objectsBefore: number): void {
+    progress.count('files read');
+    progress.count('objects read', this.inputs.objects.length - objectsBefore);
   }
 }
 
@@ -85,6 +96,9 @@ class PathReader {
  */
 export async function readPaths(paths: string[], opts: ReadPathsOptions = {}): Promise<Inputs> {
   const reader = new PathReader(opts);
+  progress.stage('reading manifests');
   for (const path of paths) await reader.path(path);
+  // What follows the reading (building the model, the rules, a plan) is the checking.
+  progress.stage('checking');
   return reader.inputs;
 }
