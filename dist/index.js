@@ -103236,7 +103236,9 @@ function liveOptions(live) {
     ...live.kubeconfig !== void 0 ? { kubeconfig: live.kubeconfig } : {},
     ...live.requestTimeoutMs !== void 0 ? { requestTimeoutMs: live.requestTimeoutMs } : {},
     ...live.timeoutMs !== void 0 ? { timeoutMs: live.timeoutMs } : {},
-    ...live.maxResponseBytes !== void 0 ? { maxResponseBytes: live.maxResponseBytes } : {}
+    ...live.maxResponseBytes !== void 0 ? { maxResponseBytes: live.maxResponseBytes } : {},
+    ...live.pageSize !== void 0 ? { pageSize: live.pageSize } : {},
+    ...live.concurrency !== void 0 ? { concurrency: live.concurrency } : {}
   };
 }
 async function scanClusters(asked) {

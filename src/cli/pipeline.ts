@@ -69,6 +69,10 @@ export interface LiveRequest {
   timeoutMs?: number;
   /** Largest API answer read (`--max-response-size`). */
   maxResponseBytes?: number;
+  /** Objects per list page (`--page-size`). */
+  pageSize?: number;
+  /** Requests in flight at once per cluster (`--concurrency`). */
+  concurrency?: number;
 }
 
 
@@ -154,6 +158,8 @@ function liveOptions(live: LiveRequest): LiveOptions {
     ...(live.requestTimeoutMs !== undefined ? { requestTimeoutMs: live.requestTimeoutMs } : {}),
     ...(live.timeoutMs !== undefined ? { timeoutMs: live.timeoutMs } : {}),
     ...(live.maxResponseBytes !== undefined ? { maxResponseBytes: live.maxResponseBytes } : {}),
+    ...(live.pageSize !== undefined ? { pageSize: live.pageSize } : {}),
+    ...(live.concurrency !== undefined ? { concurrency: live.concurrency } : {}),
   };
 }
 

@@ -20,7 +20,9 @@ export function addInputOptions(command: Command): Command {
     .option('--all-contexts', 'read every context of the kubeconfig')
     .option('--request-timeout <duration>', 'longest wait for one API answer, e.g. 30s', '30s')
     .option('--timeout <duration>', 'longest read of one cluster, retries included, e.g. 5m', '5m')
-    .option('--max-response-size <size>', 'largest API answer read, on the wire or inflated, e.g. 64MiB (past 512MiB none can be parsed)', '512MiB');
+    .option('--max-response-size <size>', 'largest API answer read, on the wire or inflated, e.g. 64MiB (past 512MiB none can be parsed)', '512MiB')
+    .option('--page-size <n>', 'objects per list page (kubectl\'s --chunk-size)', '500')
+    .option('--concurrency <n>', 'API requests in flight at once per cluster', '4');
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, ki: 2 ** 10, kib: 2 ** 10, m: 1e6, mb: 1e6, mi: 2 ** 20, mib: 2 ** 20, g: 1e9, gb: 1e9, gi: 2 ** 30, gib: 2 ** 30 };

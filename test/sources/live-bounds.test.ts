@@ -191,3 +191,29 @@ describe('a gzip answer', () => {
     });
   });
 });
+
+describe('--page-size and --concurrency', () => {
+  let server: FakeApiServer;
+  beforeAll(async () => {
+    server = await startFakeApiServer({});
+  });
+  afterAll(() => server.close());
+
+  test('--page-size is the limit of every list request', async () => {
+    const kubeconfig = writeKubeconfig(tempDir(), server.url, 'paged', {});
+    server.requests.length = 0;
+    const run = await runCliAsync(['scan', '--kubeconfig', kubeconfig, '--page-size', '7', '--concurrency', '2', '--format', 'json']);
+    expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+    const lists = server.requests.filter((r) => r.path.includes('limit='));
+    expect(lists.length).toBeGreaterThan(3);
+    for (const r of lists) expect(new URL(r.path, 'http://x').searchParams.get('limit')).toBe('7');
+  });
+
+  test('a count that is not one is a usage error naming the flag', async () => {
+    for (const [flag, value, most] of [['--page-size', '0', 10000], ['--concurrency', 'many', 32]] as const) {
+      const run = await runCliAsync(['scan', '--live', '--kubeconfig', '/nonexistent', flag, value]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${flag}: "${value}" is not a whole number from 1 to ${most}`);
+    }
+  });
+});

@@ -24,6 +24,15 @@ export interface ScanFlags extends OutputOptions {
   requestTimeout?: string;
   timeout?: string;
   maxResponseSize?: string;
+  pageSize?: string;
+  concurrency?: string;
+}
+
+function countFlag(flag: string, text: string | undefined, most: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > most) throw new UsageError(`${flag}: "${text}" is not a whole number from 1 to ${most}`);
+  return n;
 }
 
 function durationFlag(flag: string, text: string | undefined): number | undefined {
@@ -42,6 +51,9 @@ function liveFrom(flags: ScanFlags): LiveRequest | undefined {
   if (maxResponseBytes === null || maxResponseBytes === 0) {
     throw new UsageError(`--max-response-size: "${flags.maxResponseSize}" is not a size (e.g. 512MiB, 1GiB)`);
   }
+  // The API server caps a page at what it chooses anyway; past 10000 objects a page only costs memory.
+  const pageSize = countFlag('--page-size', flags.pageSize, 10_000);
+  const concurrency = countFlag('--concurrency', flags.concurrency, 32);
   if (!asked) return undefined;
   return {
     ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
@@ -50,6 +62,8 @@ function liveFrom(flags: ScanFlags): LiveRequest | undefined {
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
+    ...(pageSize !== undefined ? { pageSize } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
   };
 }
 
