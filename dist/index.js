@@ -64039,6 +64039,14 @@ function isMissing(err) {
 function rootReason(err) {
   return err instanceof UnreadableFile ? err.reason : describeFsError(err);
 }
+async function orGap(root, path6, gaps2, affects, look, missingIsGap = false) {
+  try {
+    return await look();
+  } catch (err) {
+    if (!isMissing(err) || missingIsGap) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects });
+    return null;
+  }
+}
 function inside(root, path6) {
   return root === "/" || path6 === root || path6.startsWith(`${root}/`);
 }
@@ -64208,13 +64216,8 @@ function x509Blocks(text) {
 // src/sources/host/apiserver-sans.ts
 async function readApiserverSans(root, gaps2) {
   const path6 = kubeadmPaths(KUBEADM_CERTIFICATES.find((c) => c.name === "apiserver")).certificate;
-  let text;
-  try {
-    text = (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what: "a certificate file" })).toString("utf8");
-  } catch (err) {
-    if (!isMissing(err)) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
-    return null;
-  }
+  const text = await orGap(root, path6, gaps2, ["certificates"], async () => (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what: "a certificate file" })).toString("utf8"));
+  if (text === null) return null;
   const certificate = x509Blocks(text)[0];
   if (!certificate) return null;
   return { path: path6, file: root.display(path6), ...parseSubjectAltName(certificate.subjectAltName ?? "") };
@@ -66718,12 +66721,8 @@ async function readStaticPods(root, inputs) {
 }
 async function readKubeadmConfigs(root, inputs) {
   for (const path6 of KUBEADM_CONFIGS) {
-    try {
-      if ((await root.stat(path6)).isDirectory()) continue;
-    } catch (err) {
-      if (!isMissing(err)) inputs.gaps.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["controlPlane"] });
-      continue;
-    }
+    const isFolder = await orGap(root, path6, inputs.gaps, ["controlPlane"], async () => (await root.stat(path6)).isDirectory());
+    if (isFolder !== false) continue;
     await readNodeManifest(root, path6, "kubeadm-config", inputs);
   }
 }
@@ -66759,12 +66758,7 @@ var KUBECONFIG_DIR2 = "/etc/kubernetes";
 var CERTIFICATE_FILE = /\.(crt|cert|pem)$/;
 async function readCertificates2(root, sink) {
   const certificates = [];
-  let pkiFound = false;
-  try {
-    pkiFound = (await root.stat(PKI2)).isDirectory();
-  } catch (err) {
-    if (!isMissing(err)) sink.gaps.push({ what: root.display(PKI2), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
-  }
+  const pkiFound = await orGap(root, PKI2, sink.gaps, ["certificates"], async () => (await root.stat(PKI2)).isDirectory()) ?? false;
   if (pkiFound) await walkPki(root, PKI2, certificates, sink, /* @__PURE__ */ new Set());
   await readKubeconfigs(root, certificates, sink);
   return { pkiFound, certificates };
@@ -66808,13 +66802,8 @@ async function readCertificateFile(root, path6, into, sink) {
   for (const p of problems) sink.problems.push({ provenance: { type: "file", file, line: p.line, column: 1 }, message: p.message });
 }
 async function readKubeconfigs(root, into, sink) {
-  let names3;
-  try {
-    names3 = (await root.list(KUBECONFIG_DIR2)).filter((n) => n.endsWith(".conf")).sort();
-  } catch (err) {
-    if (!isMissing(err)) sink.gaps.push({ what: root.display(KUBECONFIG_DIR2), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
-    return;
-  }
+  const names3 = await orGap(root, KUBECONFIG_DIR2, sink.gaps, ["certificates"], async () => (await root.list(KUBECONFIG_DIR2)).filter((n) => n.endsWith(".conf")).sort());
+  if (names3 === null) return;
   for (const name of names3) {
     const path6 = posix9.join(KUBECONFIG_DIR2, name);
     const file = root.display(path6);
@@ -68647,22 +68636,8 @@ async function danglingTarget(root, path6) {
   const info = await lstat4(disk).catch(() => null);
   return info?.isSymbolicLink() ? readlink5(disk).catch(() => null) : null;
 }
-async function resolveOrGap(root, path6, gaps2) {
-  try {
-    return await root.resolve(path6);
-  } catch (err) {
-    if (!isMissing(err)) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["host"] });
-    return null;
-  }
-}
-async function statOrGap(root, path6, gaps2) {
-  try {
-    return await root.stat(path6);
-  } catch (err) {
-    if (!isMissing(err)) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["host"] });
-    return null;
-  }
-}
+var resolveOrGap = (root, path6, gaps2) => orGap(root, path6, gaps2, ["host"], () => root.resolve(path6));
+var statOrGap = (root, path6, gaps2) => orGap(root, path6, gaps2, ["host"], () => root.stat(path6));
 
 // src/sources/host/files.ts
 import { posix as posix13 } from "node:path";
@@ -68721,20 +68696,10 @@ async function checkKubeadmPki(root, gaps2) {
   return entries2;
 }
 async function exists3(root, path6, gaps2) {
-  try {
-    return !(await root.stat(path6)).isDirectory();
-  } catch (err) {
-    if (!isMissing(err)) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
-    return false;
-  }
+  return await orGap(root, path6, gaps2, ["certificates"], async () => !(await root.stat(path6)).isDirectory()) ?? false;
 }
-async function readText(root, path6, what, gaps2, missingIsGap) {
-  try {
-    return (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what })).toString("utf8");
-  } catch (err) {
-    if (!isMissing(err) || missingIsGap) gaps2.push({ what: root.display(path6), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
-    return null;
-  }
+function readText(root, path6, what, gaps2, missingIsGap) {
+  return orGap(root, path6, gaps2, ["certificates"], async () => (await root.readFile(path6, { limit: HOST_FILE_MAX_BYTES, what })).toString("utf8"), missingIsGap);
 }
 async function load2(root, c, gaps2) {
   const paths = kubeadmPaths(c);
@@ -68797,13 +68762,8 @@ function signedByAny(certificate, issuers) {
 import { posix as posix14 } from "node:path";
 var KUBELET_CONF = "/etc/kubernetes/kubelet.conf";
 async function readKubeletClient(root, gaps2) {
-  let text;
-  try {
-    text = (await root.readFile(KUBELET_CONF, { limit: HOST_FILE_MAX_BYTES, what: "a kubeconfig" })).toString("utf8");
-  } catch (err) {
-    if (!isMissing(err)) gaps2.push({ what: root.display(KUBELET_CONF), reason: `cannot read: ${rootReason(err)}`, affects: ["certificates"] });
-    return null;
-  }
+  const text = await orGap(root, KUBELET_CONF, gaps2, ["certificates"], async () => (await root.readFile(KUBELET_CONF, { limit: HOST_FILE_MAX_BYTES, what: "a kubeconfig" })).toString("utf8"));
+  if (text === null) return null;
   const base = { kubeconfig: KUBELET_CONF, kubeconfigFile: root.display(KUBELET_CONF) };
   const user = currentUser(text);
   if (!user) return { ...base, mode: "unreadable" };
@@ -103494,8 +103454,7 @@ function drainGate(inputs) {
   return { nodes: inputs.drain, ...selector !== void 0 ? { selector } : {}, flags };
 }
 async function checkDrain(gate, request) {
-  const { failOn: _scanOnly, ...read } = request;
-  const run3 = await runDrain({ nodes: gate.nodes, ...gate.selector !== void 0 ? { selector: gate.selector } : {} }, read, gate.flags);
+  const run3 = await runDrain({ nodes: gate.nodes, ...gate.selector !== void 0 ? { selector: gate.selector } : {} }, request, gate.flags);
   const asked = drainCommand(run3.drain.nodes.map((n) => n.node), gate.flags);
   const summary3 = [
     `## ${markdownText(`kcheck drain: ${asked}`)}`,

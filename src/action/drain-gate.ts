@@ -41,8 +41,8 @@ export interface DrainGateResult {
 
 /** Predicts the gate's drain on the same input as the scan; only the outcome sets the code (the scan's findings already had their say). */
 export async function checkDrain(gate: DrainGate, request: ScanRequest): Promise<DrainGateResult> {
-  const { failOn: _scanOnly, ...read } = request;
-  const run = await runDrain({ nodes: gate.nodes, ...(gate.selector !== undefined ? { selector: gate.selector } : {}) }, read, gate.flags);
+  // runDrain leaves the scan's --fail-on out of the read itself.
+  const run = await runDrain({ nodes: gate.nodes, ...(gate.selector !== undefined ? { selector: gate.selector } : {}) }, request, gate.flags);
   // The drain as it will be run (run.drain.command is the one that gets past every filter).
   const asked = drainCommand(run.drain.nodes.map((n) => n.node), gate.flags);
   const summary = [

@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { HOST_FILE_MAX_BYTES } from '../open-file.js';
-import { isMissing, type NodeRoot, rootReason } from '../root/node-root.js';
+import { type NodeRoot, orGap } from '../root/node-root.js';
 import type { ScanGap } from '../types.js';
 import { KUBEADM_CERTIFICATES, kubeadmPaths } from './kubeadm-pki.js';
 import { x509Blocks } from './pem.js';
@@ -15,13 +15,8 @@ import type { ApiserverSans } from './types.js';
  */
 export async function readApiserverSans(root: NodeRoot, gaps: ScanGap[]): Promise<ApiserverSans | null> {
   const path = kubeadmPaths(KUBEADM_CERTIFICATES.find((c) => c.name === 'apiserver')!).certificate;
-  let text: string;
-  try {
-    text = (await root.readFile(path, { limit: HOST_FILE_MAX_BYTES, what: 'a certificate file' })).toString('utf8');
-  } catch (err) {
-    if (!isMissing(err)) gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
-    return null;
-  }
+  const text = await orGap(root, path, gaps, ['certificates'], async () => (await root.readFile(path, { limit: HOST_FILE_MAX_BYTES, what: 'a certificate file' })).toString('utf8'));
+  if (text === null) return null;
   const certificate = x509Blocks(text)[0];
   if (!certificate) return null;
   return { path, file: root.display(path), ...parseSubjectAltName(certificate.subjectAltName ?? '') };

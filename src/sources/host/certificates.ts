@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { isNode, YAMLParseError, type Document, type LineCounter } from 'yaml';
 import { composeYaml, TooDeepError } from '../../text/yaml-compose.js';
 import { HOST_FILE_MAX_BYTES } from '../open-file.js';
-import { isMissing, NodeRoot, rootReason } from '../root/node-root.js';
+import { NodeRoot, orGap, rootReason } from '../root/node-root.js';
 import type { ParseProblem, ScanGap } from '../types.js';
 import { readPemCertificates } from './pem.js';
 import type { CertificateFile } from './types.js';
@@ -32,12 +32,7 @@ interface Sink {
  */
 export async function readCertificates(root: NodeRoot, sink: Sink): Promise<CertificatesRead> {
   const certificates: CertificateFile[] = [];
-  let pkiFound = false;
-  try {
-    pkiFound = (await root.stat(PKI)).isDirectory();
-  } catch (err) {
-    if (!isMissing(err)) sink.gaps.push({ what: root.display(PKI), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
-  }
+  const pkiFound = (await orGap(root, PKI, sink.gaps, ['certificates'], async () => (await root.stat(PKI)).isDirectory())) ?? false;
   if (pkiFound) await walkPki(root, PKI, certificates, sink, new Set());
   await readKubeconfigs(root, certificates, sink);
   return { pkiFound, certificates };
@@ -84,13 +79,8 @@ async function readCertificateFile(root: NodeRoot, path: string, into: Certifica
 }
 
 async function readKubeconfigs(root: NodeRoot, into: CertificateFile[], sink: Sink): Promise<void> {
-  let names: string[];
-  try {
-    names = (await root.list(KUBECONFIG_DIR)).filter((n) => n.endsWith('.conf')).sort();
-  } catch (err) {
-    if (!isMissing(err)) sink.gaps.push({ what: root.display(KUBECONFIG_DIR), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
-    return;
-  }
+  const names = await orGap(root, KUBECONFIG_DIR, sink.gaps, ['certificates'], async () => (await root.list(KUBECONFIG_DIR)).filter((n) => n.endsWith('.conf')).sort());
+  if (names === null) return;
   for (const name of names) {
     const path = posix.join(KUBECONFIG_DIR, name);
     const file = root.display(path);

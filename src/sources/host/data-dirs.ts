@@ -2,7 +2,7 @@ import { lstat, readlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { refusal, UnreadableFile } from '../open-file.js';
-import { isMissing, NodeRoot, rootReason } from '../root/node-root.js';
+import { NodeRoot, orGap } from '../root/node-root.js';
 import { inspectOpenSnapshot } from '../snapshot/inspect.js';
 import { SnapshotReadError } from '../snapshot/types.js';
 import type { ScanGap } from '../types.js';
@@ -81,20 +81,6 @@ async function danglingTarget(root: NodeRoot, path: string): Promise<string | nu
   return info?.isSymbolicLink() ? readlink(disk).catch(() => null) : null;
 }
 
-async function resolveOrGap(root: NodeRoot, path: string, gaps: ScanGap[]): Promise<InRoot | null> {
-  try {
-    return await root.resolve(path);
-  } catch (err) {
-    if (!isMissing(err)) gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['host'] });
-    return null;
-  }
-}
+const resolveOrGap = (root: NodeRoot, path: string, gaps: ScanGap[]): Promise<InRoot | null> => orGap(root, path, gaps, ['host'], () => root.resolve(path));
 
-async function statOrGap(root: NodeRoot, path: string, gaps: ScanGap[]): Promise<Stats | null> {
-  try {
-    return await root.stat(path);
-  } catch (err) {
-    if (!isMissing(err)) gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['host'] });
-    return null;
-  }
-}
+const statOrGap = (root: NodeRoot, path: string, gaps: ScanGap[]): Promise<Stats | null> => orGap(root, path, gaps, ['host'], () => root.stat(path));

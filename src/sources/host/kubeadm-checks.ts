@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, type X509Certificate } from 'node:cr
 import { isMap, isScalar, type Node } from 'yaml';
 import { composeYaml } from '../../text/yaml-compose.js';
 import { HOST_FILE_MAX_BYTES } from '../open-file.js';
-import { isMissing, type NodeRoot, rootReason } from '../root/node-root.js';
+import { type NodeRoot, orGap } from '../root/node-root.js';
 import type { ScanGap } from '../types.js';
 import { KUBEADM_CERTIFICATES, kubeadmCa, kubeadmPaths, type KubeadmCertificate } from './kubeadm-pki.js';
 import { oneLine, x509Blocks } from './pem.js';
@@ -65,22 +65,12 @@ export async function checkKubeadmPki(root: NodeRoot, gaps: ScanGap[]): Promise<
 
 /** As kubeadm's fileExists: present and not a folder; a stat that fails otherwise is a gap. */
 async function exists(root: NodeRoot, path: string, gaps: ScanGap[]): Promise<boolean> {
-  try {
-    return !(await root.stat(path)).isDirectory();
-  } catch (err) {
-    if (!isMissing(err)) gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
-    return false;
-  }
+  return (await orGap(root, path, gaps, ['certificates'], async () => !(await root.stat(path)).isDirectory())) ?? false;
 }
 
 /** A bounded read confined to the root; null when missing (silently when `missingIsGap` is false) or unreadable (a gap). */
-async function readText(root: NodeRoot, path: string, what: string, gaps: ScanGap[], missingIsGap: boolean): Promise<string | null> {
-  try {
-    return (await root.readFile(path, { limit: HOST_FILE_MAX_BYTES, what })).toString('utf8');
-  } catch (err) {
-    if (!isMissing(err) || missingIsGap) gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
-    return null;
-  }
+function readText(root: NodeRoot, path: string, what: string, gaps: ScanGap[], missingIsGap: boolean): Promise<string | null> {
+  return orGap(root, path, gaps, ['certificates'], async () => (await root.readFile(path, { limit: HOST_FILE_MAX_BYTES, what })).toString('utf8'), missingIsGap);
 }
 
 async function load(root: NodeRoot, c: KubeadmCertificate, gaps: ScanGap[]): Promise<Loaded> {

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { HOST_FILE_MAX_BYTES } from '../open-file.js';
-import { isMissing, type NodeRoot, rootReason } from '../root/node-root.js';
+import { isMissing, type NodeRoot, orGap, rootReason } from '../root/node-root.js';
 import type { ScanGap } from '../types.js';
 import { currentUser } from './kubeadm-checks.js';
 import { x509Blocks } from './pem.js';
@@ -18,13 +18,8 @@ const KUBELET_CONF = '/etc/kubernetes/kubelet.conf';
  * Null when the node has no kubelet.conf.
  */
 export async function readKubeletClient(root: NodeRoot, gaps: ScanGap[]): Promise<KubeletClient | null> {
-  let text: string;
-  try {
-    text = (await root.readFile(KUBELET_CONF, { limit: HOST_FILE_MAX_BYTES, what: 'a kubeconfig' })).toString('utf8');
-  } catch (err) {
-    if (!isMissing(err)) gaps.push({ what: root.display(KUBELET_CONF), reason: `cannot read: ${rootReason(err)}`, affects: ['certificates'] });
-    return null;
-  }
+  const text = await orGap(root, KUBELET_CONF, gaps, ['certificates'], async () => (await root.readFile(KUBELET_CONF, { limit: HOST_FILE_MAX_BYTES, what: 'a kubeconfig' })).toString('utf8'));
+  if (text === null) return null;
   const base = { kubeconfig: KUBELET_CONF, kubeconfigFile: root.display(KUBELET_CONF) };
   // A kubelet.conf that is not valid YAML is named by the certificate reader (certificates.ts) as a problem.
   const user = currentUser(text);

@@ -4,7 +4,7 @@ import { describeFsError } from '../manifests/fs-errors.js';
 import { readManifestFile } from '../manifests/read-file.js';
 import { HOST_FILE_MAX_BYTES } from '../open-file.js';
 import { emptyInputs, type Inputs } from '../types.js';
-import { isMissing, NodeRoot, rootReason } from './node-root.js';
+import { isMissing, NodeRoot, orGap, rootReason } from './node-root.js';
 import { readEtcdUnits } from './systemd-etcd.js';
 
 /** kubeadm's default staticPodPath (the kubelet's `--pod-manifest-path`). */
@@ -72,12 +72,8 @@ async function readStaticPods(root: NodeRoot, inputs: Inputs): Promise<void> {
 
 async function readKubeadmConfigs(root: NodeRoot, inputs: Inputs): Promise<void> {
   for (const path of KUBEADM_CONFIGS) {
-    try {
-      if ((await root.stat(path)).isDirectory()) continue;
-    } catch (err) {
-      if (!isMissing(err)) inputs.gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects: ['controlPlane'] });
-      continue;
-    }
+    const isFolder = await orGap(root, path, inputs.gaps, ['controlPlane'], async () => (await root.stat(path)).isDirectory());
+    if (isFolder !== false) continue;
     await readNodeManifest(root, path, 'kubeadm-config', inputs);
   }
 }

@@ -4,6 +4,7 @@ import { posix } from 'node:path';
 import { describeFsError } from '../manifests/fs-errors.js';
 import { PROBE_FLAGS, readOpened, refusal, UnreadableFile, type BoundedRead, type OpenedFile } from '../open-file.js';
 import { resolveInRoot, underRoot, type InRoot } from './resolve.js';
+import type { ModelPart, ScanGap } from '../types.js';
 
 export function isMissing(err: unknown): boolean {
   const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
@@ -13,6 +14,27 @@ export function isMissing(err: unknown): boolean {
 /** Why a path under the root could not be looked at, in words. */
 export function rootReason(err: unknown): string {
   return err instanceof UnreadableFile ? err.reason : describeFsError(err);
+}
+
+/**
+ * A look at a path under the root (a stat, a listing, a read), or null when it
+ * cannot be had: a missing path silently (or as a gap with `missingIsGap`),
+ * anything else named as a gap that leaves `affects` partly unseen.
+ */
+export async function orGap<T>(
+  root: NodeRoot,
+  path: string,
+  gaps: ScanGap[],
+  affects: ModelPart[],
+  look: () => Promise<T>,
+  missingIsGap = false,
+): Promise<T | null> {
+  try {
+    return await look();
+  } catch (err) {
+    if (!isMissing(err) || missingIsGap) gaps.push({ what: root.display(path), reason: `cannot read: ${rootReason(err)}`, affects });
+    return null;
+  }
 }
 
 function inside(root: string, path: string): boolean {
