@@ -63,11 +63,14 @@ function metricUse(request: RequestedDeprecatedApi): ApiUse {
 
 /** Every use of an API version the table lists: objects as written, their last-applied annotations, and requests clients made. */
 export function apiUses(model: ClusterModel): ApiUse[] {
-  // Both API rules ask; the table is looked up once per model.
-  return remembered(model, 'api uses', () => findApiUses(model));
+  // Both API rules ask, at every step of a plan: the table is looked up once per object list (the
+  // planner's states share it), O(objects) once, then O(uses) per ask.
+  const objects = remembered(model.objects, 'api uses', () => objectUses(model));
+  const requests = remembered(model.requestedDeprecatedApis, 'api uses', () => model.requestedDeprecatedApis.map(metricUse));
+  return [...objects, ...requests];
 }
 
-function findApiUses(model: ClusterModel): ApiUse[] {
+function objectUses(model: ClusterModel): ApiUse[] {
   const uses: ApiUse[] = [];
   for (const object of model.objects) {
     const own = lifecycleOf(object.apiVersion, object.kind);
@@ -81,7 +84,6 @@ function findApiUses(model: ClusterModel): ApiUse[] {
       uses.push({ source: 'last-applied', subject: object.subject, name: applied.kind === object.kind ? applied.apiVersion : `${applied.apiVersion} ${applied.kind}`, lifecycle: before, deprecatedIn: before.deprecatedIn, removedIn: before.removedIn });
     }
   }
-  for (const request of model.requestedDeprecatedApis) uses.push(metricUse(request));
   return uses;
 }
 

@@ -1,7 +1,11 @@
 import type { ClusterModel, ComponentVersion, Namespace, Node, PersistentVolume, Pod, PodDisruptionBudget, VolumeClaim, Workload } from './types.js';
 import { controllerKey } from './owners.js';
 import type { Version } from './version.js';
-import { isFinished, pdbSelectsPod, workloadKeyOf } from './walks.js';
+import { pdbSelectsPod } from './walks.js';
+import { NodeIndex } from './node-index.js';
+import { PodIndex, type PodChanges } from './pod-index.js';
+
+export { servingReady } from './pod-index.js';
 
 /**
  * The cluster index: every lookup a rule, a prediction or the planner makes
@@ -47,14 +51,71 @@ function uniqueBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<strin
 
 const NONE: readonly never[] = Object.freeze([]);
 
+const POD_INDEX = 'pod index';
+
+/** The views of the model's pod list (see pod-index.ts). */
+function podIndex(model: ClusterModel): PodIndex {
+  return remembered(model.pods, POD_INDEX, () => new PodIndex(model.pods));
+}
+
+/**
+ * The model's pod list with some pods replaced or removed, its pod views
+ * carried over to the new list and updated, not rebuilt: what the planner's
+ * states are made of (O(changes), not O(pods), per state).
+ */
+export function changePods(model: ClusterModel, changes: PodChanges): Pod[] {
+  const known = views.get(model.pods);
+  const parent = (known?.get(POD_INDEX) as PodIndex | undefined) ?? new PodIndex(model.pods);
+  known?.delete(POD_INDEX);
+  const { pods, index } = parent.carry(changes);
+  remembered(pods, POD_INDEX, () => index);
+  return pods;
+}
+
 /** Every pod bound to the node (what `kubectl drain` lists with `--field-selector spec.nodeName=NODE`). */
 export function podsOnNode(model: ClusterModel, nodeName: string): Pod[] {
-  const byNode = remembered(model.pods, 'pods by node', () => groupBy(model.pods, (p) => p.nodeName));
-  return [...(byNode.get(nodeName) ?? NONE)];
+  return [...(podIndex(model).byNode().lists.get(nodeName) ?? NONE)];
+}
+
+/** How many pods bound to the node are not finished (what counts against its `pods` allocatable). */
+export function runningPodsOn(model: ClusterModel, nodeName: string): number {
+  return podIndex(model).running().get(nodeName) ?? 0;
+}
+
+/** The pods bound to no node (Pending), in the list's order. */
+export function unboundPods(model: ClusterModel): readonly Pod[] {
+  return podIndex(model).unbound();
+}
+
+const NODE_INDEX = 'node index';
+
+/** The views of the model's node list (see node-index.ts). */
+function nodeIndex(model: ClusterModel): NodeIndex {
+  return remembered(model.nodes, NODE_INDEX, () => new NodeIndex(model.nodes));
+}
+
+/** The model's node list with one node object replaced (a cordon), its node views carried over (O(1), not a sort of every node). */
+export function replaceNode(model: ClusterModel, old: Node, next: Node): Node[] {
+  const known = views.get(model.nodes);
+  const parent = (known?.get(NODE_INDEX) as NodeIndex | undefined) ?? new NodeIndex(model.nodes);
+  known?.delete(NODE_INDEX);
+  const { nodes, index } = parent.carry(old, next);
+  remembered(nodes, NODE_INDEX, () => index);
+  return nodes;
 }
 
 export function nodeNamed(model: ClusterModel, name: string): Node | undefined {
-  return remembered(model.nodes, 'nodes by name', () => uniqueBy(model.nodes, (n) => n.name)).get(name);
+  return nodeIndex(model).byName().get(name);
+}
+
+/** Every node object of that name, in the input's order (two files may hold the same node). */
+export function nodesCalled(model: ClusterModel, name: string): readonly Node[] {
+  return nodeIndex(model).called(name);
+}
+
+/** Each node's place in name order. */
+export function namePositions(model: ClusterModel): ReadonlyMap<Node, number> {
+  return nodeIndex(model).places();
 }
 
 export function namespaceNamed(model: ClusterModel, name: string): Namespace | undefined {
@@ -79,13 +140,9 @@ export function pdbsOfPod(model: ClusterModel, pod: Pod): PodDisruptionBudget[] 
   return (byNamespace.get(pod.namespace) ?? NONE).filter((pdb) => pdbSelectsPod(pdb, pod));
 }
 
-/** A replica that serves: Ready, not being deleted, not finished, not a mirror of a static pod. */
-export const servingReady = (pod: Pod): boolean => pod.ready && !pod.deleting && !isFinished(pod) && !pod.mirror;
-
 /** The ready replicas of the workload with this key (`Kind/ns/name` of the pods' top controller). */
 export function readyReplicas(model: ClusterModel, workloadKey: string): readonly Pod[] {
-  const byWorkload = remembered(model.pods, 'ready replicas', () => groupBy(model.pods.filter(servingReady), workloadKeyOf));
-  return byWorkload.get(workloadKey) ?? NONE;
+  return podIndex(model).ready().lists.get(workloadKey) ?? NONE;
 }
 
 /** The component of that name running on the node, as its nodeInfo or its pod says (kubelet, kube-proxy). */
@@ -137,31 +194,18 @@ export function persistentVolumeNamed(model: ClusterModel, name: string): Persis
 
 /** The nodes in name order (sorted once per node list, O(N log N)). */
 export function nodesByName(model: ClusterModel): readonly Node[] {
-  return remembered(model.nodes, 'nodes in name order', () => [...model.nodes].sort((a, b) => a.name.localeCompare(b.name)));
+  return nodeIndex(model).inNameOrder();
 }
 
 /**
  * The nodes running pods of each workload (`Kind/ns/name` → node names), finished
- * pods left out, as the scheduler's spreading counts them; one pass over the pods.
+ * pods left out, as the scheduler's spreading counts them.
  */
-export function nodesRunningWorkload(model: ClusterModel, workloadKey: string): ReadonlySet<string> {
-  const byWorkload = remembered(model.pods, 'nodes by workload', () => {
-    const out = new Map<string, Set<string>>();
-    for (const pod of model.pods) {
-      const key = workloadKeyOf(pod);
-      if (!key || !pod.nodeName || isFinished(pod)) continue;
-      const nodes = out.get(key);
-      if (nodes) nodes.add(pod.nodeName);
-      else out.set(key, new Set([pod.nodeName]));
-    }
-    return out;
-  });
-  return byWorkload.get(workloadKey) ?? EMPTY_SET;
+export function nodesRunningWorkload(model: ClusterModel, workloadKey: string): Iterable<string> {
+  return podIndex(model).spread().nodes.get(workloadKey)?.keys() ?? NONE;
 }
-
-const EMPTY_SET: ReadonlySet<string> = new Set();
 
 /** The bound pods that carry required pod anti-affinity (what InterPodAffinity checks a new pod against). */
 export function podsWithAntiAffinity(model: ClusterModel): readonly Pod[] {
-  return remembered(model.pods, 'pods with anti-affinity', () => model.pods.filter((p) => p.nodeName && !isFinished(p) && (p.podAntiAffinity ?? []).length > 0));
+  return podIndex(model).antiAffinity();
 }

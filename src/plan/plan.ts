@@ -8,7 +8,7 @@ import type { ClusterModel } from '../model/types.js';
 import { addMinors, formatVersion, minorDistance, minorOf, type Version } from '../model/version.js';
 import { podKey } from '../model/walks.js';
 import { progress } from '../text/progress.js';
-import { simulateDrain } from '../predict/drain.js';
+import { predictDrain, rememberDrain } from '../predict/drain.js';
 import { drainCommand, flagsNeeded } from '../predict/drain-command.js';
 import { type DrainPrediction } from '../predict/drain-types.js';
 import {
@@ -19,8 +19,8 @@ import {
   upgradeNodeCommands,
   type CommandBlock,
 } from './commands.js';
-import { afterDrain, afterUncordon, withControlPlaneAt, withCordon, withKubeadm, withKubelet, withTarget } from './state.js';
-import { chooseWorkerOrder, type WorkerOrder } from './worker-order.js';
+import { afterDrain, afterUncordon, withControlPlaneAt, withKubeadm, withKubelet, withTarget } from './state.js';
+import { chooseWorkerOrder, GreedyWorkerOrder, triesEveryOrder, type Drained, type WorkerOrder } from './worker-order.js';
 
 type StepKind = 'preflight' | 'backup' | 'kubeadm' | 'apply' | 'control-plane-node' | 'node';
 
@@ -82,11 +82,14 @@ interface Evaluator {
 class PlanBuilder {
   readonly steps: PlanStep[] = [];
   private seen: Finding[] = [];
+  /** findingKey of each of `seen` (same order), kept from the step that computed them. */
+  private seenKeys: string[] = [];
 
   constructor(public state: ClusterModel, private readonly judge: Evaluator) {}
 
   baseline(title: string, minor: string): void {
     this.seen = open(run(this.state, this.judge.versionRules, this.judge.config).findings);
+    this.seenKeys = this.seen.map(findingKey);
     this.push({ minor, kind: 'preflight', title, node: null, blocks: [], findings: this.seen, lifetimes: this.seen.map(lasting), drain: null, resolved: [] });
   }
 
@@ -94,28 +97,53 @@ class PlanBuilder {
   step(partial: Omit<PlanStep, 'number' | 'findings' | 'lifetimes' | 'resolved'>, next: ClusterModel, drainFindings: Finding[] = []): void {
     this.state = next;
     const now = open(run(next, this.judge.versionRules, this.judge.config).findings);
-    const before = new Set(this.seen.map(findingKey));
-    const after = new Set(now.map(findingKey));
-    const findings = [...drainFindings, ...now.filter((f) => !before.has(findingKey(f)))];
+    const before = new Set(this.seenKeys);
+    const nowKeys = now.map(findingKey);
+    const after = new Set(nowKeys);
+    const findings = [...drainFindings, ...now.filter((_, i) => !before.has(nowKeys[i]!))];
     this.push({
       ...partial,
       findings,
       lifetimes: findings.map(lasting),
-      resolved: this.seen.filter((f) => !after.has(findingKey(f))),
+      resolved: this.seen.filter((_, i) => !after.has(this.seenKeys[i]!)),
     });
     this.seen = now;
+    this.seenKeys = nowKeys;
   }
 
   /** A node's turn: the drain judged by the drain rules, then the kubelet upgraded and the node uncordoned. */
-  nodeTurn(node: string, v: Version, minor: string, kind: 'control-plane-node' | 'node', kubectlToo: boolean, title: string, withKubeadm = true): void {
+  nodeTurn(node: string, v: Version, minor: string, kind: 'control-plane-node' | 'node', kubectlToo: boolean, title: string, withKubeadm = true, walked?: Drained): void {
     const flags = flagsNeeded(this.state, node);
-    const draining: ClusterModel = { ...withCordon(this.state, node, true), drain: { nodes: [node], flags } };
+    // The drain as kubectl runs it on the node as it is (it cordons the node itself), judged by the drain
+    // rules; they and the plan share one simulation (predictDrain remembers it on this model).
+    const draining: ClusterModel = { ...this.state, drain: { nodes: [node], flags } };
+    // A turn the worker-order search walked on this very state: its drain, and the pods and nodes after it, are this turn's.
+    if (walked) rememberDrain(draining, node, flags, walked.drain);
     const drainFindings = open(run(draining, this.judge.drainRules, this.judge.config).findings);
-    const drain = simulateDrain(this.state, node, flags);
+    const drain = predictDrain(draining, node, flags);
     const pending = new Set(drain.unplaced.map((u) => podKey(u.pod)));
-    const after = afterUncordon(withKubelet(afterDrain(this.state, drain), node, v, kubectlToo), node, pending);
+    const upgraded = withKubelet(this.state, node, v, kubectlToo);
+    // Made after the drain rules ran on this state: making it moves this state's pod views to the new pods.
+    const turned = walked?.after();
+    const after = turned ? { ...upgraded, pods: turned.pods, nodes: turned.nodes } : afterUncordon(afterDrain(upgraded, drain), node, pending);
     const blocks = nodeCommands(node, v, drainCommand(node, flags), kind === 'node' && withKubeadm);
     this.step({ minor, kind, title, node, blocks, drain }, after, drainFindings);
+  }
+
+  /**
+   * The workers' turns in the order the search picks them (worker-order.ts), the search asked for
+   * each pick on the plan's own state, so that each turn it walked is the plan's turn: one drain
+   * simulation and one pod-list change per worker turn (O(pods on the node)), not a second walk.
+   */
+  workerRound(workers: string[], turn: (node: string, walked?: Drained) => void): WorkerOrder {
+    if (triesEveryOrder(workers)) {
+      const order = chooseWorkerOrder(this.state, workers);
+      for (const node of order.order) turn(node);
+      return order;
+    }
+    const search = new GreedyWorkerOrder(this.state, workers);
+    for (let pick = search.next(this.state); pick; pick = search.next(this.state)) turn(pick.node, pick.turn);
+    return search.result();
   }
 
   private push(step: Omit<PlanStep, 'number'>): void {
@@ -212,12 +240,13 @@ export function planUpgrade(model: ClusterModel, target: Version, config: Config
         const kubelet = kubeletVersionOn(plan.state, n);
         return kubelet && minorDistance(v, kubelet) > 0;
       });
-      const order = chooseWorkerOrder(plan.state, lagging(workers));
-      rounds.push({ minor: minorOf(v), catchUp: true, workerOrder: order });
-      for (const node of [...lagging(cps), ...order.order]) {
-        // kubeadm stays at the control plane's minor: an older kubeadm cannot run `upgrade node` against it.
-        plan.nodeTurn(node, v, minorOf(v), cps.includes(node) ? 'control-plane-node' : 'node', false, `Catch up: drain ${node}, upgrade its kubelet to ${minorOf(v)}, uncordon`, false);
-      }
+      // kubeadm stays at the control plane's minor: an older kubeadm cannot run `upgrade node` against it.
+      const catchUp = (node: string, walked?: Drained) =>
+        plan.nodeTurn(node, v, minorOf(v), cps.includes(node) ? 'control-plane-node' : 'node', false, `Catch up: drain ${node}, upgrade its kubelet to ${minorOf(v)}, uncordon`, false, walked);
+      const laggingWorkers = lagging(workers);
+      for (const cp of lagging(cps)) catchUp(cp);
+      // The workers' order is searched from the cluster as the control-plane nodes' turns leave it.
+      rounds.push({ minor: minorOf(v), catchUp: true, workerOrder: plan.workerRound(laggingWorkers, catchUp) });
     }
   }
 
@@ -233,11 +262,10 @@ export function planUpgrade(model: ClusterModel, target: Version, config: Config
     for (const cp of cps) {
       plan.nodeTurn(cp, v, minor, 'control-plane-node', cp === first, `Drain ${cp}, upgrade its kubelet and kubectl to ${minor}, uncordon`);
     }
-    const order = chooseWorkerOrder(plan.state, workers);
+    const order = plan.workerRound(workers, (worker, walked) =>
+      plan.nodeTurn(worker, v, minor, 'node', false, `Drain ${worker}, upgrade kubeadm and its kubelet to ${minor}, uncordon`, true, walked),
+    );
     rounds.push({ minor, catchUp: false, workerOrder: order });
-    for (const worker of order.order) {
-      plan.nodeTurn(worker, v, minor, 'node', false, `Drain ${worker}, upgrade kubeadm and its kubelet to ${minor}, uncordon`);
-    }
   }
   if (minors.length === 0 && rounds.length === 0) notes.push(`the control plane is already at ${minorOf(from)} and every kubelet with it: nothing to upgrade`);
   return { from, to: target, rounds, controlPlaneNodes: cps, workers, steps: plan.finish(), notes };

@@ -4,6 +4,7 @@ import { compareVersions, type Version } from '../model/version.js';
 import { podKey } from '../model/walks.js';
 import type { DrainPrediction } from '../predict/drain-types.js';
 import { placePods } from '../predict/placement.js';
+import { changePods, nodesCalled, replaceNode, unboundPods } from '../model/cluster-index.js';
 
 /**
  * The cluster as it would be part-way through an upgrade. Each function
@@ -59,45 +60,46 @@ export function withKubelet(model: ClusterModel, node: string, v: Version, kubec
   });
 }
 
-export function withCordon(model: ClusterModel, node: string, unschedulable: boolean): ClusterModel {
-  return { ...model, nodes: model.nodes.map((n) => (n.name === node ? { ...n, unschedulable } : n)) };
+/** The node cordoned or uncordoned; its node list carried over from the model's (replaceNode: O(1) per node object). */
+function withCordon(model: ClusterModel, node: string, unschedulable: boolean): ClusterModel {
+  let nodes = model.nodes;
+  for (const old of nodesCalled(model, node)) {
+    if (old.unschedulable === unschedulable) continue;
+    nodes = replaceNode({ ...model, nodes }, old, { ...old, unschedulable });
+  }
+  return { ...model, nodes };
 }
 
 /**
  * After the drain: evicted pods run where their replacement was placed
  * (assumed Ready again), pods with no room wait Pending, pods deleted for
- * good are gone, refused and skipped pods stay.
+ * good are gone, refused and skipped pods stay. The new pod list is the old
+ * one with the drained node's pods changed (changePods: O(pods on the node)).
  */
 export function afterDrain(model: ClusterModel, drain: DrainPrediction): ClusterModel {
   // kubectl evicts nothing from a node whose pods a filter refuses.
   if (drain.fates.some((f) => f.end === 'refused')) return withCordon(model, drain.node, true);
-  // The fates are of the model's own pod objects: looked up by identity, one pass over the pods.
-  const fates = new Map(drain.fates.map((f) => [f.pod, f]));
-  const pods: Pod[] = [];
-  for (const pod of model.pods) {
-    const fate = fates.get(pod);
-    if (!fate || fate.action === 'skip' || fate.action === 'refuse' || fate.end === 'waits' || fate.end === 'fails') pods.push(pod);
-    else if (fate.action === 'delete-forever' || !fate.destination) continue;
+  const replaced = new Map<Pod, Pod>();
+  const removed = new Set<Pod>();
+  // The fates are of the model's own pod objects.
+  for (const fate of drain.fates) {
+    const pod = fate.pod;
+    if (fate.action === 'skip' || fate.action === 'refuse' || fate.end === 'waits' || fate.end === 'fails') continue;
+    if (fate.action === 'delete-forever' || !fate.destination) removed.add(pod);
     else if (fate.destination.node === null) {
       const { nodeName: _gone, ...pending } = pod;
-      pods.push({ ...pending, phase: 'Pending', ready: false });
-    } else pods.push({ ...pod, nodeName: fate.destination.node });
+      replaced.set(pod, { ...pending, phase: 'Pending', ready: false });
+    } else replaced.set(pod, { ...pod, nodeName: fate.destination.node });
   }
-  return withCordon({ ...model, pods }, drain.node, true);
+  return withCordon({ ...model, pods: changePods(model, { replaced, removed }) }, drain.node, true);
 }
 
 /** `kubectl uncordon`: the node takes pods again, and the scheduler places what was Pending. */
 export function afterUncordon(model: ClusterModel, node: string, pendingKeys: Set<string>): ClusterModel {
   const open = withCordon(model, node, false);
-  const pending = open.pods.filter((p) => !p.nodeName && pendingKeys.has(podKey(p)));
+  const pending = unboundPods(open).filter((p) => pendingKeys.has(podKey(p)));
   if (pending.length === 0) return open;
   const placement = placePods(open, pending, { draining: new Set(), leaving: new Set() });
-  const placed = new Map(placement.placed.map((p) => [podKey(p.pod), p.node]));
-  return {
-    ...open,
-    pods: open.pods.map((p) => {
-      const to = placed.get(podKey(p));
-      return to ? { ...p, nodeName: to, phase: 'Running', ready: true } : p;
-    }),
-  };
+  const replaced = new Map(placement.placed.map((p): [Pod, Pod] => [p.pod, { ...p.pod, nodeName: p.node, phase: 'Running', ready: true }]));
+  return { ...open, pods: changePods(open, { replaced, removed: new Set() }) };
 }

@@ -5,6 +5,7 @@ import { workloadsOnlyOn } from '../predict/availability.js';
 import { simulateDrain } from '../predict/drain.js';
 import { flagsNeeded } from '../predict/drain-command.js';
 import { afterDrain, afterUncordon } from './state.js';
+import type { DrainPrediction } from '../predict/drain-types.js';
 import { podName } from '../predict/describe.js';
 
 export interface WorkerOrder {
@@ -19,12 +20,15 @@ export interface WorkerOrder {
 /** Orders of up to this many workers are all tried (720); beyond, the order is built one node at a time. */
 const EXHAUSTIVE_UP_TO = 6;
 
-interface Drained {
-  model: ClusterModel;
+export interface Drained {
+  /** The cluster after the turn, made when first asked for (the search asks only for the node it picks). */
+  after(): ClusterModel;
   losses: string[];
   /** How many of the losses another order could have avoided (see drainTurn). */
   avoidable: number;
+  drain: DrainPrediction;
 }
+
 
 /**
  * One node's turn: drain (with the flags it needs), upgrade, uncordon; what it costs in availability.
@@ -42,16 +46,17 @@ export function drainTurn(model: ClusterModel, node: string, start: ClusterModel
   // One replica goes down at every drain of the node it is on; replicas that all ran here from the start go down together whatever the order.
   const unavoidable = stranded.filter((s) => s.ready.length <= 1 || readyReplicas(start, s.key).every((p) => p.nodeName === node)).length;
   const pending = new Set(drain.unplaced.map((u) => podKey(u.pod)));
-  return { model: afterUncordon(afterDrain(model, drain), node, pending), losses, avoidable: losses.length - unavoidable };
+  let after: ClusterModel | undefined;
+  return { after: () => (after ??= afterUncordon(afterDrain(model, drain), node, pending)), losses, avoidable: losses.length - unavoidable, drain };
 }
 
-function walk(model: ClusterModel, order: string[]): Omit<Drained, 'avoidable'> {
+function walk(model: ClusterModel, order: string[]): { model: ClusterModel; losses: string[] } {
   let state = model;
   const losses: string[] = [];
   for (const node of order) {
     const turn = drainTurn(state, node);
     losses.push(...turn.losses);
-    state = turn.model;
+    state = turn.after();
   }
   return { model: state, losses };
 }
@@ -61,6 +66,45 @@ function permutations<T>(items: T[]): T[][] {
   return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
 }
 
+/** Whether chooseWorkerOrder tries every order of these workers (else it picks one node at a time). */
+export const triesEveryOrder = (workers: string[]): boolean => workers.length <= EXHAUSTIVE_UP_TO;
+
+/**
+ * The greedy search, one pick at a time: next is the first node (by name) whose turn loses nothing
+ * another order could keep; the cheapest one only when every node's turn does. Usually the first node
+ * qualifies, so the search costs one turn per node (O(workers) turns), not one per node left at every
+ * pick (O(workers²)). The plan asks for each pick on its own state and takes the turn the search
+ * walked, so each worker's drain is simulated once.
+ */
+export class GreedyWorkerOrder {
+  private readonly order: string[] = [];
+  private readonly losses: string[] = [];
+  private readonly left: string[];
+
+  constructor(private readonly start: ClusterModel, workers: string[]) {
+    this.left = [...workers].sort();
+  }
+
+  /** The next node and its turn from `state` (the cluster after the previous pick's turn), or null when none is left. */
+  next(state: ClusterModel): { node: string; turn: Drained } | null {
+    if (this.left.length === 0) return null;
+    let pick: { node: string; turn: Drained } | undefined;
+    for (const node of this.left) {
+      const turn = drainTurn(state, node, this.start);
+      if (!pick || turn.avoidable < pick.turn.avoidable || (turn.avoidable === pick.turn.avoidable && turn.losses.length < pick.turn.losses.length)) pick = { node, turn };
+      if (turn.avoidable === 0) break;
+    }
+    this.order.push(pick!.node);
+    this.losses.push(...pick!.turn.losses);
+    this.left.splice(this.left.indexOf(pick!.node), 1);
+    return pick!;
+  }
+
+  result(): WorkerOrder {
+    return { order: [...this.order], losses: [...this.losses], keepsEveryWorkloadAvailable: this.losses.length === 0, searched: 'one node at a time (greedy)' };
+  }
+}
+
 /**
  * The worker order that keeps every workload available, when one exists:
  * replacements land on the nodes still up, so the order decides whether a
@@ -68,7 +112,7 @@ function permutations<T>(items: T[]): T[][] {
  */
 export function chooseWorkerOrder(model: ClusterModel, workers: string[]): WorkerOrder {
   const sorted = [...workers].sort();
-  if (sorted.length <= EXHAUSTIVE_UP_TO) {
+  if (triesEveryOrder(sorted)) {
     let best: { order: string[]; losses: string[] } | undefined;
     for (const order of permutations(sorted)) {
       const { losses } = walk(model, order);
@@ -78,24 +122,8 @@ export function chooseWorkerOrder(model: ClusterModel, workers: string[]): Worke
     const found = best ?? { order: sorted, losses: [] };
     return { ...found, keepsEveryWorkloadAvailable: found.losses.length === 0, searched: 'every order' };
   }
-  // Next is the first node (by name) whose turn loses nothing another order could keep; the cheapest one only
-  // when every node's turn does. Usually the first node qualifies, so the search costs one turn per node
-  // (O(workers) turns), not one per node left at every pick (O(workers²)).
+  const search = new GreedyWorkerOrder(model, sorted);
   let state = model;
-  const order: string[] = [];
-  const losses: string[] = [];
-  const left = [...sorted];
-  while (left.length > 0) {
-    let pick: { node: string; turn: Drained } | undefined;
-    for (const node of left) {
-      const turn = drainTurn(state, node, model);
-      if (!pick || turn.avoidable < pick.turn.avoidable || (turn.avoidable === pick.turn.avoidable && turn.losses.length < pick.turn.losses.length)) pick = { node, turn };
-      if (turn.avoidable === 0) break;
-    }
-    order.push(pick!.node);
-    losses.push(...pick!.turn.losses);
-    state = pick!.turn.model;
-    left.splice(left.indexOf(pick!.node), 1);
-  }
-  return { order, losses, keepsEveryWorkloadAvailable: losses.length === 0, searched: 'one node at a time (greedy)' };
+  for (let pick = search.next(state); pick; pick = search.next(state)) state = pick.turn.after();
+  return search.result();
 }

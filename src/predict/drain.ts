@@ -566,9 +566,16 @@ export function simulateDrain(model: ClusterModel, nodeName: string, flags: Drai
   return predictDrainRun(model, [nodeName], flags).nodes[0]!;
 }
 
+const drainKey = (nodeName: string, flags: DrainFlags): string => `drain ${nodeName}\u0000${JSON.stringify(flags)}`;
+
 /** simulateDrain, remembered per model: several rules ask about the same node. */
 export function predictDrain(model: ClusterModel, nodeName: string, flags: DrainFlags): DrainPrediction {
   progress.count('drain predictions');
-  return remembered(model, `drain ${nodeName}\u0000${JSON.stringify(flags)}`, () => simulateDrain(model, nodeName, flags));
+  return remembered(model, drainKey(nodeName, flags), () => simulateDrain(model, nodeName, flags));
+}
+
+/** What predictDrain will answer for this model: a drain already simulated on a model with the same pods, nodes and budgets. */
+export function rememberDrain(model: ClusterModel, nodeName: string, flags: DrainFlags, drain: DrainPrediction): void {
+  remembered(model, drainKey(nodeName, flags), () => drain);
 }
 

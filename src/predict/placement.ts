@@ -1,6 +1,6 @@
 import type { ClusterModel, LabelSelector, Node, Pod, PodAffinityTerm, PersistentVolume, Resources, Taint, TopologySpreadConstraint } from '../model/types.js';
 import { isFinished, labelSelectorMatches, nodeMatchesAffinity, podKey, untoleratedTaint, workloadKeyOf } from '../model/walks.js';
-import { groupBy, kindRead, namespaceNamed, nodesByName, nodesRunningWorkload, persistentVolumeNamed, podsOnNode, podsWithAntiAffinity, remembered, volumeClaimNamed } from '../model/cluster-index.js';
+import { kindRead, namePositions, namespaceNamed, nodesByName, nodesCalled, nodesRunningWorkload, persistentVolumeNamed, podsOnNode, podsWithAntiAffinity, remembered, runningPodsOn, volumeClaimNamed } from '../model/cluster-index.js';
 
 /**
  * Where the scheduler can put a pod, filter by filter, in the order
@@ -186,6 +186,7 @@ class Rooms {
   /** Workloads with replacements placed in this call → the nodes they went to. */
   private readonly placedOn = new Map<string, Set<string>>();
   private everyRoom: NodeRoom[] | null = null;
+  private openNodes: readonly Node[] | null = null;
 
   constructor(private readonly model: ClusterModel, private readonly options: PlaceOptions) {}
 
@@ -231,10 +232,26 @@ class Rooms {
         }
       }
     }
-    for (const node of nodesByName(this.model)) if (!crowded.has(node)) yield this.of(node);
+    for (const node of this.open()) if (!crowded.has(node)) yield this.of(node);
     const position = namePositions(this.model);
     const rest = [...crowded.keys()].sort((x, y) => crowded.get(x)! - crowded.get(y)! || position.get(x)! - position.get(y)!);
     for (const node of rest) yield this.of(node);
+  }
+
+  /** The nodes in name order that may take a pod: those with a free pod slot, and the nodes being drained (pods leave them). */
+  private open(): readonly Node[] {
+    if (this.openNodes) return this.openNodes;
+    let open = nodesWithFreePodSlot(this.model);
+    const position = namePositions(this.model);
+    for (const name of this.options.draining) {
+      for (const node of nodesCalled(this.model, name)) {
+        if (!atPodLimit(this.model, node)) continue;
+        // Inserted at its place in name order (binary search, one copy).
+        const at = sortedIndex(open, position.get(node)!, (n) => position.get(n)!);
+        open = [...open.slice(0, at), node, ...open.slice(at)];
+      }
+    }
+    return (this.openNodes = open);
   }
 
   /** Puts the pod on the room's node, using up its room. */
@@ -258,16 +275,40 @@ class Rooms {
   }
 }
 
-/** Each node's place in name order. */
-function namePositions(model: ClusterModel): Map<Node, number> {
-  return remembered(model.nodes, 'name positions', () => new Map(nodesByName(model).map((n, i) => [n, i])));
+/**
+ * Whether the node's `pods` allocatable is used up by the pods bound there that are not finished:
+ * then it fails every pod ("Too many pods", noderesources/fit.go), so placement need not try it.
+ */
+function atPodLimit(model: ClusterModel, node: Node): boolean {
+  const limit = node.allocatable['pods'];
+  return limit !== undefined && limit - runningPodsOn(model, node.name) < 1;
 }
 
-/** Every node of that name, in the input's order (two files may hold the same node). */
-function nodesCalled(model: ClusterModel, name: string): readonly Node[] {
-  return remembered(model.nodes, 'nodes by name, all', () => {
-    return groupBy(model.nodes, (n) => n.name);
-  }).get(name) ?? [];
+/**
+ * The nodes in name order less those at their pod limit. Once drains have filled the first nodes by name,
+ * trying each of them again for every pod made placement O(nodes) per pod (a plan's placements O(nodes ×
+ * pods)); this list costs O(nodes) once per pod list and node list, and a pod tries only nodes with a slot.
+ */
+function nodesWithFreePodSlot(model: ClusterModel): readonly Node[] {
+  const byNodeList = remembered(model.pods, 'nodes with a free pod slot', () => new WeakMap<readonly Node[], readonly Node[]>());
+  let open = byNodeList.get(model.nodes);
+  if (!open) {
+    open = nodesByName(model).filter((n) => !atPodLimit(model, n));
+    byNodeList.set(model.nodes, open);
+  }
+  return open;
+}
+
+/** The first index whose value is not below `value`, in a list sorted by `valueOf`. */
+function sortedIndex<T>(list: readonly T[], value: number, valueOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (valueOf(list[mid]!) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const copyRoom = (room: NodeRoom): NodeRoom => ({
@@ -390,13 +431,14 @@ export function placePods(model: ClusterModel, pods: Pod[], options: PlaceOption
     const key = workloadKeyOf(pod);
     let chosen: NodeRoom | undefined;
     const reasons = new Map<Node, string>();
+    const others = needsOthers(pod);
+    const reasonAt = (room: NodeRoom): string | null =>
+      nodeLocalReason(model, pod, room, options.draining.has(room.node.name)) ??
+      (others ? spreadReason(pod, room, rooms.all(), options.draining) : null) ??
+      (others ? affinityReason(model, pod, room, rooms.all()) : null) ??
+      (anyAntiAffinity() ? existingAntiAffinityReason(model, pod, room, holders) : null);
     for (const room of rooms.candidates(key)) {
-      const others = needsOthers(pod);
-      const reason =
-        nodeLocalReason(model, pod, room, options.draining.has(room.node.name)) ??
-        (others ? spreadReason(pod, room, rooms.all(), options.draining) : null) ??
-        (others ? affinityReason(model, pod, room, rooms.all()) : null) ??
-        (anyAntiAffinity() ? existingAntiAffinityReason(model, pod, room, holders) : null);
+      const reason = reasonAt(room);
       if (reason === null) {
         chosen = room;
         break;
@@ -404,7 +446,8 @@ export function placePods(model: ClusterModel, pods: Pod[], options: PlaceOption
       reasons.set(room.node, reason);
     }
     if (chosen === undefined) {
-      const nodes = model.nodes.map((node) => ({ node: node.name, reason: reasons.get(node) ?? '' }));
+      // The scheduler's message counts every node's reason, those at their pod limit (not tried above) included.
+      const nodes = model.nodes.map((node) => ({ node: node.name, reason: reasons.get(node) ?? reasonAt(rooms.of(node)) ?? '' }));
       placement.unplaced.push({ pod, message: fitErrorMessage(nodes.length, nodes.map((n) => n.reason)), nodes });
       continue;
     }
