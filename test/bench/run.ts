@@ -7,7 +7,9 @@
  * - config keys: how the config loader's time grows with the number of keys
  *   (growth exponent: 1 linear, 2 quadratic);
  * - cluster scale: one row per target of kcheck scan, drain and plan on
- *   generated clusters of --scale-sizes worker nodes, PASS or FAIL.
+ *   generated clusters of --scale-sizes worker nodes, PASS or FAIL;
+ * - manifest tree: kcheck's time over Pluto's on 10,000 manifest files, and
+ *   whether both find the same removed and deprecated APIs, PASS or FAIL.
  *
  *   npm run build && npm run bench [-- --json-mb 100 --yaml-mb 50 --size-mb 200 --runs 3 --scale-sizes 1000,5000]
  *
@@ -78,6 +80,11 @@ const BENCHES: Record<string, Bench> = {
         what: `${shape}, ${small} → ${large} keys`,
         figures: [`growth exponent ${exponent}`, `${smallSeconds} s → ${largeSeconds} s`],
       })),
+  },
+  'manifest-tree': {
+    args: (o) => ['--runs', String(o.runs)],
+    rows: (output) =>
+      [...output.matchAll(TARGET_ROW)].map(([, verdict, what, measured]) => ({ bench: 'manifest-tree', what: what!, figures: [verdict!, measured!] })),
   },
   'manifests-stream': {
     args: (o) => ['--json-mb', String(o.jsonMb), '--yaml-mb', String(o.yamlMb)],

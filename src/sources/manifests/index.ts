@@ -1,9 +1,10 @@
 import { realpath, stat } from 'node:fs/promises';
 import { progress } from '../../text/progress.js';
-import { emptyInputs, type Inputs } from '../types.js';
+import { emptyInputs, mergeInputs, type Inputs } from '../types.js';
 import { onDisk } from './display-path.js';
 import { describeFsError } from './fs-errors.js';
 import { expandGlob, isGlobPattern } from './glob.js';
+import { readFilesOnWorkers, usePool, type PoolMode } from './pool.js';
 import { readManifestFile, readManifestStream, STDIN } from './read-file.js';
 import { findManifestFiles } from './walk.js';
 
@@ -16,7 +17,12 @@ export interface ReadPathsOptions {
   stdin?: NodeJS.ReadableStream;
   /** Folder relative paths are taken from (the process's working directory when not given); names stay as given. */
   cwd?: string;
+  /** Whether a folder's files are read on worker threads (pool.ts); `auto` when not given. */
+  pool?: PoolMode;
 }
+
+/** Files whose real paths are looked up at once when a folder goes to the pool. */
+const REALPATHS_AT_ONCE = 64;
 
 class PathReader {
   readonly inputs = emptyInputs();
@@ -62,16 +68,45 @@ class PathReader {
   }
 
   private async folder(dir: string, named: boolean): Promise<void> {
-    const { files, gaps } = await findManifestFiles(dir, this.options.cwd);
+    const { files, gaps, realPaths } = await findManifestFiles(dir, this.options.cwd);
     this.inputs.gaps.push(...gaps);
     if (files.length === 0 && gaps.length === 0 && named) {
       this.inputs.gaps.push({ what: dir, reason: 'no *.yaml, *.yml or *.json files in this folder' });
     }
-    for (const file of files) await this.file(file);
+    if (usePool(this.options.pool ?? 'auto', files.length)) await this.pooled(files, realPaths);
+    else for (const file of files) await this.file(file, realPaths.get(file));
   }
 
-  private async file(file: string): Promise<void> {
-    const real = await realpath(onDisk(file, this.options.cwd)).catch(() => file);
+  /**
+   * A folder's files read on worker threads, to the same inputs as file() one
+   * by one: each file's real path is checked against those seen, in order,
+   * then the new ones are read and merged in that order.
+   */
+  private async pooled(files: string[], known: Map<string, string>): Promise<void> {
+    const fresh: string[] = [];
+    for (let at = 0; at < files.length; at += REALPATHS_AT_ONCE) {
+      const some = files.slice(at, at + REALPATHS_AT_ONCE);
+      const reals = await Promise.all(some.map((file) => known.get(file) ?? this.realPath(file)));
+      reals.forEach((real, i) => {
+        if (this.seen.has(real)) return;
+        this.seen.add(real);
+        fresh.push(some[i]!);
+      });
+    }
+    await readFilesOnWorkers(fresh, this.options.cwd, (read) => {
+      const before = this.inputs.objects.length;
+      mergeInputs(this.inputs, read);
+      this.counted(before);
+    });
+  }
+
+  /** Where a file really is, to read it once however it is reached; its name when that cannot be told. */
+  private realPath(file: string): Promise<string> {
+    return realpath(onDisk(file, this.options.cwd)).catch(() => file);
+  }
+
+  private async file(file: string, knownReal?: string): Promise<void> {
+    const real = knownReal ?? (await this.realPath(file));
     if (this.seen.has(real)) return;
     this.seen.add(real);
     const options = this.options.cwd === undefined ? {} : { cwd: this.options.cwd };

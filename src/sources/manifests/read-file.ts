@@ -1,4 +1,4 @@
-import { close, createReadStream, fstat, open, type Stats } from 'node:fs';
+import { close, closeSync, createReadStream, fstat, fstatSync, open, openSync, read, readSync, statSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -25,6 +25,53 @@ const OVER_LIMIT_HINT = '; split it, or send it to kcheck scan - on stdin';
 const openFd = promisify(open);
 const fstatFd = promisify(fstat);
 const closeFd = promisify(close);
+const readFd = promisify(read);
+
+/** The read stream's chunk size: a file no larger than this is one chunk either way. */
+const CHUNK = 1 << 20;
+
+/**
+ * The whole of a regular file of at most CHUNK bytes, read from the start
+ * until read(2) gives nothing (it may have grown since fstat; at most
+ * limit + 1 bytes, as the stream reads). The same single chunk a read stream
+ * would yield, without a stream's setup and teardown for each small file,
+ * which cost more than parsing it.
+ */
+async function* wholeSmallFile(fd: number, size: number, limit: number): AsyncGenerator<Buffer> {
+  let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > limit) break;
+      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    const { bytesRead } = await readFd(fd, buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  // A file that grew past one chunk is yielded in chunks, as the stream would.
+  for (let at = 0; at < length; at += CHUNK) yield buffer.subarray(at, Math.min(at + CHUNK, length));
+}
+
+/** wholeSmallFile with readSync. */
+async function* wholeSmallFileBlocking(fd: number, size: number, limit: number): AsyncGenerator<Buffer> {
+  let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > limit) break;
+      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  for (let at = 0; at < length; at += CHUNK) yield buffer.subarray(at, Math.min(at + CHUNK, length));
+}
 
 export interface ReadFileOptions {
   cwd?: string;
@@ -42,6 +89,14 @@ export interface ReadFileOptions {
   maxBytes?: number;
   /** Opens the file instead of opening `file` by name: --root opens it confined to the root. */
   open?: () => Promise<OpenedFile>;
+  /**
+   * Opens, checks and reads a file named by path with the synchronous calls:
+   * one system call each instead of a round trip through libuv's thread pool,
+   * which costs several times more than the call for a file of a few KB. For
+   * the manifest pool's worker threads, which have nothing else to do while
+   * they wait. The same checks, in the same order, with the same errors.
+   */
+  blocking?: boolean;
 }
 
 export interface ReadStreamOptions {
@@ -127,7 +182,8 @@ type Opened = { kind: 'file'; fd: number; info: Stats } | { kind: 'fifo'; fd: nu
  * device: the path's type first, then open(2) with O_NONBLOCK, then the
  * descriptor's type (the path may have changed in between).
  */
-async function openByName(path: string, fifo: boolean): Promise<Opened> {
+async function openByName(path: string, fifo: boolean, blocking: boolean): Promise<Opened> {
+  if (blocking) return openByNameBlocking(path, fifo);
   const accept = (info: Stats): string | null => (fifo && info.isFIFO() ? null : refusal(info));
   const before = accept(await stat(path));
   if (before) throw new UnreadableFile(path, before);
@@ -143,6 +199,23 @@ async function openByName(path: string, fifo: boolean): Promise<Opened> {
   }
 }
 
+/** openByName with the synchronous calls. */
+function openByNameBlocking(path: string, fifo: boolean): Opened {
+  const accept = (info: Stats): string | null => (fifo && info.isFIFO() ? null : refusal(info));
+  const before = accept(statSync(path));
+  if (before) throw new UnreadableFile(path, before);
+  const fd = openSync(path, PROBE_FLAGS);
+  try {
+    const info = fstatSync(fd);
+    const after = accept(info);
+    if (after) throw new UnreadableFile(path, after);
+    return info.isFIFO() ? { kind: 'fifo', fd } : { kind: 'file', fd, info };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
 /**
  * Reads one manifest file into `into`. A regular file is read up to the size
  * limit (one byte past it tells that it grew); a FIFO named by the user
@@ -152,7 +225,8 @@ async function openByName(path: string, fifo: boolean): Promise<Opened> {
 export async function readManifestFile(file: string, into: Inputs, options: ReadFileOptions = {}): Promise<void> {
   const limit = options.maxBytes ?? MANIFEST_MAX_BYTES;
   const streamOptions = { ...(options.affects ? { affects: options.affects } : {}) };
-  let stream: Readable;
+  let stream: Readable | undefined;
+  let small: { fd: number; size: number } | undefined;
   try {
     if (options.open) {
       const { handle, info } = await options.open();
@@ -160,9 +234,9 @@ export async function readManifestFile(file: string, into: Inputs, options: Read
         await handle.close();
         throw new UnreadableFile(file, overLimit(info.size, limit, 'a file found under --root'));
       }
-      stream = handle.createReadStream({ start: 0, end: limit, highWaterMark: 1 << 20 });
+      stream = handle.createReadStream({ start: 0, end: limit, highWaterMark: CHUNK });
     } else {
-      const opened = await openByName(onDisk(file, options.cwd), options.fifo !== 'refuse');
+      const opened = await openByName(onDisk(file, options.cwd), options.fifo !== 'refuse', options.blocking === true);
       if (opened.kind === 'fifo') {
         // A pipe is read as the event loop reads stdin (libuv polls it); a blocking read would hold a thread.
         stream = new Socket({ fd: opened.fd, readable: true, writable: false });
@@ -171,19 +245,37 @@ export async function readManifestFile(file: string, into: Inputs, options: Read
           await closeFd(opened.fd);
           throw new UnreadableFile(file, overLimit(opened.info.size, limit, 'a manifest file') + OVER_LIMIT_HINT);
         }
-        stream = createReadStream('', { fd: opened.fd, start: 0, end: limit, highWaterMark: 1 << 20 });
+        if (opened.info.size <= CHUNK) small = { fd: opened.fd, size: opened.info.size };
+        else stream = createReadStream('', { fd: opened.fd, start: 0, end: limit, highWaterMark: CHUNK });
       }
     }
   } catch (err) {
     into.gaps.push(gap(file, `cannot read: ${why(err)}`, options.affects));
     return;
   }
+  if (small) {
+    const { fd, size } = small;
+    const whole = options.blocking ? wholeSmallFileBlocking(fd, size, limit) : wholeSmallFile(fd, size, limit);
+    try {
+      await readManifestStream(whole, file, into, options.origin, { ...streamOptions, maxBytes: limit, what: 'a manifest file' });
+    } finally {
+      // As a stream's destroy(): an error closing a descriptor that was read changes nothing read.
+      if (options.blocking) {
+        try {
+          closeSync(fd);
+        } catch {
+          // ignored, as above
+        }
+      } else await closeFd(fd).catch(() => undefined);
+    }
+    return;
+  }
   try {
     // The stream of a regular file ends after limit + 1 bytes; a FIFO has no limit, like stdin.
     const isFile = !(stream instanceof Socket);
     const what = options.open ? 'a file found under --root' : 'a manifest file';
-    await readManifestStream(stream, file, into, options.origin, isFile ? { ...streamOptions, maxBytes: limit, what } : streamOptions);
+    await readManifestStream(stream!, file, into, options.origin, isFile ? { ...streamOptions, maxBytes: limit, what } : streamOptions);
   } finally {
-    stream.destroy();
+    stream!.destroy();
   }
 }

@@ -1,4 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { refusal } from '../open-file.js';
 import type { ScanGap } from '../types.js';
 import { joinDisplay, onDisk } from './display-path.js';
@@ -14,6 +15,12 @@ export function isSkippedFolder(name: string): boolean {
 export interface FolderContents {
   files: string[];
   gaps: ScanGap[];
+  /**
+   * The real path of each file that is known without asking: a regular file
+   * (not a link) in a folder whose real path the walk looked up is that
+   * folder's real path + its name. Saves one realpath(3) per file.
+   */
+  realPaths: Map<string, string>;
 }
 
 /**
@@ -24,7 +31,7 @@ export interface FolderContents {
  * read as a stream.
  */
 export async function findManifestFiles(dir: string, cwd?: string): Promise<FolderContents> {
-  const found: FolderContents = { files: [], gaps: [] };
+  const found: FolderContents = { files: [], gaps: [], realPaths: new Map() };
   const visited = new Set<string>();
   await walk(dir, cwd, visited, found);
   return found;
@@ -32,8 +39,9 @@ export async function findManifestFiles(dir: string, cwd?: string): Promise<Fold
 
 async function walk(dir: string, cwd: string | undefined, visited: Set<string>, found: FolderContents): Promise<void> {
   const path = onDisk(dir, cwd);
+  let real: string | undefined;
   try {
-    const real = await realpath(path);
+    real = await realpath(path);
     if (visited.has(real)) return;
     visited.add(real);
   } catch {
@@ -70,6 +78,7 @@ async function walk(dir: string, cwd: string | undefined, visited: Set<string>, 
       if (!isSkippedFolder(entry.name)) await walk(child, cwd, visited, found);
     } else if (manifest && isFile) {
       found.files.push(child);
+      if (real !== undefined && entry.isFile()) found.realPaths.set(child, join(real, entry.name));
     } else if (manifest && special) {
       found.gaps.push({ what: child, reason: `cannot read: ${special}` });
     }

@@ -140,7 +140,8 @@ function startsNode(before: number, inFlow: boolean): boolean {
  * - null and empty keys (`yaml` makes them "", js-yaml "null");
  * - a comment right after a closing quote or bracket (`yaml` wants a space);
  * - block scalars with an indentation indicator (`|2`).
- * These tests look at quoted text too: a `&` there costs only speed.
+ * Anchors, aliases and tags are looked for outside quoted scalars only; the
+ * other tests look at quoted text too: a `?` there costs only speed.
  */
 function screenLine(line: string, indent: number, open: LineState): boolean {
   const entry = entryStart(line, indent);
@@ -157,7 +158,8 @@ function screenLine(line: string, indent: number, open: LineState): boolean {
       case AMPERSAND:
       case STAR:
       case BANG:
-        if (before === SPACE || before === LEFT_BRACKET || before === LEFT_BRACE || before === COMMA || before === COLON || before === QUESTION || before === DASH) return false;
+        // Inside a quoted scalar they are text to both parsers (a CronJob's "*/5 * * * *").
+        if (open.quote === 0 && (before === SPACE || before === LEFT_BRACKET || before === LEFT_BRACE || before === COMMA || before === COLON || before === QUESTION || before === DASH)) return false;
         break;
       case QUESTION:
         if ((before === SPACE || before === LEFT_BRACKET || before === LEFT_BRACE || before === COMMA) && isFlowEnd(codeAt(line, i + 1))) return false;
@@ -362,4 +364,36 @@ export function quickItems(text: string): QuickItem[] | undefined {
   }
   if (!Array.isArray(values) || values.length !== starts.length) return undefined;
   return values.map((value, i) => ({ value, ...itemPosition(lines, starts[i]!, starts[i + 1] ?? lines.length, itemIndent) }));
+}
+
+/**
+ * A whole document read by js-yaml, as quickItems reads list items: only a
+ * mapping whose first key is at column 0 (where `yaml` places the document:
+ * that key's line, column 1) and that is not a list (no `items` sequence,
+ * whose items `yaml` must place one by one). Undefined for anything else,
+ * or anything the two parsers may read differently: then `yaml` reads it.
+ * `plainEnough` gets no item column (-1): every empty nested sequence entry
+ * goes to `yaml`, and no line can be left of the document.
+ */
+export function quickDocument(text: string): QuickItem | undefined {
+  if (text.includes('\t') || text.includes('\r') || DOCUMENT_MARKER.test(text)) return undefined;
+  const lines = text.split('\n');
+  let first = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const at = spacesEnd(line, 0);
+    if (at === line.length || line.charCodeAt(at) === HASH) continue;
+    first = at === 0 ? i : -1;
+    break;
+  }
+  if (first === -1 || startsCollectionOrQuoted(lines[first]!, 0)) return undefined;
+  if (!plainEnough(lines, -1)) return undefined;
+  let value: unknown;
+  try {
+    value = load(text, { schema: YAML_12_CORE });
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Array.isArray((value as { items?: unknown }).items)) return undefined;
+  return { value, line: first + 1, column: 1 };
 }

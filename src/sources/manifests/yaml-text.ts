@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Piece, Position } from './pieces.js';
 import { composeYaml, KcheckYamlError } from '../../text/yaml-compose.js';
-import { quickItems } from './yaml-quick-items.js';
+import { quickDocument, quickItems } from './yaml-quick-items.js';
 
 /** Maps a line of a parsed text (1-based) back to its line in the file. */
 export type LineMap = (textLine: number) => number;
@@ -78,6 +78,14 @@ function positionOf(node: unknown, fallback: Position, at: At): Position {
  * out one by one at their own positions.
  */
 export function yamlDocumentPieces(text: string, lines: LineMap, nextList: () => number): Piece[] {
+  // Most manifests are one plain mapping: js-yaml reads those many times faster, to the same value and place.
+  const quick = quickDocument(text);
+  if (quick) return [{ kind: 'document', value: quick.value, at: { line: lines(quick.line), column: quick.column } }];
+  return preciseDocumentPieces(text, lines, nextList);
+}
+
+/** yamlDocumentPieces, always read by the `yaml` package. */
+export function preciseDocumentPieces(text: string, lines: LineMap, nextList: () => number): Piece[] {
   return guarded(lines, () => {
     const pieces: Piece[] = [];
     for (const read of readDocuments(text, lines)) {
