@@ -38,7 +38,8 @@ export function summarize(findings: Finding[]): Summary {
   return summary;
 }
 
-const compareFindings = (a: Finding, b: Finding): number =>
+/** The order findings are reported in: by place, then cluster, severity, rule and message. */
+export const compareFindings = (a: Finding, b: Finding): number =>
   (a.location?.file ?? '\uffff').localeCompare(b.location?.file ?? '\uffff') ||
   (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
   (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
@@ -49,9 +50,12 @@ const compareFindings = (a: Finding, b: Finding): number =>
 
 /**
  * Runs every enabled rule on the model and stamps what each reports with the
- * rule id, severity, location, remediation and docs URL.
+ * rule id, severity, location, remediation and docs URL. `sorted: false`
+ * leaves the findings in rule order, for a caller that sorts only the few it
+ * keeps (the planner, at every step: the sort is stable, so a sorted part of
+ * them is in the order the whole would have had).
  */
-export function run(model: ClusterModel, rules: Rule<any>[], config: Config): RunResult {
+export function run(model: ClusterModel, rules: Rule<any>[], config: Config, { sorted = true }: { sorted?: boolean } = {}): RunResult {
   const findings: Finding[] = [];
   const skippedRules: SkippedRule[] = [];
   for (const rule of rules) {
@@ -82,7 +86,7 @@ export function run(model: ClusterModel, rules: Rule<any>[], config: Config): Ru
       findings.push(finding);
     }
   }
-  findings.sort(compareFindings);
+  if (sorted) findings.sort(compareFindings);
   return {
     capturedAt: model.capturedAt,
     target: model.target ? minorOf(model.target) : null,

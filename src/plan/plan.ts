@@ -1,7 +1,7 @@
 import type { Config } from '../engine/config.js';
 import { kubeletVersionOn } from '../model/cluster-index.js';
 import { UsageError } from '../engine/errors.js';
-import { run } from '../engine/run.js';
+import { compareFindings, run } from '../engine/run.js';
 import type { Finding, Rule } from '../engine/types.js';
 import { apiserverRange, componentsNamed } from '../model/control-plane.js';
 import type { ClusterModel } from '../model/types.js';
@@ -96,16 +96,17 @@ class PlanBuilder {
   /** Moves to a new state and records what changed in the version findings. */
   step(partial: Omit<PlanStep, 'number' | 'findings' | 'lifetimes' | 'resolved'>, next: ClusterModel, drainFindings: Finding[] = []): void {
     this.state = next;
-    const now = open(run(next, this.judge.versionRules, this.judge.config).findings);
+    // O(findings) per step: the findings are left unsorted and only those that changed are sorted.
+    const now = open(run(next, this.judge.versionRules, this.judge.config, { sorted: false }).findings);
     const before = new Set(this.seenKeys);
     const nowKeys = now.map(findingKey);
     const after = new Set(nowKeys);
-    const findings = [...drainFindings, ...now.filter((_, i) => !before.has(nowKeys[i]!))];
+    const findings = [...drainFindings, ...now.filter((_, i) => !before.has(nowKeys[i]!)).sort(compareFindings)];
     this.push({
       ...partial,
       findings,
       lifetimes: findings.map(lasting),
-      resolved: this.seen.filter((_, i) => !after.has(this.seenKeys[i]!)),
+      resolved: this.seen.filter((_, i) => !after.has(this.seenKeys[i]!)).sort(compareFindings),
     });
     this.seen = now;
     this.seenKeys = nowKeys;
