@@ -35,10 +35,19 @@ import nodeCordoned from './node-cordoned.js';
 import parseError from './parse-error.js';
 import releaseDataOutdated from './release-data-outdated.js';
 import removedApi from './removed-api.js';
+import resourceBackupHoldsSecrets from './resource-backup-holds-secrets.js';
+import resourceBackupIncomplete from './resource-backup-incomplete.js';
+import resourceBackupStale from './resource-backup-stale.js';
 import singleReplicaDowntime from './single-replica-downtime.js';
 import unsupportedVersion from './unsupported-version.js';
 import upgradeBlockedByKubeletSkew from './upgrade-blocked-by-kubelet-skew.js';
 import upgradeSkipsMinor from './upgrade-skips-minor.js';
+import veleroBackupExpires from './velero-backup-expires.js';
+import veleroBackupFailed from './velero-backup-failed.js';
+import veleroBackupStale from './velero-backup-stale.js';
+import veleroNamespaceNotCovered from './velero-namespace-not-covered.js';
+import veleroStorageUnavailable from './velero-storage-unavailable.js';
+import veleroVolumesNotCovered from './velero-volumes-not-covered.js';
 import versionUnknown from './version-unknown.js';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here. */
@@ -79,9 +88,18 @@ export const rules: Rule<any>[] = [
   parseError,
   releaseDataOutdated,
   removedApi,
+  resourceBackupHoldsSecrets,
+  resourceBackupIncomplete,
+  resourceBackupStale,
   singleReplicaDowntime,
   unsupportedVersion,
   upgradeBlockedByKubeletSkew,
   upgradeSkipsMinor,
+  veleroBackupExpires,
+  veleroBackupFailed,
+  veleroBackupStale,
+  veleroNamespaceNotCovered,
+  veleroStorageUnavailable,
+  veleroVolumesNotCovered,
   versionUnknown,
 ];

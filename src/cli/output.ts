@@ -11,6 +11,7 @@ import { jsonText } from '../report/escape-json.js';
 import { sarifLog } from '../report/sarif.js';
 import { wantsColor } from './terminal.js';
 import { couldNotCheck } from './could-not-check.js';
+import { backupsView } from '../views/backups.js';
 import { drainReadiness } from '../views/drain-readiness.js';
 import { skewPicture } from '../views/skew-picture.js';
 
@@ -68,7 +69,7 @@ export function reportContext(scan: Scan, options: OutputOptions, color: boolean
     ...(options.sarifCategory ? { sarifCategory: options.sarifCategory } : {}),
     enabledRules: scan.rules.filter((rule) => severityFor(rule, scan.config) !== 'off').map((rule) => rule.id),
     ...(format === 'html' ? { skew: skewPicture(scan.model), drainReadiness: drainReadiness(scan.result.findings, scan.rules, scan.model) } : {}),
-    ...(format === 'html' || format === 'markdown' ? plannedUpgrade(scan) : {}),
+    ...(format === 'html' || format === 'markdown' ? { backups: backupsView(scan.result.findings, scan.rules, scan.model), ...plannedUpgrade(scan) } : {}),
     cwd,
   };
 }

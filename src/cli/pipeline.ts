@@ -5,15 +5,16 @@ import type { Config } from '../engine/config.js';
 import { UsageError } from '../engine/errors.js';
 import { exitCode, run } from '../engine/run.js';
 import { FAIL_ON_CHOICES, type FailOn, type Rule, type RunResult } from '../engine/types.js';
-import { buildModel } from '../model/build.js';
+import { buildModel, DEFAULT_WINDOW } from '../model/build.js';
 import { hostQuestions } from '../model/host-questions.js';
-import type { ClusterModel, DrainIntent } from '../model/types.js';
+import type { ClusterModel, DrainIntent, MaintenanceWindow } from '../model/types.js';
+import { parseDuration } from '../model/duration.js';
 import { parseMinor, type Version } from '../model/version.js';
 import { readPaths } from '../sources/manifests/index.js';
 import { readRoot } from '../sources/root/index.js';
 import { readHost } from '../sources/host/index.js';
 import { readBackups } from '../sources/snapshot/backup-inputs.js';
-import { listContexts, readLive, readLiveClusters, type LiveOptions } from '../sources/live/index.js';
+import { listContexts, readLive, readLiveClusters, readVelero, type LiveOptions } from '../sources/live/index.js';
 import { emptyInputs, mergeInputs, type Inputs } from '../sources/types.js';
 import { loadConfig } from './config-file.js';
 
@@ -21,8 +22,10 @@ import { loadConfig } from './config-file.js';
 export interface ScanRequest {
   paths: string[];
   root?: string;
-  /** Folders holding etcd snapshots. */
+  /** Folders holding etcd snapshots and resource dumps. */
   backups?: string[];
+  /** `--window`: how long the maintenance lasts (a duration such as 4h); default 24h. */
+  window?: string;
   target?: string;
   now?: string;
   config?: string;
@@ -47,6 +50,7 @@ export interface Judging {
   failOn: FailOn;
   target: Version | null;
   now: Date;
+  window: MaintenanceWindow;
 }
 
 export interface Scan {
@@ -98,12 +102,21 @@ function parseFailOn(text: string | undefined, config: Config): FailOn {
   return value as FailOn;
 }
 
+/** `--window 4h`: the maintenance window a backup must outlive. */
+function parseWindow(text: string | undefined): MaintenanceWindow {
+  if (text === undefined) return DEFAULT_WINDOW;
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new UsageError(`--window: "${text}" is not a duration (e.g. 4h, 90m, 2d)`);
+  return { ms, text: text.trim() };
+}
+
 /** The request's flags over the config's settings, checked before anything large is read. */
 function parseJudging(request: ScanRequest, config: Config): Judging {
   const judging = {
     failOn: parseFailOn(request.failOn, config),
     target: request.target !== undefined ? parseTarget(request.target, '--target') : parseTarget(config.target, `${config.file}: target`),
     now: parseNow(request.now),
+    window: parseWindow(request.window),
   };
   if (request.targetRequired !== undefined && judging.target === null) throw new UsageError(request.targetRequired);
   return judging;
@@ -135,9 +148,10 @@ function withConfigBackups(request: ScanRequest, config: Config): ScanRequest {
 
 /** Judges what was read: model, rules, exit code. */
 export function judge(inputs: Inputs, request: ScanRequest, config: Config, rules: Rule<any>[] = allRules, judging = parseJudging(request, config)): Scan {
-  const { failOn, target, now } = judging;
+  const { failOn, target, now, window } = judging;
   const model = buildModel(inputs, {
     now,
+    window,
     target,
     cluster: request.cluster ?? null,
     ...(request.kubectlVersion ? { kubectlVersion: request.kubectlVersion } : {}),
@@ -181,6 +195,11 @@ export async function scanClusters(asked: ScanRequest): Promise<Scan[]> {
   const clusters = contexts.length <= 1
     ? [await readLive({ ...options, ...(contexts[0] !== undefined ? { context: contexts[0] } : {}) })]
     : await readLiveClusters(contexts, options);
+  // Velero's resources, where its CRDs are installed: read after the rest, one context at a time.
+  for (const [i, inputs] of clusters.entries()) {
+    const context = contexts.length <= 1 ? contexts[0] : contexts[i];
+    mergeInputs(inputs, await readVelero({ ...options, ...(context !== undefined ? { context } : {}) }));
+  }
   return clusters.map((inputs) => {
     const combined = mergeInputs(mergeInputs(emptyInputs(), files), inputs);
     return judge(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config, allRules, judging);

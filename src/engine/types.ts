@@ -8,7 +8,7 @@ export type FailOn = (typeof FAIL_ON_CHOICES)[number];
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
-export type RuleCategory = 'versions' | 'upgrade' | 'drain' | 'etcd' | 'certificates' | 'apis' | 'input';
+export type RuleCategory = 'versions' | 'upgrade' | 'drain' | 'etcd' | 'backups' | 'certificates' | 'apis' | 'input';
 
 /** What a rule's check returns: what is wrong and about which object. */
 export interface Report {

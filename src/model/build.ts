@@ -1,5 +1,5 @@
 import type { Inputs } from '../sources/types.js';
-import type { ClusterModel, DrainIntent } from './types.js';
+import type { ClusterModel, DrainIntent, MaintenanceWindow } from './types.js';
 import type { Version } from './version.js';
 import { readComponents, type VersionFlags } from './components.js';
 import { readNodes } from './nodes.js';
@@ -14,6 +14,7 @@ import { readTlsFiles } from './etcd-tls.js';
 import { readBackups } from './snapshots.js';
 import { admitObjects, Rejections } from './admit.js';
 import { readDrainInputs } from './drain-inputs.js';
+import { readVelero } from './velero.js';
 
 export interface ModelOptions extends VersionFlags {
   now: Date;
@@ -21,7 +22,12 @@ export interface ModelOptions extends VersionFlags {
   cluster?: string | null;
   /** A drain about to happen (`kcheck drain NODE`): drain rules look at its nodes only. */
   drain?: DrainIntent;
+  /** `--window`: how long the maintenance lasts; default 24h. */
+  window?: MaintenanceWindow;
 }
+
+/** The maintenance window when none is given: a day. */
+export const DEFAULT_WINDOW: MaintenanceWindow = { ms: 86_400_000, text: '24h' };
 
 /**
  * Turns what the sources read into the one typed model every rule sees.
@@ -44,6 +50,7 @@ export function buildModel(inputs: Inputs, options: ModelOptions): ClusterModel 
   const externalEtcd = readExternalEtcd(raws, inputs.host, rejections);
   const etcdTlsFiles = [...readTlsFiles(raws, inputs.host, rejections), ...etcdServices.tls, ...externalEtcd.tls];
   const drainInputs = readDrainInputs(raws, rejections);
+  const velero = readVelero(inputs.objects, inputs.gaps, rejections);
   const gaps = [...inputs.gaps, ...rejections.gaps];
   // Only a node root says where etcd runs (inputs.etcdUnits is set when its units were looked at).
   const notFound = inputs.etcdUnits ? etcdNotFound(inputs.host?.root ?? 'the node root', etcd, etcdServices.services, externalEtcd.external, gaps) : null;
@@ -71,6 +78,8 @@ export function buildModel(inputs: Inputs, options: ModelOptions): ClusterModel 
     etcdServices: etcdServices.services,
     externalEtcd: externalEtcd.external,
     backups: readBackups(inputs),
+    velero,
+    window: options.window ?? DEFAULT_WINDOW,
     certificates: readCertificates(inputs.host, raws),
     nodeRoot: inputs.host?.root ?? null,
   };

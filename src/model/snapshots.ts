@@ -3,6 +3,7 @@ import type { SnapshotReport } from '../sources/snapshot/types.js';
 import type { Inputs } from '../sources/types.js';
 import { timeInName } from './snapshot-time.js';
 import type { BackupSnapshot, Backups } from './types.js';
+import { readResourceDump } from './resource-dumps.js';
 
 function snapshotOf(report: SnapshotReport): BackupSnapshot {
   const named = timeInName(basename(report.file));
@@ -21,10 +22,12 @@ function snapshotOf(report: SnapshotReport): BackupSnapshot {
 export function readBackups(inputs: Inputs): Backups | null {
   if (inputs.backupLocations === undefined) return null;
   const snapshots = (inputs.snapshots ?? []).map(snapshotOf);
+  const dumps = (inputs.resourceDumps ?? []).map(readResourceDump);
   const locations = inputs.backupLocations.map((path) => {
     const dir = normalize(path);
-    return { path, snapshots: snapshots.filter((s) => normalize(s.file) === dir || normalize(s.file).startsWith(dir.endsWith(sep) ? dir : dir + sep)) };
+    const inside = (file: string): boolean => normalize(file) === dir || normalize(file).startsWith(dir.endsWith(sep) ? dir : dir + sep);
+    return { path, snapshots: snapshots.filter((s) => inside(s.file)), dumps: dumps.filter((d) => inside(d.file)) };
   });
-  return { locations, snapshots };
+  return { locations, snapshots, dumps };
 }
 

@@ -355,8 +355,12 @@ export interface ClusterModel {
   etcdServices: EtcdService[];
   /** kubeadm's ClusterConfiguration etcd.external entries the node root's kubeadm configuration holds. */
   externalEtcd: ExternalEtcd[];
-  /** Snapshots in the backup locations; null when no location was given. */
+  /** Snapshots and resource dumps in the backup locations; null when no location was given. */
   backups: Backups | null;
+  /** Velero's Backups, Schedules, storage and snapshot locations and Restores, as the input has them. */
+  velero: Velero;
+  /** How long the maintenance ahead lasts (`--window`, default 24h): a backup must outlive it. */
+  window: MaintenanceWindow;
   /** Certificates under `--root`'s /etc/kubernetes; null without `--root`. */
   certificates: Certificates | null;
   /** The node root read with `--root`, when one was. */
@@ -571,12 +575,137 @@ interface BackupLocation {
   /** As given (`--backups DIR`, or the config's `backups:` entry relative to the config file). */
   path: string;
   snapshots: BackupSnapshot[];
+  dumps: ResourceDump[];
 }
 
-/** The backup locations a scan was asked to check and the snapshots in them. */
+/** The backup locations a scan was asked to check and the snapshots and resource dumps in them. */
 export interface Backups {
   locations: BackupLocation[];
   snapshots: BackupSnapshot[];
+  dumps: ResourceDump[];
+}
+
+/**
+ * A resource dump: a file of Kubernetes objects as `kubectl get ... -o
+ * yaml|json` writes it (`kubectl get all -A -o yaml > everything.yaml`).
+ * Only counts are kept: what kinds, in which namespaces, how many.
+ */
+export interface ResourceDump {
+  file: string;
+  /** When it was taken: the time in its file name, else the file's modification time, else (when that is older) the newest time inside. */
+  takenAt: Date;
+  takenAtFrom: 'file name' | 'file time' | 'newest managedFields time' | 'newest creationTimestamp';
+  /** The newest managedFields time or creationTimestamp inside: the dump cannot be older. */
+  notBefore: Date | null;
+  objects: number;
+  /** Objects per kind (`apps/Deployment`, `Pod`) and namespace (`` for cluster-scoped ones). */
+  counts: Record<string, Record<string, number>>;
+  /** Objects of kind Secret (core group): their data is base64, not encrypted. */
+  secrets: number;
+  /** Every kind it holds is one `kubectl get all` lists (the "all" category): it was made with `get all`. */
+  getAllOnly: boolean;
+  subject: Subject;
+}
+
+/** `--window`: the maintenance ahead, which every backup it may need must outlive. */
+export interface MaintenanceWindow {
+  ms: number;
+  /** As given (`24h`, `4h`). */
+  text: string;
+}
+
+/** The velero.io/v1 objects read (from a cluster, or files that hold them). */
+export interface Velero {
+  /** Any Velero object was read: Velero is in use and its rules judge. */
+  inUse: boolean;
+  /** Velero resources a live read could not list (forbidden, malformed): the Velero rules do not judge then. */
+  unread: string[];
+  backups: VeleroBackup[];
+  schedules: VeleroSchedule[];
+  storageLocations: VeleroStorageLocation[];
+  snapshotLocations: VeleroSnapshotLocation[];
+  restores: VeleroRestore[];
+}
+
+/** What a Backup (or a Schedule's template) selects: velero.io/v1 BackupSpec. */
+export interface VeleroBackupSpec {
+  /** Empty, or holding `*`: every namespace. Entries are globs. */
+  includedNamespaces: string[];
+  excludedNamespaces: string[];
+  labelSelector?: LabelSelector;
+  orLabelSelectors: LabelSelector[];
+  /** null: unset (Velero then snapshots volumes when a snapshot location is configured). */
+  snapshotVolumes: boolean | null;
+  /** null: unset (the server's --default-volumes-to-fs-backup, false by default). */
+  defaultVolumesToFsBackup: boolean | null;
+  snapshotMoveData: boolean | null;
+  storageLocation?: string;
+  volumeSnapshotLocations: string[];
+  /** spec.ttl as written (`720h0m0s`). */
+  ttl?: string;
+}
+
+export interface VeleroBackup {
+  namespace: string;
+  name: string;
+  spec: VeleroBackupSpec;
+  /** status.phase; '' before Velero's controller saw it. */
+  phase: string;
+  /** The Schedule that made it (label velero.io/schedule-name). */
+  schedule?: string;
+  /** status.startTimestamp, else metadata.creationTimestamp. */
+  startedAt: Date | null;
+  /** status.completionTimestamp. */
+  completedAt: Date | null;
+  /** status.expiration: when Velero's garbage collection may delete it. */
+  expiration: Date | null;
+  errors: number;
+  warnings: number;
+  subject: Subject;
+}
+
+export interface VeleroSchedule {
+  namespace: string;
+  name: string;
+  /** spec.schedule, a cron expression as robfig/cron's ParseStandard reads it. */
+  cron: string;
+  /** The longest time between two runs of the cron expression; null when it does not parse. */
+  intervalMs: number | null;
+  /** Why the cron expression does not parse; null when it does. */
+  cronError: string | null;
+  paused: boolean;
+  /** status.phase: New, Enabled or FailedValidation. */
+  phase: string;
+  /** status.lastBackup. */
+  lastBackup: Date | null;
+  template: VeleroBackupSpec;
+  subject: Subject;
+}
+
+export interface VeleroStorageLocation {
+  namespace: string;
+  name: string;
+  default: boolean;
+  /** status.phase: Available, Unavailable, or '' before validation. */
+  phase: string;
+  message?: string;
+  lastValidated: Date | null;
+  subject: Subject;
+}
+
+export interface VeleroSnapshotLocation {
+  namespace: string;
+  name: string;
+  provider: string;
+  subject: Subject;
+}
+
+export interface VeleroRestore {
+  namespace: string;
+  name: string;
+  backupName?: string;
+  phase: string;
+  subject: Subject;
 }
 
 /** A deprecated group/version/resource that clients still request, read from the metric. */

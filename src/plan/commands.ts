@@ -13,24 +13,40 @@ export const ADMIN = 'a machine with kubectl access';
 const minorText = (v: Version): string => `${v.major}.${v.minor}`;
 
 /**
- * A snapshot of a stacked etcd with kubeadm's certificate paths, and a copy of
- * the PKI, before the control plane moves (the seeds' and
- * https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#snapshot-using-etcdctl-options).
+ * Before the control plane moves: a snapshot of a stacked etcd with kubeadm's
+ * certificate paths, and a copy of the PKI (the seeds' and
+ * https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#snapshot-using-etcdctl-options),
+ * checked with `kcheck snapshot`; then a Velero backup of every namespace,
+ * kept past the maintenance (`--ttl`; `--from-schedule` would keep the
+ * Schedule's TTL), checked with `kcheck scan`, whose Velero rules judge it.
  * `etcdctl snapshot status` is deprecated since etcd 3.5; etcdutl reads the file.
  */
 export function backupCommands(node: string, v: Version, stackedEtcd: boolean): CommandBlock[] {
   const file = `/var/backups/kubernetes/etcd-before-v${minorText(v)}.db`;
-  return [{
-    on: node,
-    commands: [
-      ...(stackedEtcd ? [] : ['# no stacked etcd was seen in the input: point --endpoints and the certificates at your etcd cluster']),
-      'sudo mkdir -p /var/backups/kubernetes',
-      'sudo ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt ' +
-        `--cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key snapshot save ${file}`,
-      `sudo etcdutl snapshot status ${file} --write-out=table`,
-      `sudo cp -a /etc/kubernetes/pki /var/backups/kubernetes/pki-before-v${minorText(v)}`,
-    ],
-  }];
+  const velero = `before-v${v.major}-${v.minor}`;
+  return [
+    {
+      on: node,
+      commands: [
+        ...(stackedEtcd ? [] : ['# no stacked etcd was seen in the input: point --endpoints and the certificates at your etcd cluster']),
+        'sudo mkdir -p /var/backups/kubernetes',
+        'sudo ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt ' +
+          `--cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key snapshot save ${file}`,
+        `sudo etcdutl snapshot status ${file} --write-out=table`,
+        `sudo kcheck snapshot ${file}`,
+        `sudo cp -a /etc/kubernetes/pki /var/backups/kubernetes/pki-before-v${minorText(v)}`,
+      ],
+    },
+    {
+      on: ADMIN,
+      commands: [
+        '# with Velero installed: every namespace, its volumes as its Schedules back them up, kept 30 days',
+        `velero backup create ${velero} --ttl 720h --wait`,
+        `velero backup describe ${velero} --details`,
+        'kcheck scan --live --window 24h',
+      ],
+    },
+  ];
 }
 
 const lines = (text: string): string[] => text.split('\n');

@@ -235,6 +235,8 @@ export function planUpgrade(model: ClusterModel, target: Version, config: Config
   // Kubelets older than the control plane are brought up to it first, one minor at a time.
   const oldestKubelet = model.nodes.flatMap((n) => kubeletVersionOn(model, n.name) ?? []).sort((a, b) => minorDistance(a, b))[0];
   if (oldestKubelet && minorDistance(from, oldestKubelet) > 0) {
+    // The plan opens with the backups, before the first drain: the catch-up rounds move pods too.
+    plan.step({ minor: minorOf(from), kind: 'backup', title: `Back up etcd and the PKI on ${first}, and the cluster's objects with Velero, before the kubelets catch up`, node: first, blocks: backupCommands(first, from, stackedEtcd), drain: null }, plan.state);
     for (let i = 1; i <= minorDistance(from, oldestKubelet); i++) {
       const v = addMinors(oldestKubelet, i);
       const lagging = (names: string[]) => names.filter((n) => {
@@ -253,7 +255,7 @@ export function planUpgrade(model: ClusterModel, target: Version, config: Config
 
   for (const v of minors) {
     const minor = minorOf(v);
-    plan.step({ minor, kind: 'backup', title: `Back up etcd and the PKI on ${first} before ${minor}`, node: first, blocks: backupCommands(first, v, stackedEtcd), drain: null }, plan.state);
+    plan.step({ minor, kind: 'backup', title: `Back up etcd and the PKI on ${first}, and the cluster's objects with Velero, before ${minor}`, node: first, blocks: backupCommands(first, v, stackedEtcd), drain: null }, plan.state);
     // From here on the cluster is judged against this minor (kubeadm's, etcd's and the kubelets' readiness for it).
     plan.step({ minor, kind: 'kubeadm', title: `Upgrade kubeadm to ${minor} on ${first}`, node: first, blocks: kubeadmInstallCommands(first, v), drain: null }, withKubeadm(withTarget(plan.state, v), v));
     plan.step({ minor, kind: 'apply', title: `kubeadm upgrade apply on ${first}`, node: first, blocks: applyCommands(first), drain: null }, withControlPlaneAt(plan.state, first, v, true));

@@ -3,6 +3,7 @@ import { formatVersion, minorDistance, minorOf, type Version } from '../model/ve
 import type { PlanStep, UpgradePlan } from '../plan/plan.js';
 import { plural } from './describe.js';
 import { drainVerdict } from './drain.js';
+import { takenText, type BackupsView } from '../views/backups.js';
 import type { NodeDrainReadiness } from '../views/drain-readiness.js';
 import { HTML_ERROR_HOOK, HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { findingPlace, findingsByImportance } from './importance.js';
@@ -157,9 +158,10 @@ function drainSection(context: ReportContext): string {
   return `<section id="drain"><h2>Drain readiness</h2><div class="nodes">${readiness.nodes.map(nodeCard).join('')}</div>${unplaced}</section>`;
 }
 
-/** etcd's findings: its version, its snapshots, its data dir (the `etcd` category and every `etcd-` rule). */
+/** Backup findings: etcd's version, snapshots and data dir (the `etcd` category and every `etcd-` rule), resource dumps and Velero (the `backups` category). */
 function isEtcdFinding(finding: Finding, rules: Map<string, RuleMeta<unknown>>): boolean {
-  return rules.get(finding.ruleId)?.category === 'etcd' || finding.ruleId.startsWith('etcd-');
+  const category = rules.get(finding.ruleId)?.category;
+  return category === 'etcd' || category === 'backups' || finding.ruleId.startsWith('etcd-');
 }
 
 function backupSection(result: RunResult, context: ReportContext): string {
@@ -173,7 +175,30 @@ function backupSection(result: RunResult, context: ReportContext): string {
   const items = findings
     .map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${escapeHtml(f.message)} <span class="tag">${escapeHtml(findingPlace(relativeFinding(f, context)))}</span></li>`)
     .join('');
-  return `<section id="backups"><h2>etcd and backups</h2><div class="chips">${state}</div>${items ? `<ul class="plain">${items}</ul>` : ''}</section>`;
+  const table = context.backups ? backupTable(context.backups, context) : '';
+  return `<section id="backups"><h2>etcd and backups</h2><div class="chips">${state}</div>${table}${items ? `<ul class="plain">${items}</ul>` : ''}</section>`;
+}
+
+/**
+ * One row per backup read: kind, file or object, when taken, age and the
+ * backup rules' verdict with their messages. Written without a `<tbody>` tag
+ * (the parser adds it): in the file, `<tbody>` marks the findings table.
+ */
+function backupTable(view: BackupsView, context: ReportContext): string {
+  if (view.rows.length === 0) return '';
+  const rows = view.rows.map((row) => {
+    if ('none' in row) return `<tr><td>${escapeHtml(row.kind)}</td><td colspan="3" class="meta">${escapeHtml(row.none)}</td></tr>`;
+    const name = row.file ? repoPath(row.name, context.cwd) : row.name;
+    const messages = row.findings
+      .map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${escapeHtml(f.message)} <span class="tag">${escapeHtml(f.ruleId)}</span></li>`)
+      .join('');
+    const verdict = row.verdict === 'ok' ? '<span class="chip ok">ok</span>' : `<span class="sev ${row.verdict}">${row.verdict}</span>`;
+    return `<tr data-verdict="${row.verdict}"><td>${escapeHtml(row.kind)}</td><td class="where">${escapeHtml(name)}</td>` +
+      `<td title="${escapeHtml(takenText(row))}">${escapeHtml(row.age)}</td><td style="overflow-wrap:anywhere">${verdict}${messages ? `<ul class="plain">${messages}</ul>` : ''}</td></tr>`;
+  });
+  // Fixed column widths, so a long message (a hash, a path) wraps inside the panel instead of widening it.
+  const columns = ['16%', '28%', '12%', '44%'].map((w) => `<col style="width:${w}">`).join('');
+  return `<table class="backups" style="table-layout:fixed"><colgroup>${columns}</colgroup><thead><tr><th>kind</th><th>backup</th><th>age</th><th>verdict</th></tr></thead>\n${rows.join('\n')}\n</table>`;
 }
 
 function relativeFinding(finding: Finding, context: ReportContext): Finding {

@@ -5,10 +5,10 @@ import { objectLabel } from './describe.js';
 /**
  * Within one severity, what an operator should read first: input that could
  * not be parsed (nothing in it was checked), then what stops the upgrade
- * itself, then what leaves no way back (etcd), then skew, removed APIs,
+ * itself, then what leaves no way back (etcd, then the other backups), then skew, removed APIs,
  * drains and certificates.
  */
-const CATEGORY_ORDER: RuleCategory[] = ['input', 'upgrade', 'etcd', 'versions', 'apis', 'drain', 'certificates'];
+const CATEGORY_ORDER: RuleCategory[] = ['input', 'upgrade', 'etcd', 'backups', 'versions', 'apis', 'drain', 'certificates'];
 
 /**
  * Unsuppressed findings, most important first: by severity, then by the

@@ -7,6 +7,7 @@ import { formatPlanMarkdown, planMermaid } from './plan.js';
 import { markdownCode, markdownText } from './escape-markdown.js';
 import { repoPath } from './repo-path.js';
 import type { ReportContext } from './types.js';
+import { takenText, type BackupsView } from '../views/backups.js';
 
 /**
  * GitHub takes at most 1 MiB of job summary per step and shows an error
@@ -91,6 +92,21 @@ function findingRow(finding: Finding, context: ReportContext): string {
   return `| ${SEVERITY_BADGE[finding.severity]} | ${ruleLink(finding)} | ${markdownCode(place)} | ${tableCell(firstParagraph(finding.message))} |`;
 }
 
+const VERDICT_BADGE: Record<Severity | 'ok', string> = { ...SEVERITY_BADGE, ok: '✅ ok' };
+
+/** Every backup read, one row each, with its age and the backup rules' verdict and messages. */
+function backupsSection(view: BackupsView | undefined, context: ReportContext): string[] {
+  if (!view || view.rows.length === 0) return [];
+  const rows = view.rows.map((row) => {
+    if ('none' in row) return `| ${row.kind} | _${tableCell(row.none)}_ |  |  |`;
+    const name = row.file ? repoPath(row.name, context.cwd) : row.name;
+    const messages = row.findings.map((f) => `${tableCell(firstParagraph(f.message))} (${ruleLink(f)})`);
+    const age = `${tableCell(row.age)}${row.takenAt ? ` (${tableCell(takenText(row))})` : ''}`;
+    return `| ${row.kind} | ${markdownCode(name)} | ${age} | ${[VERDICT_BADGE[row.verdict], ...messages].join('<br>')} |`;
+  });
+  return ['### Backups', '', '| kind | backup | age | verdict |', '|---|---|---|---|', ...rows, ''];
+}
+
 const TABLE_HEAD = ['### Findings that matter most', '', '| severity | rule | where | message |', '|---|---|---|---|'];
 
 function leftOutNote(count: number, bySize: boolean, maxRows: number): string {
@@ -124,15 +140,16 @@ function planSection(plan: UpgradePlan | undefined, maxBytes: number, notMade?: 
 }
 
 /**
- * The job summary: the counts, findings per rule, the findings that matter
- * most as a table (cut to stay under GitHub's 1 MiB, with a note saying how
- * many were left out), then the upgrade plan when the context has one.
+ * The job summary: the counts, findings per rule, the backups when the
+ * context lists them, the findings that matter most as a table (cut to stay
+ * under GitHub's 1 MiB, with a note saying how many were left out), then the
+ * upgrade plan when the context has one.
  */
 export function markdownReport(result: RunResult, context: ReportContext, limits: MarkdownLimits = {}): string {
   const maxBytes = limits.maxBytes ?? JOB_SUMMARY_MAX_BYTES;
   const maxRows = limits.maxRows ?? MARKDOWN_MAX_ROWS;
   const ordered = findingsByImportance(result.findings, context.rules);
-  const head = [headline(result), '', scanLine(result), '', ...gapsSection(result), ...ruleCounts(ordered)].join('\n');
+  const head = [headline(result), '', scanLine(result), '', ...gapsSection(result), ...ruleCounts(ordered), ...backupsSection(context.backups, context)].join('\n');
   const plan = planSection(context.plan, maxBytes, context.planNotMade);
   if (ordered.length === 0) return `${head}\n${plan}`;
 

@@ -5,6 +5,7 @@ const CATEGORY_TITLES: Record<string, string> = {
   upgrade: 'Upgrade path',
   drain: 'Drain and maintenance',
   etcd: 'etcd backups and restores',
+  backups: 'Resource dumps and Velero',
   certificates: 'Certificates',
   apis: 'Removed and deprecated APIs',
   input: 'Input',

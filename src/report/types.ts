@@ -1,5 +1,6 @@
 import type { RuleMeta, RunResult } from '../engine/types.js';
 import type { UpgradePlan } from '../plan/plan.js';
+import type { BackupsView } from '../views/backups.js';
 import type { DrainReadiness } from '../views/drain-readiness.js';
 import type { SkewPicture } from '../views/skew-picture.js';
 
@@ -24,6 +25,8 @@ export interface ReportContext {
   skew?: SkewPicture;
   /** Per node, what stands in the way of a drain, for reports that draw it (html). */
   drainReadiness?: DrainReadiness;
+  /** Every backup read (etcd snapshots, resource dumps, Velero Backups) with its age and verdict, for reports that list them (markdown, html). */
+  backups?: BackupsView;
   /** The upgrade plan to the target, for reports that show it (markdown, html). */
   plan?: UpgradePlan;
   /** Why no plan to the target could be made (no kube-apiserver version known, a target below the control plane). */

@@ -1,5 +1,5 @@
 import type { HostFacts } from './host/types.js';
-import type { SnapshotReport } from './snapshot/types.js';
+import type { ResourceDumpReport, SnapshotReport } from './snapshot/types.js';
 import type { EtcdUnit } from './root/systemd-types.js';
 
 /**
@@ -135,6 +135,8 @@ export interface Inputs {
   backupLocations?: string[];
   /** The etcd snapshots found in them. */
   snapshots?: SnapshotReport[];
+  /** The resource dumps (`kubectl get ... -o yaml|json` files) found in them. */
+  resourceDumps?: ResourceDumpReport[];
   /** What `--root` shows beyond its manifests: etcd data dirs, TLS files, certificates. */
   host?: HostFacts;
   /** systemd services under `--root` that run etcd (external etcd). */
@@ -157,6 +159,7 @@ export function mergeInputs(into: Inputs, from: Inputs): Inputs {
   if (from.metrics) (into.metrics ??= []).push(...from.metrics);
   if (from.backupLocations) (into.backupLocations ??= []).push(...from.backupLocations);
   if (from.snapshots) (into.snapshots ??= []).push(...from.snapshots);
+  if (from.resourceDumps) (into.resourceDumps ??= []).push(...from.resourceDumps);
   if (from.host) into.host = from.host;
   if (from.etcdUnits) (into.etcdUnits ??= []).push(...from.etcdUnits);
   return into;

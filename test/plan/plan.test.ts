@@ -39,6 +39,18 @@ describe('kcheck plan --target 1.33 on the seeds\' lab (1.30)', async () => {
     expect(commandsOf(backup)).toContain('sudo cp -a /etc/kubernetes/pki /var/backups/kubernetes/pki-before-v1.32');
   });
 
+  it('opens with the backups: an etcd snapshot checked with kcheck, the PKI, and a Velero backup checked with kcheck', () => {
+    const opening = steps[1]!;
+    expect(opening.kind).toBe('backup');
+    expect(commandsOf(opening)).toContain('sudo kcheck snapshot /var/backups/kubernetes/etcd-before-v1.31.db');
+    expect(opening.blocks.find((b) => b.on === ADMIN)?.commands).toEqual([
+      '# with Velero installed: every namespace, its volumes as its Schedules back them up, kept 30 days',
+      'velero backup create before-v1-31 --ttl 720h --wait',
+      'velero backup describe before-v1-31 --details',
+      'kcheck scan --live --window 24h',
+    ]);
+  });
+
   it('gives the package commands for both repository styles', () => {
     const kubeadm = commandsOf(round('1.31')[1]!);
     expect(kubeadm).toContain("sudo sed -i 's#/v[0-9.]*/deb/#/v1.31/deb/#' /etc/apt/sources.list.d/kubernetes.list");

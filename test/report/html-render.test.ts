@@ -69,7 +69,8 @@ describe('html report in a browser', () => {
   });
 
   it('shows every finding that is not suppressed, and counts them', () => {
-    const rows = dom.split('<tr ').slice(1);
+    // The findings table's rows; the backups table above it has rows of its own.
+    const rows = dom.split('id="findings"')[1]!.split('<tr ').slice(1);
     expect(rows).toHaveLength(findings.length);
     for (const f of findings) {
       const row = rows.find((r) => r.includes(escapeHtml(f.message).replace(/&#39;/g, "'").replace(/&quot;/g, '"')));
@@ -79,6 +80,12 @@ describe('html report in a browser', () => {
     }
     const open = findings.filter((f) => f.suppressed === null).length;
     expect(dom).toContain(`<span class="meta" id="shown">${open} of ${findings.length}</span>`);
+  });
+
+  it('draws the backups table: one row per backup of the demo, with the rules\' verdict', () => {
+    const section = dom.split('<section id="backups">')[1]!.split('</section>')[0]!;
+    const verdicts = [...section.matchAll(/<tr data-verdict="(\w+)">/g)].map((m) => m[1]);
+    expect(verdicts).toEqual(['error', 'warning', 'warning', 'warning', 'warning', 'warning', 'error', 'warning']);
   });
 
   it('takes a screenshot of the page', () => {

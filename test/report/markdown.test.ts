@@ -3,6 +3,7 @@ import type { Finding } from '../../src/engine/types.js';
 import { JOB_SUMMARY_MAX_BYTES, markdownReport, tableCell } from '../../src/report/markdown.js';
 import { CLUSTER, context, contextFor, finding, fixtures, runResult } from './fixtures.js';
 import { demoContext } from './demo-scan.js';
+import { HOSTILE_MESSAGE, hostileBackups } from './backups-hostile.js';
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
@@ -91,5 +92,47 @@ describe('markdown job summary format', () => {
     expect(bytes(markdown)).toBeLessThanOrEqual(40_000);
     expect(markdown).toContain('```mermaid');
     expect(markdown).toContain('`kcheck plan --target 1.33 --format markdown` prints them');
+  });
+});
+
+describe('markdown backups section', () => {
+  function backupRows(markdown: string): string[] {
+    const section = markdown.split('### Backups')[1]?.split('\n\n')[1] ?? '';
+    return section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| kind'));
+  }
+
+  it('lists every backup of the demo with its age and the rules\' verdict and messages', async () => {
+    const { scan, context: demo } = await demoContext('markdown');
+    const markdown = markdownReport(scan.result, demo);
+    expect(markdown.indexOf('### Backups')).toBeLessThan(markdown.indexOf('### Findings that matter most'));
+    const rows = backupRows(markdown);
+    expect(rows.map((row) => row.split(' | ').slice(0, 3).join(' | ') + ` | ${row.split(' | ')[3]!.split('<br>')[0]}`)).toEqual([
+      '| etcd snapshot | `fixtures/demo/backups/etcd-snapshot-2026-11-19T0300Z.db` | 1 day (taken 2026-11-19T03:00:00Z, by its file name) | ❌ error',
+      '| etcd snapshot | `fixtures/demo/backups/feature-flags-etcd-2026-11-18T0300Z.db` | 2 days (taken 2026-11-18T03:00:00Z, by its file name) | ⚠️ warning',
+      '| etcd snapshot | `fixtures/demo/backups/etcd-snapshot-2026-11-17T0300Z.db` | 3 days (taken 2026-11-17T03:00:00Z, by its file name) | ⚠️ warning',
+      '| etcd snapshot | `fixtures/demo/backups/controlplane-member-db-2026-11-16T0300Z.db` | 4 days (taken 2026-11-16T03:00:00Z, by its file name) | ⚠️ warning',
+      '| resource dump | `fixtures/demo/backups/everything-2026-11-18T0300Z.yaml` | 2 days (taken 2026-11-18T03:00:00Z, by its file name) | ⚠️ warning',
+      '| resource dump | `fixtures/demo/offsite-backups/cluster-2026-11-12T0300Z.yaml` | 8 days (taken 2026-11-12T03:00:00Z, by its file name) | ⚠️ warning',
+      '| Velero backup | `velero/daily-20261120030000` | 5 hours (taken 2026-11-20T03:06:00Z, by its completion time) | ❌ error',
+      '| Velero backup | `velero/daily-20261117030000` | 3 days (taken 2026-11-17T03:04:00Z, by its completion time) | ⚠️ warning',
+    ]);
+    expect(rows[6]).toContain('is PartiallyFailed with 2 errors, 5 warnings');
+    expect(rows[6]).toContain('([`velero-backup-failed`](https://github.com/kcheck-dev/kcheck/blob/main/rules/velero-backup-failed.md))');
+    expect(rows[7]).toContain('[`velero-backup-expires`]');
+    expect(rows[7]).toContain('[`velero-backup-stale`]');
+  });
+
+  it('keeps hostile backup names, paths and messages inside their cells', async () => {
+    const { scan, context: demo } = await demoContext('markdown');
+    const { view, findings } = hostileBackups(scan.model, scan.rules);
+    const rows = backupRows(markdownReport({ ...scan.result, findings }, { ...demo, backups: view }));
+    expect(rows).toEqual([
+      '| etcd snapshot | _no etcd snapshots under --backups_ |  |  |',
+      `| resource dump | \`\`\`fixtures/demo/backups/dump\\|\`x\`\` \`.yaml\`\`\` | 2 days (taken 2026-11-18T03:00:00Z, by its file name) | ⚠️ warning<br>${tableCell(HOSTILE_MESSAGE)} ([\`resource-backup-stale\`](https://github.com/kcheck-dev/kcheck/blob/main/rules/resource-backup-stale.md)) |`,
+      `| Velero backup | \`velero/<img src=x onerror=alert(1)>\\|x\` | 3 days (taken 2026-11-17T03:04:00Z, by its completion time) | ❌ error<br>${tableCell(HOSTILE_MESSAGE)} ([\`velero-backup-failed\`](https://github.com/kcheck-dev/kcheck/blob/main/rules/velero-backup-failed.md)) |`,
+    ]);
+    expect(tableCell(HOSTILE_MESSAGE)).toBe('stale &lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt; \\| \\[link\\](https://evil.example)');
+    // Every row keeps its four cells: no unescaped pipe splits one.
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length).toBe(6);
   });
 });

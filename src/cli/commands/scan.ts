@@ -15,6 +15,7 @@ export interface ScanFlags extends OutputOptions {
   kubectlVersion?: string;
   kubeadmVersion?: string;
   backups?: string[];
+  window?: string;
   failOn?: string;
   allowIncomplete?: boolean;
   live?: boolean;
@@ -79,6 +80,7 @@ export function requestFrom(paths: string[], flags: ScanFlags): ScanRequest {
     ...(flags.kubectlVersion !== undefined ? { kubectlVersion: flags.kubectlVersion } : {}),
     ...(flags.kubeadmVersion !== undefined ? { kubeadmVersion: flags.kubeadmVersion } : {}),
     ...(flags.backups !== undefined ? { backups: flags.backups } : {}),
+    ...(flags.window !== undefined ? { window: flags.window } : {}),
     ...(flags.failOn !== undefined ? { failOn: flags.failOn } : {}),
     ...(flags.allowIncomplete ? { allowIncomplete: true } : {}),
     ...(paths.includes('-') ? { stdin: process.stdin } : {}),

@@ -61,6 +61,20 @@ export const LISTED_RESOURCES: readonly ListedResource[] = [
 ];
 
 /**
+ * Velero's resources (velero.io/v1, github.com/vmware-tanzu/velero
+ * pkg/apis/velero/v1), listed when Velero's CRDs are installed: a 404 means
+ * Velero is not, which is not a gap. deploy/rbac.yaml grants `list` on them
+ * too; Velero keeps its cloud credentials in Secrets, never read.
+ */
+export const VELERO_RESOURCES: readonly ListedResource[] = [
+  { resource: 'backups', group: 'velero.io', version: 'v1', kind: 'Backup', affects: [] },
+  { resource: 'schedules', group: 'velero.io', version: 'v1', kind: 'Schedule', affects: [] },
+  { resource: 'backupstoragelocations', group: 'velero.io', version: 'v1', kind: 'BackupStorageLocation', affects: [] },
+  { resource: 'volumesnapshotlocations', group: 'velero.io', version: 'v1', kind: 'VolumeSnapshotLocation', affects: [] },
+  { resource: 'restores', group: 'velero.io', version: 'v1', kind: 'Restore', affects: [] },
+];
+
+/**
  * kubeadm keeps its ClusterConfiguration (kubernetesVersion, etcd image and
  * data dir) in this ConfigMap: https://kubernetes.io/docs/reference/setup-tools/kubeadm/kubeadm-init/#config-file
  * It is read with `get` on that one name, never by listing ConfigMaps.
@@ -87,7 +101,7 @@ export function permission(verb: 'get' | 'list', r: { resource: string; group: s
  */
 export function describePath(path: string): string {
   const bare = path.split('?')[0] ?? path;
-  const listed = LISTED_RESOURCES.find((r) => listPath(r) === bare);
+  const listed = [...LISTED_RESOURCES, ...VELERO_RESOURCES].find((r) => listPath(r) === bare);
   if (listed) {
     const name = listed.group ? `${listed.resource}.${listed.group}` : listed.resource;
     return listed.clusterScoped ? name : `${name} in all namespaces`;

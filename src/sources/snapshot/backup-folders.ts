@@ -3,17 +3,22 @@ import { basename, dirname, join } from 'node:path';
 import { fileKind } from '../open-file.js';
 import type { ScanGap } from '../types.js';
 import { inspectSnapshot } from './inspect.js';
-import { type InspectOptions, type SnapshotReport, SnapshotReadError } from './types.js';
+import { looksLikeDump, readResourceDump } from './resource-dumps.js';
+import { type InspectOptions, type ResourceDumpReport, type SnapshotReport, SnapshotReadError } from './types.js';
 
 export interface BackupFolders {
   snapshots: SnapshotReport[];
+  /** Resource dumps: the folders' `.yaml`, `.yml` and `.json` files. */
+  resourceDumps: ResourceDumpReport[];
   gaps: ScanGap[];
 }
 
 /**
  * Finds and inspects etcd snapshots under backup folders, recursively:
  * `*.db` files, files named `snapshot*` (`etcdctl snapshot save` leaves
- * `NAME.part` behind when interrupted), and `member/snap/db` of copied data dirs.
+ * `NAME.part` behind when interrupted), and `member/snap/db` of copied data dirs;
+ * and resource dumps beside them (`*.yaml`, `*.yml`, `*.json`, as
+ * `kubectl get -o yaml|json` writes them), whatever their name.
  * A folder or file that cannot be read becomes a gap, never a silent skip.
  */
 export async function readBackupFolders(dirs: string[], options: InspectOptions = {}): Promise<BackupFolders> {
@@ -27,7 +32,14 @@ export async function readBackupFolders(dirs: string[], options: InspectOptions 
     else await collect(dir, files, gaps, seen);
   }
   const snapshots: SnapshotReport[] = [];
+  const resourceDumps: ResourceDumpReport[] = [];
   for (const file of [...new Set(files)].sort()) {
+    if (looksLikeDump(file)) {
+      const dump = await readResourceDump(file);
+      if (dump.report) resourceDumps.push(dump.report);
+      gaps.push(...dump.gaps.map((g) => ({ ...g, affects: ['snapshots' as const] })));
+      continue;
+    }
     try {
       snapshots.push(await inspectSnapshot(file, options));
     } catch (err) {
@@ -35,10 +47,11 @@ export async function readBackupFolders(dirs: string[], options: InspectOptions 
       gaps.push({ what: file, reason: err.reason, affects: ['snapshots'] });
     }
   }
-  return { snapshots, gaps };
+  return { snapshots, resourceDumps, gaps };
 }
 
 function looksLikeSnapshot(path: string): boolean {
+  if (looksLikeDump(path)) return true;
   const name = basename(path);
   if (name.endsWith('.db') || name.startsWith('snapshot')) return true;
   return name === 'db' && basename(dirname(path)) === 'snap' && basename(dirname(dirname(path))) === 'member';

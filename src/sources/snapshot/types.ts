@@ -199,3 +199,22 @@ export class SnapshotReadError extends Error {
     this.name = 'SnapshotReadError';
   }
 }
+
+/**
+ * What a resource dump under `--backups` holds: a `List` or a stream of
+ * Kubernetes objects, as `kubectl get ... -o yaml|json` writes them. Only
+ * counts are kept, never the objects: a dump's Secrets are counted, their
+ * values are never read into the report.
+ */
+export interface ResourceDumpReport {
+  file: string;
+  /** The file's modification time (ISO-8601). */
+  fileMtime: string;
+  /** The newest metadata.managedFields[].time or metadata.creationTimestamp inside (ISO-8601), or null. */
+  newestObjectTime: string | null;
+  /** Which of the two gave newestObjectTime. */
+  newestObjectTimeFrom: 'managedFields' | 'creationTimestamp' | null;
+  objects: number;
+  /** Objects per `group/Kind` (`Kind` alone for the core group) and namespace (`` for cluster-scoped ones). */
+  counts: Record<string, Record<string, number>>;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { KUBEADM_CONFIG, LISTED_RESOURCES } from '../../../src/sources/live/resources.js';
+import { KUBEADM_CONFIG, LISTED_RESOURCES, VELERO_RESOURCES } from '../../../src/sources/live/resources.js';
 
 interface Rule {
   apiGroups?: string[];
@@ -34,9 +34,9 @@ function grants(rules: Rule[]): string[] {
 }
 
 describe('deploy/rbac.yaml', () => {
-  test('the ClusterRole grants list on exactly the resources the live source lists, and GET /version and /metrics', () => {
+  test('the ClusterRole grants list on exactly the resources the live source lists (Velero\'s too), and GET /version and /metrics', () => {
     const role = docs.find((d) => d.kind === 'ClusterRole');
-    const expected = [...LISTED_RESOURCES.map((r) => `list ${r.group || 'core'}/${r.resource}`), 'get /version', 'get /metrics'].sort();
+    const expected = [...LISTED_RESOURCES, ...VELERO_RESOURCES].map((r) => `list ${r.group || 'core'}/${r.resource}`).concat('get /version', 'get /metrics').sort();
     expect(grants(role?.rules ?? [])).toEqual(expected);
   });
 
