@@ -53324,6 +53324,18 @@ var NodeIndex = class _NodeIndex {
   }
 };
 
+// src/model/sorted-index.ts
+function sortedIndex(list, value, valueOf) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (valueOf(list[mid]) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 // src/model/pod-index.ts
 var ranks = /* @__PURE__ */ new WeakMap();
 var nextRank = 0;
@@ -53342,15 +53354,8 @@ function positionIn(list, pod) {
   return -1;
 }
 function withInserted(list, pod) {
-  const rank = rankOf(pod);
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (rankOf(list[mid]) < rank) lo = mid + 1;
-    else hi = mid;
-  }
-  return [...list.slice(0, lo), pod, ...list.slice(lo)];
+  const at2 = sortedIndex(list, rankOf(pod), rankOf);
+  return [...list.slice(0, at2), pod, ...list.slice(at2)];
 }
 function withoutPositions(list, positions) {
   const sorted = [...positions].sort((a, b) => a - b);
@@ -55561,16 +55566,6 @@ function nodesWithFreePodSlot(model) {
     byNodeList.set(model.nodes, open6);
   }
   return open6;
-}
-function sortedIndex(list, value, valueOf) {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (valueOf(list[mid]) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 var copyRoom = (room) => ({
   ...room,
@@ -67838,7 +67833,7 @@ var fstatFd = promisify(fstat);
 var closeFd = promisify(close);
 var readFd = promisify(read);
 var CHUNK = 1 << 20;
-async function* wholeSmallFile(fd, size, limit) {
+async function* wholeSmallFile(fd, size, limit, readAt) {
   let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
   let length = 0;
   for (; ; ) {
@@ -67848,28 +67843,14 @@ async function* wholeSmallFile(fd, size, limit) {
       buffer.copy(bigger, 0, 0, length);
       buffer = bigger;
     }
-    const { bytesRead } = await readFd(fd, buffer, length, buffer.length - length, length);
+    const bytesRead = await readAt(fd, buffer, length, buffer.length - length, length);
     if (bytesRead === 0) break;
     length += bytesRead;
   }
   for (let at2 = 0; at2 < length; at2 += CHUNK) yield buffer.subarray(at2, Math.min(at2 + CHUNK, length));
 }
-async function* wholeSmallFileBlocking(fd, size, limit) {
-  let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
-  let length = 0;
-  for (; ; ) {
-    if (length === buffer.length) {
-      if (length > limit) break;
-      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
-      buffer.copy(bigger, 0, 0, length);
-      buffer = bigger;
-    }
-    const bytesRead = readSync2(fd, buffer, length, buffer.length - length, length);
-    if (bytesRead === 0) break;
-    length += bytesRead;
-  }
-  for (let at2 = 0; at2 < length; at2 += CHUNK) yield buffer.subarray(at2, Math.min(at2 + CHUNK, length));
-}
+var readOnPool = async (fd, buffer, offset, length, position) => (await readFd(fd, buffer, offset, length, position)).bytesRead;
+var readBlocking = (fd, buffer, offset, length, position) => readSync2(fd, buffer, offset, length, position);
 function record(event, file, into, origin) {
   const provenance = { type: "file", file, line: event.at.line, column: event.at.column };
   switch (event.type) {
@@ -67985,7 +67966,7 @@ async function readManifestFile(file, into, options = {}) {
   }
   if (small) {
     const { fd, size } = small;
-    const whole = options.blocking ? wholeSmallFileBlocking(fd, size, limit) : wholeSmallFile(fd, size, limit);
+    const whole = wholeSmallFile(fd, size, limit, options.blocking ? readBlocking : readOnPool);
     try {
       await readManifestStream(whole, file, into, options.origin, { ...streamOptions, maxBytes: limit, what: "a manifest file" });
     } finally {

@@ -1,4 +1,5 @@
 import type { Pod } from './types.js';
+import { sortedIndex } from './sorted-index.js';
 import { isFinished, workloadKeyOf } from './walks.js';
 
 /**
@@ -51,15 +52,8 @@ function positionIn(list: readonly Pod[], pod: Pod): number {
 
 /** The list with the pod inserted at its rank (a new array). */
 function withInserted(list: readonly Pod[], pod: Pod): Pod[] {
-  const rank = rankOf(pod);
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rankOf(list[mid]!) < rank) lo = mid + 1;
-    else hi = mid;
-  }
-  return [...list.slice(0, lo), pod, ...list.slice(lo)];
+  const at = sortedIndex(list, rankOf(pod), rankOf);
+  return [...list.slice(0, at), pod, ...list.slice(at)];
 }
 
 /** The list without the items at these positions, copied segment by segment. */

@@ -1,5 +1,6 @@
 import type { ClusterModel, LabelSelector, Node, Pod, PodAffinityTerm, PersistentVolume, Resources, Taint, TopologySpreadConstraint } from '../model/types.js';
 import { isFinished, labelSelectorMatches, nodeMatchesAffinity, podKey, untoleratedTaint, workloadKeyOf } from '../model/walks.js';
+import { sortedIndex } from '../model/sorted-index.js';
 import { kindRead, namePositions, namespaceNamed, nodesByName, nodesCalled, nodesRunningWorkload, persistentVolumeNamed, podsOnNode, podsWithAntiAffinity, remembered, runningPodsOn, volumeClaimNamed } from '../model/cluster-index.js';
 
 /**
@@ -297,18 +298,6 @@ function nodesWithFreePodSlot(model: ClusterModel): readonly Node[] {
     byNodeList.set(model.nodes, open);
   }
   return open;
-}
-
-/** The first index whose value is not below `value`, in a list sorted by `valueOf`. */
-function sortedIndex<T>(list: readonly T[], value: number, valueOf: (item: T) => number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (valueOf(list[mid]!) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const copyRoom = (room: NodeRoom): NodeRoom => ({

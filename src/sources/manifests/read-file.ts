@@ -37,7 +37,7 @@ const CHUNK = 1 << 20;
  * would yield, without a stream's setup and teardown for each small file,
  * which cost more than parsing it.
  */
-async function* wholeSmallFile(fd: number, size: number, limit: number): AsyncGenerator<Buffer> {
+async function* wholeSmallFile(fd: number, size: number, limit: number, readAt: ReadAt): AsyncGenerator<Buffer> {
   let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
   let length = 0;
   for (;;) {
@@ -47,7 +47,7 @@ async function* wholeSmallFile(fd: number, size: number, limit: number): AsyncGe
       buffer.copy(bigger, 0, 0, length);
       buffer = bigger;
     }
-    const { bytesRead } = await readFd(fd, buffer, length, buffer.length - length, length);
+    const bytesRead = await readAt(fd, buffer, length, buffer.length - length, length);
     if (bytesRead === 0) break;
     length += bytesRead;
   }
@@ -55,23 +55,10 @@ async function* wholeSmallFile(fd: number, size: number, limit: number): AsyncGe
   for (let at = 0; at < length; at += CHUNK) yield buffer.subarray(at, Math.min(at + CHUNK, length));
 }
 
-/** wholeSmallFile with readSync. */
-async function* wholeSmallFileBlocking(fd: number, size: number, limit: number): AsyncGenerator<Buffer> {
-  let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
-  let length = 0;
-  for (;;) {
-    if (length === buffer.length) {
-      if (length > limit) break;
-      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
-      buffer.copy(bigger, 0, 0, length);
-      buffer = bigger;
-    }
-    const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
-    if (bytesRead === 0) break;
-    length += bytesRead;
-  }
-  for (let at = 0; at < length; at += CHUNK) yield buffer.subarray(at, Math.min(at + CHUNK, length));
-}
+/** pread(2), on the thread pool or (in a worker thread, which has nothing else to do) blocking. */
+type ReadAt = (fd: number, buffer: Buffer, offset: number, length: number, position: number) => number | Promise<number>;
+const readOnPool: ReadAt = async (fd, buffer, offset, length, position) => (await readFd(fd, buffer, offset, length, position)).bytesRead;
+const readBlocking: ReadAt = (fd, buffer, offset, length, position) => readSync(fd, buffer, offset, length, position);
 
 export interface ReadFileOptions {
   cwd?: string;
@@ -255,7 +242,7 @@ export async function readManifestFile(file: string, into: Inputs, options: Read
   }
   if (small) {
     const { fd, size } = small;
-    const whole = options.blocking ? wholeSmallFileBlocking(fd, size, limit) : wholeSmallFile(fd, size, limit);
+    const whole = wholeSmallFile(fd, size, limit, options.blocking ? readBlocking : readOnPool);
     try {
       await readManifestStream(whole, file, into, options.origin, { ...streamOptions, maxBytes: limit, what: 'a manifest file' });
     } finally {
