@@ -236,9 +236,9 @@ var require_tunnel = __commonJS({
       for (var i = 1, len = arguments.length; i < len; ++i) {
         var overrides = arguments[i];
         if (typeof overrides === "object") {
-          var keys = Object.keys(overrides);
-          for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
-            var k = keys[j];
+          var keys2 = Object.keys(overrides);
+          for (var j = 0, keyLen = keys2.length; j < keyLen; ++j) {
+            var k = keys2[j];
             if (overrides[k] !== void 0) {
               target[k] = overrides[k];
             }
@@ -1790,9 +1790,9 @@ var require_request = __commonJS({
               processHeader(this, header2[0], header2[1]);
             }
           } else {
-            const keys = Object.keys(headers2);
-            for (let i = 0; i < keys.length; ++i) {
-              processHeader(this, keys[i], headers2[keys[i]]);
+            const keys2 = Object.keys(headers2);
+            for (let i = 0; i < keys2.length; ++i) {
+              processHeader(this, keys2[i], headers2[keys2[i]]);
             }
           }
         } else if (headers2 != null) {
@@ -1874,14 +1874,14 @@ var require_request = __commonJS({
         if (statusCode !== null) {
           this.#publishUpgradeHeaders(statusCode, headers2, statusText);
         }
-        const result = this[kHandler].onUpgrade(statusCode, headers2, socket);
+        const result2 = this[kHandler].onUpgrade(statusCode, headers2, socket);
         if (!this.aborted) {
           this.completed = true;
           if (statusCode !== null) {
             this.#publishUpgradeTrailers();
           }
         }
-        return result;
+        return result2;
       }
       /**
        * @param {number} statusCode
@@ -3362,12 +3362,12 @@ var require_data_url = __commonJS({
       return serialized;
     }
     function collectASequenceOfCodePoints(condition, input, position) {
-      let result = "";
+      let result2 = "";
       while (position.position < input.length && condition(input[position.position])) {
-        result += input[position.position];
+        result2 += input[position.position];
         position.position++;
       }
-      return result;
+      return result2;
     }
     function collectASequenceOfCodePointsFast(char, input, position) {
       const idx = input.indexOf(char, position.position);
@@ -3589,16 +3589,16 @@ var require_data_url = __commonJS({
       if ((2 << 15) - 1 > length) {
         return String.fromCharCode.apply(null, input);
       }
-      let result = "";
+      let result2 = "";
       let i = 0;
       let addition = (2 << 15) - 1;
       while (i < length) {
         if (i + addition > length) {
           addition = length - i;
         }
-        result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
+        result2 += String.fromCharCode.apply(null, input.subarray(i, i += addition));
       }
-      return result;
+      return result2;
     }
     function minimizeSupportedMimeType(mimeType) {
       switch (mimeType.essence) {
@@ -3847,26 +3847,26 @@ var require_webidl = __commonJS({
             message: `${argument} ("${webidl.util.Type(O)}") is not an Object.`
           });
         }
-        const result = {};
+        const result2 = {};
         if (!types2.isProxy(O)) {
-          const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
-          for (const key3 of keys2) {
+          const keys3 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
+          for (const key3 of keys3) {
             const typedKey = keyConverter(key3, prefix, argument);
             const typedValue = valueConverter(O[key3], prefix, argument);
-            result[typedKey] = typedValue;
+            result2[typedKey] = typedValue;
           }
-          return result;
+          return result2;
         }
-        const keys = Reflect.ownKeys(O);
-        for (const key3 of keys) {
+        const keys2 = Reflect.ownKeys(O);
+        for (const key3 of keys2) {
           const desc = Reflect.getOwnPropertyDescriptor(O, key3);
           if (desc?.enumerable) {
             const typedKey = keyConverter(key3, prefix, argument);
             const typedValue = valueConverter(O[key3], prefix, argument);
-            result[typedKey] = typedValue;
+            result2[typedKey] = typedValue;
           }
         }
-        return result;
+        return result2;
       };
     };
     webidl.interfaceConverter = function(i) {
@@ -4396,7 +4396,7 @@ var require_util2 = __commonJS({
     }
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
     function parseMetadata(metadata) {
-      const result = [];
+      const result2 = [];
       let empty = true;
       for (const token of metadata.split(" ")) {
         empty = false;
@@ -4406,13 +4406,13 @@ var require_util2 = __commonJS({
         }
         const algorithm = parsedToken.groups.algo.toLowerCase();
         if (supportedHashes.includes(algorithm)) {
-          result.push(parsedToken.groups);
+          result2.push(parsedToken.groups);
         }
       }
       if (empty === true) {
         return "no metadata";
       }
-      return result;
+      return result2;
     }
     function getStrongestMetadata(metadataList) {
       let algorithm = metadataList[0].algo;
@@ -4489,12 +4489,12 @@ var require_util2 = __commonJS({
       return normalizedMethodRecordsBase[method.toLowerCase()] ?? method;
     }
     function serializeJavascriptValueToJSONString(value) {
-      const result = JSON.stringify(value);
-      if (result === void 0) {
+      const result2 = JSON.stringify(value);
+      if (result2 === void 0) {
         throw new TypeError("Value is not JSON serializable");
       }
-      assert(typeof result === "string");
-      return result;
+      assert(typeof result2 === "string");
+      return result2;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
     function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -4532,20 +4532,20 @@ var require_util2 = __commonJS({
           }
           const { [keyIndex]: key3, [valueIndex]: value } = values[index2];
           this.#index = index2 + 1;
-          let result;
+          let result2;
           switch (this.#kind) {
             case "key":
-              result = key3;
+              result2 = key3;
               break;
             case "value":
-              result = value;
+              result2 = value;
               break;
             case "key+value":
-              result = [key3, value];
+              result2 = [key3, value];
               break;
           }
           return {
-            value: result,
+            value: result2,
             done: false
           };
         }
@@ -4572,7 +4572,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function keys() {
+          value: function keys2() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "key");
           }
@@ -5236,11 +5236,11 @@ var require_formdata_parser = __commonJS({
           return "failure";
         }
         position.position += 2;
-        const result = parseMultipartFormDataHeaders(input, position);
-        if (result === "failure") {
+        const result2 = parseMultipartFormDataHeaders(input, position);
+        if (result2 === "failure") {
           return "failure";
         }
-        let { name, filename, contentType, encoding } = result;
+        let { name, filename, contentType, encoding } = result2;
         position.position += 2;
         let body;
         {
@@ -6916,17 +6916,17 @@ var require_client_h2 = __commonJS({
       }
     } = http22;
     function parseH2Headers(headers2) {
-      const result = [];
+      const result2 = [];
       for (const [name, value] of Object.entries(headers2)) {
         if (Array.isArray(value)) {
           for (const subvalue of value) {
-            result.push(Buffer.from(name), Buffer.from(subvalue));
+            result2.push(Buffer.from(name), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value));
+          result2.push(Buffer.from(name), Buffer.from(value));
         }
       }
-      return result;
+      return result2;
     }
     function parseH2ResponseHeaders(headers2) {
       const { [HTTP2_HEADER_STATUS]: _statusCode, ...realHeaders } = headers2;
@@ -8542,11 +8542,11 @@ var require_balanced_pool = __commonJS({
         return this;
       }
       _updateBalancedPoolStats() {
-        let result = 0;
+        let result2 = 0;
         for (let i = 0; i < this[kClients].length; i++) {
-          result = getGreatestCommonDivisor(this[kClients][i][kWeight], result);
+          result2 = getGreatestCommonDivisor(this[kClients][i][kWeight], result2);
         }
-        this[kGreatestCommonDivisor] = result;
+        this[kGreatestCommonDivisor] = result2;
       }
       removeUpstream(upstream) {
         const upstreamOrigin = parseOrigin(upstream).origin;
@@ -10816,21 +10816,21 @@ var require_mock_utils = __commonJS({
       };
     }
     function generateKeyValues(data) {
-      const keys = Object.keys(data);
-      const result = [];
-      for (let i = 0; i < keys.length; ++i) {
-        const key3 = keys[i];
+      const keys2 = Object.keys(data);
+      const result2 = [];
+      for (let i = 0; i < keys2.length; ++i) {
+        const key3 = keys2[i];
         const value = data[key3];
         const name = Buffer.from(`${key3}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
-            result.push(name, Buffer.from(`${value[j]}`));
+            result2.push(name, Buffer.from(`${value[j]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value}`));
+          result2.push(name, Buffer.from(`${value}`));
         }
       }
-      return result;
+      return result2;
     }
     function getStatusText(statusCode) {
       return STATUS_CODES2[statusCode] || "unknown";
@@ -11239,9 +11239,9 @@ var require_pluralizer = __commonJS({
       }
       pluralize(count2) {
         const one = count2 === 1;
-        const keys = one ? singulars : plurals;
+        const keys2 = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count2, noun };
+        return { ...keys2, count: count2, noun };
       }
     };
   }
@@ -11965,9 +11965,9 @@ var require_headers = __commonJS({
           appendHeader(headers2, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
-        const keys = Object.keys(object);
-        for (let i = 0; i < keys.length; ++i) {
-          appendHeader(headers2, keys[i], object[keys[i]]);
+        const keys2 = Object.keys(object);
+        for (let i = 0; i < keys2.length; ++i) {
+          appendHeader(headers2, keys2[i], object[keys2[i]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -14997,11 +14997,11 @@ var require_util4 = __commonJS({
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
-                  const result = packageData(bytes2, type2, blob.type, encodingName);
+                  const result2 = packageData(bytes2, type2, blob.type, encodingName);
                   if (fr[kAborted]) {
                     return;
                   }
-                  fr[kResult] = result;
+                  fr[kResult] = result2;
                   fireAProgressEvent("load", fr);
                 } catch (error2) {
                   fr[kError] = error2;
@@ -16058,8 +16058,8 @@ var require_cachestorage = __commonJS({
        */
       async keys() {
         webidl.brandCheck(this, _CacheStorage);
-        const keys = this.#caches.keys();
-        return [...keys];
+        const keys2 = this.#caches.keys();
+        return [...keys2];
       }
     };
     Object.defineProperties(CacheStorage.prototype, {
@@ -17304,10 +17304,10 @@ var require_connection = __commonJS({
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
       let reason2 = "";
-      const result = ws[kByteParser].closingInfo;
-      if (result && !result.error) {
-        code = result.code ?? 1005;
-        reason2 = result.reason;
+      const result2 = ws[kByteParser].closingInfo;
+      if (result2 && !result2.error) {
+        code = result2.code ?? 1005;
+        reason2 = result2.reason;
       } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
@@ -21042,10 +21042,10 @@ var require_keyword = __commonJS({
       if (def.async && !schemaEnv.$async)
         throw new Error("async keyword in sync schema");
     }
-    function useKeyword(gen, keyword, result) {
-      if (result === void 0)
+    function useKeyword(gen, keyword, result2) {
+      if (result2 === void 0)
         throw new Error(`keyword "${keyword}" failed to compile`);
-      return gen.scopeValue("keyword", typeof result == "function" ? { ref: result } : { ref: result, code: (0, codegen_1.stringify)(result) });
+      return gen.scopeValue("keyword", typeof result2 == "function" ? { ref: result2 } : { ref: result2, code: (0, codegen_1.stringify)(result2) });
     }
     function validSchemaType(schema2, schemaType, allowUndefined = false) {
       return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema2) : st === "object" ? schema2 && typeof schema2 == "object" && !Array.isArray(schema2) : typeof schema2 == st || allowUndefined && typeof schema2 == "undefined");
@@ -21165,7 +21165,7 @@ var require_fast_deep_equal = __commonJS({
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
+        var length, i, keys2;
         if (Array.isArray(a)) {
           length = a.length;
           if (length != b.length) return false;
@@ -21176,13 +21176,13 @@ var require_fast_deep_equal = __commonJS({
         if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
         if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
         if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
-        keys = Object.keys(a);
-        length = keys.length;
+        keys2 = Object.keys(a);
+        length = keys2.length;
         if (length !== Object.keys(b).length) return false;
         for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+          if (!Object.prototype.hasOwnProperty.call(b, keys2[i])) return false;
         for (i = length; i-- !== 0; ) {
-          var key3 = keys[i];
+          var key3 = keys2[i];
           if (!equal(a[key3], b[key3])) return false;
         }
         return true;
@@ -28723,12 +28723,12 @@ ${cn.comment}` : item.comment;
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
-            const keys = Object.keys(it);
-            if (keys.length === 1) {
-              key3 = keys[0];
+            const keys2 = Object.keys(it);
+            if (keys2.length === 1) {
+              key3 = keys2[0];
               value = it[key3];
             } else {
-              throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+              throw new TypeError(`Expected tuple with one key, not ${keys2.length} keys`);
             }
           } else {
             key3 = it;
@@ -29274,8 +29274,8 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key3) => key3 !== "yaml11").map((key3) => JSON.stringify(key3)).join(", ");
-          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+          const keys2 = Array.from(schemas.keys()).filter((key3) => key3 !== "yaml11").map((key3) => JSON.stringify(key3)).join(", ");
+          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys2} or define customTags array`);
         }
       }
       if (Array.isArray(customTags)) {
@@ -29290,8 +29290,8 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key3) => JSON.stringify(key3)).join(", ");
-          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+          const keys2 = Object.keys(tagsByName).map((key3) => JSON.stringify(key3)).join(", ");
+          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys2}`);
         }
         if (!tags2.includes(tagObj))
           tags2.push(tagObj);
@@ -33543,9 +33543,9 @@ var require_utils3 = __commonJS({
   "node_modules/whatwg-url/lib/utils.js"(exports, module) {
     "use strict";
     module.exports.mixin = function mixin(target, source) {
-      const keys = Object.getOwnPropertyNames(source);
-      for (let i = 0; i < keys.length; ++i) {
-        Object.defineProperty(target, keys[i], Object.getOwnPropertyDescriptor(source, keys[i]));
+      const keys2 = Object.getOwnPropertyNames(source);
+      for (let i = 0; i < keys2.length; ++i) {
+        Object.defineProperty(target, keys2[i], Object.getOwnPropertyDescriptor(source, keys2[i]));
       }
     };
     module.exports.wrapperSymbol = /* @__PURE__ */ Symbol("wrapper");
@@ -33673,54 +33673,54 @@ var require_tr46 = __commonJS({
       };
     }
     function processing(domain_name, useSTD3, processing_option) {
-      var result = mapChars(domain_name, useSTD3, processing_option);
-      result.string = normalize2(result.string);
-      var labels = result.string.split(".");
+      var result2 = mapChars(domain_name, useSTD3, processing_option);
+      result2.string = normalize2(result2.string);
+      var labels = result2.string.split(".");
       for (var i = 0; i < labels.length; ++i) {
         try {
           var validation = validateLabel(labels[i]);
           labels[i] = validation.label;
-          result.error = result.error || validation.error;
+          result2.error = result2.error || validation.error;
         } catch (e2) {
-          result.error = true;
+          result2.error = true;
         }
       }
       return {
         string: labels.join("."),
-        error: result.error
+        error: result2.error
       };
     }
     module.exports.toASCII = function(domain_name, useSTD3, processing_option, verifyDnsLength) {
-      var result = processing(domain_name, useSTD3, processing_option);
-      var labels = result.string.split(".");
+      var result2 = processing(domain_name, useSTD3, processing_option);
+      var labels = result2.string.split(".");
       labels = labels.map(function(l) {
         try {
           return punycode.toASCII(l);
         } catch (e2) {
-          result.error = true;
+          result2.error = true;
           return l;
         }
       });
       if (verifyDnsLength) {
         var total = labels.slice(0, labels.length - 1).join(".").length;
         if (total.length > 253 || total.length === 0) {
-          result.error = true;
+          result2.error = true;
         }
         for (var i = 0; i < labels.length; ++i) {
           if (labels.length > 63 || labels.length === 0) {
-            result.error = true;
+            result2.error = true;
             break;
           }
         }
       }
-      if (result.error) return null;
+      if (result2.error) return null;
       return labels.join(".");
     };
     module.exports.toUnicode = function(domain_name, useSTD3) {
-      var result = processing(domain_name, useSTD3, PROCESSING_OPTIONS.NONTRANSITIONAL);
+      var result2 = processing(domain_name, useSTD3, PROCESSING_OPTIONS.NONTRANSITIONAL);
       return {
-        domain: result.string,
-        error: result.error
+        domain: result2.string,
+        error: result2.error
       };
     };
     module.exports.PROCESSING_OPTIONS = PROCESSING_OPTIONS;
@@ -34728,12 +34728,12 @@ var require_url_state_machine = __commonJS({
       return output;
     }
     function serializeOrigin(tuple) {
-      let result = tuple.scheme + "://";
-      result += serializeHost(tuple.host);
+      let result2 = tuple.scheme + "://";
+      result2 += serializeHost(tuple.host);
       if (tuple.port !== null) {
-        result += ":" + tuple.port;
+        result2 += ":" + tuple.port;
       }
-      return result;
+      return result2;
     }
     module.exports.serializeURL = serializeURL;
     module.exports.serializeURLOrigin = function(url) {
@@ -35824,8 +35824,8 @@ var require_lib2 = __commonJS({
     });
     function getHeaders(headers2) {
       let kind = arguments.length > 1 && arguments[1] !== void 0 ? arguments[1] : "key+value";
-      const keys = Object.keys(headers2[MAP]).sort();
-      return keys.map(kind === "key" ? function(k) {
+      const keys2 = Object.keys(headers2[MAP]).sort();
+      return keys2.map(kind === "key" ? function(k) {
         return k.toLowerCase();
       } : kind === "value" ? function(k) {
         return headers2[MAP][k].join(", ");
@@ -37822,11 +37822,11 @@ var require_common = __commonJS({
       if (typeof n !== "number" && typeof n !== "bigint") {
         throw new address_error_1.AddressError(`${family} offset must be an integer`);
       }
-      const result = value + BigInt(n);
-      if (result < BigInt(0) || result > (BigInt(1) << BigInt(bits)) - BigInt(1)) {
+      const result2 = value + BigInt(n);
+      if (result2 < BigInt(0) || result2 > (BigInt(1) << BigInt(bits)) - BigInt(1)) {
         throw new address_error_1.AddressError(`${family} offset leaves the address space`);
       }
-      return result;
+      return result2;
     }
     function isCorrect(defaultBits) {
       return function isCorrectForm() {
@@ -37945,12 +37945,12 @@ var require_ipv4 = __commonJS({
     });
     var __importStar = exports && exports.__importStar || function(mod2) {
       if (mod2 && mod2.__esModule) return mod2;
-      var result = {};
+      var result2 = {};
       if (mod2 != null) {
-        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result, mod2, k);
+        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result2, mod2, k);
       }
-      __setModuleDefault(result, mod2);
-      return result;
+      __setModuleDefault(result2, mod2);
+      return result2;
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Address4 = void 0;
@@ -38643,12 +38643,12 @@ var require_regular_expressions = __commonJS({
     });
     var __importStar = exports && exports.__importStar || function(mod2) {
       if (mod2 && mod2.__esModule) return mod2;
-      var result = {};
+      var result2 = {};
       if (mod2 != null) {
-        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result, mod2, k);
+        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result2, mod2, k);
       }
-      __setModuleDefault(result, mod2);
-      return result;
+      __setModuleDefault(result2, mod2);
+      return result2;
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ADDRESS_BOUNDARY = void 0;
@@ -38735,12 +38735,12 @@ var require_ipv6 = __commonJS({
     });
     var __importStar = exports && exports.__importStar || function(mod2) {
       if (mod2 && mod2.__esModule) return mod2;
-      var result = {};
+      var result2 = {};
       if (mod2 != null) {
-        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result, mod2, k);
+        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result2, mod2, k);
       }
-      __setModuleDefault(result, mod2);
-      return result;
+      __setModuleDefault(result2, mod2);
+      return result2;
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Address6 = void 0;
@@ -38881,24 +38881,24 @@ var require_ipv6 = __commonJS({
         var _a;
         let host;
         let port = null;
-        let result;
+        let result2;
         let error2;
         const stripped = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
         if (stripped.indexOf("[") !== -1 && stripped.indexOf("]:") !== -1) {
           error2 = "failed to parse address with port";
-          result = constants62.RE_URL_WITH_PORT.exec(stripped);
-          if (result === null) {
+          result2 = constants62.RE_URL_WITH_PORT.exec(stripped);
+          if (result2 === null) {
             return { error: error2, address: null, port: null };
           }
-          host = result[1];
-          port = result[2];
+          host = result2[1];
+          port = result2[2];
         } else {
           error2 = "failed to parse address from URL";
-          result = constants62.RE_URL.exec(stripped);
-          if (result === null) {
+          result2 = constants62.RE_URL.exec(stripped);
+          if (result2 === null) {
             return { error: error2, address: null, port: null };
           }
-          host = (_a = result[1]) !== null && _a !== void 0 ? _a : result[2];
+          host = (_a = result2[1]) !== null && _a !== void 0 ? _a : result2[2];
         }
         if (port) {
           port = parseInt(port, 10);
@@ -39653,13 +39653,13 @@ var require_ipv6 = __commonJS({
       static fromUnsignedByteArray(bytes2) {
         common2.assertByteArray(bytes2, 16, "IPv6", 0);
         const BYTE_MAX = BigInt("256");
-        let result = BigInt("0");
+        let result2 = BigInt("0");
         let multiplier = BigInt("1");
         for (let i = bytes2.length - 1; i >= 0; i--) {
-          result += multiplier * BigInt(bytes2[i].toString(10));
+          result2 += multiplier * BigInt(bytes2[i].toString(10));
           multiplier *= BYTE_MAX;
         }
-        return _Address6.fromBigInt(result);
+        return _Address6.fromBigInt(result2);
       }
       /**
        * Returns true if the address is in the canonical form, false otherwise
@@ -40068,12 +40068,12 @@ var require_ip_address = __commonJS({
     });
     var __importStar = exports && exports.__importStar || function(mod2) {
       if (mod2 && mod2.__esModule) return mod2;
-      var result = {};
+      var result2 = {};
       if (mod2 != null) {
-        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result, mod2, k);
+        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result2, mod2, k);
       }
-      __setModuleDefault(result, mod2);
-      return result;
+      __setModuleDefault(result2, mod2);
+      return result2;
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.v6 = exports.AddressError = exports.Address6 = exports.Address4 = void 0;
@@ -40273,8 +40273,8 @@ var require_socksclient = __commonJS({
             reject(e2);
           }
         }
-        function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+        function step(result2) {
+          result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -40373,13 +40373,13 @@ var require_socksclient = __commonJS({
                 host: options.proxies[i + 1].host || options.proxies[i + 1].ipaddress,
                 port: options.proxies[i + 1].port
               };
-              const result = yield _SocksClient.createConnection({
+              const result2 = yield _SocksClient.createConnection({
                 command: "connect",
                 proxy: nextProxy,
                 destination: nextDestination,
                 existing_socket: sock
               });
-              sock = sock || result.socket;
+              sock = sock || result2.socket;
             }
             if (typeof callback === "function") {
               callback(null, { socket: sock });
@@ -40976,12 +40976,12 @@ var require_helpers3 = __commonJS({
     });
     var __importStar = exports && exports.__importStar || function(mod2) {
       if (mod2 && mod2.__esModule) return mod2;
-      var result = {};
+      var result2 = {};
       if (mod2 != null) {
-        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result, mod2, k);
+        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result2, mod2, k);
       }
-      __setModuleDefault(result, mod2);
-      return result;
+      __setModuleDefault(result2, mod2);
+      return result2;
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.req = exports.json = exports.toBuffer = void 0;
@@ -41046,12 +41046,12 @@ var require_dist2 = __commonJS({
     });
     var __importStar = exports && exports.__importStar || function(mod2) {
       if (mod2 && mod2.__esModule) return mod2;
-      var result = {};
+      var result2 = {};
       if (mod2 != null) {
-        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result, mod2, k);
+        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result2, mod2, k);
       }
-      __setModuleDefault(result, mod2);
-      return result;
+      __setModuleDefault(result2, mod2);
+      return result2;
     };
     var __exportStar = exports && exports.__exportStar || function(m, exports2) {
       for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
@@ -41797,9 +41797,9 @@ var require_node = __commonJS({
     }
     function init(debug2) {
       debug2.inspectOpts = {};
-      const keys = Object.keys(exports.inspectOpts);
-      for (let i = 0; i < keys.length; i++) {
-        debug2.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
+      const keys2 = Object.keys(exports.inspectOpts);
+      for (let i = 0; i < keys2.length; i++) {
+        debug2.inspectOpts[keys2[i]] = exports.inspectOpts[keys2[i]];
       }
     }
     module.exports = require_common2()(exports);
@@ -41850,12 +41850,12 @@ var require_dist3 = __commonJS({
     });
     var __importStar = exports && exports.__importStar || function(mod2) {
       if (mod2 && mod2.__esModule) return mod2;
-      var result = {};
+      var result2 = {};
       if (mod2 != null) {
-        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result, mod2, k);
+        for (var k in mod2) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod2, k)) __createBinding(result2, mod2, k);
       }
-      __setModuleDefault(result, mod2);
-      return result;
+      __setModuleDefault(result2, mod2);
+      return result2;
     };
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -42006,11 +42006,11 @@ var require_dist3 = __commonJS({
       "socks5h"
     ];
     exports.SocksProxyAgent = SocksProxyAgent2;
-    function omit(obj, ...keys) {
+    function omit(obj, ...keys2) {
       const ret = {};
       let key3;
       for (key3 in obj) {
-        if (!keys.includes(key3)) {
+        if (!keys2.includes(key3)) {
           ret[key3] = obj[key3];
         }
       }
@@ -42523,9 +42523,9 @@ var require_permessage_deflate2 = __commonJS({
        */
       decompress(data, fin, callback) {
         zlibLimiter.add((done) => {
-          this._decompress(data, fin, (err, result) => {
+          this._decompress(data, fin, (err, result2) => {
             done();
-            callback(err, result);
+            callback(err, result2);
           });
         });
       }
@@ -42539,9 +42539,9 @@ var require_permessage_deflate2 = __commonJS({
        */
       compress(data, fin, callback) {
         zlibLimiter.add((done) => {
-          this._compress(data, fin, (err, result) => {
+          this._compress(data, fin, (err, result2) => {
             done();
-            callback(err, result);
+            callback(err, result2);
           });
         });
       }
@@ -46356,13 +46356,13 @@ var require_utf8_decoder = __commonJS({
           this.bytesSeen = trailingBytesSeen(data);
           return b4a.toString(data, "utf8");
         }
-        let result = "";
+        let result2 = "";
         let start = 0;
         if (this.bytesNeeded > 0) {
           while (start < data.byteLength) {
             const byte = data[start];
             if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-              result += "\uFFFD";
+              result2 += "\uFFFD";
               this._reset();
               break;
             }
@@ -46372,22 +46372,22 @@ var require_utf8_decoder = __commonJS({
             this.bytesSeen++;
             start++;
             if (this.bytesSeen === this.bytesNeeded) {
-              result += String.fromCodePoint(this.codePoint);
+              result2 += String.fromCodePoint(this.codePoint);
               this._reset();
               break;
             }
           }
-          if (this.bytesNeeded > 0) return result;
+          if (this.bytesNeeded > 0) return result2;
         }
         const trailing = trailingIncomplete(data, start);
         const end = data.byteLength - trailing;
-        if (end > start) result += b4a.toString(data, "utf8", start, end);
+        if (end > start) result2 += b4a.toString(data, "utf8", start, end);
         for (let i = end; i < data.byteLength; i++) {
           const byte = data[i];
           if (this.bytesNeeded === 0) {
             if (byte <= 127) {
               this.bytesSeen = 0;
-              result += String.fromCharCode(byte);
+              result2 += String.fromCharCode(byte);
             } else if (byte >= 194 && byte <= 223) {
               this.bytesNeeded = 2;
               this.bytesSeen = 1;
@@ -46406,12 +46406,12 @@ var require_utf8_decoder = __commonJS({
               this.codePoint = byte & 7;
             } else {
               this.bytesSeen = 1;
-              result += "\uFFFD";
+              result2 += "\uFFFD";
             }
             continue;
           }
           if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-            result += "\uFFFD";
+            result2 += "\uFFFD";
             i--;
             this._reset();
             continue;
@@ -46421,16 +46421,16 @@ var require_utf8_decoder = __commonJS({
           this.codePoint = this.codePoint << 6 | byte & 63;
           this.bytesSeen++;
           if (this.bytesSeen === this.bytesNeeded) {
-            result += String.fromCodePoint(this.codePoint);
+            result2 += String.fromCodePoint(this.codePoint);
             this._reset();
           }
         }
-        return result;
+        return result2;
       }
       flush() {
-        const result = this.bytesNeeded > 0 ? "\uFFFD" : "";
+        const result2 = this.bytesNeeded > 0 ? "\uFFFD" : "";
         this._reset();
-        return result;
+        return result2;
       }
       _reset() {
         this.codePoint = 0;
@@ -46517,10 +46517,10 @@ var require_text_decoder = __commonJS({
         return this.push(data);
       }
       end(data) {
-        let result = "";
-        if (data) result = this.push(data);
-        result += this.decoder.flush();
-        return result;
+        let result2 = "";
+        if (data) result2 = this.push(data);
+        result2 += this.decoder.flush();
+        return result2;
       }
     };
     function normalizeEncoding(encoding) {
@@ -47639,31 +47639,31 @@ var require_headers2 = __commonJS({
       return decodeStr(buf2, 0, buf2.length, encoding);
     };
     exports.encodePax = function encodePax(opts) {
-      let result = "";
-      if (opts.name) result += addLength(" path=" + opts.name + "\n");
-      if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
+      let result2 = "";
+      if (opts.name) result2 += addLength(" path=" + opts.name + "\n");
+      if (opts.linkname) result2 += addLength(" linkpath=" + opts.linkname + "\n");
       const pax = opts.pax;
       if (pax) {
         for (const key3 in pax) {
-          result += addLength(" " + key3 + "=" + pax[key3] + "\n");
+          result2 += addLength(" " + key3 + "=" + pax[key3] + "\n");
         }
       }
-      return b4a.from(result);
+      return b4a.from(result2);
     };
     exports.decodePax = function decodePax(buf2) {
-      const result = {};
+      const result2 = {};
       while (buf2.length) {
         let i = 0;
         while (i < buf2.length && buf2[i] !== 32) i++;
         const len = parseInt(b4a.toString(buf2.subarray(0, i)), 10);
-        if (!len) return result;
+        if (!len) return result2;
         const b = b4a.toString(buf2.subarray(i + 1, len - 1));
         const keyIndex = b.indexOf("=");
-        if (keyIndex === -1) return result;
-        result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
+        if (keyIndex === -1) return result2;
+        result2[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
         buf2 = buf2.subarray(len);
       }
-      return result;
+      return result2;
     };
     exports.encode = function encode(opts) {
       const buf2 = b4a.alloc(512);
@@ -49553,19 +49553,19 @@ var require_help = __commonJS({
        * @returns {Map<string, Command[] | Option[]>}
        */
       groupItems(unsortedItems, visibleItems, getGroup) {
-        const result = /* @__PURE__ */ new Map();
+        const result2 = /* @__PURE__ */ new Map();
         unsortedItems.forEach((item) => {
           const group2 = getGroup(item);
-          if (!result.has(group2)) result.set(group2, []);
+          if (!result2.has(group2)) result2.set(group2, []);
         });
         visibleItems.forEach((item) => {
           const group2 = getGroup(item);
-          if (!result.has(group2)) {
-            result.set(group2, []);
+          if (!result2.has(group2)) {
+            result2.set(group2, []);
           }
-          result.get(group2).push(item);
+          result2.get(group2).push(item);
         });
-        return result;
+        return result2;
       }
       /**
        * Generate the built-in help text.
@@ -50311,11 +50311,11 @@ var require_command = __commonJS({
        * @private
        */
       _getCommandAndAncestors() {
-        const result = [];
+        const result2 = [];
         for (let command = this; command; command = command.parent) {
-          result.push(command);
+          result2.push(command);
         }
-        return result;
+        return result2;
       }
       /**
        * Define a command.
@@ -51466,7 +51466,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _chainOrCallHooks(promise, event) {
-        let result = promise;
+        let result2 = promise;
         const hooks2 = [];
         this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
           hookedCommand._lifeCycleHooks[event].forEach((callback) => {
@@ -51477,11 +51477,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
           hooks2.reverse();
         }
         hooks2.forEach((hookDetail) => {
-          result = this._chainOrCall(result, () => {
+          result2 = this._chainOrCall(result2, () => {
             return hookDetail.callback(hookDetail.hookedCommand, this);
           });
         });
-        return result;
+        return result2;
       }
       /**
        *
@@ -51492,15 +51492,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _chainOrCallSubCommandHook(promise, subCommand, event) {
-        let result = promise;
+        let result2 = promise;
         if (this._lifeCycleHooks[event] !== void 0) {
           this._lifeCycleHooks[event].forEach((hook) => {
-            result = this._chainOrCall(result, () => {
+            result2 = this._chainOrCall(result2, () => {
               return hook(this, subCommand);
             });
           });
         }
-        return result;
+        return result2;
       }
       /**
        * Process arguments in context of this command.
@@ -51772,13 +51772,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       opts() {
         if (this._storeOptionsAsProperties) {
-          const result = {};
+          const result2 = {};
           const len = this.options.length;
           for (let i = 0; i < len; i++) {
             const key3 = this.options[i].attributeName();
-            result[key3] = key3 === this._versionOptionName ? this._version : this[key3];
+            result2[key3] = key3 === this._versionOptionName ? this._version : this[key3];
           }
-          return result;
+          return result2;
         }
         return this._optionValues;
       }
@@ -52661,8 +52661,8 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
         reject(e2);
       }
     }
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step(result2) {
+      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53071,10 +53071,10 @@ function findingAnnotation(finding, context) {
     ...location ? { file: repoPath(location.file, context.cwd), line: Math.max(1, location.line), col: Math.max(1, location.column) } : {}
   };
 }
-function githubAnnotations(result, context, perLevel = GITHUB_ANNOTATIONS_PER_LEVEL) {
+function githubAnnotations(result2, context, perLevel = GITHUB_ANNOTATIONS_PER_LEVEL) {
   const candidates2 = [
-    ...result.gaps.map((gap3) => ({ level: "error", title: "kcheck: the scan is incomplete", message: `${gap3.what}: ${gap3.reason}` })),
-    ...findingsByImportance(result.findings, context.rules).map((finding) => findingAnnotation(finding, context))
+    ...result2.gaps.map((gap3) => ({ level: "error", title: "kcheck: the scan is incomplete", message: `${gap3.what}: ${gap3.reason}` })),
+    ...findingsByImportance(result2.findings, context.rules).map((finding) => findingAnnotation(finding, context))
   ];
   const shown = [];
   const left = { error: 0, warning: 0, notice: 0 };
@@ -53106,8 +53106,8 @@ function githubAnnotations(result, context, perLevel = GITHUB_ANNOTATIONS_PER_LE
   });
   return shown;
 }
-function formatGithub(result, context) {
-  const lines3 = githubAnnotations(result, context).map(annotationCommand);
+function formatGithub(result2, context) {
+  const lines3 = githubAnnotations(result2, context).map(annotationCommand);
   return lines3.length === 0 ? "" : `${lines3.join("\n")}
 `;
 }
@@ -53252,6 +53252,7 @@ var NodeIndex = class _NodeIndex {
     this.orderView = from2.orderView;
     this.placesView = from2.placesView;
     this.arrayView = from2.arrayView;
+    this.namesView = from2.namesView;
   }
   nodes;
   byNameView = null;
@@ -53259,6 +53260,11 @@ var NodeIndex = class _NodeIndex {
   orderView = null;
   placesView = null;
   arrayView = null;
+  namesView = null;
+  /** Each node name once, in the order the list first has it (a cordon changes no name). */
+  names() {
+    return this.namesView ??= [...new Set(this.nodes.map((n) => n.name))];
+  }
   byName() {
     if (!this.byNameView) {
       this.byNameView = /* @__PURE__ */ new Map();
@@ -53320,6 +53326,7 @@ var NodeIndex = class _NodeIndex {
     }
     const index2 = new _NodeIndex(nodes, this);
     this.byNameView = this.sameNameView = this.orderView = this.placesView = this.arrayView = null;
+    this.namesView = null;
     return { nodes, index: index2 };
   }
 };
@@ -53535,6 +53542,7 @@ var PodIndex = class _PodIndex {
 
 // src/model/cluster-index.ts
 var views = /* @__PURE__ */ new WeakMap();
+var rebuildViews = () => process.env["KCHECK_REBUILD_VIEWS"] === "1";
 function remembered(part, key3, compute) {
   let known2 = views.get(part);
   if (!known2) {
@@ -53568,6 +53576,7 @@ function podIndex(model) {
   return remembered(model.pods, POD_INDEX, () => new PodIndex(model.pods));
 }
 function changePods(model, changes) {
+  if (rebuildViews()) return new PodIndex(model.pods).carry(changes).pods;
   const known2 = views.get(model.pods);
   const parent = known2?.get(POD_INDEX) ?? new PodIndex(model.pods);
   known2?.delete(POD_INDEX);
@@ -53589,6 +53598,7 @@ function nodeIndex(model) {
   return remembered(model.nodes, NODE_INDEX, () => new NodeIndex(model.nodes));
 }
 function replaceNode(model, old, next) {
+  if (rebuildViews()) return new NodeIndex(model.nodes).carry(old, next).nodes;
   const known2 = views.get(model.nodes);
   const parent = known2?.get(NODE_INDEX) ?? new NodeIndex(model.nodes);
   known2?.delete(NODE_INDEX);
@@ -53601,6 +53611,9 @@ function nodeNamed(model, name) {
 }
 function nodesCalled(model, name) {
   return nodeIndex(model).called(name);
+}
+function nodeNamesInOrder(model) {
+  return nodeIndex(model).names();
 }
 function namePositions(model) {
   return nodeIndex(model).places();
@@ -53623,13 +53636,57 @@ function pdbsOfPod(model, pod) {
 function readyReplicas(model, workloadKey) {
   return podIndex(model).ready().lists.get(workloadKey) ?? NONE;
 }
+var onNodeView = (component) => `${component} by node`;
+var NAMED_VIEW = "components by name";
 function componentOnNode(model, component, nodeName) {
   const byNode = remembered(
     model.components,
-    `${component} by node`,
+    onNodeView(component),
     () => uniqueBy(model.components.filter((c) => c.component === component && c.node !== void 0), (c) => c.node)
   );
   return byNode.get(nodeName);
+}
+var ON_NODE_VIEW = "components by name and node";
+var onNodeKey = (component, node) => `${component}\0${node}`;
+function knownComponentsNamed(model, name) {
+  const byName2 = remembered(model.components, NAMED_VIEW, () => groupBy(model.components.filter((c) => c.version !== null), (c) => c.component));
+  return byName2.get(name) ?? NONE;
+}
+function knownComponentsOn(model, name, nodeName) {
+  const byNode = remembered(
+    model.components,
+    ON_NODE_VIEW,
+    () => groupBy(model.components.filter((c) => c.version !== null && c.node !== void 0), (c) => onNodeKey(c.component, c.node))
+  );
+  return byNode.get(onNodeKey(name, nodeName)) ?? NONE;
+}
+function carryComponentViews(before, after, replaced) {
+  const known2 = views.get(before);
+  if (!known2 || before.length !== after.length || rebuildViews()) return;
+  for (const [old, next] of replaced) {
+    if (old.component !== next.component || old.node !== next.node || old.version === null || next.version === null) return;
+  }
+  const moved = /* @__PURE__ */ new Map();
+  for (const [view, keyOf] of [[NAMED_VIEW, (c) => c.component], [ON_NODE_VIEW, (c) => c.node === void 0 ? void 0 : onNodeKey(c.component, c.node)]]) {
+    const grouped = known2.get(view);
+    if (!grouped) continue;
+    for (const [old, next] of replaced) {
+      const key3 = keyOf(old);
+      const list = key3 === void 0 ? void 0 : grouped.get(key3);
+      if (list) grouped.set(key3, list.map((c) => c === old ? next : c));
+    }
+    moved.set(view, grouped);
+  }
+  for (const component of ["kubelet", "kube-proxy"]) {
+    const byNode = known2.get(onNodeView(component));
+    if (!byNode) continue;
+    for (const [old, next] of replaced) if (old.node !== void 0 && byNode.get(old.node) === old) byNode.set(old.node, next);
+    moved.set(onNodeView(component), byNode);
+  }
+  for (const key3 of moved.keys()) known2.delete(key3);
+  let mine = views.get(after);
+  if (!mine) views.set(after, mine = /* @__PURE__ */ new Map());
+  for (const [key3, view] of moved) mine.set(key3, view);
 }
 function controllerOf(model, pod) {
   return pod.controller ? workloadNamed(model, pod.namespace, pod.controller) : void 0;
@@ -54303,13 +54360,13 @@ function escapeHtml(text) {
 
 // src/report/html.ts
 var SEVERITIES = ["error", "warning", "info"];
-function header(result, context) {
-  const { error: error2, warning, info, suppressed } = result.summary;
-  const title = result.cluster !== null ? `cluster ${escapeHtml(result.cluster)}` : "scan";
+function header(result2, context) {
+  const { error: error2, warning, info, suppressed } = result2.summary;
+  const title = result2.cluster !== null ? `cluster ${escapeHtml(result2.cluster)}` : "scan";
   const meta = [
-    `captured ${escapeHtml(result.capturedAt.toISOString().replace(/\.\d{3}Z$/, "Z"))}`,
-    result.target !== null ? `upgrade target <b>${escapeHtml(result.target)}</b>` : "no upgrade target",
-    `${plural(result.scanned.length, "input")} read`
+    `captured ${escapeHtml(result2.capturedAt.toISOString().replace(/\.\d{3}Z$/, "Z"))}`,
+    result2.target !== null ? `upgrade target <b>${escapeHtml(result2.target)}</b>` : "no upgrade target",
+    `${plural(result2.scanned.length, "input")} read`
   ];
   const chips = error2 + warning + info === 0 ? ['<span class="chip ok">no problems</span>'] : [
     `<span class="chip error">${plural(error2, "error")}</span>`,
@@ -54317,16 +54374,16 @@ function header(result, context) {
     `<span class="chip info">${info} info</span>`
   ];
   if (suppressed > 0) chips.push(`<span class="chip muted">${suppressed} suppressed</span>`);
-  if (result.skippedRules.length > 0) chips.push(`<span class="chip muted">${plural(result.skippedRules.length, "rule")} skipped</span>`);
+  if (result2.skippedRules.length > 0) chips.push(`<span class="chip muted">${plural(result2.skippedRules.length, "rule")} skipped</span>`);
   return `<header>
 <h1>kcheck: ${title}</h1>
 <div class="meta">${meta.join(" \xB7 ")} \xB7 kcheck ${escapeHtml(context.toolVersion)}</div>
 <div class="chips">${chips.join("")}</div>
 </header>`;
 }
-function gaps(result) {
-  if (result.gaps.length === 0) return "";
-  const items = result.gaps.map((g) => `<li>${escapeHtml(g.what)}: ${escapeHtml(g.reason)}</li>`).join("");
+function gaps(result2) {
+  if (result2.gaps.length === 0) return "";
+  const items = result2.gaps.map((g) => `<li>${escapeHtml(g.what)}: ${escapeHtml(g.reason)}</li>`).join("");
   return `<div class="alert"><b>The scan is incomplete</b>; what could not be read was not checked:<ul class="plain">${items}</ul></div>`;
 }
 var percent = (value) => `${(value * 100).toFixed(3)}%`;
@@ -54418,9 +54475,9 @@ function isEtcdFinding(finding, rules2) {
   const category = rules2.get(finding.ruleId)?.category;
   return category === "etcd" || category === "backups" || finding.ruleId.startsWith("etcd-");
 }
-function backupSection(result, context) {
+function backupSection(result2, context) {
   const rules2 = new Map(context.rules.map((r) => [r.id, r]));
-  const findings = findingsByImportance(result.findings, context.rules).filter((f) => isEtcdFinding(f, rules2));
+  const findings = findingsByImportance(result2.findings, context.rules).filter((f) => isEtcdFinding(f, rules2));
   const state = findings.some((f) => f.severity === "error") ? '<span class="chip error">needs action before the upgrade</span>' : findings.length > 0 ? '<span class="chip warning">look before the upgrade</span>' : '<span class="chip ok">no etcd or backup findings</span>';
   const items = findings.map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${escapeHtml(f.message)} <span class="tag">${escapeHtml(findingPlace(relativeFinding(f, context)))}</span></li>`).join("");
   const table3 = context.backups ? backupTable(context.backups, context) : "";
@@ -54471,10 +54528,10 @@ function planSection(plan, notMade) {
 ${notes ? `<ul class="plain meta">${notes}</ul>` : ""}
 </section>`;
 }
-function findingsSection(result, context) {
+function findingsSection(result2, context) {
   const ordered = [
-    ...findingsByImportance(result.findings, context.rules),
-    ...result.findings.filter((f) => f.suppressed)
+    ...findingsByImportance(result2.findings, context.rules),
+    ...result2.findings.filter((f) => f.suppressed)
   ];
   const rules2 = [...new Set(ordered.map((f) => f.ruleId))].sort();
   const rows = ordered.map((f) => {
@@ -54497,9 +54554,9 @@ ${rows}
 </tbody></table>
 </section>`;
 }
-function formatHtml(result, context) {
+function formatHtml(result2, context) {
   const picture = context.skew ?? null;
-  const title = `kcheck report${result.cluster !== null ? `: ${result.cluster}` : ""}`;
+  const title = `kcheck report${result2.cluster !== null ? `: ${result2.cluster}` : ""}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -54510,18 +54567,18 @@ function formatHtml(result, context) {
 <style>${HTML_STYLE}</style>
 </head>
 <body>
-${header(result, context)}
+${header(result2, context)}
 <main>
-${gaps(result)}
+${gaps(result2)}
 ${picture ? skewSection(picture) : ""}
 <div class="columns">
 ${drainSection(context)}
-${backupSection(result, context)}
+${backupSection(result2, context)}
 </div>
-${findingsSection(result, context)}
+${findingsSection(result2, context)}
 ${planSection(context.plan, context.planNotMade)}
 </main>
-<footer>Generated by kcheck ${escapeHtml(context.toolVersion)} from ${plural(result.scanned.length, "input")}. Rule documentation links open the kcheck repository.</footer>
+<footer>Generated by kcheck ${escapeHtml(context.toolVersion)} from ${plural(result2.scanned.length, "input")}. Rule documentation links open the kcheck repository.</footer>
 <script>${HTML_SCRIPT}</script>
 </body>
 </html>
@@ -54551,28 +54608,28 @@ function jsonFinding(finding) {
     suppressed: suppressed ? { kind: suppressed.kind, reason: suppressed.reason } : null
   };
 }
-function jsonReport(result, context) {
+function jsonReport(result2, context) {
   return {
     tool: { name: "kcheck", version: context.toolVersion },
     version: JSON_FORMAT_VERSION,
-    capturedAt: result.capturedAt.toISOString(),
-    target: result.target,
-    cluster: result.cluster,
-    scanned: [...result.scanned],
-    findings: result.findings.map(jsonFinding),
-    skippedRules: result.skippedRules.map((s) => ({ ruleId: s.ruleId, reason: s.reason })),
-    skippedDocuments: result.skippedDocuments,
-    incomplete: result.gaps.length > 0 ? { gaps: result.gaps.map((g) => ({ what: g.what, reason: g.reason })) } : null,
+    capturedAt: result2.capturedAt.toISOString(),
+    target: result2.target,
+    cluster: result2.cluster,
+    scanned: [...result2.scanned],
+    findings: result2.findings.map(jsonFinding),
+    skippedRules: result2.skippedRules.map((s) => ({ ruleId: s.ruleId, reason: s.reason })),
+    skippedDocuments: result2.skippedDocuments,
+    incomplete: result2.gaps.length > 0 ? { gaps: result2.gaps.map((g) => ({ what: g.what, reason: g.reason })) } : null,
     summary: {
-      error: result.summary.error,
-      warning: result.summary.warning,
-      info: result.summary.info,
-      suppressed: result.summary.suppressed
+      error: result2.summary.error,
+      warning: result2.summary.warning,
+      info: result2.summary.info,
+      suppressed: result2.summary.suppressed
     }
   };
 }
-function formatJson(result, context) {
-  return `${jsonText(jsonReport(result, context))}
+function formatJson(result2, context) {
+  return `${jsonText(jsonReport(result2, context))}
 `;
 }
 
@@ -54605,17 +54662,17 @@ function failureBody(finding, context) {
   lines3.push("", `How to fix: ${finding.remediation}`, finding.docsUrl);
   return lines3.join("\n");
 }
-function ruleRan(rule, result, context) {
-  if (result.skippedRules.some((s) => s.ruleId === rule.id)) return true;
+function ruleRan(rule, result2, context) {
+  if (result2.skippedRules.some((s) => s.ruleId === rule.id)) return true;
   if (context.enabledRules && !context.enabledRules.includes(rule.id)) return false;
-  return !(rule.needsTarget && result.target === null);
+  return !(rule.needsTarget && result2.target === null);
 }
-function ruleCases(rule, result, context) {
+function ruleCases(rule, result2, context) {
   const classname = `kcheck.${rule.id}`;
-  const skip = result.skippedRules.find((s) => s.ruleId === rule.id);
+  const skip = result2.skippedRules.find((s) => s.ruleId === rule.id);
   if (skip) return [{ name: rule.id, classname, failures: [], suppressed: [], skipped: skip.reason }];
   const cases = /* @__PURE__ */ new Map();
-  for (const finding of result.findings.filter((f) => f.ruleId === rule.id)) {
+  for (const finding of result2.findings.filter((f) => f.ruleId === rule.id)) {
     const name = subjectName(finding);
     const testCase = cases.get(name) ?? {
       name,
@@ -54657,18 +54714,18 @@ function counts(cases) {
     skipped: cases.filter((c) => c.failures.length === 0 && c.errors === void 0 && (c.skipped !== void 0 || c.suppressed.length > 0)).length
   };
 }
-function formatJunit(result, context) {
-  const timestamp3 = junitTime(result.capturedAt);
+function formatJunit(result2, context) {
+  const timestamp3 = junitTime(result2.capturedAt);
   const scanCase = {
     name: "the scan read every input",
     classname: "kcheck.scan",
     failures: [],
     suppressed: [],
-    ...result.gaps.length > 0 ? { errors: result.gaps.map((g) => `${g.what}: ${g.reason}`) } : {}
+    ...result2.gaps.length > 0 ? { errors: result2.gaps.map((g) => `${g.what}: ${g.reason}`) } : {}
   };
   const suites = [{ name: "kcheck", cases: [scanCase] }];
   for (const rule of context.rules) {
-    if (ruleRan(rule, result, context)) suites.push({ name: rule.id, cases: ruleCases(rule, result, context) });
+    if (ruleRan(rule, result2, context)) suites.push({ name: rule.id, cases: ruleCases(rule, result2, context) });
   }
   const total = counts(suites.flatMap((s) => s.cases));
   const lines3 = [
@@ -55214,37 +55271,34 @@ function summarize(findings) {
   return summary3;
 }
 var compareFindings = (a, b) => (a.location?.file ?? "\uFFFF").localeCompare(b.location?.file ?? "\uFFFF") || (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0) || (a.cluster ?? "").localeCompare(b.cluster ?? "") || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
-function run(model, rules2, config, { sorted = true } = {}) {
-  const findings = [];
-  const skippedRules = [];
-  for (const rule of rules2) {
-    const configured = severityFor(rule, config);
-    if (configured === "off") continue;
-    if (rule.needsTarget && !model.target) continue;
-    const reason2 = skipReason(rule, model);
-    if (reason2) {
-      skippedRules.push({ ruleId: rule.id, reason: reason2 });
-      continue;
-    }
-    const userSeverity = config.rules[rule.id]?.severity;
-    for (const report2 of rule.check(model, optionsFor(rule, config))) {
-      const severity = userSeverity && userSeverity !== "off" ? userSeverity : report2.severity ?? rule.severity;
-      const finding = {
-        ruleId: rule.id,
-        severity,
-        message: report2.message,
-        object: report2.subject.ref,
-        location: locationOf(report2.subject),
-        cluster: clusterOf(report2.subject, model),
-        remediation: report2.remediation ?? rule.remediation,
-        docsUrl: docsUrl(rule.id),
-        suppressed: null
-      };
-      finding.suppressed = suppression(finding, report2.subject.annotations, config.ignore);
-      findings.push(finding);
-    }
-  }
-  if (sorted) findings.sort(compareFindings);
+function stamp(rule, report2, model, config) {
+  const userSeverity = config.rules[rule.id]?.severity;
+  const severity = userSeverity && userSeverity !== "off" ? userSeverity : report2.severity ?? rule.severity;
+  const finding = {
+    ruleId: rule.id,
+    severity,
+    message: report2.message,
+    object: report2.subject.ref,
+    location: locationOf(report2.subject),
+    cluster: clusterOf(report2.subject, model),
+    remediation: report2.remediation ?? rule.remediation,
+    docsUrl: docsUrl(rule.id),
+    suppressed: null
+  };
+  finding.suppressed = suppression(finding, report2.subject.annotations, config.ignore);
+  return finding;
+}
+function reportsOf(rule, model, options) {
+  const reports = rule.checkNode ? [...rule.check(model, options)] : rule.check(model, options);
+  if (rule.checkNode) for (const node of model.nodes) reports.push(...rule.checkNode(model, node, options));
+  return reports;
+}
+var asked = (rule, model, config) => severityFor(rule, config) !== "off" && !(rule.needsTarget && !model.target);
+function nodePart(rule, model, config, name, nodes) {
+  const options = optionsFor(rule, config);
+  return nodes.filter((n) => n.name === name).flatMap((n) => rule.checkNode(model, n, options).map((r) => stamp(rule, r, model, config)));
+}
+function result(model, findings, skippedRules) {
   return {
     capturedAt: model.capturedAt,
     target: model.target ? minorOf(model.target) : null,
@@ -55257,17 +55311,79 @@ function run(model, rules2, config, { sorted = true } = {}) {
     summary: summarize(findings)
   };
 }
+function run(model, rules2, config, { sorted = true } = {}) {
+  const findings = [];
+  const skippedRules = [];
+  for (const rule of rules2) {
+    if (!asked(rule, model, config)) continue;
+    const reason2 = skipReason(rule, model);
+    if (reason2) {
+      skippedRules.push({ ruleId: rule.id, reason: reason2 });
+      continue;
+    }
+    for (const report2 of reportsOf(rule, model, optionsFor(rule, config))) findings.push(stamp(rule, report2, model, config));
+  }
+  if (sorted) findings.sort(compareFindings);
+  return result(model, findings, skippedRules);
+}
+var RuleRunner = class {
+  constructor(rules2, config) {
+    this.rules = rules2;
+    this.config = config;
+  }
+  rules;
+  config;
+  /** Rule id → node name → the findings of its node part there. */
+  parts = /* @__PURE__ */ new Map();
+  /** Every rule on the model, every node part asked anew. */
+  all(model) {
+    this.parts.clear();
+    return this.judge(model, null);
+  }
+  /**
+   * The rules on a model that differs from the last one asked only in `node`
+   * (its object, its components) and in what no node part reads (pods, the
+   * cluster parts' inputs): the other nodes' parts are as they were.
+   */
+  afterTurnOf(model, node) {
+    return this.judge(model, node);
+  }
+  judge(model, changed) {
+    const findings = [];
+    for (const rule of this.rules) {
+      if (!asked(rule, model, this.config) || skipReason(rule, model)) {
+        this.parts.delete(rule.id);
+        continue;
+      }
+      for (const report2 of rule.check(model, optionsFor(rule, this.config))) findings.push(stamp(rule, report2, model, this.config));
+      if (!rule.checkNode) continue;
+      let parts2 = this.parts.get(rule.id);
+      if (!parts2 || changed === null) {
+        parts2 = /* @__PURE__ */ new Map();
+        for (const n of model.nodes) if (!parts2.has(n.name)) parts2.set(n.name, nodePart(rule, model, this.config, n.name, model.nodes));
+        this.parts.set(rule.id, parts2);
+      } else {
+        parts2.set(changed, nodePart(rule, model, this.config, changed, nodesCalled(model, changed)));
+      }
+      for (const name of nodeNamesInOrder(model)) findings.push(...parts2.get(name) ?? []);
+    }
+    return findings;
+  }
+};
 function reachesFailOn(severity, failOn) {
   return failOn !== "never" && SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
 }
-function exitCode(result, failOn, allowIncomplete = false) {
-  if (result.gaps.length > 0 && !allowIncomplete) return 2;
-  return result.findings.some((f) => !f.suppressed && reachesFailOn(f.severity, failOn)) ? 1 : 0;
+function exitCode(result2, failOn, allowIncomplete = false) {
+  if (result2.gaps.length > 0 && !allowIncomplete) return 2;
+  return result2.findings.some((f) => !f.suppressed && reachesFailOn(f.severity, failOn)) ? 1 : 0;
 }
 
 // src/model/control-plane.ts
 function componentsNamed(model, name) {
-  return model.components.filter((c) => c.component === name && c.version !== null);
+  return knownComponentsNamed(model, name);
+}
+function componentsOn(model, name, nodeName) {
+  return knownComponentsOn(model, name, nodeName);
 }
 function apiserverInstances(model) {
   const all = componentsNamed(model, "kube-apiserver");
@@ -56227,7 +56343,14 @@ var minimumEtcdBefore36 = parseVersion(table2.minimumBefore36);
 var CONTROL_PLANE = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
 var onNode = (c, node, first) => c.node === node || first && c.node === void 0;
 function withComponents(model, update) {
-  return { ...model, components: model.components.map(update) };
+  const replaced = /* @__PURE__ */ new Map();
+  const components = model.components.map((c) => {
+    const next = update(c);
+    if (next !== c) replaced.set(c, next);
+    return next;
+  });
+  carryComponentViews(model.components, components, replaced);
+  return { ...model, components };
 }
 var setVersion = (c, v) => c.version && compareVersions(c.version, v) >= 0 ? c : { ...c, version: v };
 function withTarget(model, target) {
@@ -56388,12 +56511,21 @@ function chooseWorkerOrder(model, workers) {
 }
 
 // src/plan/plan.ts
-var findingKey = (f) => `${f.ruleId}\0${f.object ? `${f.object.kind}/${f.object.namespace ?? ""}/${f.object.name}` : ""}\0${f.message}`;
+var keys = /* @__PURE__ */ new WeakMap();
+function findingKey(f) {
+  let key3 = keys.get(f);
+  if (key3 === void 0) {
+    key3 = `${f.ruleId}\0${f.object ? `${f.object.kind}/${f.object.namespace ?? ""}/${f.object.name}` : ""}\0${f.message}`;
+    keys.set(f, key3);
+  }
+  return key3;
+}
 var open2 = (findings) => findings.filter((f) => !f.suppressed);
 var PlanBuilder = class {
-  constructor(state, judge5) {
+  constructor(state, judge6) {
     this.state = state;
-    this.judge = judge5;
+    this.judge = judge6;
+    this.versions = new RuleRunner(judge6.versionRules, judge6.config);
   }
   state;
   judge;
@@ -56401,15 +56533,17 @@ var PlanBuilder = class {
   seen = [];
   /** findingKey of each of `seen` (same order), kept from the step that computed them. */
   seenKeys = [];
+  /** The version rules, asked again after each step; after a node's turn, only that node's parts of them. */
+  versions;
   baseline(title, minor2) {
-    this.seen = open2(run(this.state, this.judge.versionRules, this.judge.config).findings);
+    this.seen = open2(this.versions.all(this.state)).sort(compareFindings);
     this.seenKeys = this.seen.map(findingKey);
     this.push({ minor: minor2, kind: "preflight", title, node: null, blocks: [], findings: this.seen, lifetimes: this.seen.map(lasting), drain: null, resolved: [] });
   }
   /** Moves to a new state and records what changed in the version findings. */
-  step(partial, next, drainFindings = []) {
+  step(partial, next, drainFindings = [], turnOf) {
     this.state = next;
-    const now = open2(run(next, this.judge.versionRules, this.judge.config, { sorted: false }).findings);
+    const now = open2(turnOf !== void 0 && !rebuildViews() ? this.versions.afterTurnOf(next, turnOf) : this.versions.all(next));
     const before = new Set(this.seenKeys);
     const nowKeys = now.map(findingKey);
     const after = new Set(nowKeys);
@@ -56435,7 +56569,7 @@ var PlanBuilder = class {
     const turned = walked?.after();
     const after = turned ? { ...upgraded, pods: turned.pods, nodes: turned.nodes } : afterUncordon(afterDrain(upgraded, drain), node, pending);
     const blocks = nodeCommands(node, v, drainCommand(node, flags), kind === "node" && withKubeadm2);
-    this.step({ minor: minor2, kind, title, node, blocks, drain }, after, drainFindings);
+    this.step({ minor: minor2, kind, title, node, blocks, drain }, after, drainFindings, node);
   }
   /**
    * The workers' turns in the order the search picks them (worker-order.ts), the search asked for
@@ -56449,7 +56583,7 @@ var PlanBuilder = class {
       return order;
     }
     const search = new GreedyWorkerOrder(this.state, workers);
-    for (let pick2 = search.next(this.state); pick2; pick2 = search.next(this.state)) turn(pick2.node, pick2.turn);
+    for (let pick2 = search.next(this.state); pick2; pick2 = search.next(this.state)) turn(pick2.node, rebuildViews() ? void 0 : pick2.turn);
     return search.result();
   }
   push(step) {
@@ -56500,7 +56634,7 @@ function planUpgrade(model, target, config, rules2) {
   if (minorDistance(target, from2) < 0) {
     throw new UsageError(`--target ${minorOf(target)} is below the control plane (${formatVersion(from2)}): kubeadm cannot downgrade; restore an etcd snapshot instead`);
   }
-  const judge5 = {
+  const judge6 = {
     versionRules: rules2.filter((r) => r.judges === "cluster"),
     drainRules: rules2.filter((r) => r.judges === "drain"),
     config
@@ -56516,7 +56650,7 @@ function planUpgrade(model, target, config, rules2) {
   notes.push(`package versions: x stands for the newest patch release of the minor (apt-cache madison lists them); kubeadm upgrades to its own version`);
   const rounds = [];
   const minors = Array.from({ length: minorDistance(target, from2) }, (_, i) => addMinors(from2, i + 1));
-  const plan = new PlanBuilder(withTarget({ ...model, drain: void 0 }, minors[0] ?? target), judge5);
+  const plan = new PlanBuilder(withTarget({ ...model, drain: void 0 }, minors[0] ?? target), judge6);
   plan.baseline(minors.length > 0 ? `Before the upgrade (judged against ${minorOf(minors[0])})` : "Before the upgrade", minorOf(from2));
   const oldestKubelet = model.nodes.flatMap((n) => kubeletVersionOn(model, n.name) ?? []).sort((a, b) => minorDistance(a, b))[0];
   if (oldestKubelet && minorDistance(from2, oldestKubelet) > 0) {
@@ -56661,29 +56795,29 @@ function firstParagraph(message4) {
   const [first = ""] = message4.trim().split(/\n\s*\n/);
   return first.replace(/\s*\n\s*/g, " ").trim();
 }
-function headline2(result) {
-  const { error: error2, warning, info } = result.summary;
+function headline2(result2) {
+  const { error: error2, warning, info } = result2.summary;
   if (error2 + warning + info === 0) {
-    return result.gaps.length > 0 ? "## kcheck: \u26A0\uFE0F no problems found, but the scan is incomplete" : "## kcheck: \u2705 no problems";
+    return result2.gaps.length > 0 ? "## kcheck: \u26A0\uFE0F no problems found, but the scan is incomplete" : "## kcheck: \u2705 no problems";
   }
   return `## kcheck: ${plural(error2, "error")}, ${plural(warning, "warning")}, ${info} info`;
 }
-function scanLine(result) {
+function scanLine(result2) {
   const parts2 = [];
-  if (result.cluster !== null) parts2.push(`cluster **${tableCell(result.cluster)}**`);
-  parts2.push(`captured ${result.capturedAt.toISOString().replace(/\.\d{3}Z$/, "Z")}`);
-  parts2.push(result.target !== null ? `upgrade target **${result.target}**` : "no upgrade target");
-  if (result.summary.suppressed > 0) parts2.push(`${result.summary.suppressed} suppressed`);
-  if (result.skippedRules.length > 0) parts2.push(`${plural(result.skippedRules.length, "rule")} skipped`);
+  if (result2.cluster !== null) parts2.push(`cluster **${tableCell(result2.cluster)}**`);
+  parts2.push(`captured ${result2.capturedAt.toISOString().replace(/\.\d{3}Z$/, "Z")}`);
+  parts2.push(result2.target !== null ? `upgrade target **${result2.target}**` : "no upgrade target");
+  if (result2.summary.suppressed > 0) parts2.push(`${result2.summary.suppressed} suppressed`);
+  if (result2.skippedRules.length > 0) parts2.push(`${plural(result2.skippedRules.length, "rule")} skipped`);
   const text = parts2.join(", ");
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
-function gapsSection(result) {
-  if (result.gaps.length === 0) return [];
+function gapsSection(result2) {
+  if (result2.gaps.length === 0) return [];
   return [
     "> [!WARNING]",
     "> The scan is incomplete; what could not be read was not checked:",
-    ...result.gaps.map((gap3) => `> - ${tableCell(gap3.what)}: ${tableCell(gap3.reason)}`),
+    ...result2.gaps.map((gap3) => `> - ${tableCell(gap3.what)}: ${tableCell(gap3.reason)}`),
     ""
   ];
 }
@@ -56749,11 +56883,11 @@ ${full}`;
   return byteLength(short) <= maxBytes / 2 ? `
 ${short}` : "";
 }
-function markdownReport(result, context, limits = {}) {
+function markdownReport(result2, context, limits = {}) {
   const maxBytes = limits.maxBytes ?? JOB_SUMMARY_MAX_BYTES;
   const maxRows = limits.maxRows ?? MARKDOWN_MAX_ROWS;
-  const ordered = findingsByImportance(result.findings, context.rules);
-  const head = [headline2(result), "", scanLine(result), "", ...gapsSection(result), ...ruleCounts(ordered), ...backupsSection(context.backups, context)].join("\n");
+  const ordered = findingsByImportance(result2.findings, context.rules);
+  const head = [headline2(result2), "", scanLine(result2), "", ...gapsSection(result2), ...ruleCounts(ordered), ...backupsSection(context.backups, context)].join("\n");
   const plan = planSection2(context.plan, maxBytes, context.planNotMade);
   if (ordered.length === 0) return `${head}
 ${plan}`;
@@ -56782,8 +56916,8 @@ ${leftOutNote(leftOut, bySize, maxRows)}
 ` : "";
   return `${fixed}${rows.join("")}${note}${plan}`;
 }
-function formatMarkdown(result, context) {
-  return markdownReport(result, context);
+function formatMarkdown(result2, context) {
+  return markdownReport(result2, context);
 }
 
 // src/report/escape-yaml.ts
@@ -56810,7 +56944,7 @@ var LABELS = { "app.kubernetes.io/managed-by": "kcheck", "app.kubernetes.io/name
 function timestamp(date) {
   return { seconds: Math.floor(date.getTime() / 1e3), nanos: 0 };
 }
-function findingResult(finding, rules2, result, cwd) {
+function findingResult(finding, rules2, result2, cwd) {
   const { object, location, suppressed } = finding;
   const properties = { remediation: finding.remediation, docs: finding.docsUrl };
   if (location) properties["file"] = `${repoPath(location.file, cwd)}:${location.line}:${location.column}`;
@@ -56838,26 +56972,26 @@ function findingResult(finding, rules2, result, cwd) {
     } : {},
     message: finding.message,
     properties,
-    timestamp: timestamp(result.capturedAt)
+    timestamp: timestamp(result2.capturedAt)
   };
 }
-function scanResults(result) {
+function scanResults(result2) {
   return [
-    ...result.gaps.map((gap3) => ({
+    ...result2.gaps.map((gap3) => ({
       source: "kcheck",
       policy: "scan",
       result: "error",
       scored: false,
       message: `the scan is incomplete: ${gap3.what}: ${gap3.reason}`,
-      timestamp: timestamp(result.capturedAt)
+      timestamp: timestamp(result2.capturedAt)
     })),
-    ...result.skippedRules.map((skip) => ({
+    ...result2.skippedRules.map((skip) => ({
       source: "kcheck",
       policy: skip.ruleId,
       result: "skip",
       scored: false,
       message: `not checked: ${skip.reason}`,
-      timestamp: timestamp(result.capturedAt)
+      timestamp: timestamp(result2.capturedAt)
     }))
   ];
 }
@@ -56894,12 +57028,12 @@ function split(kind, namespace, results, maxBytes) {
   }
   return parts2.map((part, i) => report(kind, name(i + 1), namespace, part));
 }
-function policyReports(result, context, maxBytes = POLICY_REPORT_MAX_BYTES) {
+function policyReports(result2, context, maxBytes = POLICY_REPORT_MAX_BYTES) {
   const rules2 = new Map(context.rules.map((rule) => [rule.id, rule]));
   const clusterResults = [];
   const byNamespace = /* @__PURE__ */ new Map();
-  for (const finding of result.findings) {
-    const r = findingResult(finding, rules2, result, context.cwd);
+  for (const finding of result2.findings) {
+    const r = findingResult(finding, rules2, result2, context.cwd);
     const namespace = finding.object?.apiVersion !== void 0 ? finding.object.namespace : void 0;
     if (namespace) {
       const list = byNamespace.get(namespace) ?? [];
@@ -56907,15 +57041,15 @@ function policyReports(result, context, maxBytes = POLICY_REPORT_MAX_BYTES) {
       byNamespace.set(namespace, list);
     } else clusterResults.push(r);
   }
-  clusterResults.push(...scanResults(result));
+  clusterResults.push(...scanResults(result2));
   const reports = split("ClusterPolicyReport", void 0, clusterResults, maxBytes);
   for (const namespace of [...byNamespace.keys()].sort()) {
     reports.push(...split("PolicyReport", namespace, byNamespace.get(namespace), maxBytes));
   }
   return reports;
 }
-function formatPolicyReport(result, context) {
-  return policyReports(result, context).map((r) => `---
+function formatPolicyReport(result2, context) {
+  return policyReports(result2, context).map((r) => `---
 ${yamlDocument(r)}`).join("");
 }
 
@@ -57032,8 +57166,8 @@ function suppressions(finding) {
   return [{ kind, justification: finding.suppressed.reason }];
 }
 var sentence = (text) => /[.!?]$/.test(text) ? text : `${text}.`;
-function invocation(result, ruleIndex, dropped, max2) {
-  const notifications = result.gaps.map((gap3) => ({
+function invocation(result2, ruleIndex, dropped, max2) {
+  const notifications = result2.gaps.map((gap3) => ({
     level: "error",
     message: { text: sarifText(sentence(`The scan is incomplete: ${gap3.what}: ${gap3.reason}`)) }
   }));
@@ -57045,24 +57179,24 @@ function invocation(result, ruleIndex, dropped, max2) {
       }
     });
   }
-  const skipped = result.skippedRules.map((skip) => ({
+  const skipped = result2.skippedRules.map((skip) => ({
     level: "note",
     message: { text: sarifText(sentence(`Rule ${skip.ruleId} was skipped: ${skip.reason}`)) },
     associatedRule: ruleIndex.has(skip.ruleId) ? { id: skip.ruleId, index: ruleIndex.get(skip.ruleId) } : { id: skip.ruleId }
   }));
   return {
-    executionSuccessful: result.gaps.length === 0,
+    executionSuccessful: result2.gaps.length === 0,
     ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {},
     ...skipped.length > 0 ? { toolConfigurationNotifications: skipped } : {}
   };
 }
-function automationId(result, category) {
+function automationId(result2, category) {
   if (category !== void 0 && category !== "") return category.endsWith("/") ? category : `${category}/`;
-  const name = result.cluster === null ? "files" : result.cluster.replace(/[^\w.@:-]+/g, "-");
+  const name = result2.cluster === null ? "files" : result2.cluster.replace(/[^\w.@:-]+/g, "-");
   return `kcheck/${name}/`;
 }
-function sarifLog(result, context, maxResults = GITHUB_MAX_RESULTS) {
-  const findings = resultsGitHubTakes(result.findings, maxResults);
+function sarifLog(result2, context, maxResults = GITHUB_MAX_RESULTS) {
+  const findings = resultsGitHubTakes(result2.findings, maxResults);
   const unanchored = findings.filter((f) => !f.location);
   if (unanchored.length > 0 && !context.sarifAnchor) throw new MissingSarifAnchorError(unanchored);
   const anchorUri = context.sarifAnchor ? artifactUri(context.sarifAnchor, context.cwd) : "";
@@ -57105,16 +57239,16 @@ function sarifLog(result, context, maxResults = GITHUB_MAX_RESULTS) {
             rules: context.rules.map((rule) => ruleDescriptor(rule, context.ruleDocs?.get(rule.id)))
           }
         },
-        automationDetails: { id: automationId(result, context.sarifCategory) },
-        invocations: [invocation(result, ruleIndex, result.findings.length - findings.length, maxResults)],
+        automationDetails: { id: automationId(result2, context.sarifCategory) },
+        invocations: [invocation(result2, ruleIndex, result2.findings.length - findings.length, maxResults)],
         results,
-        properties: { capturedAt: result.capturedAt.toISOString(), target: result.target }
+        properties: { capturedAt: result2.capturedAt.toISOString(), target: result2.target }
       }
     ]
   };
 }
-function formatSarif(result, context) {
-  return `${jsonText(sarifLog(result, context))}
+function formatSarif(result2, context) {
+  return `${jsonText(sarifLog(result2, context))}
 `;
 }
 
@@ -57170,29 +57304,29 @@ function formatGroup(group2, p) {
   });
   return [p.underline(group2.header), ...rows, ""];
 }
-function problemsLine(result, p) {
-  const { error: error2, warning, info, suppressed } = result.summary;
+function problemsLine(result2, p) {
+  const { error: error2, warning, info, suppressed } = result2.summary;
   const total = error2 + warning + info;
   const style = error2 > 0 ? "red" : warning > 0 ? "yellow" : "blue";
   const counts3 = `${plural(error2, "error")}, ${plural(warning, "warning")}, ${info} info`;
   const hidden = suppressed > 0 ? `, ${suppressed} suppressed` : "";
   return p.bold(p[style](`\u2716 ${plural(total, "problem")} (${counts3})${hidden}`));
 }
-function cleanLine(result, p) {
-  const hidden = result.summary.suppressed > 0 ? `, ${result.summary.suppressed} suppressed` : "";
-  if (result.gaps.length > 0) {
+function cleanLine(result2, p) {
+  const hidden = result2.summary.suppressed > 0 ? `, ${result2.summary.suppressed} suppressed` : "";
+  if (result2.gaps.length > 0) {
     return p.bold(p.yellow(`\u26A0 no problems found, but the scan is incomplete${hidden}`));
   }
-  const scanned = result.scanned;
+  const scanned = result2.scanned;
   const where3 = scanned.length === 0 ? "" : scanned.length === 1 ? ` in ${terminalText(scanned[0])}` : ` in ${plural(scanned.length, "input")}`;
   return p.bold(p.green(`\u2714 no problems${where3}${hidden}`));
 }
-function skippedLine(result, p) {
+function skippedLine(result2, p) {
   const byReason = /* @__PURE__ */ new Map();
-  for (const skipped of result.skippedRules) byReason.set(skipped.reason, (byReason.get(skipped.reason) ?? 0) + 1);
+  for (const skipped of result2.skippedRules) byReason.set(skipped.reason, (byReason.get(skipped.reason) ?? 0) + 1);
   const parts2 = [...byReason].map(([reason2, count2]) => `${plural(count2, "rule")} skipped: ${terminalText(reason2)}`);
-  if (result.skippedDocuments > 0) {
-    parts2.push(`${plural(result.skippedDocuments, "non-Kubernetes document")} skipped`);
+  if (result2.skippedDocuments > 0) {
+    parts2.push(`${plural(result2.skippedDocuments, "non-Kubernetes document")} skipped`);
   }
   return parts2.length > 0 ? p.dim(parts2.join("; ")) : null;
 }
@@ -57201,14 +57335,14 @@ function explainHint(listed2) {
   const [only] = ruleIds;
   return `Run kcheck explain ${ruleIds.size === 1 && only ? only : "<rule-id>"} for how to fix.`;
 }
-function formatText(result, context) {
+function formatText(result2, context) {
   const p = paint(context.color);
-  const listed2 = result.findings.filter((f) => !f.suppressed);
+  const listed2 = result2.findings.filter((f) => !f.suppressed);
   const lines3 = [];
   for (const group2 of groupFindings(listed2)) lines3.push(...formatGroup(group2, p));
-  lines3.push(listed2.length > 0 ? problemsLine(result, p) : cleanLine(result, p));
-  for (const gap3 of result.gaps) lines3.push(`${p.bold(p.red("incomplete:"))} ${terminalText(gap3.what)}: ${terminalText(gap3.reason.replace(/\s*\n\s*/g, " "))}`);
-  const skipped = skippedLine(result, p);
+  lines3.push(listed2.length > 0 ? problemsLine(result2, p) : cleanLine(result2, p));
+  for (const gap3 of result2.gaps) lines3.push(`${p.bold(p.red("incomplete:"))} ${terminalText(gap3.what)}: ${terminalText(gap3.reason.replace(/\s*\n\s*/g, " "))}`);
+  const skipped = skippedLine(result2, p);
   if (skipped) lines3.push(skipped);
   if (listed2.length > 0) lines3.push("", explainHint(listed2));
   return `${lines3.join("\n")}
@@ -59074,6 +59208,35 @@ var ignore_without_reason_default = defineRule({
 });
 
 // rules/kube-proxy-version-skew.ts
+var apiOf = (model) => {
+  const range2 = apiserverRange(model);
+  return range2 ? versionsOf(range2) : null;
+};
+function judge3(model, api, proxy) {
+  const out = [];
+  const where3 = proxy.node ? ` on node ${proxy.node}` : "";
+  if (api) {
+    const window2 = kubeProxyWindow(api);
+    if (!inWindow(proxy.version, window2)) {
+      const against = measuredAgainst(proxy.version, api);
+      out.push({
+        subject: proxy.subject,
+        message: `kube-proxy ${show(proxy.version)}${where3} is ${distance(proxy.version, against)} kube-apiserver ${show(against)}; allowed kube-proxy minors: ${describeWindow(window2)}`
+      });
+    }
+  }
+  const kubelet = proxy.node ? kubeletVersionOn(model, proxy.node) : null;
+  if (kubelet) {
+    const window2 = kubeProxyKubeletWindow(kubelet);
+    if (!inWindow(proxy.version, window2)) {
+      out.push({
+        subject: proxy.subject,
+        message: `kube-proxy ${show(proxy.version)}${where3} is ${distance(proxy.version, kubelet)} the kubelet ${show(kubelet)} on the same node; allowed kube-proxy minors there: ${describeWindow(window2)}`
+      });
+    }
+  }
+  return out;
+}
 var kube_proxy_version_skew_default = defineRule({
   id: "kube-proxy-version-skew",
   description: "kube-proxy is newer than the kube-apiserver, too old for it, or too far from the kubelet on its node.",
@@ -59083,33 +59246,13 @@ var kube_proxy_version_skew_default = defineRule({
   needs: ["nodes", "pods", "controlPlane"],
   remediation: "Upgrade kube-proxy with the control plane: kubeadm upgrade apply updates the kube-system/kube-proxy DaemonSet; elsewhere set its image to the control plane's minor (kubectl -n kube-system set image daemonset/kube-proxy kube-proxy=registry.k8s.io/kube-proxy:vX.Y.Z) and keep it within 3 minors of each node's kubelet.",
   check(model) {
-    const range2 = apiserverRange(model);
-    const api = range2 ? versionsOf(range2) : null;
-    return componentsNamed(model, "kube-proxy").flatMap((proxy) => {
-      const out = [];
-      const where3 = proxy.node ? ` on node ${proxy.node}` : "";
-      if (api) {
-        const window2 = kubeProxyWindow(api);
-        if (!inWindow(proxy.version, window2)) {
-          const against = measuredAgainst(proxy.version, api);
-          out.push({
-            subject: proxy.subject,
-            message: `kube-proxy ${show(proxy.version)}${where3} is ${distance(proxy.version, against)} kube-apiserver ${show(against)}; allowed kube-proxy minors: ${describeWindow(window2)}`
-          });
-        }
-      }
-      const kubelet = proxy.node ? kubeletVersionOn(model, proxy.node) : null;
-      if (kubelet) {
-        const window2 = kubeProxyKubeletWindow(kubelet);
-        if (!inWindow(proxy.version, window2)) {
-          out.push({
-            subject: proxy.subject,
-            message: `kube-proxy ${show(proxy.version)}${where3} is ${distance(proxy.version, kubelet)} the kubelet ${show(kubelet)} on the same node; allowed kube-proxy minors there: ${describeWindow(window2)}`
-          });
-        }
-      }
-      return out;
-    });
+    const api = apiOf(model);
+    return componentsNamed(model, "kube-proxy").filter((proxy) => proxy.node === void 0 || !nodeNamed(model, proxy.node)).flatMap((proxy) => judge3(model, api, proxy));
+  },
+  checkNode(model, node) {
+    if (nodeNamed(model, node.name) !== node) return [];
+    const api = apiOf(model);
+    return componentsOn(model, "kube-proxy", node.name).flatMap((proxy) => judge3(model, api, proxy));
   }
 });
 
@@ -59193,7 +59336,7 @@ function recover(node) {
     "sudo journalctl -u kubelet | grep -i certificate   # why rotation stopped; kubectl get csr shows requests left Pending"
   ].join("\n");
 }
-function judge3(k, now) {
+function judge4(k, now) {
   const node = (k.user ?? "").replace(/^system:node:/, "") || "<node-name>";
   if (k.mode === "embedded") {
     const until2 = k.notAfter ? ` (it expires ${showTime(k.notAfter)})` : "";
@@ -59235,7 +59378,7 @@ var kubelet_client_certificate_default = defineRule({
   remediation: `Point kubelet.conf's client-certificate and client-key at ${CURRENT} and restart the kubelet.`,
   check(model) {
     const k = model.certificates?.kubelet;
-    const verdict = k ? judge3(k, model.capturedAt) : null;
+    const verdict = k ? judge4(k, model.capturedAt) : null;
     return verdict && k ? [{ subject: k.subject, ...verdict }] : [];
   }
 });
@@ -59250,26 +59393,25 @@ var kubelet_version_skew_default = defineRule({
   needs: ["nodes", "controlPlane"],
   remediation: "Upgrade the kubelet one node at a time: kubectl drain NODE --ignore-daemonsets, install the kubelet package of the control plane's minor, sudo systemctl daemon-reload && sudo systemctl restart kubelet, kubectl uncordon NODE. A kubelet newer than the apiserver needs the control plane upgraded first (kubeadm upgrade apply).",
   skipIf: (model) => model.nodes.some((n) => kubeletVersionOn(model, n.name)) && !apiserverRange(model) ? "no kube-apiserver version known (give static pod manifests, --root, `kubectl version` output or the kubeadm-config ConfigMap)" : null,
-  check(model) {
+  check: () => [],
+  checkNode(model, node) {
     const range2 = apiserverRange(model);
     if (!range2) return [];
     const api = versionsOf(range2);
-    return model.nodes.flatMap((node) => {
-      const kubelet = kubeletVersionOn(model, node.name);
-      if (!kubelet) return [];
-      const window2 = kubeletWindow(api);
-      if (inWindow(kubelet, window2)) return [];
-      const newer = minorDistance(kubelet, api.oldest) > 0;
-      const against = newer ? api.oldest : api.newest;
-      return [{
-        subject: node.subject,
-        message: `kubelet ${show(kubelet)} on node ${node.name} is ${distance(kubelet, against)} kube-apiserver ${show(against)}; allowed kubelet minors: ${describeWindow(window2)}`,
-        ...newer ? {} : { remediation: `kubectl drain ${node.name} --ignore-daemonsets
+    const kubelet = kubeletVersionOn(model, node.name);
+    if (!kubelet) return [];
+    const window2 = kubeletWindow(api);
+    if (inWindow(kubelet, window2)) return [];
+    const newer = minorDistance(kubelet, api.oldest) > 0;
+    const against = newer ? api.oldest : api.newest;
+    return [{
+      subject: node.subject,
+      message: `kubelet ${show(kubelet)} on node ${node.name} is ${distance(kubelet, against)} kube-apiserver ${show(against)}; allowed kubelet minors: ${describeWindow(window2)}`,
+      ...newer ? {} : { remediation: `kubectl drain ${node.name} --ignore-daemonsets
 ${installCommands(["kubelet"], api.oldest)}
 sudo systemctl daemon-reload && sudo systemctl restart kubelet
 kubectl uncordon ${node.name}` }
-      }];
-    });
+    }];
   }
 });
 
@@ -59282,13 +59424,14 @@ var node_cordoned_default = defineRule({
   severity: "warning",
   needs: ["nodes"],
   remediation: "When the node's maintenance is over, make it schedulable again with kubectl uncordon NODE. Pods evicted earlier do not move back by themselves; only new pods land there.",
-  check(model) {
-    const draining = new Set(model.drain?.nodes ?? []);
-    return model.nodes.filter((node) => node.unschedulable && !draining.has(node.name)).map((node) => ({
+  check: () => [],
+  checkNode(model, node) {
+    if (!node.unschedulable || (model.drain?.nodes ?? []).includes(node.name)) return [];
+    return [{
       subject: node.subject,
       message: `node ${node.name} is cordoned (spec.unschedulable: true)${node.ready === false ? " and NotReady" : ""}: no new pod is scheduled there, which leaves less room for every drain`,
       remediation: `kubectl uncordon ${node.name}   # once its maintenance is over`
-    }));
+    }];
   }
 });
 
@@ -59684,19 +59827,18 @@ var unsupported_version_default = defineRule({
         });
       }
     }
-    for (const node of model.nodes) {
-      const kubelet = kubeletVersionOn(model, node.name);
-      if (!kubelet) continue;
-      const days = daysLeft(kubelet, model.capturedAt);
-      if (days !== null && days < 0) {
-        reports.push({
-          subject: node.subject,
-          severity: "warning",
-          message: `kubelet ${show(kubelet)} on node ${node.name} is on Kubernetes ${minorOf(kubelet)}, which reached end of life ${endOfLife(kubelet)}`
-        });
-      }
-    }
     return reports;
+  },
+  checkNode(model, node) {
+    const kubelet = kubeletVersionOn(model, node.name);
+    if (!kubelet) return [];
+    const days = daysLeft(kubelet, model.capturedAt);
+    if (days === null || days >= 0) return [];
+    return [{
+      subject: node.subject,
+      severity: "warning",
+      message: `kubelet ${show(kubelet)} on node ${node.name} is on Kubernetes ${minorOf(kubelet)}, which reached end of life ${endOfLife(kubelet)}`
+    }];
   }
 });
 
@@ -59824,7 +59966,7 @@ var velero_backup_expires_default = defineRule({
     const now = model.capturedAt.getTime();
     const end = now + model.window.ms;
     const judged = /* @__PURE__ */ new Set();
-    const judge5 = (backup, role, fix7) => {
+    const judge6 = (backup, role, fix7) => {
       if (!backup?.expiration || judged.has(backup)) return;
       judged.add(backup);
       const at2 = backup.expiration.getTime();
@@ -59840,13 +59982,13 @@ var velero_backup_expires_default = defineRule({
       const spec = schedule.template;
       const namespaces = spec.includedNamespaces.length > 0 ? ` --include-namespaces ${spec.includedNamespaces.join(",")}` : "";
       const excluded = spec.excludedNamespaces.length > 0 ? ` --exclude-namespaces ${spec.excludedNamespaces.join(",")}` : "";
-      judge5(
+      judge6(
         latestCompleted(backupsOf(model, schedule)),
         `the newest Completed backup of Schedule ${nameOf(schedule)}`,
         `velero backup create ${schedule.name}-before-maintenance -n ${schedule.namespace}${namespaces}${excluded} --ttl 720h --wait`
       );
     }
-    judge5(latestCompleted(model.velero.backups), "the newest Completed backup", "velero backup create before-maintenance --ttl 720h --wait");
+    judge6(latestCompleted(model.velero.backups), "the newest Completed backup", "velero backup create before-maintenance --ttl 720h --wait");
     return reports;
   }
 });
@@ -60247,11 +60389,11 @@ function requireCommon() {
     return target;
   }
   function repeat(string, count2) {
-    let result = "";
+    let result2 = "";
     for (let cycle = 0; cycle < count2; cycle += 1) {
-      result += string;
+      result2 += string;
     }
-    return result;
+    return result2;
   }
   function isNegativeZero(number2) {
     return number2 === 0 && Number.NEGATIVE_INFINITY === 1 / number2;
@@ -60349,7 +60491,7 @@ function requireSnippet() {
       }
     }
     if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
-    let result = "";
+    let result2 = "";
     const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
     const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
     for (let i = 1; i <= options.linesBefore; i++) {
@@ -60361,11 +60503,11 @@ function requireSnippet() {
         mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
         maxLineLength
       );
-      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+      result2 = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result2;
     }
     const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    result2 += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result2 += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
     for (let i = 1; i <= options.linesAfter; i++) {
       if (foundLineNo + i >= lineEnds.length) break;
       const line2 = getLine(
@@ -60375,9 +60517,9 @@ function requireSnippet() {
         mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
         maxLineLength
       );
-      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+      result2 += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
     }
-    return result.replace(/\n$/, "");
+    return result2.replace(/\n$/, "");
   }
   snippet = makeSnippet;
   return snippet;
@@ -60406,15 +60548,15 @@ function requireType() {
     "mapping"
   ];
   function compileStyleAliases(map22) {
-    const result = {};
+    const result2 = {};
     if (map22 !== null) {
       Object.keys(map22).forEach(function(style) {
         map22[style].forEach(function(alias) {
-          result[String(alias)] = style;
+          result2[String(alias)] = style;
         });
       });
     }
-    return result;
+    return result2;
   }
   function Type2(tag, options) {
     options = options || {};
@@ -60454,20 +60596,20 @@ function requireSchema() {
   const YAMLException2 = requireException();
   const Type2 = requireType();
   function compileList(schema2, name) {
-    const result = [];
+    const result2 = [];
     schema2[name].forEach(function(currentType) {
-      let newIndex = result.length;
-      result.forEach(function(previousType, previousIndex) {
+      let newIndex = result2.length;
+      result2.forEach(function(previousType, previousIndex) {
         if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
           newIndex = previousIndex;
         }
       });
-      result[newIndex] = currentType;
+      result2[newIndex] = currentType;
     });
-    return result;
+    return result2;
   }
   function compileMap() {
-    const result = {
+    const result2 = {
       scalar: {},
       sequence: {},
       mapping: {},
@@ -60481,16 +60623,16 @@ function requireSchema() {
     };
     function collectType(type2) {
       if (type2.multi) {
-        result.multi[type2.kind].push(type2);
-        result.multi["fallback"].push(type2);
+        result2.multi[type2.kind].push(type2);
+        result2.multi["fallback"].push(type2);
       } else {
-        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+        result2[type2.kind][type2.tag] = result2["fallback"][type2.tag] = type2;
       }
     }
     for (let index2 = 0, length = arguments.length; index2 < length; index2 += 1) {
       arguments[index2].forEach(collectType);
     }
-    return result;
+    return result2;
   }
   function Schema2(definition) {
     return this.extend(definition);
@@ -60524,13 +60666,13 @@ function requireSchema() {
         throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
       }
     });
-    const result = Object.create(Schema2.prototype);
-    result.implicit = (this.implicit || []).concat(implicit);
-    result.explicit = (this.explicit || []).concat(explicit);
-    result.compiledImplicit = compileList(result, "implicit");
-    result.compiledExplicit = compileList(result, "explicit");
-    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
-    return result;
+    const result2 = Object.create(Schema2.prototype);
+    result2.implicit = (this.implicit || []).concat(implicit);
+    result2.explicit = (this.explicit || []).concat(explicit);
+    result2.compiledImplicit = compileList(result2, "implicit");
+    result2.compiledExplicit = compileList(result2, "explicit");
+    result2.compiledTypeMap = compileMap(result2.compiledImplicit, result2.compiledExplicit);
+    return result2;
   };
   schema = Schema2;
   return schema;
@@ -60998,60 +61140,60 @@ function requireBinary() {
     const max2 = input.length;
     const map22 = BASE64_MAP;
     let bits = 0;
-    const result = [];
+    const result2 = [];
     for (let idx = 0; idx < max2; idx++) {
       if (idx % 4 === 0 && idx) {
-        result.push(bits >> 16 & 255);
-        result.push(bits >> 8 & 255);
-        result.push(bits & 255);
+        result2.push(bits >> 16 & 255);
+        result2.push(bits >> 8 & 255);
+        result2.push(bits & 255);
       }
       bits = bits << 6 | map22.indexOf(input.charAt(idx));
     }
     const tailbits = max2 % 4 * 6;
     if (tailbits === 0) {
-      result.push(bits >> 16 & 255);
-      result.push(bits >> 8 & 255);
-      result.push(bits & 255);
+      result2.push(bits >> 16 & 255);
+      result2.push(bits >> 8 & 255);
+      result2.push(bits & 255);
     } else if (tailbits === 18) {
-      result.push(bits >> 10 & 255);
-      result.push(bits >> 2 & 255);
+      result2.push(bits >> 10 & 255);
+      result2.push(bits >> 2 & 255);
     } else if (tailbits === 12) {
-      result.push(bits >> 4 & 255);
+      result2.push(bits >> 4 & 255);
     }
-    return new Uint8Array(result);
+    return new Uint8Array(result2);
   }
   function representYamlBinary(object) {
-    let result = "";
+    let result2 = "";
     let bits = 0;
     const max2 = object.length;
     const map22 = BASE64_MAP;
     for (let idx = 0; idx < max2; idx++) {
       if (idx % 3 === 0 && idx) {
-        result += map22[bits >> 18 & 63];
-        result += map22[bits >> 12 & 63];
-        result += map22[bits >> 6 & 63];
-        result += map22[bits & 63];
+        result2 += map22[bits >> 18 & 63];
+        result2 += map22[bits >> 12 & 63];
+        result2 += map22[bits >> 6 & 63];
+        result2 += map22[bits & 63];
       }
       bits = (bits << 8) + object[idx];
     }
     const tail = max2 % 3;
     if (tail === 0) {
-      result += map22[bits >> 18 & 63];
-      result += map22[bits >> 12 & 63];
-      result += map22[bits >> 6 & 63];
-      result += map22[bits & 63];
+      result2 += map22[bits >> 18 & 63];
+      result2 += map22[bits >> 12 & 63];
+      result2 += map22[bits >> 6 & 63];
+      result2 += map22[bits & 63];
     } else if (tail === 2) {
-      result += map22[bits >> 10 & 63];
-      result += map22[bits >> 4 & 63];
-      result += map22[bits << 2 & 63];
-      result += map22[64];
+      result2 += map22[bits >> 10 & 63];
+      result2 += map22[bits >> 4 & 63];
+      result2 += map22[bits << 2 & 63];
+      result2 += map22[64];
     } else if (tail === 1) {
-      result += map22[bits >> 2 & 63];
-      result += map22[bits << 4 & 63];
-      result += map22[64];
-      result += map22[64];
+      result2 += map22[bits >> 2 & 63];
+      result2 += map22[bits << 4 & 63];
+      result2 += map22[64];
+      result2 += map22[64];
     }
-    return result;
+    return result2;
   }
   function isBinary(obj) {
     return Object.prototype.toString.call(obj) === "[object Uint8Array]";
@@ -61114,26 +61256,26 @@ function requirePairs() {
   function resolveYamlPairs(data) {
     if (data === null) return true;
     const object = data;
-    const result = new Array(object.length);
+    const result2 = new Array(object.length);
     for (let index2 = 0, length = object.length; index2 < length; index2 += 1) {
       const pair = object[index2];
       if (_toString.call(pair) !== "[object Object]") return false;
-      const keys = Object.keys(pair);
-      if (keys.length !== 1) return false;
-      result[index2] = [keys[0], pair[keys[0]]];
+      const keys2 = Object.keys(pair);
+      if (keys2.length !== 1) return false;
+      result2[index2] = [keys2[0], pair[keys2[0]]];
     }
     return true;
   }
   function constructYamlPairs(data) {
     if (data === null) return [];
     const object = data;
-    const result = new Array(object.length);
+    const result2 = new Array(object.length);
     for (let index2 = 0, length = object.length; index2 < length; index2 += 1) {
       const pair = object[index2];
-      const keys = Object.keys(pair);
-      result[index2] = [keys[0], pair[keys[0]]];
+      const keys2 = Object.keys(pair);
+      result2[index2] = [keys2[0], pair[keys2[0]]];
     }
-    return result;
+    return result2;
   }
   pairs = new Type2("tag:yaml.org,2002:pairs", {
     kind: "sequence",
@@ -62639,10 +62781,10 @@ function requireDumper() {
   const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
   function compileStyleMap(schema2, map22) {
     if (map22 === null) return {};
-    const result = {};
-    const keys = Object.keys(map22);
-    for (let index2 = 0, length = keys.length; index2 < length; index2 += 1) {
-      let tag = keys[index2];
+    const result2 = {};
+    const keys2 = Object.keys(map22);
+    for (let index2 = 0, length = keys2.length; index2 < length; index2 += 1) {
+      let tag = keys2[index2];
       let style = String(map22[tag]);
       if (tag.slice(0, 2) === "!!") {
         tag = "tag:yaml.org,2002:" + tag.slice(2);
@@ -62651,9 +62793,9 @@ function requireDumper() {
       if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
         style = type2.styleAliases[style];
       }
-      result[tag] = style;
+      result2[tag] = style;
     }
-    return result;
+    return result2;
   }
   function encodeHex(character) {
     let handle;
@@ -62700,7 +62842,7 @@ function requireDumper() {
   function indentString(string, spaces) {
     const ind = common2.repeat(" ", spaces);
     let position = 0;
-    let result = "";
+    let result2 = "";
     const length = string.length;
     while (position < length) {
       let line;
@@ -62712,10 +62854,10 @@ function requireDumper() {
         line = string.slice(position, next + 1);
         position = next + 1;
       }
-      if (line.length && line !== "\n") result += ind;
-      result += line;
+      if (line.length && line !== "\n") result2 += ind;
+      result2 += line;
     }
-    return result;
+    return result2;
   }
   function generateNextLine(state, level) {
     return "\n" + common2.repeat(" ", state.indent * level);
@@ -62887,7 +63029,7 @@ function requireDumper() {
   }
   function foldString(string, width) {
     const lineRe = /(\n+)([^\n]*)/g;
-    let result = (function() {
+    let result2 = (function() {
       let nextLF = string.indexOf("\n");
       nextLF = nextLF !== -1 ? nextLF : string.length;
       lineRe.lastIndex = nextLF;
@@ -62900,10 +63042,10 @@ function requireDumper() {
       const prefix = match[1];
       const line = match[2];
       moreIndented = line[0] === " ";
-      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      result2 += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
       prevMoreIndented = moreIndented;
     }
-    return result;
+    return result2;
   }
   function foldLine(line, width) {
     if (line === "" || line[0] === " ") return line;
@@ -62913,38 +63055,38 @@ function requireDumper() {
     let end;
     let curr = 0;
     let next = 0;
-    let result = "";
+    let result2 = "";
     while (match = breakRe.exec(line)) {
       next = match.index;
       if (next - start > width) {
         end = curr > start ? curr : next;
-        result += "\n" + line.slice(start, end);
+        result2 += "\n" + line.slice(start, end);
         start = end + 1;
       }
       curr = next;
     }
-    result += "\n";
+    result2 += "\n";
     if (line.length - start > width && curr > start) {
-      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+      result2 += line.slice(start, curr) + "\n" + line.slice(curr + 1);
     } else {
-      result += line.slice(start);
+      result2 += line.slice(start);
     }
-    return result.slice(1);
+    return result2.slice(1);
   }
   function escapeString(string) {
-    let result = "";
+    let result2 = "";
     let char = 0;
     for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
       char = codePointAt(string, i);
       const escapeSeq = ESCAPE_SEQUENCES[char];
       if (!escapeSeq && isPrintable(char)) {
-        result += string[i];
-        if (char >= 65536) result += string[i + 1];
+        result2 += string[i];
+        if (char >= 65536) result2 += string[i + 1];
       } else {
-        result += escapeSeq || encodeHex(char);
+        result2 += escapeSeq || encodeHex(char);
       }
     }
-    return result;
+    return result2;
   }
   function writeFlowSequence(state, level, object) {
     let _result = "";
@@ -67046,13 +67188,13 @@ async function expand2(base, rest, cwd, found) {
 async function entries(dir, cwd) {
   try {
     const dirents = await readdir4(onDisk(dir === "" ? "." : dir, cwd), { withFileTypes: true });
-    const result = [];
+    const result2 = [];
     for (const d of dirents) {
       let isDirectory2 = d.isDirectory();
       if (d.isSymbolicLink()) isDirectory2 = await stat3(onDisk(joinDisplay(dir, d.name), cwd)).then((s) => s.isDirectory(), () => false);
-      result.push({ name: d.name, isDirectory: isDirectory2, isLink: d.isSymbolicLink() });
+      result2.push({ name: d.name, isDirectory: isDirectory2, isLink: d.isSymbolicLink() });
     }
-    return result;
+    return result2;
   } catch {
     return [];
   }
@@ -68044,10 +68186,10 @@ async function readFilesOnWorkers(files, cwd, onFile) {
           mine.set(batch.id, batch);
           worker.postMessage(batch);
         };
-        worker.on("message", (result) => {
-          const batch = mine.get(result.id);
-          mine.delete(result.id);
-          if (result.results) done.set(result.id, result.results);
+        worker.on("message", (result2) => {
+          const batch = mine.get(result2.id);
+          mine.delete(result2.id);
+          if (result2.results) done.set(result2.id, result2.results);
           else if (batch) failed.push(batch);
           flush();
           send();
@@ -69602,7 +69744,7 @@ var TreeWalker = class {
     return this.branchChildren(buf2, id, count2, ref);
   }
   branchChildren(buf2, id, count2, ref) {
-    const keys = [];
+    const keys2 = [];
     const ids = [];
     for (let i = 0; i < count2; i++) {
       const at2 = PAGE_HEADER_SIZE + i * ELEMENT_SIZE;
@@ -69610,14 +69752,14 @@ var TreeWalker = class {
       const ksize = buf2.readUInt32LE(at2 + 4);
       const start = at2 + pos;
       if (start + ksize > buf2.length) return this.damage(`page ${id}: element ${i} points past the end of the page`, id);
-      keys.push(buf2.subarray(start, start + ksize));
+      keys2.push(buf2.subarray(start, start + ksize));
       ids.push(Number(buf2.readBigUInt64LE(at2 + 8)));
     }
-    this.checkOrder(keys, ref, `page ${id}`, id);
+    this.checkOrder(keys2, ref, `page ${id}`, id);
     return ids.map((child, i) => ({
       id: child,
-      low: keys[i],
-      high: i + 1 < keys.length ? keys[i + 1] : ref.high,
+      low: keys2[i],
+      high: i + 1 < keys2.length ? keys2[i + 1] : ref.high,
       parent: id
     }));
   }
@@ -69626,7 +69768,7 @@ var TreeWalker = class {
       this.damage(`${where3}: ${count2} elements do not fit in the page`);
       return;
     }
-    const keys = [];
+    const keys2 = [];
     const values = [];
     const buckets = [];
     for (let i = 0; i < count2; i++) {
@@ -69643,28 +69785,28 @@ var TreeWalker = class {
       if ((flags & ~BUCKET_LEAF_FLAG) !== 0) {
         this.log.tolerate("tree", `${where3}: element ${i} has unknown flags 0x${flags.toString(16)}; bbolt reads only the bucket bit`, ref?.id);
       }
-      keys.push(buf2.subarray(start, start + ksize));
+      keys2.push(buf2.subarray(start, start + ksize));
       values.push(buf2.subarray(start + ksize, start + ksize + vsize));
       buckets.push((flags & BUCKET_LEAF_FLAG) !== 0);
     }
-    if (ref) this.checkOrder(keys, ref, where3, ref.id);
-    const first = keys[0];
+    if (ref) this.checkOrder(keys2, ref, where3, ref.id);
+    const first = keys2[0];
     if (first && order.previous && compareKeys(order.previous, first) >= 0) {
       this.log.add("tree", `${where3}: first key is not after the last key of the previous page`, ref?.id);
     }
-    if (keys.length > 0) order.previous = keys[keys.length - 1];
-    for (let i = 0; i < keys.length; i++) visit5(keys[i], values[i], buckets[i]);
+    if (keys2.length > 0) order.previous = keys2[keys2.length - 1];
+    for (let i = 0; i < keys2.length; i++) visit5(keys2[i], values[i], buckets[i]);
   }
   /** Keys strictly ascending and within the range the parent branch gives this page. */
-  checkOrder(keys, ref, where3, page) {
-    for (let i = 1; i < keys.length; i++) {
-      if (compareKeys(keys[i - 1], keys[i]) >= 0) {
+  checkOrder(keys2, ref, where3, page) {
+    for (let i = 1; i < keys2.length; i++) {
+      if (compareKeys(keys2[i - 1], keys2[i]) >= 0) {
         this.log.add("tree", `${where3}: keys out of order at element ${i}`, page);
         return;
       }
     }
-    const first = keys[0];
-    const last = keys[keys.length - 1];
+    const first = keys2[0];
+    const last = keys2[keys2.length - 1];
     if (first && ref.low && compareKeys(first, ref.low) < 0) {
       this.log.add("tree", `${where3}: first key sorts before the key its parent page ${ref.parent} gives it`, page);
     }
@@ -72272,7 +72414,7 @@ var SafeEval = {
     }
   },
   evalBinaryExpression(ast, subs) {
-    const result = {
+    const result2 = {
       "||": (a, b) => a || b(),
       "&&": (a, b) => a && b(),
       "|": (a, b) => a | b(),
@@ -72297,7 +72439,7 @@ var SafeEval = {
       "/": (a, b) => a / b(),
       "%": (a, b) => a % b()
     }[ast.operator](SafeEval.evalAst(ast.left, subs), () => SafeEval.evalAst(ast.right, subs));
-    return result;
+    return result2;
   },
   evalCompound(ast, subs) {
     let last;
@@ -72340,14 +72482,14 @@ var SafeEval = {
     if (!Object.hasOwn(obj, prop) && BLOCKED_PROTO_PROPERTIES.has(prop)) {
       throw TypeError(`Cannot read properties of ${obj} (reading '${prop}')`);
     }
-    const result = obj[prop];
-    if (typeof result === "function") {
-      return result.bind(obj);
+    const result2 = obj[prop];
+    if (typeof result2 === "function") {
+      return result2.bind(obj);
     }
-    return result;
+    return result2;
   },
   evalUnaryExpression(ast, subs) {
-    const result = {
+    const result2 = {
       "-": (a) => -SafeEval.evalAst(a, subs),
       "!": (a) => !SafeEval.evalAst(a, subs),
       "~": (a) => ~SafeEval.evalAst(a, subs),
@@ -72357,7 +72499,7 @@ var SafeEval = {
       // eslint-disable-next-line no-void, sonarjs/void-use -- feature
       void: (a) => void SafeEval.evalAst(a, subs)
     }[ast.operator](ast.argument);
-    return result;
+    return result2;
   },
   evalArrayExpression(ast, subs) {
     return ast.elements.map((el) => SafeEval.evalAst(el, subs));
@@ -72516,16 +72658,16 @@ JSONPath.prototype.evaluate = function(expr, json2, callback, otherTypeCallback)
     exprList.shift();
   }
   this._hasParentSelector = null;
-  const result = this._trace(exprList, json2, ["$"], currParent, currParentProperty, callback).filter(function(ea) {
+  const result2 = this._trace(exprList, json2, ["$"], currParent, currParentProperty, callback).filter(function(ea) {
     return ea && !ea.isParentSelector;
   });
-  if (!result.length) {
+  if (!result2.length) {
     return wrap ? [] : void 0;
   }
-  if (!wrap && result.length === 1 && !result[0].hasArrExpr) {
-    return this._getPreferredOutput(result[0]);
+  if (!wrap && result2.length === 1 && !result2[0].hasArrExpr) {
+    return this._getPreferredOutput(result2[0]);
   }
-  return result.reduce((rslt, ea) => {
+  return result2.reduce((rslt, ea) => {
     const valOrPath = this._getPreferredOutput(ea);
     if (flatten && Array.isArray(valOrPath)) {
       rslt = rslt.concat(valOrPath);
@@ -73464,9 +73606,9 @@ var ResponseContext = class {
    * The first parameter is returned with the key `""`
    */
   getParsedHeader(headerName) {
-    const result = {};
+    const result2 = {};
     if (!this.headers[headerName]) {
-      return result;
+      return result2;
     }
     const parameters = this.headers[headerName].split(";");
     for (const parameter of parameters) {
@@ -73476,16 +73618,16 @@ var ResponseContext = class {
       }
       key3 = key3.toLowerCase().trim();
       if (value === void 0) {
-        result[""] = key3;
+        result2[""] = key3;
       } else {
         value = value.trim();
         if (value.startsWith('"') && value.endsWith('"')) {
           value = value.substring(1, value.length - 1);
         }
-        result[key3] = value;
+        result2[key3] = value;
       }
     }
-    return result;
+    return result2;
   }
   async getBodyAsFile() {
     const data = await this.body.binary();
@@ -102442,34 +102584,34 @@ function checkAuthenticationChallenges(response) {
 async function processRefreshTokenResponse(as, client, response, options) {
   return processGenericAccessTokenResponse(as, client, response, void 0, options?.[jweDecrypt], options?.recognizedTokenTypes);
 }
-function validateAudience(expected2, result) {
-  if (Array.isArray(result.claims.aud)) {
-    if (!result.claims.aud.includes(expected2)) {
+function validateAudience(expected2, result2) {
+  if (Array.isArray(result2.claims.aud)) {
+    if (!result2.claims.aud.includes(expected2)) {
       throw OPE('unexpected JWT "aud" (audience) claim value', JWT_CLAIM_COMPARISON, {
         expected: expected2,
-        claims: result.claims,
+        claims: result2.claims,
         claim: "aud"
       });
     }
-  } else if (result.claims.aud !== expected2) {
+  } else if (result2.claims.aud !== expected2) {
     throw OPE('unexpected JWT "aud" (audience) claim value', JWT_CLAIM_COMPARISON, {
       expected: expected2,
-      claims: result.claims,
+      claims: result2.claims,
       claim: "aud"
     });
   }
-  return result;
+  return result2;
 }
-function validateIssuer(as, result) {
-  const expected2 = as[_expectedIssuer]?.(result) ?? as.issuer;
-  if (result.claims.iss !== expected2) {
+function validateIssuer(as, result2) {
+  const expected2 = as[_expectedIssuer]?.(result2) ?? as.issuer;
+  if (result2.claims.iss !== expected2) {
     throw OPE('unexpected JWT "iss" (issuer) claim value', JWT_CLAIM_COMPARISON, {
       expected: expected2,
-      claims: result.claims,
+      claims: result2.claims,
       claim: "iss"
     });
   }
-  return result;
+  return result2;
 }
 var branded = /* @__PURE__ */ new WeakSet();
 var jwtClaimNames = {
@@ -102489,23 +102631,23 @@ var jwtClaimNames = {
   cnf: "confirmation",
   auth_time: "authentication time"
 };
-function validatePresence(required, result) {
+function validatePresence(required, result2) {
   for (const claim of required) {
-    if (result.claims[claim] === void 0) {
+    if (result2.claims[claim] === void 0) {
       throw OPE(`JWT "${claim}" (${jwtClaimNames[claim]}) claim missing`, INVALID_RESPONSE, {
-        claims: result.claims
+        claims: result2.claims
       });
     }
   }
-  return result;
+  return result2;
 }
-function validateStringClaim(claim, result) {
-  if (typeof result.claims[claim] !== "string") {
+function validateStringClaim(claim, result2) {
+  if (typeof result2.claims[claim] !== "string") {
     throw OPE(`unexpected JWT "${claim}" (${jwtClaimNames[claim]}) claim type`, INVALID_RESPONSE, {
-      claims: result.claims
+      claims: result2.claims
     });
   }
-  return result;
+  return result2;
 }
 function validateIdTokenClaims(as, client, idToken, requiredClaims, decryptFn) {
   return validateJwt(idToken, checkSigningAlgorithm.bind(void 0, client.id_token_signed_response_alg, as.id_token_signing_alg_values_supported, "RS256"), getClockSkew(client), getClockTolerance(client), decryptFn).then(validatePresence.bind(void 0, ["aud", "exp", "iat", "iss", "sub", ...requiredClaims])).then(validateIssuer.bind(void 0, as)).then(validateAudience.bind(void 0, client.client_id)).then(validateStringClaim.bind(void 0, "sub"));
@@ -102975,9 +103117,9 @@ async function refreshTokenGrant(config, refreshToken, parameters, options) {
   const p = processRefreshTokenResponse(as, c, response, {
     [jweDecrypt]: decrypt
   });
-  let result;
+  let result2;
   try {
-    result = await p;
+    result2 = await p;
   } catch (err) {
     if (retryable(err, options)) {
       return refreshTokenGrant(config, refreshToken, parameters, {
@@ -102987,9 +103129,9 @@ async function refreshTokenGrant(config, refreshToken, parameters, options) {
     }
     errorHandler(err);
   }
-  result.id_token && await nonRepudiation?.(response);
-  addHelpers(result);
-  return result;
+  result2.id_token && await nonRepudiation?.(response);
+  addHelpers(result2);
+  return result2;
 }
 function checkConfig(input) {
   if (!(input instanceof Configuration)) {
@@ -103510,12 +103652,12 @@ var KubeConfig = class _KubeConfig {
           "printenv KUBECONFIG"
         ]);
         if (envKubeconfigPathResult.status === 0 && envKubeconfigPathResult.stdout.length > 0) {
-          const result = child_process2.spawnSync("wsl.exe", [
+          const result2 = child_process2.spawnSync("wsl.exe", [
             "cat",
             envKubeconfigPathResult.stdout.toString("utf8")
           ]);
-          if (result.status === 0) {
-            this.loadFromString(result.stdout.toString("utf8"), opts);
+          if (result2.status === 0) {
+            this.loadFromString(result2.stdout.toString("utf8"), opts);
             return;
           }
         }
@@ -103525,9 +103667,9 @@ var KubeConfig = class _KubeConfig {
         const configResult = child_process2.spawnSync("wsl.exe", ["cat", "~/.kube/config"]);
         if (configResult.status === 0) {
           this.loadFromString(configResult.stdout.toString("utf8"), opts);
-          const result = child_process2.spawnSync("wsl.exe", ["wslpath", "-w", "~/.kube"]);
-          if (result.status === 0) {
-            this.makePathsAbsolute(result.stdout.toString("utf8"));
+          const result2 = child_process2.spawnSync("wsl.exe", ["wslpath", "-w", "~/.kube"]);
+          if (result2.status === 0) {
+            this.makePathsAbsolute(result2.stdout.toString("utf8"));
           }
           return;
         }
@@ -104301,14 +104443,14 @@ function contextConfig(loaded, contextName) {
 function isRecord6(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-function pick(from2, keys) {
+function pick(from2, keys2) {
   if (!isRecord6(from2)) return from2;
   const out = {};
-  for (const key3 of keys) if (from2[key3] !== void 0) out[key3] = from2[key3];
+  for (const key3 of keys2) if (from2[key3] !== void 0) out[key3] = from2[key3];
   return out;
 }
-function pickPresent(from2, keys) {
-  return from2 === void 0 ? {} : pick(from2, keys);
+function pickPresent(from2, keys2) {
+  return from2 === void 0 ? {} : pick(from2, keys2);
 }
 function eachOf(list, reduce2) {
   return Array.isArray(list) ? list.map(reduce2) : list;
@@ -104365,8 +104507,8 @@ function reduceVolume(volume) {
   const out = pick(volume, ["name"]);
   for (const [type2, source] of Object.entries(volume)) {
     if (type2 === "name") continue;
-    const keys = VOLUME_SOURCE_KEYS[type2];
-    out[type2] = keys ? pick(source, keys) : isRecord6(source) ? {} : source;
+    const keys2 = VOLUME_SOURCE_KEYS[type2];
+    out[type2] = keys2 ? pick(source, keys2) : isRecord6(source) ? {} : source;
   }
   return out;
 }
@@ -104883,7 +105025,7 @@ function withConfigBackups(request, config) {
   const fromConfig = config.backups.map((dir) => isAbsolute3(dir) ? dir : join7(base, dir));
   return { ...request, backups: [...request.backups ?? [], ...fromConfig] };
 }
-function judge4(inputs, request, config, rules2 = rules, judging = parseJudging(request, config)) {
+function judge5(inputs, request, config, rules2 = rules, judging = parseJudging(request, config)) {
   const { failOn, target, now, window: window2 } = judging;
   const model = buildModel(inputs, {
     now,
@@ -104894,8 +105036,8 @@ function judge4(inputs, request, config, rules2 = rules, judging = parseJudging(
     ...request.kubeadmVersion ? { kubeadmVersion: request.kubeadmVersion } : {},
     ...request.drain ? { drain: request.drain } : {}
   });
-  const result = run(model, rules2, config);
-  return { config, inputs, model, result, failOn, rules: rules2, exitCode: exitCode(result, failOn, request.allowIncomplete) };
+  const result2 = run(model, rules2, config);
+  return { config, inputs, model, result: result2, failOn, rules: rules2, exitCode: exitCode(result2, failOn, request.allowIncomplete) };
 }
 function hasFileInputs(request) {
   return request.paths.length > 0 || request.root !== void 0 || (request.backups?.length ?? 0) > 0;
@@ -104910,12 +105052,12 @@ function liveOptions(live) {
     ...live.concurrency !== void 0 ? { concurrency: live.concurrency } : {}
   };
 }
-async function scanClusters(asked) {
-  const config = loadConfig(asked.config, rules, asked.cwd);
-  const request = withConfigBackups(asked, config);
+async function scanClusters(asked2) {
+  const config = loadConfig(asked2.config, rules, asked2.cwd);
+  const request = withConfigBackups(asked2, config);
   const judging = parseJudging(request, config);
   const files = hasFileInputs(request) ? await collectInputs(request) : emptyInputs();
-  if (request.live === void 0 && hasFileInputs(request)) return [judge4(files, request, config, rules, judging)];
+  if (request.live === void 0 && hasFileInputs(request)) return [judge5(files, request, config, rules, judging)];
   const live = request.live ?? {};
   const options = liveOptions(live);
   const contexts = live.allContexts ? listContexts(options) : live.contexts ?? [];
@@ -104926,7 +105068,7 @@ async function scanClusters(asked) {
   }
   return clusters.map((inputs) => {
     const combined = mergeInputs(mergeInputs(emptyInputs(), files), inputs);
-    return judge4(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config, rules, judging);
+    return judge5(combined, { ...request, cluster: inputs.scanned[0] ?? request.cluster }, config, rules, judging);
   });
 }
 async function scan(request) {
@@ -105047,20 +105189,20 @@ function pickNodes(target, names4, labels) {
   return picked;
 }
 async function runDrain(target, request, flags, options = {}) {
-  const asked = typeof target === "string" ? { nodes: [target] } : target;
+  const asked2 = typeof target === "string" ? { nodes: [target] } : target;
   if (flags.podSelector !== void 0 && !parseLabelSelector(flags.podSelector).ok) {
     throw new UsageError(`${POD_SELECTOR_INVALID}: ${parseLabelSelector(flags.podSelector).error}`);
   }
   const live = request.live !== void 0 || request.paths.length === 0 && request.root === void 0 && (request.backups?.length ?? 0) === 0;
   const listedKinds = live ? LISTED_RESOURCES.map((r) => r.kind) : [];
   const { failOn: _ignored, ...rest } = request;
-  const read2 = await scan({ ...rest, drain: { nodes: asked.nodes, flags, listedKinds } });
+  const read2 = await scan({ ...rest, drain: { nodes: asked2.nodes, flags, listedKinds } });
   if (read2.model.nodes.length === 0) {
     throw new UsageError(`no Node objects in the input: dump the cluster with
   ${DUMP_COMMAND}
 to predict a drain`);
   }
-  const nodes = pickNodes(asked, read2.model.nodes.map((n) => n.name), new Map(read2.model.nodes.map((n) => [n.name, n.labels])));
+  const nodes = pickNodes(asked2, read2.model.nodes.map((n) => n.name), new Map(read2.model.nodes.map((n) => [n.name, n.labels])));
   for (const node of nodes) {
     if (!read2.model.nodes.some((n) => n.name === node)) {
       throw new UsageError(
@@ -105073,12 +105215,12 @@ to predict a drain`);
     return !read2.model.gaps.some((g) => g.what.endsWith(`/${resource.resource}`));
   });
   const model = { ...read2.model, drain: { nodes, flags, listedKinds: readKinds } };
-  const result = run(model, drainRules, read2.config);
+  const result2 = run(model, drainRules, read2.config);
   const drain = predictDrainRun(model, nodes, flags);
-  const incomplete = result.gaps.length > 0 && !request.allowIncomplete;
-  const findingsRaise = options.failOn !== void 0 && result.findings.some((f) => !f.suppressed && reachesFailOn(f.severity, options.failOn));
+  const incomplete = result2.gaps.length > 0 && !request.allowIncomplete;
+  const findingsRaise = options.failOn !== void 0 && result2.findings.some((f) => !f.suppressed && reachesFailOn(f.severity, options.failOn));
   const exitCode2 = incomplete ? 2 : drain.exitCode === 0 && findingsRaise ? 1 : drain.exitCode;
-  const judged = { ...read2, model, result, rules: drainRules, exitCode: exitCode2, failOn: options.failOn ?? "never" };
+  const judged = { ...read2, model, result: result2, rules: drainRules, exitCode: exitCode2, failOn: options.failOn ?? "never" };
   return { scan: judged, drain, prediction: drain.nodes[0], exitCode: exitCode2 };
 }
 function formatDrainRun(run3, format, color) {
@@ -105168,16 +105310,16 @@ function drainGate(inputs) {
 }
 async function checkDrain(gate, request) {
   const run3 = await runDrain({ nodes: gate.nodes, ...gate.selector !== void 0 ? { selector: gate.selector } : {} }, request, gate.flags);
-  const asked = drainCommand(run3.drain.nodes.map((n) => n.node), gate.flags);
+  const asked2 = drainCommand(run3.drain.nodes.map((n) => n.node), gate.flags);
   const summary3 = [
-    `## ${markdownText(`kcheck drain: ${asked}`)}`,
+    `## ${markdownText(`kcheck drain: ${asked2}`)}`,
     "",
     ...markdownFence(formatDrainRun(run3, "text", false).trimEnd().split("\n")),
     ""
   ].join("\n");
   const verdict = drainRunVerdict(run3.drain);
   if (run3.exitCode === 0) return { run: run3, summary: summary3 };
-  const failure2 = run3.exitCode === 2 ? `kcheck: cannot tell how ${asked} ends: ${run3.scan.result.gaps.map((g) => `${g.what}: ${g.reason}`).join("; ") || verdict}` : `kcheck: ${asked} would not complete: ${verdict}`;
+  const failure2 = run3.exitCode === 2 ? `kcheck: cannot tell how ${asked2} ends: ${run3.scan.result.gaps.map((g) => `${g.what}: ${g.reason}`).join("; ") || verdict}` : `kcheck: ${asked2} would not complete: ${verdict}`;
   return { run: run3, summary: summary3, failure: failure2 };
 }
 
@@ -105195,16 +105337,16 @@ function scanRequest(inputs, cwd, kubeconfig2) {
     cwd
   };
 }
-function failure(result) {
-  if (result.exitCode === 2) {
-    const gaps2 = result.result.gaps.map((g) => `${g.what}: ${g.reason}`).join("; ");
+function failure(result2) {
+  if (result2.exitCode === 2) {
+    const gaps2 = result2.result.gaps.map((g) => `${g.what}: ${g.reason}`).join("; ");
     return `kcheck: the scan is incomplete, so it cannot say the cluster is ready: ${gaps2}`;
   }
-  const over = result.result.findings.filter((f) => !f.suppressed && reachesFailOn(f.severity, result.failOn)).length;
-  return `kcheck: ${plural(over, "finding")} at or above fail-on (${result.failOn}); the job summary lists them`;
+  const over = result2.result.findings.filter((f) => !f.suppressed && reachesFailOn(f.severity, result2.failOn)).length;
+  return `kcheck: ${plural(over, "finding")} at or above fail-on (${result2.failOn}); the job summary lists them`;
 }
-function writeSarif(result, inputs, cwd) {
-  const text = renderReport(result, { format: "sarif", cwd, ...inputs.category ? { sarifCategory: inputs.category } : {} });
+function writeSarif(result2, inputs, cwd) {
+  const text = renderReport(result2, { format: "sarif", cwd, ...inputs.category ? { sarifCategory: inputs.category } : {} });
   writeOutputFile(inputs.sarifFile, text, { cwd, makeFolders: true });
   return inputs.sarifFile;
 }
@@ -105218,11 +105360,11 @@ async function run2() {
     const gate = drainGate(inputs);
     const kubeconfig2 = inputs.kubeconfig !== void 0 ? kubeconfigFile(inputs.kubeconfig, cwd) : void 0;
     const problems = [];
-    let result;
+    let result2;
     let drain;
     try {
       const request = scanRequest(inputs, cwd, kubeconfig2?.path);
-      result = await scan(request);
+      result2 = await scan(request);
       if (gate) {
         try {
           drain = await checkDrain(gate, request);
@@ -105235,23 +105377,23 @@ async function run2() {
       kubeconfig2?.remove();
     }
     try {
-      setOutput("sarif-file", writeSarif(result, inputs, cwd));
+      setOutput("sarif-file", writeSarif(result2, inputs, cwd));
     } catch (error3) {
       if (!couldNotCheck(error3)) throw error3;
       problems.push(`kcheck: ${error3.message}`);
     }
-    process.stdout.write(renderReport(result, { format: "github", cwd }));
+    process.stdout.write(renderReport(result2, { format: "github", cwd }));
     const summaryFile = process.env["GITHUB_STEP_SUMMARY"];
     if (summaryFile) {
       try {
-        writeOutputFile(summaryFile, renderReport(result, { format: "markdown", cwd }) + (drain ? `
+        writeOutputFile(summaryFile, renderReport(result2, { format: "markdown", cwd }) + (drain ? `
 ${drain.summary}` : ""), { cwd, append: true });
       } catch (error3) {
         if (!couldNotCheck(error3)) throw error3;
         problems.push(`kcheck: job summary: ${error3.message}`);
       }
     }
-    const { error: error2, warning, info } = result.result.summary;
+    const { error: error2, warning, info } = result2.result.summary;
     setOutput("findings", String(error2 + warning + info));
     setOutput("errors", String(error2));
     setOutput("warnings", String(warning));
@@ -105261,12 +105403,12 @@ ${drain.summary}` : ""), { cwd, append: true });
     }
     const failures = [
       ...problems,
-      ...result.exitCode !== 0 ? [failure(result)] : [],
+      ...result2.exitCode !== 0 ? [failure(result2)] : [],
       ...drain?.failure !== void 0 ? [drain.failure] : []
     ];
     if (failures.length > 0) {
       setFailed(annotationText(failures.join("\n")));
-      process.exitCode = worstCode([problems.length > 0 ? 2 : 0, result.exitCode, drain?.run.exitCode ?? 0]);
+      process.exitCode = worstCode([problems.length > 0 ? 2 : 0, result2.exitCode, drain?.run.exitCode ?? 0]);
     }
   } catch (error2) {
     const message4 = couldNotCheck(error2) ? `kcheck: ${error2.message}` : `kcheck: internal error: ${error2.stack ?? String(error2)}`;

@@ -21,26 +21,25 @@ export default defineRule({
     model.nodes.some((n) => kubeletVersionOn(model, n.name)) && !apiserverRange(model)
       ? 'no kube-apiserver version known (give static pod manifests, --root, `kubectl version` output or the kubeadm-config ConfigMap)'
       : null,
-  check(model) {
+  check: () => [],
+  checkNode(model, node) {
     const range = apiserverRange(model);
     if (!range) return [];
     const api = versionsOf(range);
-    return model.nodes.flatMap((node) => {
-      const kubelet = kubeletVersionOn(model, node.name);
-      if (!kubelet) return [];
-      const window = kubeletWindow(api);
-      if (inWindow(kubelet, window)) return [];
-      const newer = minorDistance(kubelet, api.oldest) > 0;
-      const against = newer ? api.oldest : api.newest;
-      return [{
-        subject: node.subject,
-        message:
-          `kubelet ${show(kubelet)} on node ${node.name} is ${distance(kubelet, against)} kube-apiserver ${show(against)}; ` +
-          `allowed kubelet minors: ${describeWindow(window)}`,
-        ...(newer
-          ? {}
-          : { remediation: `kubectl drain ${node.name} --ignore-daemonsets\n${installCommands(['kubelet'], api.oldest)}\nsudo systemctl daemon-reload && sudo systemctl restart kubelet\nkubectl uncordon ${node.name}` }),
-      }];
-    });
+    const kubelet = kubeletVersionOn(model, node.name);
+    if (!kubelet) return [];
+    const window = kubeletWindow(api);
+    if (inWindow(kubelet, window)) return [];
+    const newer = minorDistance(kubelet, api.oldest) > 0;
+    const against = newer ? api.oldest : api.newest;
+    return [{
+      subject: node.subject,
+      message:
+        `kubelet ${show(kubelet)} on node ${node.name} is ${distance(kubelet, against)} kube-apiserver ${show(against)}; ` +
+        `allowed kubelet minors: ${describeWindow(window)}`,
+      ...(newer
+        ? {}
+        : { remediation: `kubectl drain ${node.name} --ignore-daemonsets\n${installCommands(['kubelet'], api.oldest)}\nsudo systemctl daemon-reload && sudo systemctl restart kubelet\nkubectl uncordon ${node.name}` }),
+    }];
   },
 });

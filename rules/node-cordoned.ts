@@ -10,16 +10,15 @@ export default defineRule({
   remediation:
     'When the node\'s maintenance is over, make it schedulable again with kubectl uncordon NODE. Pods evicted earlier ' +
     'do not move back by themselves; only new pods land there.',
-  check(model) {
-    const draining = new Set(model.drain?.nodes ?? []);
-    return model.nodes
-      .filter((node) => node.unschedulable && !draining.has(node.name))
-      .map((node) => ({
-        subject: node.subject,
-        message:
-          `node ${node.name} is cordoned (spec.unschedulable: true)${node.ready === false ? ' and NotReady' : ''}: ` +
-          'no new pod is scheduled there, which leaves less room for every drain',
-        remediation: `kubectl uncordon ${node.name}   # once its maintenance is over`,
-      }));
+  check: () => [],
+  checkNode(model, node) {
+    if (!node.unschedulable || (model.drain?.nodes ?? []).includes(node.name)) return [];
+    return [{
+      subject: node.subject,
+      message:
+        `node ${node.name} is cordoned (spec.unschedulable: true)${node.ready === false ? ' and NotReady' : ''}: ` +
+        'no new pod is scheduled there, which leaves less room for every drain',
+      remediation: `kubectl uncordon ${node.name}   # once its maintenance is over`,
+    }];
   },
 });

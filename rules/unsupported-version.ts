@@ -62,18 +62,17 @@ export default defineRule<Options>({
         });
       }
     }
-    for (const node of model.nodes) {
-      const kubelet = kubeletVersionOn(model, node.name);
-      if (!kubelet) continue;
-      const days = daysLeft(kubelet, model.capturedAt);
-      if (days !== null && days < 0) {
-        reports.push({
-          subject: node.subject,
-          severity: 'warning',
-          message: `kubelet ${show(kubelet)} on node ${node.name} is on Kubernetes ${minorOf(kubelet)}, which reached end of life ${endOfLife(kubelet)}`,
-        });
-      }
-    }
     return reports;
+  },
+  checkNode(model, node) {
+    const kubelet = kubeletVersionOn(model, node.name);
+    if (!kubelet) return [];
+    const days = daysLeft(kubelet, model.capturedAt);
+    if (days === null || days >= 0) return [];
+    return [{
+      subject: node.subject,
+      severity: 'warning',
+      message: `kubelet ${show(kubelet)} on node ${node.name} is on Kubernetes ${minorOf(kubelet)}, which reached end of life ${endOfLife(kubelet)}`,
+    }];
   },
 });

@@ -6,7 +6,7 @@ import { distance, show } from '../../src/facts/wording.js';
 
 /** A finding for each component outside its window, naming both versions and the allowed minors. */
 export function outsideWindow(
-  components: KnownComponentVersion[],
+  components: readonly KnownComponentVersion[],
   window: AllowedWindow,
   api: { oldest: Version; newest: Version },
 ): Report[] {

@@ -1,4 +1,4 @@
-import type { ClusterModel, ModelPart, ObjectRef, Subject } from '../model/types.js';
+import type { ClusterModel, ModelPart, Node, ObjectRef, Subject } from '../model/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -49,6 +49,14 @@ export interface Rule<Options = Record<string, unknown>> extends RuleMeta<Option
   /** Why the rule cannot judge this model (e.g. no kubeadm version known); reported as skipped. */
   skipIf?(model: ClusterModel): string | null;
   check(model: ClusterModel, options: Options): Report[];
+  /**
+   * The part of the check about one node, when the rule has one (`check`
+   * then judges the rest). What it reports for a node may depend only on that
+   * node (its object, its components) and on what another node's upgrade
+   * leaves as it was (the control plane, the target, the capture time): the
+   * upgrade planner asks it again only for the node whose turn it is.
+   */
+  checkNode?(model: ClusterModel, node: Node, options: Options): Report[];
 }
 
 export interface Location {

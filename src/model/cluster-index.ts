@@ -16,6 +16,15 @@ export { servingReady } from './pod-index.js';
  */
 const views = new WeakMap<object, Map<string, unknown>>();
 
+/**
+ * KCHECK_REBUILD_VIEWS=1: every derived pod, node and component list builds
+ * its views from scratch instead of carrying them over, and the planner asks
+ * every rule about every node at each step (slow: a plan becomes O(turns ×
+ * pods) again). A cross-check, which must give byte-identical reports
+ * (test/plan/rebuilt-views.test.ts).
+ */
+export const rebuildViews = (): boolean => process.env['KCHECK_REBUILD_VIEWS'] === '1';
+
 /** The view `key` of a model part, computed the first time it is asked for. */
 export function remembered<T>(part: object, key: string, compute: () => T): T {
   let known = views.get(part);
@@ -64,6 +73,7 @@ function podIndex(model: ClusterModel): PodIndex {
  * states are made of (O(changes), not O(pods), per state).
  */
 export function changePods(model: ClusterModel, changes: PodChanges): Pod[] {
+  if (rebuildViews()) return new PodIndex(model.pods).carry(changes).pods;
   const known = views.get(model.pods);
   const parent = (known?.get(POD_INDEX) as PodIndex | undefined) ?? new PodIndex(model.pods);
   known?.delete(POD_INDEX);
@@ -96,6 +106,7 @@ function nodeIndex(model: ClusterModel): NodeIndex {
 
 /** The model's node list with one node object replaced (a cordon), its node views carried over (O(1), not a sort of every node). */
 export function replaceNode(model: ClusterModel, old: Node, next: Node): Node[] {
+  if (rebuildViews()) return new NodeIndex(model.nodes).carry(old, next).nodes;
   const known = views.get(model.nodes);
   const parent = (known?.get(NODE_INDEX) as NodeIndex | undefined) ?? new NodeIndex(model.nodes);
   known?.delete(NODE_INDEX);
@@ -111,6 +122,11 @@ export function nodeNamed(model: ClusterModel, name: string): Node | undefined {
 /** Every node object of that name, in the input's order (two files may hold the same node). */
 export function nodesCalled(model: ClusterModel, name: string): readonly Node[] {
   return nodeIndex(model).called(name);
+}
+
+/** Each node name once, in the order of the node list. */
+export function nodeNamesInOrder(model: ClusterModel): readonly string[] {
+  return nodeIndex(model).names();
 }
 
 /** Each node's place in name order. */
@@ -145,12 +161,70 @@ export function readyReplicas(model: ClusterModel, workloadKey: string): readonl
   return podIndex(model).ready().lists.get(workloadKey) ?? NONE;
 }
 
+const onNodeView = (component: 'kubelet' | 'kube-proxy'): string => `${component} by node`;
+const NAMED_VIEW = 'components by name';
+
 /** The component of that name running on the node, as its nodeInfo or its pod says (kubelet, kube-proxy). */
 export function componentOnNode(model: ClusterModel, component: 'kubelet' | 'kube-proxy', nodeName: string): ComponentVersion | undefined {
-  const byNode = remembered(model.components, `${component} by node`, () =>
+  const byNode = remembered(model.components, onNodeView(component), () =>
     uniqueBy(model.components.filter((c) => c.component === component && c.node !== undefined), (c) => c.node!),
   );
   return byNode.get(nodeName);
+}
+
+const ON_NODE_VIEW = 'components by name and node';
+const onNodeKey = (component: string, node: string): string => `${component}\u0000${node}`;
+
+/** The components of that name whose version is known, in the input's order. */
+export function knownComponentsNamed(model: ClusterModel, name: string): readonly ComponentVersion[] {
+  const byName = remembered(model.components, NAMED_VIEW, () => groupBy(model.components.filter((c) => c.version !== null), (c) => c.component));
+  return byName.get(name) ?? NONE;
+}
+
+/** The components of that name on the node whose version is known, in the input's order. */
+export function knownComponentsOn(model: ClusterModel, name: string, nodeName: string): readonly ComponentVersion[] {
+  const byNode = remembered(model.components, ON_NODE_VIEW, () =>
+    groupBy(model.components.filter((c) => c.version !== null && c.node !== undefined), (c) => onNodeKey(c.component, c.node!)),
+  );
+  return byNode.get(onNodeKey(name, nodeName)) ?? NONE;
+}
+
+/**
+ * The component views of `before`, moved to `after`: the same list with some
+ * components replaced by new versions of themselves (same component, same
+ * node, a version known before and after), as the planner's steps make them.
+ * O(replaced × components of that name) instead of rebuilding every view
+ * from every component at each step. Anything else leaves `after` to build
+ * its own views.
+ */
+export function carryComponentViews(before: readonly ComponentVersion[], after: readonly ComponentVersion[], replaced: ReadonlyMap<ComponentVersion, ComponentVersion>): void {
+  const known = views.get(before);
+  if (!known || before.length !== after.length || rebuildViews()) return;
+  for (const [old, next] of replaced) {
+    if (old.component !== next.component || old.node !== next.node || old.version === null || next.version === null) return;
+  }
+  const moved = new Map<string, unknown>();
+  for (const [view, keyOf] of [[NAMED_VIEW, (c: ComponentVersion) => c.component], [ON_NODE_VIEW, (c: ComponentVersion) => (c.node === undefined ? undefined : onNodeKey(c.component, c.node))]] as const) {
+    const grouped = known.get(view) as Map<string, ComponentVersion[]> | undefined;
+    if (!grouped) continue;
+    for (const [old, next] of replaced) {
+      const key = keyOf(old);
+      const list = key === undefined ? undefined : grouped.get(key);
+      if (list) grouped.set(key!, list.map((c) => (c === old ? next : c)));
+    }
+    moved.set(view, grouped);
+  }
+  for (const component of ['kubelet', 'kube-proxy'] as const) {
+    const byNode = known.get(onNodeView(component)) as Map<string, ComponentVersion> | undefined;
+    if (!byNode) continue;
+    for (const [old, next] of replaced) if (old.node !== undefined && byNode.get(old.node) === old) byNode.set(old.node, next);
+    moved.set(onNodeView(component), byNode);
+  }
+  // The views now describe `after`; `before` builds its own if asked again.
+  for (const key of moved.keys()) known.delete(key);
+  let mine = views.get(after);
+  if (!mine) views.set(after, (mine = new Map()));
+  for (const [key, view] of moved) mine.set(key, view);
 }
 
 /** The workload named by the pod's controller reference, when it was read. */

@@ -1,11 +1,17 @@
 import type { ClusterModel, ComponentName, ComponentVersion } from './types.js';
 import type { Version } from './version.js';
+import { knownComponentsNamed, knownComponentsOn } from './cluster-index.js';
 import { compareVersions } from './version.js';
 
 export type KnownComponentVersion = ComponentVersion & { version: Version };
 
-export function componentsNamed(model: ClusterModel, name: ComponentName): KnownComponentVersion[] {
-  return model.components.filter((c): c is KnownComponentVersion => c.component === name && c.version !== null);
+export function componentsNamed(model: ClusterModel, name: ComponentName): readonly KnownComponentVersion[] {
+  return knownComponentsNamed(model, name) as readonly KnownComponentVersion[];
+}
+
+/** The components of that name on the node whose version is known. */
+export function componentsOn(model: ClusterModel, name: ComponentName, nodeName: string): readonly KnownComponentVersion[] {
+  return knownComponentsOn(model, name, nodeName) as readonly KnownComponentVersion[];
 }
 
 /**

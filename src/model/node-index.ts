@@ -19,6 +19,7 @@ export class NodeIndex {
   private orderView: readonly Node[] | null = null;
   private placesView: Map<Node, number> | null = null;
   private arrayView: Map<Node, number> | null = null;
+  private namesView: readonly string[] | null = null;
 
   constructor(readonly nodes: readonly Node[], from?: NodeIndex) {
     if (!from) return;
@@ -27,6 +28,12 @@ export class NodeIndex {
     this.orderView = from.orderView;
     this.placesView = from.placesView;
     this.arrayView = from.arrayView;
+    this.namesView = from.namesView;
+  }
+
+  /** Each node name once, in the order the list first has it (a cordon changes no name). */
+  names(): readonly string[] {
+    return (this.namesView ??= [...new Set(this.nodes.map((n) => n.name))]);
   }
 
   byName(): ReadonlyMap<string, Node> {
@@ -96,6 +103,7 @@ export class NodeIndex {
     }
     const index = new NodeIndex(nodes, this);
     this.byNameView = this.sameNameView = this.orderView = this.placesView = this.arrayView = null;
+    this.namesView = null;
     return { nodes, index };
   }
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../engine/config.js';
-import { kubeletVersionOn } from '../model/cluster-index.js';
+import { kubeletVersionOn, rebuildViews } from '../model/cluster-index.js';
 import { UsageError } from '../engine/errors.js';
-import { compareFindings, run } from '../engine/run.js';
+import { compareFindings, RuleRunner, run } from '../engine/run.js';
 import type { Finding, Rule } from '../engine/types.js';
 import { apiserverRange, componentsNamed } from '../model/control-plane.js';
 import type { ClusterModel } from '../model/types.js';
@@ -67,8 +67,16 @@ export interface UpgradePlan {
   notes: string[];
 }
 
-const findingKey = (f: Finding): string =>
-  `${f.ruleId}\u0000${f.object ? `${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}` : ''}\u0000${f.message}`;
+/** Each finding's key, made once: the node parts a step keeps are the same finding objects as before. */
+const keys = new WeakMap<Finding, string>();
+function findingKey(f: Finding): string {
+  let key = keys.get(f);
+  if (key === undefined) {
+    key = `${f.ruleId}\u0000${f.object ? `${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}` : ''}\u0000${f.message}`;
+    keys.set(f, key);
+  }
+  return key;
+}
 
 const open = (findings: Finding[]): Finding[] => findings.filter((f) => !f.suppressed);
 
@@ -85,19 +93,25 @@ class PlanBuilder {
   /** findingKey of each of `seen` (same order), kept from the step that computed them. */
   private seenKeys: string[] = [];
 
-  constructor(public state: ClusterModel, private readonly judge: Evaluator) {}
+  /** The version rules, asked again after each step; after a node's turn, only that node's parts of them. */
+  private readonly versions: RuleRunner;
+
+  constructor(public state: ClusterModel, private readonly judge: Evaluator) {
+    this.versions = new RuleRunner(judge.versionRules, judge.config);
+  }
 
   baseline(title: string, minor: string): void {
-    this.seen = open(run(this.state, this.judge.versionRules, this.judge.config).findings);
+    this.seen = open(this.versions.all(this.state)).sort(compareFindings);
     this.seenKeys = this.seen.map(findingKey);
     this.push({ minor, kind: 'preflight', title, node: null, blocks: [], findings: this.seen, lifetimes: this.seen.map(lasting), drain: null, resolved: [] });
   }
 
   /** Moves to a new state and records what changed in the version findings. */
-  step(partial: Omit<PlanStep, 'number' | 'findings' | 'lifetimes' | 'resolved'>, next: ClusterModel, drainFindings: Finding[] = []): void {
+  step(partial: Omit<PlanStep, 'number' | 'findings' | 'lifetimes' | 'resolved'>, next: ClusterModel, drainFindings: Finding[] = [], turnOf?: string): void {
     this.state = next;
-    // O(findings) per step: the findings are left unsorted and only those that changed are sorted.
-    const now = open(run(next, this.judge.versionRules, this.judge.config, { sorted: false }).findings);
+    // The findings are left unsorted and only those that changed are sorted. A node's turn changes that
+    // node alone (its kubelet, its cordon; pods no node part reads), so the rules' other node parts stand.
+    const now = open(turnOf !== undefined && !rebuildViews() ? this.versions.afterTurnOf(next, turnOf) : this.versions.all(next));
     const before = new Set(this.seenKeys);
     const nowKeys = now.map(findingKey);
     const after = new Set(nowKeys);
@@ -128,7 +142,7 @@ class PlanBuilder {
     const turned = walked?.after();
     const after = turned ? { ...upgraded, pods: turned.pods, nodes: turned.nodes } : afterUncordon(afterDrain(upgraded, drain), node, pending);
     const blocks = nodeCommands(node, v, drainCommand(node, flags), kind === 'node' && withKubeadm);
-    this.step({ minor, kind, title, node, blocks, drain }, after, drainFindings);
+    this.step({ minor, kind, title, node, blocks, drain }, after, drainFindings, node);
   }
 
   /**
@@ -143,7 +157,8 @@ class PlanBuilder {
       return order;
     }
     const search = new GreedyWorkerOrder(this.state, workers);
-    for (let pick = search.next(this.state); pick; pick = search.next(this.state)) turn(pick.node, pick.turn);
+    // With KCHECK_REBUILD_VIEWS=1 the plan simulates each turn itself, a cross-check of the shared one.
+    for (let pick = search.next(this.state); pick; pick = search.next(this.state)) turn(pick.node, rebuildViews() ? undefined : pick.turn);
     return search.result();
   }
 

@@ -4,7 +4,7 @@ import { compareVersions, type Version } from '../model/version.js';
 import { podKey } from '../model/walks.js';
 import type { DrainPrediction } from '../predict/drain-types.js';
 import { placePods } from '../predict/placement.js';
-import { changePods, nodesCalled, replaceNode, unboundPods } from '../model/cluster-index.js';
+import { carryComponentViews, changePods, nodesCalled, replaceNode, unboundPods } from '../model/cluster-index.js';
 
 /**
  * The cluster as it would be part-way through an upgrade. Each function
@@ -17,7 +17,15 @@ const CONTROL_PLANE: ComponentName[] = ['kube-apiserver', 'kube-controller-manag
 const onNode = (c: ComponentVersion, node: string, first: boolean): boolean => c.node === node || (first && c.node === undefined);
 
 function withComponents(model: ClusterModel, update: (c: ComponentVersion) => ComponentVersion): ClusterModel {
-  return { ...model, components: model.components.map(update) };
+  const replaced = new Map<ComponentVersion, ComponentVersion>();
+  const components = model.components.map((c) => {
+    const next = update(c);
+    if (next !== c) replaced.set(c, next);
+    return next;
+  });
+  // The views of the components (by name, kubelet and kube-proxy by node) follow the few that changed.
+  carryComponentViews(model.components, components, replaced);
+  return { ...model, components };
 }
 
 const setVersion = (c: ComponentVersion, v: Version): ComponentVersion => (c.version && compareVersions(c.version, v) >= 0 ? c : { ...c, version: v });

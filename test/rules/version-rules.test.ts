@@ -23,6 +23,7 @@ import { buildModel } from '../../src/model/build.js';
 import type { ClusterModel } from '../../src/model/types.js';
 import { imageTag, parseMinor, parseVersion, type Version } from '../../src/model/version.js';
 import type { KubeObject, RawObject, VersionReport } from '../../src/sources/types.js';
+import { reportsOf } from '../../src/engine/run.js';
 
 const DIGEST = 'sha256:3f1c8b8e0d9a7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b';
 
@@ -202,7 +203,7 @@ function modelOf(scene: Scene): ClusterModel {
 }
 
 function check<O>(rule: Rule<O>, scene: Scene): Report[] {
-  return rule.check(modelOf(scene), rule.defaultOptions);
+  return reportsOf(rule, modelOf(scene), rule.defaultOptions);
 }
 
 const haPolicyExample = [
