@@ -73,7 +73,7 @@ describe('the bundled Action gating on a drain (Node 24)', () => {
     expect(stops.outputs['drain-exit-code']).toBe('1');
     const failed = annotations(stops.stdout).filter((a) => a.message.startsWith('kcheck: '));
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.message).toMatch(/^kcheck: kubectl drain node01 would not complete: drain stops: 3 pods refused/);
+    expect(failed[0]!.message).toMatch(/^kcheck: kubectl drain node01 would not complete: drain stops: 4 pods refused/);
     expect(stops.summary).toContain('## kcheck drain: kubectl drain node01\n');
     expect(stops.summary).toMatch(/default\/hr-app +refuse +cannot delete Pods that declare no controller/);
   });

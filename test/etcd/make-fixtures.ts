@@ -301,9 +301,45 @@ function certificateFixtures(out: Output, dbs: Databases): void {
   kubeadmNode(out, r('etcd-tls-files-missing', 'pass-all-files-present'), dbs, {});
 }
 
+/** The demo's resource dump (its time is in its name, as a nightly job would write it). */
+const KUBECTL_GET_ALL_DUMP = `# kubectl get all -A -o yaml
+apiVersion: v1
+kind: List
+metadata:
+  resourceVersion: ""
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      namespace: shop
+      creationTimestamp: "2026-10-01T10:00:00Z"
+    spec:
+      replicas: 3
+      selector:
+        matchLabels: {app: web}
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          containers:
+            - name: web
+              image: nginx:1.27
+  - apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+      namespace: shop
+      creationTimestamp: "2026-10-01T10:00:00Z"
+    spec:
+      selector: {app: web}
+      ports:
+        - port: 80
+`;
+
 /**
  * The demo's backups (a stale snapshot, last night's corrupt one, a raw db
- * copy, a snapshot of another etcd) and its control-plane node: pki with an
+ * copy, a snapshot of another etcd, a `kubectl get all` dump) and its control-plane node: pki with an
  * expired and an expiring certificate and a missing etcd key, and etcd.yaml
  * pointing at /var/lib/etcd-from-backup while the restore went to /var/lib/etcd-restore.
  */
@@ -313,6 +349,8 @@ function demo(out: Output, dbs: Databases): void {
   out.copySnapshot('changed-after-save.db', join(backups, 'etcd-snapshot-2026-11-19T0300Z.db'));
   out.copySnapshot(`etcd-data-copy/${DB}`, join(backups, 'controlplane-member-db-2026-11-16T0300Z.db'));
   out.copySnapshot('not-kubernetes.db', join(backups, 'feature-flags-etcd-2026-11-18T0300Z.db'));
+  // Beside the snapshots, a resource dump made with `kubectl get all`: it lacks what a restore needs.
+  out.write(backups, 'everything-2026-11-18T0300Z.yaml', KUBECTL_GET_ALL_DUMP);
 
   const root = 'fixtures/demo/node-root';
   out.remove(join(root, 'etc/kubernetes/pki'));

@@ -55,7 +55,7 @@ function valueOf(args: string[], flag: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-const VALUED = new Set(['--root', '--backups', '--target', '--now', '--config', '--kubectl-version', '--kubeadm-version', '--fail-on', '--format']);
+const VALUED = new Set(['--root', '--backups', '--target', '--now', '--config', '--kubectl-version', '--kubeadm-version', '--fail-on', '--format', '--window']);
 
 /** The request `kcheck scan ARGS` makes (the fuzzer writes only these flags). */
 function requestOf(args: string[], cwd: string): { request: ScanRequest; format: FormatName } {
@@ -80,6 +80,7 @@ function requestOf(args: string[], cwd: string): { request: ScanRequest; format:
   set('kubectlVersion', valueOf(args, '--kubectl-version'));
   set('kubeadmVersion', valueOf(args, '--kubeadm-version'));
   set('failOn', valueOf(args, '--fail-on'));
+  set('window', valueOf(args, '--window'));
   if (args.includes('--allow-incomplete')) request.allowIncomplete = true;
   const format = (valueOf(args, '--format') ?? 'text') as FormatName;
   if (!formatNames.includes(format)) throw new Error(`unknown format ${format}`);
