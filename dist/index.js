@@ -55294,9 +55294,9 @@ function reportsOf(rule, model, options) {
   return reports;
 }
 var asked = (rule, model, config) => severityFor(rule, config) !== "off" && !(rule.needsTarget && !model.target);
-function nodePart(rule, model, config, name, nodes) {
+function nodePart(rule, model, config, name) {
   const options = optionsFor(rule, config);
-  return nodes.filter((n) => n.name === name).flatMap((n) => rule.checkNode(model, n, options).map((r) => stamp(rule, r, model, config)));
+  return nodesCalled(model, name).flatMap((n) => rule.checkNode(model, n, options).map((r) => stamp(rule, r, model, config)));
 }
 function result(model, findings, skippedRules) {
   return {
@@ -55360,10 +55360,10 @@ var RuleRunner = class {
       let parts2 = this.parts.get(rule.id);
       if (!parts2 || changed === null) {
         parts2 = /* @__PURE__ */ new Map();
-        for (const n of model.nodes) if (!parts2.has(n.name)) parts2.set(n.name, nodePart(rule, model, this.config, n.name, model.nodes));
+        for (const n of model.nodes) if (!parts2.has(n.name)) parts2.set(n.name, nodePart(rule, model, this.config, n.name));
         this.parts.set(rule.id, parts2);
       } else {
-        parts2.set(changed, nodePart(rule, model, this.config, changed, nodesCalled(model, changed)));
+        parts2.set(changed, nodePart(rule, model, this.config, changed));
       }
       for (const name of nodeNamesInOrder(model)) findings.push(...parts2.get(name) ?? []);
     }

@@ -1,4 +1,4 @@
-import type { ClusterModel, Node, Subject } from '../model/types.js';
+import type { ClusterModel, Subject } from '../model/types.js';
 import { nodeNamesInOrder, nodesCalled } from '../model/cluster-index.js';
 import type { Config } from './config.js';
 import { optionsFor, severityFor } from './config.js';
@@ -79,10 +79,10 @@ export function reportsOf<Options>(rule: Rule<Options>, model: ClusterModel, opt
 const asked = (rule: Rule<any>, model: ClusterModel, config: Config): boolean =>
   severityFor(rule, config) !== 'off' && !(rule.needsTarget && !model.target);
 
-/** The rule's node part for every node object of that name. */
-function nodePart(rule: Rule<any>, model: ClusterModel, config: Config, name: string, nodes: readonly Node[]): Finding[] {
+/** The rule's node part for every node object of that name (nodesCalled: no scan of the node list per name). */
+function nodePart(rule: Rule<any>, model: ClusterModel, config: Config, name: string): Finding[] {
   const options = optionsFor(rule, config);
-  return nodes.filter((n) => n.name === name).flatMap((n) => rule.checkNode!(model, n, options).map((r) => stamp(rule, r, model, config)));
+  return nodesCalled(model, name).flatMap((n) => rule.checkNode!(model, n, options).map((r) => stamp(rule, r, model, config)));
 }
 
 function result(model: ClusterModel, findings: Finding[], skippedRules: SkippedRule[]): RunResult {
@@ -163,10 +163,10 @@ export class RuleRunner {
       let parts = this.parts.get(rule.id);
       if (!parts || changed === null) {
         parts = new Map();
-        for (const n of model.nodes) if (!parts.has(n.name)) parts.set(n.name, nodePart(rule, model, this.config, n.name, model.nodes));
+        for (const n of model.nodes) if (!parts.has(n.name)) parts.set(n.name, nodePart(rule, model, this.config, n.name));
         this.parts.set(rule.id, parts);
       } else {
-        parts.set(changed, nodePart(rule, model, this.config, changed, nodesCalled(model, changed)));
+        parts.set(changed, nodePart(rule, model, this.config, changed));
       }
       // In the order of the node list, as `run` gives them.
       for (const name of nodeNamesInOrder(model)) findings.push(...(parts.get(name) ?? []));
